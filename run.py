@@ -1,0 +1,49 @@
+"""Start What Matters on a real WSGI server (waitress) with its embedded SQLite database.
+
+    python run.py [--host 127.0.0.1] [--port 8080] [--database PATH] [--threads 8]
+
+Each option may also come from the environment: WHATMATTERS_HOST, WHATMATTERS_PORT,
+WHATMATTERS_DATABASE, WHATMATTERS_THREADS.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import sys
+
+from waitress import serve
+
+from survey_app import create_app
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    env = os.environ
+    parser = argparse.ArgumentParser(description="Run the What Matters survey app.")
+    parser.add_argument("--host", default=env.get("WHATMATTERS_HOST", "127.0.0.1"),
+                        help="address to listen on (default 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, default=int(env.get("WHATMATTERS_PORT", "8080")),
+                        help="port to listen on (default 8080)")
+    parser.add_argument("--database", default=env.get("WHATMATTERS_DATABASE"),
+                        help="SQLite file (default: instance/whatmatters.sqlite)")
+    parser.add_argument("--threads", type=int, default=int(env.get("WHATMATTERS_THREADS", "8")),
+                        help="worker threads (default 8)")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    if args.database:
+        os.environ["WHATMATTERS_DATABASE"] = os.path.abspath(args.database)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    app = create_app()
+    shown = "localhost" if args.host in {"127.0.0.1", "0.0.0.0", "::"} else args.host
+    print(f"What Matters is running. Open http://{shown}:{args.port}/ in a browser.", flush=True)
+    print(f"Database: {app.config['DATABASE']}", flush=True)
+    serve(app, host=args.host, port=args.port, threads=args.threads, ident="what-matters")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

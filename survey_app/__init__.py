@@ -1,0 +1,105 @@
+"""What Matters: a multilingual community survey app.
+
+``create_app`` sets the defaults, reads the instance config, the environment
+or the test mapping, binds the extensions and registers the blueprints.
+"""
+
+from __future__ import annotations
+
+import os
+import secrets
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+from flask import Flask, Response, jsonify, redirect, request, url_for
+from werkzeug.wrappers import Response as BaseResponse
+from flask_wtf.csrf import CSRFProtect
+
+from . import config, errors, i18n, storage
+from .surveys.loader import bundled_survey_dir, load_definition
+
+csrf = CSRFProtect()
+
+# No inline script or style anywhere, so the policy can forbid both.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def _secret_key(instance: Path) -> str:
+    """The key kept in the instance folder, made on first start; never in the repository."""
+    path = instance / "secret_key"
+    if not path.exists():
+        instance.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _security_headers(response: Response) -> Response:
+    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers.setdefault("Permissions-Policy", "camera=(), geolocation=()")
+    return response
+
+
+def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
+    """Build the app. ``test_config`` replaces the instance config and environment."""
+    app = Flask(__name__, instance_relative_config=True)
+    instance = Path(app.instance_path)
+    app.config.from_mapping(config.defaults())
+    app.config.update(
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        # A resident may take longer than an hour on a doorstep; the token
+        # still lives only as long as the browser session.
+        WTF_CSRF_TIME_LIMIT=None,
+        MAX_CONTENT_LENGTH=1024 * 1024,
+    )
+    if test_config is None:
+        app.config.from_pyfile("config.py", silent=True)
+        app.config.update(config.from_environment())
+    else:
+        app.config.update(test_config)
+    if not app.config.get("DATABASE"):
+        app.config["DATABASE"] = str(instance / "whatmatters.sqlite")
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = _secret_key(instance)
+
+    storage.init_app(app)
+    i18n.init_app(app)
+    csrf.init_app(app)
+    errors.init_app(app)
+    app.after_request(_security_headers)
+
+    with app.app_context():
+        definition = load_definition(
+            bundled_survey_dir(), neighbourhoods=app.config["NEIGHBOURHOODS"]
+        )
+        storage.surveys.publish(storage.get_db(), definition)
+
+    from .collect import bp as collect_bp
+    from .translations_review import bp as review_bp
+
+    app.register_blueprint(collect_bp)
+    app.register_blueprint(review_bp)
+
+    @app.get("/")
+    def index() -> BaseResponse:
+        """Send a visitor to their language: ``?lang=``, then their last choice, then the browser's."""
+        chosen = i18n.by_tag(request.args.get("lang", "")) or i18n.preferred_language()
+        response = redirect(url_for("collect.start", lang_tag=chosen.tag))
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        return response
+
+    @app.get("/healthz")
+    def healthz() -> tuple[Response, int]:
+        ok = storage.is_reachable(storage.get_db())
+        return jsonify(status="ok" if ok else "unavailable", database=ok), 200 if ok else 503
+
+    return app

@@ -1,0 +1,24 @@
+"""Forms of the collect screens. Survey questions are data, checked by surveys.answers;
+this form carries CSRF and the fields that say which response and step this is."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import HiddenField
+from wtforms.validators import UUID, AnyOf, DataRequired, Regexp
+
+from ..surveys.answers import MODES
+
+
+class SurveyPageForm(FlaskForm):
+    response_id = HiddenField(validators=[DataRequired(), UUID()])
+    survey_version = HiddenField(validators=[DataRequired(), Regexp(r"^[1-9][0-9]{0,5}$")])
+    mode = HiddenField(validators=[AnyOf(MODES)])
+    step = HiddenField(validators=[DataRequired()])
+
+    def tampered(self) -> bool:
+        """True when a field other than the CSRF token is wrong: the page was changed."""
+        return any(name != "csrf_token" for name in self.errors)
+
+    def csrf_failed(self) -> bool:
+        return "csrf_token" in self.errors

@@ -1,0 +1,181 @@
+"""Views for residents. Thin: parse, call surveys and storage, render."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from flask import (
+    Response,
+    abort,
+    current_app,
+    g,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_babel import gettext, refresh
+from werkzeug.wrappers import Response as BaseResponse
+
+from .. import i18n, storage
+from ..errors import UserFacingError
+from ..surveys.answers import gather, validate_response, validate_step
+from ..surveys.loader import DEFAULT_SURVEY_ID
+from ..surveys.model import Step, Survey
+from . import bp, wizard
+from .forms import SurveyPageForm
+
+
+@bp.url_value_preprocessor
+def _language_from_url(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    tag = values.pop("lang_tag", "") if values else ""
+    chosen = i18n.by_tag(tag)
+    if chosen is None:
+        abort(404)
+    g.language = chosen
+
+
+@bp.url_defaults
+def _language_into_urls(endpoint: str, values: dict[str, Any]) -> None:
+    if "lang_tag" not in values:
+        values["lang_tag"] = i18n.current_language().tag
+
+
+@bp.after_request
+def _remember_language(response: Response) -> Response:
+    # The language is not personal data; remembering it spares a resident
+    # choosing again on the next visit.
+    response.set_cookie(
+        i18n.LANGUAGE_COOKIE, i18n.current_language().tag, max_age=365 * 24 * 3600,
+        samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"],
+    )
+    return response
+
+
+def _survey(survey_id: str, version: int | None = None) -> Survey:
+    db = storage.get_db()
+    try:
+        if version is None:
+            return storage.surveys.latest(db, survey_id)
+        return storage.surveys.get_version(db, survey_id, version)
+    except storage.NotFound:
+        abort(404)
+
+
+@bp.get("/")
+def start() -> str:
+    return render_template(
+        "collect/start.html", survey=_survey(DEFAULT_SURVEY_ID), languages=i18n.offered()
+    )
+
+
+def _render_step(
+    survey: Survey,
+    step: Step,
+    form: SurveyPageForm,
+    raw: dict[str, list[str]],
+    errors: dict[str, str] | None = None,
+    notice: str | None = None,
+) -> Response:
+    form.step.data = step.id
+    number, total = wizard.position(survey, step, raw)
+    page = render_template(
+        "collect/step.html",
+        survey=survey,
+        step=step,
+        form=form,
+        raw=raw,
+        errors=errors or {},
+        notice=notice,
+        questions=wizard.shown_questions(survey, step, raw),
+        carried=wizard.carried(survey, step, raw),
+        number=number,
+        total=total,
+        is_first=wizard.neighbour(survey, step, raw, -1) is None,
+        is_last=wizard.neighbour(survey, step, raw, +1) is None,
+        languages=i18n.offered(),
+    )
+    response = make_response(page, 422 if errors else 200)
+    # Answers ride in this page: no cache may keep it for the next person.
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/s/<survey_id>/")
+def survey_start(survey_id: str) -> Response:
+    survey = _survey(survey_id)
+    form = SurveyPageForm(
+        response_id=str(uuid.uuid4()),
+        survey_version=str(survey.version),
+        mode="assisted" if request.args.get("with") == "volunteer" else "self",
+    )
+    return _render_step(survey, survey.steps[0], form, {})
+
+
+@bp.post("/s/<survey_id>/")
+def survey_step(survey_id: str) -> BaseResponse:
+    form = SurveyPageForm()
+    form.validate()
+    if form.tampered():
+        raise UserFacingError(
+            gettext("This survey page was changed or is out of date. Please start again."),
+            status=400,
+        )
+    survey = _survey(survey_id, int(form.survey_version.data or 0))
+    raw = gather(survey, request.form.getlist)
+    step = wizard.current_step(survey, form.step.data or "", raw)
+    if form.csrf_failed():
+        # Keep every answer and ask again: nothing is written on this request.
+        fresh = SurveyPageForm(
+            formdata=None, **{k: v for k, v in form.data.items() if k != "csrf_token"}
+        )
+        return _render_step(survey, step, fresh, raw,
+                            notice=gettext("For your safety, please press the button again."))
+    action = request.form.get("action", "next")
+    if action == "language":
+        chosen = i18n.by_tag(request.form.get("switch_to", ""))
+        if chosen is not None:
+            g.language = chosen
+            refresh()
+        return _render_step(survey, step, form, raw)
+    if action == "back":
+        previous = wizard.neighbour(survey, step, raw, -1)
+        return _render_step(survey, previous or step, form, raw)
+    limit = current_app.config["MAX_ANSWER_LENGTH"]
+    mode = form.mode.data or "self"
+    errors = validate_step(survey, step, raw, mode=mode, max_length=limit)
+    if errors:
+        return _render_step(survey, step, form, raw, errors)
+    following = wizard.neighbour(survey, step, raw, +1)
+    if following is not None:
+        return _render_step(survey, following, form, raw)
+    submission, errors, bad_step = validate_response(survey, raw, mode=mode, max_length=limit)
+    if submission is None:
+        return _render_step(survey, bad_step or step, form, raw, errors)
+    try:
+        storage.responses.save(
+            storage.get_db(),
+            response_id=form.response_id.data or "",
+            survey=survey,
+            language=i18n.current_language().code,
+            mode=mode,
+            submission=submission,
+        )
+    except storage.ResponseConflict:
+        raise UserFacingError(
+            gettext("These answers were sent already, with different answers. The first ones "
+                    "are kept. To change them, please speak to a volunteer."),
+            status=409,
+        ) from None
+    return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version), code=303)
+
+
+@bp.get("/s/<survey_id>/thanks")
+def thanks(survey_id: str) -> Response:
+    version = request.args.get("v", type=int)
+    survey = _survey(survey_id, version)
+    response = make_response(render_template("collect/thanks.html", survey=survey))
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,56 @@
+"""Moving through a survey's steps. Pure functions of the survey and the answers so far."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ..surveys.answers import GLOSS_SUFFIX
+from ..surveys.model import Question, Step, Survey
+
+Raw = Mapping[str, list[str]]
+
+
+def current_step(survey: Survey, step_id: str, raw: Raw) -> Step:
+    """The step named in the form, or the first one if it no longer applies."""
+    steps = survey.applicable_steps(raw)
+    return next((s for s in steps if s.id == step_id), steps[0])
+
+
+def neighbour(survey: Survey, step: Step, raw: Raw, offset: int) -> Step | None:
+    """The applicable step ``offset`` places from ``step`` (-1 back, +1 on)."""
+    steps = survey.applicable_steps(raw)
+    ids = [s.id for s in steps]
+    index = ids.index(step.id) + offset if step.id in ids else -1
+    return steps[index] if 0 <= index < len(steps) else None
+
+
+def shown_questions(survey: Survey, step: Step, raw: Raw) -> list[Question]:
+    """The questions a step shows.
+
+    A question that depends on another question of the same step is shown,
+    so that it works without JavaScript (the script hides it until needed);
+    the server drops its answer if the condition does not hold.
+    """
+    same_step = {q.id for q in step.questions}
+    return [
+        q for q in step.questions
+        if q.show_if is None or q.show_if.question in same_step or q.show_if.holds(raw)
+    ]
+
+
+def carried(survey: Survey, step: Step, raw: Raw) -> list[tuple[str, str]]:
+    """Hidden ``(name, value)`` pairs for answers given on other steps."""
+    shown = {q.id for q in shown_questions(survey, step, raw)}
+    pairs: list[tuple[str, str]] = []
+    for question in survey.questions():
+        if question.id in shown:
+            continue
+        for name in (question.id, question.id + GLOSS_SUFFIX):
+            pairs.extend((name, value) for value in raw.get(name, []))
+    return pairs
+
+
+def position(survey: Survey, step: Step, raw: Raw) -> tuple[int, int]:
+    """``(number of this step, number of steps)`` for the person's path."""
+    ids = [s.id for s in survey.applicable_steps(raw)]
+    return (ids.index(step.id) + 1 if step.id in ids else 1), len(ids)

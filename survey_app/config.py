@@ -1,0 +1,85 @@
+"""Every setting, declared once with its default and a line of help.
+
+A setting can come from the test mapping, the instance folder's ``config.py``
+or an environment variable named ``WHATMATTERS_<NAME>``; ``docs/configuration.md``
+is checked against this list by the tests.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: Any
+    help: str
+    parse: Callable[[str], Any] = str
+
+
+def _csv(value: str) -> list[str]:
+    return [part.strip() for part in value.split(",") if part.strip()]
+
+
+def _int(value: str) -> int:
+    return int(value)
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting(
+        "DATABASE",
+        None,
+        "Path of the SQLite file. Default: whatmatters.sqlite in the instance folder.",
+    ),
+    Setting(
+        "LANGUAGES",
+        ["en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh_Hans"],
+        "Languages offered, as Babel locale codes, in the order shown to residents.",
+        _csv,
+    ),
+    Setting("DEFAULT_LANGUAGE", "en", "Language used when the browser asks for none we offer."),
+    Setting(
+        "NEIGHBOURHOODS",
+        [],
+        "Comma-separated neighbourhood names offered in the 'about you' section; "
+        "empty keeps the list in the survey file.",
+        _csv,
+    ),
+    Setting(
+        "MAX_ANSWER_LENGTH",
+        5000,
+        "Most characters accepted in one free-text answer.",
+        _int,
+    ),
+    Setting(
+        "SEND_FILE_MAX_AGE_DEFAULT",
+        3600,
+        "Seconds browsers may cache static files.",
+        _int,
+    ),
+    Setting(
+        "SESSION_COOKIE_SECURE",
+        False,
+        "Send cookies over HTTPS only. Turn on when serving behind HTTPS.",
+        lambda value: value.lower() in {"1", "true", "yes", "on"},
+    ),
+)
+
+
+def defaults() -> dict[str, Any]:
+    """The default value of every setting."""
+    return {setting.name: setting.default for setting in SETTINGS}
+
+
+def from_environment(environ: Mapping[str, str] = os.environ) -> dict[str, Any]:
+    """Settings given as ``WHATMATTERS_<NAME>`` environment variables."""
+    found: dict[str, Any] = {}
+    for setting in SETTINGS:
+        raw = environ.get(f"WHATMATTERS_{setting.name}")
+        if raw is not None:
+            found[setting.name] = setting.parse(raw)
+    return found

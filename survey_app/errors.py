@@ -1,0 +1,49 @@
+"""One path for problems a person should read: a translated message, as a page or JSON."""
+
+from __future__ import annotations
+
+from flask import Flask, render_template, request
+from flask_babel import gettext
+from werkzeug.exceptions import HTTPException
+
+
+class UserFacingError(Exception):
+    """A problem to show the person, in their language, with an HTTP status."""
+
+    def __init__(self, message: str, status: int = 400, title: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.status = status
+        self.title = title
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json"
+
+
+def _render(title: str, message: str, status: int) -> tuple[str | dict[str, str], int]:
+    if _wants_json():
+        return {"error": message}, status
+    return render_template("error.html", title=title, message=message), status
+
+
+def init_app(app: Flask) -> None:
+    @app.errorhandler(UserFacingError)
+    def _user_facing(error: UserFacingError) -> tuple[str | dict[str, str], int]:
+        return _render(error.title or gettext("Something went wrong"), error.message, error.status)
+
+    @app.errorhandler(404)
+    def _not_found(_error: HTTPException) -> tuple[str | dict[str, str], int]:
+        return _render(
+            gettext("Page not found"),
+            gettext("We cannot find that page. Check the address, or go back to the start."),
+            404,
+        )
+
+    @app.errorhandler(413)
+    def _too_large(_error: HTTPException) -> tuple[str | dict[str, str], int]:
+        return _render(
+            gettext("Too much to send"),
+            gettext("What you sent is too large. Please shorten your answers and try again."),
+            413,
+        )

@@ -1,0 +1,150 @@
+"""Languages: which are offered, how each is named and laid out, and the catalogues.
+
+Interface strings live in Babel catalogues under ``translations/``; they are
+compiled into the instance folder when the app starts, so no build step is
+needed. A drafted translation carries the ``needs-review`` flag until a fluent
+speaker has checked it.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import Flask, current_app, g, request
+from flask_babel import Babel
+
+CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
+NEEDS_REVIEW = "needs-review"
+LANGUAGE_COOKIE = "lang"
+
+
+@dataclass(frozen=True)
+class Language:
+    """A language as offered: its Babel code, URL tag, own name and direction."""
+
+    code: str
+    tag: str
+    name: str
+    direction: str
+
+
+def language(code: str) -> Language:
+    locale = Locale.parse(code)
+    name = locale.display_name or code
+    # Babel names Simplified Chinese "中文 (简体)"; residents know it as 简体中文.
+    if code == "zh_Hans":
+        name = "简体中文"
+    return Language(
+        code=code,
+        tag=code.replace("_", "-"),
+        name=name[:1].upper() + name[1:],
+        direction=locale.text_direction,
+    )
+
+
+def offered() -> list[Language]:
+    return [language(code) for code in current_app.config["LANGUAGES"]]
+
+
+def by_tag(tag: str) -> Language | None:
+    """The offered language whose URL tag is ``tag``, if any."""
+    for option in offered():
+        if option.tag == tag:
+            return option
+    return None
+
+
+def negotiate(accepted: Iterable[str], codes: Sequence[str]) -> str | None:
+    """The first offered code that fits the browser's languages, best first.
+
+    An exact match wins; otherwise the language alone decides, so a browser
+    asking for ``zh-CN`` gets Simplified Chinese and ``pt-BR`` gets Portuguese.
+    """
+    for wanted in accepted:
+        try:
+            asked = Locale.parse(wanted.replace("-", "_"))
+        except (ValueError, TypeError):
+            continue
+        for code in codes:
+            if str(asked) == code:
+                return code
+        for code in codes:
+            if Locale.parse(code).language == asked.language:
+                return code
+    return None
+
+
+def preferred_language() -> Language:
+    """The language for a visitor who has not picked one in the URL."""
+    codes = current_app.config["LANGUAGES"]
+    remembered = by_tag(request.cookies.get(LANGUAGE_COOKIE, ""))
+    if remembered is not None:
+        return remembered
+    accepted = [value for value, _quality in request.accept_languages]
+    code = negotiate(accepted, codes) or current_app.config["DEFAULT_LANGUAGE"]
+    return language(code)
+
+
+def current_language() -> Language:
+    chosen: Language | None = g.get("language")
+    return chosen if chosen is not None else preferred_language()
+
+
+def _select_locale() -> str:
+    return current_language().code
+
+
+def compile_catalogues(source: Path, target: Path) -> None:
+    """Compile each ``.po`` under ``source`` into ``target`` when it is newer.
+
+    Drafts are compiled too: a resident is better served by a drafted Bengali
+    sentence than by English, and the review flag keeps it on the review list.
+    """
+    for po_path in source.glob("*/LC_MESSAGES/messages.po"):
+        mo_path = target / po_path.relative_to(source).with_suffix(".mo")
+        if mo_path.exists() and mo_path.stat().st_mtime >= po_path.stat().st_mtime:
+            continue
+        mo_path.parent.mkdir(parents=True, exist_ok=True)
+        with po_path.open("rb") as po_file:
+            catalog = read_po(po_file)
+        # Write then rename, so that a second worker never reads half a file.
+        handle, temporary = tempfile.mkstemp(dir=mo_path.parent, suffix=".mo")
+        with os.fdopen(handle, "wb") as mo_file:
+            write_mo(mo_file, catalog, use_fuzzy=False)
+        os.replace(temporary, mo_path)
+
+
+def strings_needing_review(code: str, source: Path = CATALOGUES) -> list[tuple[str, str]]:
+    """``(English, translation)`` for interface strings not yet reviewed in ``code``."""
+    po_path = source / code / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return []
+    with po_path.open("rb") as po_file:
+        catalog = read_po(po_file)
+    pending = []
+    for message in catalog:
+        if not message.id:
+            continue
+        english = message.id if isinstance(message.id, str) else message.id[0]
+        text = message.string if isinstance(message.string, str) else message.string[0]
+        if NEEDS_REVIEW in message.flags or not text:
+            pending.append((english, text or ""))
+    return pending
+
+
+def init_app(app: Flask) -> None:
+    compiled = Path(app.instance_path) / "locale"
+    compile_catalogues(CATALOGUES, compiled)
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    Babel(app, locale_selector=_select_locale)
+
+    @app.context_processor
+    def _language_context() -> dict[str, object]:
+        return {"language": current_language(), "tag_of": lambda code: code.replace("_", "-")}

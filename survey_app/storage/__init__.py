@@ -1,0 +1,34 @@
+"""The only package that opens the database. Views call these named functions."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, g
+from sqlite_utils import Database
+
+from . import responses, surveys
+from .db import connect, initialise, is_reachable
+from .errors import NotFound, ResponseConflict, StorageError
+
+__all__ = [
+    "NotFound", "ResponseConflict", "StorageError", "connect", "get_db", "init_app",
+    "initialise", "is_reachable", "responses", "surveys",
+]
+
+
+def get_db() -> Database:
+    """This request's connection, opened on first use."""
+    if "db" not in g:
+        g.db = connect(current_app.config["DATABASE"])
+    db: Database = g.db
+    return db
+
+
+def _close_db(_error: BaseException | None = None) -> None:
+    db = g.pop("db", None)
+    if db is not None:
+        db.close()
+
+
+def init_app(app: Flask) -> None:
+    initialise(app.config["DATABASE"])
+    app.teardown_appcontext(_close_db)

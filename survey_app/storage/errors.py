@@ -1,0 +1,13 @@
+"""Named storage exceptions, which the web layer maps to answers (404, 409 ...)."""
+
+
+class StorageError(Exception):
+    """Base of every storage error."""
+
+
+class NotFound(StorageError):
+    """The thing asked for is not stored."""
+
+
+class ResponseConflict(StorageError):
+    """A response id already stored with different content; the stored one is kept."""

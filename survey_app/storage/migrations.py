@@ -1,0 +1,75 @@
+"""Schema changes, in order. Never edit an applied one: add the next."""
+
+from __future__ import annotations
+
+from sqlite_utils import Database, Migrations
+
+MIGRATIONS = Migrations("what-matters")
+
+
+@MIGRATIONS(name="0001_surveys_responses_answers_contacts")
+def _initial(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE survey_versions (
+            survey_id TEXT NOT NULL,
+            version INTEGER NOT NULL CHECK (version > 0),
+            definition TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            published_at TEXT NOT NULL,
+            PRIMARY KEY (survey_id, version)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE responses (
+            id TEXT PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            survey_version INTEGER NOT NULL,
+            language TEXT NOT NULL,
+            mode TEXT NOT NULL CHECK (mode IN ('self', 'assisted')),
+            created_at TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            consent_given INTEGER NOT NULL CHECK (consent_given = 1),
+            consent_version TEXT NOT NULL,
+            quote_consent INTEGER NOT NULL CHECK (quote_consent IN (0, 1)),
+            contact_consent INTEGER NOT NULL CHECK (contact_consent IN (0, 1)),
+            content_hash TEXT NOT NULL,
+            FOREIGN KEY (survey_id, survey_version)
+                REFERENCES survey_versions (survey_id, version)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE answers (
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            position INTEGER NOT NULL DEFAULT 0,
+            value TEXT NOT NULL,
+            gloss TEXT,
+            PRIMARY KEY (response_id, question_id, position)
+        )
+        """
+    )
+    # Contact details sit apart from answers so that they can be erased, or
+    # withheld from analysts, without touching what the person said.
+    db.execute(
+        """
+        CREATE TABLE contacts (
+            response_id TEXT PRIMARY KEY REFERENCES responses (id) ON DELETE CASCADE,
+            name TEXT,
+            phone TEXT,
+            email TEXT,
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+
+
+@MIGRATIONS(name="0002_indexes_for_reports")
+def _indexes(db: Database) -> None:
+    # Reports count answers per question and list responses by arrival.
+    db.execute("CREATE INDEX answers_by_question ON answers (question_id, value)")
+    db.execute("CREATE INDEX responses_by_received ON responses (survey_id, received_at)")

@@ -1,0 +1,1 @@
+"""Surveys as data: the definition model, the bundled surveys, and answer validation."""

@@ -1,0 +1,151 @@
+"""Check a respondent's answers against a survey: clean data out, or messages per field.
+
+Used by the web form now and by the sync API later, so it takes plain mappings
+of field name to submitted values. Messages are translated into the language
+of the current request, which is the respondent's.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+
+from flask_babel import format_decimal, gettext
+
+from .model import CHOICE_TYPES, NO, YES, Question, Step, Survey
+
+GLOSS_SUFFIX = "__gloss"
+MODES = ("self", "assisted")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_PHONE = re.compile(r"^\+?[0-9 ()\-]{7,20}$")
+
+Raw = Mapping[str, list[str]]
+
+
+@dataclass
+class Submission:
+    """A valid response, split the way storage keeps it."""
+
+    answers: dict[str, list[str]] = field(default_factory=dict)
+    glosses: dict[str, str] = field(default_factory=dict)
+    flags: dict[str, bool] = field(default_factory=dict)
+    contact: dict[str, str] = field(default_factory=dict)
+
+
+def clean_text(value: str) -> str:
+    """Normalise what a person typed without changing what they said."""
+    value = unicodedata.normalize("NFC", value.replace("\r\n", "\n").replace("\r", "\n"))
+    return _CONTROL.sub("", value).strip()
+
+
+def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, list[str]]:
+    """Every question's submitted values (and glosses), cleaned, from form-like data."""
+    raw: dict[str, list[str]] = {}
+    for question in survey.questions():
+        values = [clean_text(v) for v in getlist(question.id)]
+        raw[question.id] = [v for v in values if v]
+        if question.gloss:
+            glosses = [clean_text(v) for v in getlist(question.id + GLOSS_SUFFIX)]
+            raw[question.id + GLOSS_SUFFIX] = [g for g in glosses if g]
+    return raw
+
+
+def _too_long(text: str, limit: int) -> str | None:
+    if len(text) <= limit:
+        return None
+    return gettext(
+        "Please shorten this to %(limit)s characters or fewer. It has %(count)s.",
+        limit=format_decimal(limit),
+        count=format_decimal(len(text)),
+    )
+
+
+def _question_error(survey: Survey, question: Question, values: list[str], limit: int) -> str | None:
+    if not values:
+        if not question.required:
+            return None
+        if question.type == "consent":
+            return gettext("Please tick the box to say you agree, or close this page to stop.")
+        if question.type in CHOICE_TYPES or question.type == "yes_no":
+            return gettext("Please choose an answer.")
+        return gettext("Please answer this question.")
+    if question.type in {"consent", "yes_no", "single_choice"} and len(values) > 1:
+        return gettext("Please choose only one answer.")
+    if question.type == "consent" and values != [YES]:
+        return gettext("Please tick the box to say you agree, or close this page to stop.")
+    if question.type == "yes_no" and values[0] not in {YES, NO}:
+        return gettext("Please choose one of the answers shown.")
+    if question.type in CHOICE_TYPES:
+        allowed = {choice.value for choice in survey.choices_for(question)}
+        if any(value not in allowed for value in values) or len(set(values)) != len(values):
+            return gettext("Please choose one of the answers shown.")
+    if question.type == "email" and not _EMAIL.match(values[0]):
+        return gettext("Please enter an email address like name@example.com.")
+    if question.type == "phone" and not _PHONE.match(values[0]):
+        return gettext("Please enter a phone number using only digits, spaces and a +.")
+    return _too_long(values[0], limit)
+
+
+def validate_step(
+    survey: Survey, step: Step, raw: Raw, *, mode: str, max_length: int
+) -> dict[str, str]:
+    """Messages for the fields of one step that need mending, keyed by field name."""
+    errors: dict[str, str] = {}
+    for question in survey.applicable_questions(step, raw):
+        message = _question_error(survey, question, raw.get(question.id, []), max_length)
+        if message:
+            errors[question.id] = message
+        gloss = raw.get(question.id + GLOSS_SUFFIX, [])
+        if question.gloss and mode == "assisted" and gloss:
+            message = _too_long(gloss[0], max_length)
+            if message:
+                errors[question.id + GLOSS_SUFFIX] = message
+    if step.require_one_of and not any(raw.get(qid) for qid in step.require_one_of):
+        first = step.require_one_of[0]
+        errors.setdefault(first, gettext("Please give a phone number or an email address."))
+    return errors
+
+
+def validate_response(
+    survey: Survey, raw: Raw, *, mode: str, max_length: int
+) -> tuple[Submission | None, dict[str, str], Step | None]:
+    """Check every step a respondent saw.
+
+    Returns the submission, or ``None`` with the messages and the first step
+    that needs mending. Answers to questions that no longer apply (a person
+    said yes, gave a phone number, went back and said no) are dropped, so
+    nothing is kept that the person did not mean to give.
+    """
+    errors: dict[str, str] = {}
+    first_bad: Step | None = None
+    submission = Submission()
+    for step in survey.applicable_steps(raw):
+        step_errors = validate_step(survey, step, raw, mode=mode, max_length=max_length)
+        if step_errors and first_bad is None:
+            first_bad = step
+        errors.update(step_errors)
+        for question in survey.applicable_questions(step, raw):
+            values = raw.get(question.id, [])
+            if question.records:
+                # Consent answers live on the response row, not among the answers.
+                submission.flags[question.records] = values == [YES]
+                continue
+            if not values:
+                continue
+            if question.contact:
+                submission.contact[question.contact] = values[0]
+                continue
+            submission.answers[question.id] = values
+            gloss = raw.get(question.id + GLOSS_SUFFIX, [])
+            if question.gloss and mode == "assisted" and gloss:
+                submission.glosses[question.id] = gloss[0]
+    if errors:
+        return None, errors, first_bad
+    for flag in ("consent", "quote_consent", "contact_consent"):
+        submission.flags.setdefault(flag, False)
+    if not submission.flags["contact_consent"]:
+        submission.contact = {}
+    return submission, {}, None

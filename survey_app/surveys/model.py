@@ -1,0 +1,263 @@
+"""A survey as data: steps, questions, choice lists, skip rules and translations.
+
+A definition is plain JSON (see ``what-matters/survey.json``). Texts are
+written in the survey's default language; every other language lives in
+``translations[lang][key]`` where the key names the text (``question.q.label``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+QUESTION_TYPES = frozenset(
+    {"long_text", "short_text", "email", "phone", "single_choice", "multiple_choice",
+     "yes_no", "consent"}
+)
+FREE_TEXT_TYPES = frozenset({"long_text", "short_text"})
+CHOICE_TYPES = frozenset({"single_choice", "multiple_choice"})
+YES, NO = "yes", "no"
+# What a question's answer may record on the response itself, instead of as an answer.
+CONSENT_FLAGS = frozenset({"consent", "quote_consent", "contact_consent"})
+# Contact questions are stored apart from the answers, in their own table.
+CONTACT_FIELDS = frozenset({"name", "phone", "email"})
+
+
+class SurveyDefinitionError(ValueError):
+    """A survey file that cannot be used, with the reason."""
+
+
+@dataclass(frozen=True)
+class Condition:
+    """Show only if ``question``'s answer equals ``equals``."""
+
+    question: str
+    equals: str
+
+    def holds(self, answers: Mapping[str, list[str]]) -> bool:
+        return self.equals in answers.get(self.question, [])
+
+
+@dataclass(frozen=True)
+class Choice:
+    value: str
+    group: str | None = None
+
+
+@dataclass(frozen=True)
+class Question:
+    id: str
+    type: str
+    required: bool = False
+    choices: str | None = None
+    show_if: Condition | None = None
+    gloss: bool = False
+    autocomplete: str | None = None
+    records: str | None = None
+    contact: str | None = None
+
+    @property
+    def free_text(self) -> bool:
+        return self.type in FREE_TEXT_TYPES
+
+
+@dataclass(frozen=True)
+class Step:
+    id: str
+    questions: tuple[Question, ...]
+    intro: bool = False
+    show_if: Condition | None = None
+    require_one_of: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Survey:
+    id: str
+    version: int
+    default_language: str
+    consent_version: str
+    steps: tuple[Step, ...]
+    choice_lists: Mapping[str, tuple[Choice, ...]]
+    texts: Mapping[str, str]
+    translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
+    definition: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+
+    def text(self, key: str, language: str) -> str:
+        """The text ``key`` in ``language``, falling back to the default language."""
+        translated = self.translations.get(language, {}).get(key)
+        return translated if translated else self.texts.get(key, "")
+
+    def text_language(self, key: str, language: str) -> str:
+        """The language ``text(key, language)`` is actually written in."""
+        if self.translations.get(language, {}).get(key):
+            return language
+        return self.default_language
+
+    def has_text(self, key: str) -> bool:
+        return bool(self.texts.get(key))
+
+    def questions(self) -> Iterator[Question]:
+        for step in self.steps:
+            yield from step.questions
+
+    def question(self, question_id: str) -> Question:
+        for question in self.questions():
+            if question.id == question_id:
+                return question
+        raise KeyError(question_id)
+
+    def choices_for(self, question: Question) -> tuple[Choice, ...]:
+        return self.choice_lists.get(question.choices or "", ())
+
+    def applicable_steps(self, answers: Mapping[str, list[str]]) -> list[Step]:
+        """The steps a respondent with these answers sees, in order."""
+        return [s for s in self.steps if s.show_if is None or s.show_if.holds(answers)]
+
+    def applicable_questions(self, step: Step, answers: Mapping[str, list[str]]) -> list[Question]:
+        return [q for q in step.questions if q.show_if is None or q.show_if.holds(answers)]
+
+    def recording(self, flag: str) -> Question | None:
+        """The question whose answer records consent flag ``flag``."""
+        return next((q for q in self.questions() if q.records == flag), None)
+
+    def step_index(self, step_id: str) -> int:
+        for index, step in enumerate(self.steps):
+            if step.id == step_id:
+                return index
+        raise KeyError(step_id)
+
+
+def content_hash(definition: Mapping[str, Any]) -> str:
+    """A hash of what respondents see: review notes do not change it."""
+    shown = {key: value for key, value in definition.items() if key != "review"}
+    canonical = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def _condition(raw: Any, where: str) -> Condition | None:
+    if raw is None:
+        return None
+    if not isinstance(raw, dict) or set(raw) != {"question", "equals"}:
+        raise SurveyDefinitionError(f"{where}: show_if needs 'question' and 'equals'")
+    return Condition(question=str(raw["question"]), equals=str(raw["equals"]))
+
+
+def _question(raw: Mapping[str, Any], where: str) -> Question:
+    qtype = raw.get("type")
+    if qtype not in QUESTION_TYPES:
+        raise SurveyDefinitionError(f"{where}: unknown question type {qtype!r}")
+    if qtype in CHOICE_TYPES and not raw.get("choices"):
+        raise SurveyDefinitionError(f"{where}: a {qtype} question needs a choice list")
+    records, contact = raw.get("records"), raw.get("contact")
+    if records is not None and records not in CONSENT_FLAGS:
+        raise SurveyDefinitionError(f"{where}: 'records' must be one of {sorted(CONSENT_FLAGS)}")
+    if contact is not None and contact not in CONTACT_FIELDS:
+        raise SurveyDefinitionError(f"{where}: 'contact' must be one of {sorted(CONTACT_FIELDS)}")
+    return Question(
+        id=str(raw["id"]),
+        type=qtype,
+        required=bool(raw.get("required", False)),
+        choices=raw.get("choices"),
+        show_if=_condition(raw.get("show_if"), where),
+        gloss=bool(raw.get("gloss", qtype in FREE_TEXT_TYPES)),
+        autocomplete=raw.get("autocomplete"),
+        records=records,
+        contact=contact,
+    )
+
+
+def flatten_texts(definition: Mapping[str, Any]) -> dict[str, str]:
+    """Every translatable text of a definition, keyed as in translation files."""
+    texts: dict[str, str] = {"title": definition["title"]}
+    for key in ("description", "thanks_title", "thanks_body"):
+        if definition.get(key):
+            texts[key] = definition[key]
+    for step in definition["steps"]:
+        for part in ("title", "intro"):
+            if step.get(part):
+                texts[f"step.{step['id']}.{part}"] = step[part]
+        for question in step.get("questions", []):
+            for part in ("label", "hint"):
+                if question.get(part):
+                    texts[f"question.{question['id']}.{part}"] = question[part]
+    for list_name, choices in definition.get("choices", {}).items():
+        for choice in choices:
+            texts[f"choice.{list_name}.{choice['value']}"] = choice["label"]
+        for group in definition.get("choice_groups", {}).get(list_name, []):
+            texts[f"group.{list_name}.{group['id']}"] = group["label"]
+    return texts
+
+
+def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> Survey:
+    """Check a definition and build the :class:`Survey` it describes."""
+    try:
+        steps = []
+        seen: set[str] = set()
+        for s_index, raw_step in enumerate(definition["steps"]):
+            questions = []
+            for q_index, raw_q in enumerate(raw_step.get("questions", [])):
+                question = _question(raw_q, f"step {s_index + 1}, question {q_index + 1}")
+                if question.id in seen:
+                    raise SurveyDefinitionError(f"question id {question.id!r} is used twice")
+                seen.add(question.id)
+                questions.append(question)
+            steps.append(
+                Step(
+                    id=str(raw_step["id"]),
+                    questions=tuple(questions),
+                    intro=bool(raw_step.get("intro")),
+                    show_if=_condition(raw_step.get("show_if"), f"step {s_index + 1}"),
+                    require_one_of=tuple(raw_step.get("require_one_of", ())),
+                )
+            )
+        choice_lists = {
+            name: tuple(Choice(str(c["value"]), c.get("group")) for c in choices)
+            for name, choices in definition.get("choices", {}).items()
+        }
+        survey = Survey(
+            id=str(definition["id"]),
+            version=int(version if version is not None else definition.get("version", 1)),
+            default_language=str(definition.get("default_language", "en")),
+            consent_version=str(definition["consent_version"]),
+            steps=tuple(steps),
+            choice_lists=choice_lists,
+            texts=flatten_texts(definition),
+            translations=definition.get("translations", {}),
+            definition=definition,
+        )
+    except KeyError as missing:
+        raise SurveyDefinitionError(f"the survey definition lacks {missing}") from None
+    _check_consent_rules(survey)
+    for question in survey.questions():
+        if question.choices and question.choices not in survey.choice_lists:
+            raise SurveyDefinitionError(
+                f"question {question.id!r} uses a choice list that does not exist"
+            )
+        if question.show_if and question.show_if.question not in seen:
+            raise SurveyDefinitionError(f"question {question.id!r} depends on an unknown question")
+    return survey
+
+
+def _check_consent_rules(survey: Survey) -> None:
+    """Refuse surveys that would take answers without consent or contacts without asking."""
+    consent = survey.recording("consent")
+    if consent is None or not consent.required or consent.show_if is not None:
+        raise SurveyDefinitionError("the survey needs a required, unconditional consent question")
+    contact_consent = survey.recording("contact_consent")
+    for step in survey.steps:
+        for question in step.questions:
+            if question.contact is None:
+                continue
+            condition = question.show_if or step.show_if
+            if (
+                contact_consent is None
+                or condition is None
+                or condition.question != contact_consent.id
+                or condition.equals != YES
+            ):
+                raise SurveyDefinitionError(
+                    f"contact question {question.id!r} must be shown only after contact consent"
+                )
