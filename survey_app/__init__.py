@@ -14,12 +14,9 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
-from flask_wtf.csrf import CSRFProtect
-
 from . import config, errors, i18n, storage
+from .extensions import csrf
 from .surveys.loader import bundled_survey_dir, load_definition
-
-csrf = CSRFProtect()
 
 # No inline script or style anywhere, so the policy can forbid both.
 CONTENT_SECURITY_POLICY = (

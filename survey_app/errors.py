@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, render_template, request
 from flask_babel import gettext
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
 
@@ -38,6 +39,14 @@ def init_app(app: Flask) -> None:
             gettext("Page not found"),
             gettext("We cannot find that page. Check the address, or go back to the start."),
             404,
+        )
+
+    @app.errorhandler(CSRFError)
+    def _csrf(_error: CSRFError) -> tuple[str | dict[str, str], int]:
+        return _render(
+            gettext("Something went wrong"),
+            gettext("This page was open too long or was changed. Please go back and try again."),
+            400,
         )
 
     @app.errorhandler(413)

@@ -21,6 +21,7 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import i18n, storage
 from ..errors import UserFacingError
+from ..extensions import csrf
 from ..surveys.answers import gather, validate_response, validate_step
 from ..surveys.loader import DEFAULT_SURVEY_ID
 from ..surveys.model import Step, Survey
@@ -115,7 +116,10 @@ def survey_start(survey_id: str) -> Response:
 
 
 @bp.post("/s/<survey_id>/")
+@csrf.exempt
 def survey_step(survey_id: str) -> BaseResponse:
+    # CSRF is checked by the form itself here (not CSRFProtect's blanket 400),
+    # so that a stale token costs the resident a second press, not their answers.
     form = SurveyPageForm()
     form.validate()
     if form.tampered():

@@ -112,12 +112,32 @@ class Survey:
     def choices_for(self, question: Question) -> tuple[Choice, ...]:
         return self.choice_lists.get(question.choices or "", ())
 
+    def effective_answers(self, answers: Mapping[str, list[str]]) -> dict[str, list[str]]:
+        """The answers that count: those to questions that apply, decided in survey order.
+
+        A person who said yes to "get involved", agreed to be contacted, then went
+        back and said no has a contact consent that no longer counts, so nothing
+        that depends on it applies either.
+        """
+        kept: dict[str, list[str]] = {}
+        for step in self.steps:
+            if step.show_if is not None and not step.show_if.holds(kept):
+                continue
+            for question in step.questions:
+                if question.show_if is not None and not question.show_if.holds(kept):
+                    continue
+                if question.id in answers:
+                    kept[question.id] = list(answers[question.id])
+        return kept
+
     def applicable_steps(self, answers: Mapping[str, list[str]]) -> list[Step]:
         """The steps a respondent with these answers sees, in order."""
-        return [s for s in self.steps if s.show_if is None or s.show_if.holds(answers)]
+        kept = self.effective_answers(answers)
+        return [s for s in self.steps if s.show_if is None or s.show_if.holds(kept)]
 
     def applicable_questions(self, step: Step, answers: Mapping[str, list[str]]) -> list[Question]:
-        return [q for q in step.questions if q.show_if is None or q.show_if.holds(answers)]
+        kept = self.effective_answers(answers)
+        return [q for q in step.questions if q.show_if is None or q.show_if.holds(kept)]
 
     def recording(self, flag: str) -> Question | None:
         """The question whose answer records consent flag ``flag``."""
@@ -231,13 +251,20 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
     except KeyError as missing:
         raise SurveyDefinitionError(f"the survey definition lacks {missing}") from None
     _check_consent_rules(survey)
-    for question in survey.questions():
-        if question.choices and question.choices not in survey.choice_lists:
-            raise SurveyDefinitionError(
-                f"question {question.id!r} uses a choice list that does not exist"
-            )
-        if question.show_if and question.show_if.question not in seen:
-            raise SurveyDefinitionError(f"question {question.id!r} depends on an unknown question")
+    earlier: set[str] = set()
+    for step in survey.steps:
+        if step.show_if and step.show_if.question not in earlier:
+            raise SurveyDefinitionError(f"step {step.id!r} depends on a question not asked before it")
+        for question in step.questions:
+            if question.choices and question.choices not in survey.choice_lists:
+                raise SurveyDefinitionError(
+                    f"question {question.id!r} uses a choice list that does not exist"
+                )
+            if question.show_if and question.show_if.question not in earlier:
+                raise SurveyDefinitionError(
+                    f"question {question.id!r} depends on a question not asked before it"
+                )
+            earlier.add(question.id)
     return survey
 
 

@@ -1,0 +1,126 @@
+"""Fixtures: an app on a temporary SQLite file, a client, and a helper that fills the survey."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from survey_app import create_app, storage
+
+
+@pytest.fixture
+def app(tmp_path: Path) -> Iterator[Flask]:
+    app = create_app(
+        {
+            "DATABASE": str(tmp_path / "test.sqlite"),
+            "SECRET_KEY": "test-secret",
+            "TESTING": True,
+        }
+    )
+    yield app
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+def soup(response: TestResponse) -> BeautifulSoup:
+    return BeautifulSoup(response.get_data(as_text=True), "html.parser")
+
+
+def field_errors(response: TestResponse) -> dict[str, str]:
+    """Messages shown next to fields, by field name, as a person reads them."""
+    page = soup(response)
+    found = {}
+    for node in page.select("p.field-error"):
+        name = node["id"].removeprefix("q-").removesuffix("-error")
+        hidden = node.select_one(".visually-hidden")
+        if hidden:
+            hidden.extract()
+        found[name] = node.get_text(" ", strip=True)
+    return found
+
+
+def shown_step(response: TestResponse) -> str:
+    form = soup(response).select_one("form[data-survey-form]")
+    assert form is not None, response.get_data(as_text=True)[:500]
+    return str(form["data-step"])
+
+
+class Resident:
+    """Fills the survey through real HTTP requests, as a browser without JavaScript would."""
+
+    def __init__(self, client: FlaskClient, lang: str = "en", assisted: bool = False) -> None:
+        self.client = client
+        self.lang = lang
+        url = f"/{lang}/s/what-matters/" + ("?with=volunteer" if assisted else "")
+        first = client.get(url)
+        assert first.status_code == 200
+        page = soup(first)
+        self.hidden = {
+            tag["name"]: tag.get("value", "")
+            for tag in page.select("form[data-survey-form] input[type=hidden]")
+        }
+        self.response_id = self.hidden["response_id"]
+        self.answers: dict[str, Any] = {}
+        self.last = first
+
+    def post(self, step: str, action: str = "next", **answers: Any) -> TestResponse:
+        self.answers.update(answers)
+        data: dict[str, Any] = dict(self.hidden, step=step, action=action)
+        data.update(self.answers)
+        self.last = self.client.post(f"/{self.lang}/s/what-matters/", data=data)
+        page = soup(self.last)
+        token = page.select_one("input[name=csrf_token]")
+        if token is not None:
+            self.hidden["csrf_token"] = token["value"]
+        return self.last
+
+    def complete(self, **overrides: Any) -> TestResponse:
+        """Answer every step with sensible answers; ``overrides`` replaces any."""
+        answers: dict[str, Any] = {
+            "consent": "yes",
+            "what_matters": "Being able to see a GP when my children are ill.",
+            "quote_consent": "yes",
+            "get_involved": "no",
+        }
+        answers.update(overrides)
+        self.answers.update(answers)
+        step = "welcome"
+        for _ in range(10):
+            response = self.post(step)
+            if response.status_code != 200:
+                return response
+            step = shown_step(response)
+        raise AssertionError("the survey never ended")
+
+
+@pytest.fixture
+def resident(client: FlaskClient) -> Resident:
+    return Resident(client)
+
+
+def catalogue_translation(lang: str, english: str) -> str:
+    """The drafted translation of ``english`` in the shipped catalogue, read from the file."""
+    from babel.messages.pofile import read_po
+
+    path = Path(__file__).parent.parent / "translations" / lang / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        message = read_po(handle).get(english)
+    assert message is not None and message.string, f"{english!r} is not translated into {lang}"
+    return str(message.string)
+
+
+def count_rows(app: Flask, table: str) -> int:
+    assert re.fullmatch(r"[a-z_]+", table)
+    with app.app_context():
+        return int(storage.get_db().execute(f"SELECT count(*) FROM {table}").fetchone()[0])

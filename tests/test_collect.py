@@ -1,0 +1,294 @@
+"""The survey over real HTTP: languages, steps, validation, consent and idempotence."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey_app import storage
+from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
+
+
+def test_first_visit_follows_accept_language(client: FlaskClient) -> None:
+    response = client.get("/", headers={"Accept-Language": "so-SO,so;q=0.9,en;q=0.5"})
+    assert response.status_code == 302 and response.location == "/so/"
+    assert "Accept-Language" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [("zh-CN,zh;q=0.9", "/zh-Hans/"), ("pt-BR", "/pt/"), ("fr-FR", "/en/"), ("", "/en/")],
+)
+def test_browser_languages_map_to_offered_ones(
+    client: FlaskClient, accept: str, expected: str
+) -> None:
+    assert client.get("/", headers={"Accept-Language": accept}).location == expected
+
+
+def test_lang_parameter_and_remembered_choice(client: FlaskClient) -> None:
+    assert client.get("/?lang=ur").location == "/ur/"
+    client.get("/ar/")
+    assert client.get("/", headers={"Accept-Language": "en"}).location == "/ar/"
+
+
+def test_unknown_language_is_not_found(client: FlaskClient) -> None:
+    assert client.get("/xx/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("tag", "direction", "name"),
+    [("ar", "rtl", "العربية"), ("ur", "rtl", "اردو"), ("bn", "ltr", "বাংলা"),
+     ("so", "ltr", "Soomaali"), ("zh-Hans", "ltr", "简体中文")],
+)
+def test_pages_declare_language_and_direction(
+    client: FlaskClient, tag: str, direction: str, name: str
+) -> None:
+    page = soup(client.get(f"/{tag}/"))
+    assert page.html["lang"] == tag and page.html["dir"] == direction
+    link = page.select_one(f'.language-list a[data-lang="{tag}"]')
+    assert link.get_text(strip=True) == name and link["aria-current"] == "page"
+
+
+def test_start_page_lists_every_language_in_its_own_name(client: FlaskClient) -> None:
+    links = soup(client.get("/en/")).select(".language-list a")
+    assert [a["lang"] for a in links] == [
+        "en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh-Hans"]
+    assert {a.get_text(strip=True) for a in links} >= {"বাংলা", "Soomaali", "اردو", "العربية",
+                                                      "Türkçe", "Polski", "Lietuvių"}
+
+
+def test_survey_content_is_shown_in_the_chosen_language(client: FlaskClient) -> None:
+    page = soup(client.get("/bn/s/what-matters/"))
+    assert page.h1.get_text(strip=True) == "শুরু করার আগে"
+    assert page.select_one("label[for=q-consent]").get("lang") is None
+
+
+def test_a_complete_response_is_stored_with_its_language_and_version(app: Flask,
+                                                                      client: FlaskClient) -> None:
+    resident = Resident(client, lang="bn")
+    done = resident.complete(what_matters="পার্কগুলো আরও পরিষ্কার হওয়া দরকার", age_band="25-34",
+                             home_languages=["bengali", "english"])
+    assert done.status_code == 303 and done.location == "/bn/s/what-matters/thanks?v=1"
+    with app.app_context():
+        stored = storage.responses.get(storage.get_db(), resident.response_id)
+    assert stored.language == "bn" and stored.mode == "self" and stored.survey_version == 1
+    assert stored.answers["what_matters"] == ["পার্কগুলো আরও পরিষ্কার হওয়া দরকার"]
+    assert stored.answers["home_languages"] == ["bengali", "english"]
+    assert stored.flags == {"consent": True, "quote_consent": True, "contact_consent": False}
+    thanks = client.get(done.location)
+    assert thanks.status_code == 200 and thanks.headers["Cache-Control"] == "no-store"
+
+
+def test_sending_the_last_step_twice_stores_one_response(app: Flask, resident: Resident) -> None:
+    resident.complete()
+    again = resident.post("your-words")
+    assert again.status_code == 303
+    assert count_rows(app, "responses") == 1
+
+
+def test_volunteer_gloss_is_kept_beside_the_original_words(app: Flask,
+                                                           client: FlaskClient) -> None:
+    resident = Resident(client, lang="so", assisted=True)
+    resident.complete(what_matters="Guryaha waa qaali", what_matters__gloss="Housing is expensive")
+    with app.app_context():
+        stored = storage.responses.get(storage.get_db(), resident.response_id)
+    assert stored.mode == "assisted"
+    assert stored.answers["what_matters"] == ["Guryaha waa qaali"]
+    assert stored.glosses == {"what_matters": "Housing is expensive"}
+
+
+def test_gloss_fields_show_only_for_volunteers(client: FlaskClient) -> None:
+    for assisted, expected in ((False, 0), (True, 1)):
+        resident = Resident(client, assisted=assisted)
+        page = soup(resident.post("welcome", consent="yes"))
+        assert len(page.select("textarea[name=what_matters__gloss]")) == expected
+
+
+def test_contact_details_are_asked_only_after_contact_consent(app: Flask,
+                                                              client: FlaskClient) -> None:
+    resident = Resident(client)
+    for step in ("welcome", "what-matters", "good-life", "one-thing", "about-you"):
+        resident.post(step, consent="yes", what_matters="Buses")
+    said_no = resident.post("your-words", quote_consent="no", get_involved="yes",
+                            contact_consent="no")
+    assert said_no.status_code == 303
+    assert count_rows(app, "contacts") == 0
+
+    resident = Resident(client)
+    for step in ("welcome", "what-matters", "good-life", "one-thing", "about-you"):
+        resident.post(step, consent="yes", what_matters="Buses")
+    said_yes = resident.post("your-words", quote_consent="no", get_involved="yes",
+                             contact_consent="yes")
+    assert shown_step(said_yes) == "contact"
+    resident.post("contact", contact_name="Amina", contact_email="amina@example.org")
+    with app.app_context():
+        stored = storage.responses.get(storage.get_db(), resident.response_id)
+    assert stored.contact == {"name": "Amina", "email": "amina@example.org"}
+    assert "contact_name" not in stored.answers
+
+
+def test_contact_given_then_withdrawn_is_not_kept(app: Flask, client: FlaskClient) -> None:
+    resident = Resident(client)
+    for step in ("welcome", "what-matters", "good-life", "one-thing", "about-you"):
+        resident.post(step, consent="yes", what_matters="Buses")
+    resident.post("your-words", quote_consent="yes", get_involved="yes", contact_consent="yes")
+    back = resident.post("contact", action="back", contact_name="Amina",
+                         contact_phone="07700 900123")
+    assert shown_step(back) == "your-words"
+    done = resident.post("your-words", get_involved="no")
+    assert done.status_code == 303
+    assert count_rows(app, "contacts") == 0
+
+
+BAD_INPUTS = [
+    ("welcome", {"consent": None}, "consent",
+     "Please tick the box to say you agree, or close this page to stop."),
+    ("what-matters", {"what_matters": "   "}, "what_matters", "Please answer this question."),
+    ("about-you", {"age_band": "teenager"}, "age_band", "Please choose one of the answers shown."),
+    ("about-you", {"age_band": ["16-24", "25-34"]}, "age_band", "Please choose only one answer."),
+    ("about-you", {"home_languages": ["english", "klingon"]}, "home_languages",
+     "Please choose one of the answers shown."),
+    ("what-matters", {"what_matters": "x" * 5001}, "what_matters",
+     "Please shorten this to 5,000 characters or fewer. It has 5,001."),
+    ("your-words", {"quote_consent": "maybe"}, "quote_consent",
+     "Please choose one of the answers shown."),
+    ("your-words", {"get_involved": None}, "get_involved", "Please choose an answer."),
+]
+
+
+@pytest.mark.parametrize(("step", "answers", "field", "message"), BAD_INPUTS)
+def test_bad_input_is_explained_at_the_field_and_writes_nothing(
+    app: Flask, client: FlaskClient, step: str, answers: dict[str, object], field: str,
+    message: str
+) -> None:
+    resident = Resident(client)
+    resident.answers.update({"consent": "yes", "what_matters": "Parks",
+                             "quote_consent": "no", "get_involved": "no"})
+    resident.answers.update(answers)
+    resident.answers = {k: v for k, v in resident.answers.items() if v is not None}
+    response = resident.post(step)
+    assert response.status_code == 422
+    assert field_errors(response)[field] == message
+    page = soup(response)
+    summary_links = [a["href"] for a in page.select("[data-testid=error-summary] a")]
+    assert f"#q-{field}" in summary_links
+    assert page.title.get_text().startswith("Error:")
+    assert count_rows(app, "responses") == 0
+
+
+def test_what_was_typed_is_kept_when_an_error_is_shown(client: FlaskClient) -> None:
+    resident = Resident(client)
+    for step in ("welcome", "what-matters", "good-life", "one-thing"):
+        resident.post(step, consent="yes", what_matters="Parks", good_life="Neighbours")
+    response = resident.post("about-you", age_band="nonsense", gender="woman",
+                             home_languages=["somali", "english"])
+    page = soup(response)
+    assert page.select_one("#q-gender--woman").has_attr("checked")
+    assert page.select_one("#q-home_languages--somali").has_attr("checked")
+    carried = {tag["name"]: tag["value"] for tag in page.select("input[type=hidden]")}
+    assert carried["good_life"] == "Neighbours" and carried["what_matters"] == "Parks"
+
+
+def test_error_messages_are_in_the_residents_language(client: FlaskClient) -> None:
+    from tests.conftest import catalogue_translation
+
+    resident = Resident(client, lang="so")
+    response = resident.post("welcome")
+    expected = catalogue_translation(
+        "so", "Please tick the box to say you agree, or close this page to stop.")
+    assert field_errors(response)["consent"] == expected
+    assert expected != "Please tick the box to say you agree, or close this page to stop."
+
+
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [("survey_version", "99"), ("survey_version", "one"), ("response_id", "not-a-uuid"),
+     ("mode", "robot")],
+)
+def test_a_tampered_page_is_refused_and_writes_nothing(
+    app: Flask, client: FlaskClient, field: str, value: str
+) -> None:
+    resident = Resident(client)
+    resident.hidden[field] = value
+    response = resident.complete()
+    assert response.status_code in {400, 404}
+    assert count_rows(app, "responses") == 0
+
+
+def test_a_tampered_version_gets_a_message_in_the_residents_language(client: FlaskClient) -> None:
+    resident = Resident(client, lang="ar")
+    resident.hidden["survey_version"] = "abc"
+    response = resident.post("welcome", consent="yes")
+    page = soup(response)
+    assert response.status_code == 400 and page.html["dir"] == "rtl"
+    assert page.select_one("[data-testid=error-message]").get_text(strip=True)
+
+
+def test_going_back_keeps_answers(client: FlaskClient) -> None:
+    resident = Resident(client)
+    resident.post("welcome", consent="yes")
+    resident.post("what-matters", what_matters="Clean air")
+    back = resident.post("good-life", action="back", good_life="Friendly people")
+    page = soup(back)
+    assert shown_step(back) == "what-matters"
+    assert page.select_one("textarea[name=what_matters]").get_text() == "Clean air"
+    assert page.select_one("input[name=good_life]")["value"] == "Friendly people"
+
+
+def test_changing_language_mid_survey_keeps_answers(client: FlaskClient) -> None:
+    resident = Resident(client)
+    resident.post("welcome", consent="yes")
+    switched = resident.post("what-matters", action="language", switch_to="ur",
+                             what_matters="Safe streets at night")
+    page = soup(switched)
+    assert page.html["lang"] == "ur" and page.html["dir"] == "rtl"
+    assert page.select_one("form[data-survey-form]")["action"] == "/ur/s/what-matters/"
+    assert page.select_one("textarea[name=what_matters]").get_text() == "Safe streets at night"
+
+
+def test_csrf_failure_keeps_answers_and_writes_nothing(tmp_path: object) -> None:
+    from survey_app import create_app
+
+    app = create_app({"DATABASE": f"{tmp_path}/csrf.sqlite", "SECRET_KEY": "s"})
+    client = app.test_client()
+    resident = Resident(client)
+    resident.hidden["csrf_token"] = "forged"
+    response = resident.post("welcome", consent="yes")
+    page = soup(response)
+    assert shown_step(response) == "welcome"
+    assert page.select_one("p.notice").get_text(strip=True)
+    assert page.select_one("#q-consent").has_attr("checked")
+    # The page now carries a good token: pressing again goes on.
+    assert shown_step(resident.post("welcome")) == "what-matters"
+    assert count_rows(app, "responses") == 0
+
+
+def test_security_headers(client: FlaskClient) -> None:
+    response = client.get("/en/s/what-matters/")
+    csp = response.headers["Content-Security-Policy"]
+    assert "script-src 'self'" in csp and "unsafe-inline" not in csp
+    assert response.headers["X-Content-Type-Options"] == "nosniff"
+    assert response.headers["Cache-Control"] == "no-store"
+    cookie = response.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+
+
+def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
+    for url in ("/en/", "/ar/s/what-matters/", "/en/translations/"):
+        page = soup(client.get(url))
+        assert all(script.get("src") for script in page.select("script"))
+        assert not page.select("style") and not page.select("[style]")
+
+
+def test_healthz(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok",
+                                                                    "database": True}
+
+
+def test_no_personal_data_in_urls(client: FlaskClient) -> None:
+    resident = Resident(client)
+    done = resident.complete(get_involved="yes", contact_consent="yes", contact_name="Amina",
+                             contact_phone="07700 900123")
+    assert "Amina" not in done.location and "07700" not in done.location
