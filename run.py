@@ -21,14 +21,28 @@ from survey_app import create_app
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     env = os.environ
     parser = argparse.ArgumentParser(description="Run the What Matters survey app.")
-    parser.add_argument("--host", default=env.get("WHATMATTERS_HOST", "127.0.0.1"),
-                        help="address to listen on (default 127.0.0.1: this machine only)")
-    parser.add_argument("--port", type=int, default=int(env.get("WHATMATTERS_PORT", "8080")),
-                        help="port to listen on (default 8080)")
-    parser.add_argument("--database", default=env.get("WHATMATTERS_DATABASE"),
-                        help="SQLite file (default: instance/whatmatters.sqlite)")
-    parser.add_argument("--threads", type=int, default=int(env.get("WHATMATTERS_THREADS", "8")),
-                        help="worker threads (default 8)")
+    parser.add_argument(
+        "--host",
+        default=env.get("WHATMATTERS_HOST", "127.0.0.1"),
+        help="address to listen on (default 127.0.0.1: this machine only)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(env.get("WHATMATTERS_PORT", "8080")),
+        help="port to listen on (default 8080)",
+    )
+    parser.add_argument(
+        "--database",
+        default=env.get("WHATMATTERS_DATABASE"),
+        help="SQLite file (default: instance/whatmatters.sqlite)",
+    )
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=int(env.get("WHATMATTERS_THREADS", "8")),
+        help="worker threads (default 8)",
+    )
     return parser.parse_args(argv)
 
 

@@ -14,6 +14,7 @@ from typing import Any
 
 from flask import Flask, Response, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
+
 from . import config, errors, i18n, storage
 from .extensions import csrf
 from .surveys.loader import bundled_survey_dir, load_definition
@@ -88,7 +89,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     @app.get("/")
     def index() -> BaseResponse:
-        """Send a visitor to their language: ``?lang=``, then their last choice, then the browser's."""
+        """Send a visitor on to a language: ``?lang=``, their last choice, or the browser's."""
         chosen = i18n.by_tag(request.args.get("lang", "")) or i18n.preferred_language()
         response = redirect(url_for("collect.start", lang_tag=chosen.tag))
         response.headers["Vary"] = "Accept-Language, Cookie"

@@ -133,7 +133,7 @@ def strings_needing_review(code: str, source: Path = CATALOGUES) -> list[tuple[s
         if not message.id:
             continue
         english = message.id if isinstance(message.id, str) else message.id[0]
-        text = message.string if isinstance(message.string, str) else message.string[0]
+        text = message.string if isinstance(message.string, str) else (message.string or [""])[0]
         if NEEDS_REVIEW in message.flags or not text:
             pending.append((english, text or ""))
     return pending

@@ -38,8 +38,13 @@ def test_unknown_language_is_not_found(client: FlaskClient) -> None:
 
 @pytest.mark.parametrize(
     ("tag", "direction", "name"),
-    [("ar", "rtl", "العربية"), ("ur", "rtl", "اردو"), ("bn", "ltr", "বাংলা"),
-     ("so", "ltr", "Soomaali"), ("zh-Hans", "ltr", "简体中文")],
+    [
+        ("ar", "rtl", "العربية"),
+        ("ur", "rtl", "اردو"),
+        ("bn", "ltr", "বাংলা"),
+        ("so", "ltr", "Soomaali"),
+        ("zh-Hans", "ltr", "简体中文"),
+    ],
 )
 def test_pages_declare_language_and_direction(
     client: FlaskClient, tag: str, direction: str, name: str
@@ -53,9 +58,28 @@ def test_pages_declare_language_and_direction(
 def test_start_page_lists_every_language_in_its_own_name(client: FlaskClient) -> None:
     links = soup(client.get("/en/")).select(".language-list a")
     assert [a["lang"] for a in links] == [
-        "en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh-Hans"]
-    assert {a.get_text(strip=True) for a in links} >= {"বাংলা", "Soomaali", "اردو", "العربية",
-                                                      "Türkçe", "Polski", "Lietuvių"}
+        "en",
+        "bn",
+        "so",
+        "ur",
+        "ar",
+        "tr",
+        "pl",
+        "es",
+        "pt",
+        "it",
+        "lt",
+        "zh-Hans",
+    ]
+    assert {a.get_text(strip=True) for a in links} >= {
+        "বাংলা",
+        "Soomaali",
+        "اردو",
+        "العربية",
+        "Türkçe",
+        "Polski",
+        "Lietuvių",
+    }
 
 
 def test_survey_content_is_shown_in_the_chosen_language(client: FlaskClient) -> None:
@@ -64,11 +88,15 @@ def test_survey_content_is_shown_in_the_chosen_language(client: FlaskClient) -> 
     assert page.select_one("label[for=q-consent]").get("lang") is None
 
 
-def test_a_complete_response_is_stored_with_its_language_and_version(app: Flask,
-                                                                      client: FlaskClient) -> None:
+def test_a_complete_response_is_stored_with_its_language_and_version(
+    app: Flask, client: FlaskClient
+) -> None:
     resident = Resident(client, lang="bn")
-    done = resident.complete(what_matters="পার্কগুলো আরও পরিষ্কার হওয়া দরকার", age_band="25-34",
-                             home_languages=["bengali", "english"])
+    done = resident.complete(
+        what_matters="পার্কগুলো আরও পরিষ্কার হওয়া দরকার",
+        age_band="25-34",
+        home_languages=["bengali", "english"],
+    )
     assert done.status_code == 303 and done.location == "/bn/s/what-matters/thanks?v=1"
     with app.app_context():
         stored = storage.responses.get(storage.get_db(), resident.response_id)
@@ -87,8 +115,7 @@ def test_sending_the_last_step_twice_stores_one_response(app: Flask, resident: R
     assert count_rows(app, "responses") == 1
 
 
-def test_volunteer_gloss_is_kept_beside_the_original_words(app: Flask,
-                                                           client: FlaskClient) -> None:
+def test_volunteer_gloss_is_kept_beside_the_original_words(app: Flask, client: FlaskClient) -> None:
     resident = Resident(client, lang="so", assisted=True)
     resident.complete(what_matters="Guryaha waa qaali", what_matters__gloss="Housing is expensive")
     with app.app_context():
@@ -105,21 +132,24 @@ def test_gloss_fields_show_only_for_volunteers(client: FlaskClient) -> None:
         assert len(page.select("textarea[name=what_matters__gloss]")) == expected
 
 
-def test_contact_details_are_asked_only_after_contact_consent(app: Flask,
-                                                              client: FlaskClient) -> None:
+def test_contact_details_are_asked_only_after_contact_consent(
+    app: Flask, client: FlaskClient
+) -> None:
     resident = Resident(client)
     for step in ("welcome", "what-matters", "good-life", "one-thing", "about-you"):
         resident.post(step, consent="yes", what_matters="Buses")
-    said_no = resident.post("your-words", quote_consent="no", get_involved="yes",
-                            contact_consent="no")
+    said_no = resident.post(
+        "your-words", quote_consent="no", get_involved="yes", contact_consent="no"
+    )
     assert said_no.status_code == 303
     assert count_rows(app, "contacts") == 0
 
     resident = Resident(client)
     for step in ("welcome", "what-matters", "good-life", "one-thing", "about-you"):
         resident.post(step, consent="yes", what_matters="Buses")
-    said_yes = resident.post("your-words", quote_consent="no", get_involved="yes",
-                             contact_consent="yes")
+    said_yes = resident.post(
+        "your-words", quote_consent="no", get_involved="yes", contact_consent="yes"
+    )
     assert shown_step(said_yes) == "contact"
     resident.post("contact", contact_name="Amina", contact_email="amina@example.org")
     with app.app_context():
@@ -133,8 +163,9 @@ def test_contact_given_then_withdrawn_is_not_kept(app: Flask, client: FlaskClien
     for step in ("welcome", "what-matters", "good-life", "one-thing", "about-you"):
         resident.post(step, consent="yes", what_matters="Buses")
     resident.post("your-words", quote_consent="yes", get_involved="yes", contact_consent="yes")
-    back = resident.post("contact", action="back", contact_name="Amina",
-                         contact_phone="07700 900123")
+    back = resident.post(
+        "contact", action="back", contact_name="Amina", contact_phone="07700 900123"
+    )
     assert shown_step(back) == "your-words"
     done = resident.post("your-words", get_involved="no")
     assert done.status_code == 303
@@ -142,29 +173,45 @@ def test_contact_given_then_withdrawn_is_not_kept(app: Flask, client: FlaskClien
 
 
 BAD_INPUTS = [
-    ("welcome", {"consent": None}, "consent",
-     "Please tick the box to say you agree, or close this page to stop."),
+    (
+        "welcome",
+        {"consent": None},
+        "consent",
+        "Please tick the box to say you agree, or close this page to stop.",
+    ),
     ("what-matters", {"what_matters": "   "}, "what_matters", "Please answer this question."),
     ("about-you", {"age_band": "teenager"}, "age_band", "Please choose one of the answers shown."),
     ("about-you", {"age_band": ["16-24", "25-34"]}, "age_band", "Please choose only one answer."),
-    ("about-you", {"home_languages": ["english", "klingon"]}, "home_languages",
-     "Please choose one of the answers shown."),
-    ("what-matters", {"what_matters": "x" * 5001}, "what_matters",
-     "Please shorten this to 5,000 characters or fewer. It has 5,001."),
-    ("your-words", {"quote_consent": "maybe"}, "quote_consent",
-     "Please choose one of the answers shown."),
+    (
+        "about-you",
+        {"home_languages": ["english", "klingon"]},
+        "home_languages",
+        "Please choose one of the answers shown.",
+    ),
+    (
+        "what-matters",
+        {"what_matters": "x" * 5001},
+        "what_matters",
+        "Please shorten this to 5,000 characters or fewer. It has 5,001.",
+    ),
+    (
+        "your-words",
+        {"quote_consent": "maybe"},
+        "quote_consent",
+        "Please choose one of the answers shown.",
+    ),
     ("your-words", {"get_involved": None}, "get_involved", "Please choose an answer."),
 ]
 
 
 @pytest.mark.parametrize(("step", "answers", "field", "message"), BAD_INPUTS)
 def test_bad_input_is_explained_at_the_field_and_writes_nothing(
-    app: Flask, client: FlaskClient, step: str, answers: dict[str, object], field: str,
-    message: str
+    app: Flask, client: FlaskClient, step: str, answers: dict[str, object], field: str, message: str
 ) -> None:
     resident = Resident(client)
-    resident.answers.update({"consent": "yes", "what_matters": "Parks",
-                             "quote_consent": "no", "get_involved": "no"})
+    resident.answers.update(
+        {"consent": "yes", "what_matters": "Parks", "quote_consent": "no", "get_involved": "no"}
+    )
     resident.answers.update(answers)
     resident.answers = {k: v for k, v in resident.answers.items() if v is not None}
     response = resident.post(step)
@@ -181,8 +228,9 @@ def test_what_was_typed_is_kept_when_an_error_is_shown(client: FlaskClient) -> N
     resident = Resident(client)
     for step in ("welcome", "what-matters", "good-life", "one-thing"):
         resident.post(step, consent="yes", what_matters="Parks", good_life="Neighbours")
-    response = resident.post("about-you", age_band="nonsense", gender="woman",
-                             home_languages=["somali", "english"])
+    response = resident.post(
+        "about-you", age_band="nonsense", gender="woman", home_languages=["somali", "english"]
+    )
     page = soup(response)
     assert page.select_one("#q-gender--woman").has_attr("checked")
     assert page.select_one("#q-home_languages--somali").has_attr("checked")
@@ -196,15 +244,20 @@ def test_error_messages_are_in_the_residents_language(client: FlaskClient) -> No
     resident = Resident(client, lang="so")
     response = resident.post("welcome")
     expected = catalogue_translation(
-        "so", "Please tick the box to say you agree, or close this page to stop.")
+        "so", "Please tick the box to say you agree, or close this page to stop."
+    )
     assert field_errors(response)["consent"] == expected
     assert expected != "Please tick the box to say you agree, or close this page to stop."
 
 
 @pytest.mark.parametrize(
     ("field", "value"),
-    [("survey_version", "99"), ("survey_version", "one"), ("response_id", "not-a-uuid"),
-     ("mode", "robot")],
+    [
+        ("survey_version", "99"),
+        ("survey_version", "one"),
+        ("response_id", "not-a-uuid"),
+        ("mode", "robot"),
+    ],
 )
 def test_a_tampered_page_is_refused_and_writes_nothing(
     app: Flask, client: FlaskClient, field: str, value: str
@@ -239,8 +292,9 @@ def test_going_back_keeps_answers(client: FlaskClient) -> None:
 def test_changing_language_mid_survey_keeps_answers(client: FlaskClient) -> None:
     resident = Resident(client)
     resident.post("welcome", consent="yes")
-    switched = resident.post("what-matters", action="language", switch_to="ur",
-                             what_matters="Safe streets at night")
+    switched = resident.post(
+        "what-matters", action="language", switch_to="ur", what_matters="Safe streets at night"
+    )
     page = soup(switched)
     assert page.html["lang"] == "ur" and page.html["dir"] == "rtl"
     assert page.select_one("form[data-survey-form]")["action"] == "/ur/s/what-matters/"
@@ -283,12 +337,46 @@ def test_pages_have_no_inline_script_or_style(client: FlaskClient) -> None:
 
 def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
-    assert response.status_code == 200 and response.get_json() == {"status": "ok",
-                                                                    "database": True}
+    assert response.status_code == 200 and response.get_json() == {"status": "ok", "database": True}
 
 
 def test_no_personal_data_in_urls(client: FlaskClient) -> None:
     resident = Resident(client)
-    done = resident.complete(get_involved="yes", contact_consent="yes", contact_name="Amina",
-                             contact_phone="07700 900123")
+    done = resident.complete(
+        get_involved="yes",
+        contact_consent="yes",
+        contact_name="Amina",
+        contact_phone="07700 900123",
+    )
     assert "Amina" not in done.location and "07700" not in done.location
+
+
+def test_every_described_by_and_label_points_at_something_on_every_step(
+    client: FlaskClient,
+) -> None:
+    resident = Resident(client, lang="ur", assisted=True)
+    pages = [resident.post("welcome")]  # with an error shown
+    answers = {
+        "consent": "yes",
+        "what_matters": "Parks",
+        "quote_consent": "no",
+        "get_involved": "yes",
+        "contact_consent": "yes",
+    }
+    step = "welcome"
+    for _ in range(7):
+        response = resident.post(step, **answers)
+        pages.append(response)
+        step = shown_step(response)
+        if step == "contact":
+            break
+    pages.append(resident.post("contact", contact_name="A"))  # require_one_of error
+    for response in pages:
+        page = soup(response)
+        ids = {tag["id"] for tag in page.select("[id]")}
+        for tag in page.select("[aria-describedby]"):
+            assert set(tag["aria-describedby"].split()) <= ids
+        for label in page.select("label[for]"):
+            assert label["for"] in ids
+        for hint in page.select("p.hint"):
+            assert "<" not in hint.get_text()

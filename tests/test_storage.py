@@ -64,10 +64,22 @@ def test_response_is_stored_once_with_answers_queryable_per_question(app: Flask)
     with app.app_context():
         db = storage.get_db()
         survey = surveys.latest(db, "what-matters")
-        outcome = responses.save(db, response_id="r-1", survey=survey, language="bn",
-                                 mode="assisted", submission=_submission())
-        again = responses.save(db, response_id="r-1", survey=survey, language="bn",
-                               mode="assisted", submission=_submission())
+        outcome = responses.save(
+            db,
+            response_id="r-1",
+            survey=survey,
+            language="bn",
+            mode="assisted",
+            submission=_submission(),
+        )
+        again = responses.save(
+            db,
+            response_id="r-1",
+            survey=survey,
+            language="bn",
+            mode="assisted",
+            submission=_submission(),
+        )
         assert (outcome, again) == ("created", "duplicate")
         rows = db.execute(
             "SELECT value FROM answers WHERE question_id = 'home_languages' ORDER BY position"
@@ -84,13 +96,20 @@ def test_same_id_with_other_content_is_a_conflict_and_keeps_the_first(app: Flask
     with app.app_context():
         db = storage.get_db()
         survey = surveys.latest(db, "what-matters")
-        responses.save(db, response_id="r-2", survey=survey, language="en", mode="self",
-                       submission=_submission())
+        responses.save(
+            db,
+            response_id="r-2",
+            survey=survey,
+            language="en",
+            mode="self",
+            submission=_submission(),
+        )
         other = _submission()
         other.answers["what_matters"] = ["Something else"]
         with pytest.raises(storage.ResponseConflict):
-            responses.save(db, response_id="r-2", survey=survey, language="en", mode="self",
-                           submission=other)
+            responses.save(
+                db, response_id="r-2", survey=survey, language="en", mode="self", submission=other
+            )
         assert responses.get(db, "r-2").answers["what_matters"] == ["Safe streets"]
 
 
@@ -106,10 +125,18 @@ def test_a_failure_midway_writes_nothing(app: Flask) -> None:
         submission = _submission(contact_consent=True)
         submission.contact = {"name": "Amina", "phone": "07700 900123"}
         with pytest.raises(sqlite3.IntegrityError):
-            responses.save(db, response_id="r-3", survey=survey, language="so", mode="self",
-                           submission=submission)
-        counts = [db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                  for t in ("responses", "answers", "contacts")]
+            responses.save(
+                db,
+                response_id="r-3",
+                survey=survey,
+                language="so",
+                mode="self",
+                submission=submission,
+            )
+        counts = [
+            db.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
+            for t in ("responses", "answers", "contacts")
+        ]
         assert counts == [0, 0, 0]
 
 
@@ -119,8 +146,9 @@ def test_contacts_live_apart_and_can_be_erased_keeping_answers(app: Flask) -> No
         survey = surveys.latest(db, "what-matters")
         submission = _submission(contact_consent=True)
         submission.contact = {"name": "Amina", "email": "amina@example.org"}
-        responses.save(db, response_id="r-4", survey=survey, language="so", mode="self",
-                       submission=submission)
+        responses.save(
+            db, response_id="r-4", survey=survey, language="so", mode="self", submission=submission
+        )
         answer_columns = {row[1] for row in db.execute("PRAGMA table_info(answers)")}
         assert not answer_columns & {"name", "email", "phone"}
         assert responses.get(db, "r-4").contact == {"name": "Amina", "email": "amina@example.org"}
@@ -134,8 +162,14 @@ def test_the_database_refuses_a_response_without_consent(app: Flask) -> None:
         db = storage.get_db()
         survey = surveys.latest(db, "what-matters")
         with pytest.raises(sqlite3.IntegrityError):
-            responses.save(db, response_id="r-5", survey=survey, language="en", mode="self",
-                           submission=_submission(consent=False))
+            responses.save(
+                db,
+                response_id="r-5",
+                survey=survey,
+                language="en",
+                mode="self",
+                submission=_submission(consent=False),
+            )
         assert responses.count(db) == 0
 
 
@@ -148,9 +182,7 @@ def test_an_old_database_upgrades_in_place(tmp_path: Path) -> None:
     path = tmp_path / "old.sqlite"
     db = storage.connect(path)
     storage.db.MIGRATIONS.apply(db, stop_before="0002_indexes_for_reports")
-    db.execute(
-        "INSERT INTO survey_versions VALUES ('what-matters', 1, '{}', 'h', '2026-01-01')"
-    )
+    db.execute("INSERT INTO survey_versions VALUES ('what-matters', 1, '{}', 'h', '2026-01-01')")
     db.execute(
         "INSERT INTO responses VALUES ('old-1', 'what-matters', 1, 'en', 'self', 't', 't', 1,"
         " 'v1', 0, 0, 'h')"

@@ -49,8 +49,12 @@ def _remember_language(response: Response) -> Response:
     # The language is not personal data; remembering it spares a resident
     # choosing again on the next visit.
     response.set_cookie(
-        i18n.LANGUAGE_COOKIE, i18n.current_language().tag, max_age=365 * 24 * 3600,
-        samesite="Lax", httponly=True, secure=current_app.config["SESSION_COOKIE_SECURE"],
+        i18n.LANGUAGE_COOKIE,
+        i18n.current_language().tag,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        httponly=True,
+        secure=current_app.config["SESSION_COOKIE_SECURE"],
     )
     return response
 
@@ -135,8 +139,13 @@ def survey_step(survey_id: str) -> BaseResponse:
         fresh = SurveyPageForm(
             formdata=None, **{k: v for k, v in form.data.items() if k != "csrf_token"}
         )
-        return _render_step(survey, step, fresh, raw,
-                            notice=gettext("For your safety, please press the button again."))
+        return _render_step(
+            survey,
+            step,
+            fresh,
+            raw,
+            notice=gettext("For your safety, please press the button again."),
+        )
     action = request.form.get("action", "next")
     if action == "language":
         chosen = i18n.by_tag(request.form.get("switch_to", ""))
@@ -169,8 +178,10 @@ def survey_step(survey_id: str) -> BaseResponse:
         )
     except storage.ResponseConflict:
         raise UserFacingError(
-            gettext("These answers were sent already, with different answers. The first ones "
-                    "are kept. To change them, please speak to a volunteer."),
+            gettext(
+                "These answers were sent already, with different answers. The first ones "
+                "are kept. To change them, please speak to a volunteer."
+            ),
             status=409,
         ) from None
     return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version), code=303)

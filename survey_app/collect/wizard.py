@@ -33,7 +33,8 @@ def shown_questions(survey: Survey, step: Step, raw: Raw) -> list[Question]:
     """
     same_step = {q.id for q in step.questions}
     return [
-        q for q in step.questions
+        q
+        for q in step.questions
         if q.show_if is None or q.show_if.question in same_step or q.show_if.holds(raw)
     ]
 

@@ -10,8 +10,16 @@ from .db import connect, initialise, is_reachable
 from .errors import NotFound, ResponseConflict, StorageError
 
 __all__ = [
-    "NotFound", "ResponseConflict", "StorageError", "connect", "get_db", "init_app",
-    "initialise", "is_reachable", "responses", "surveys",
+    "NotFound",
+    "ResponseConflict",
+    "StorageError",
+    "connect",
+    "get_db",
+    "init_app",
+    "initialise",
+    "is_reachable",
+    "responses",
+    "surveys",
 ]
 
 

@@ -16,8 +16,7 @@ def connect(path: str | Path) -> Database:
     ``isolation_level=None`` leaves transactions to ``Database.atomic()``, so
     a write is exactly the block that wraps it and never an implicit one.
     """
-    conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0,
-                           check_same_thread=False)
+    conn = sqlite3.connect(str(path), isolation_level=None, timeout=5.0, check_same_thread=False)
     conn.execute("PRAGMA foreign_keys = ON")
     conn.execute("PRAGMA busy_timeout = 5000")
     conn.execute("PRAGMA synchronous = NORMAL")

@@ -33,9 +33,7 @@ class StoredResponse:
     contact: dict[str, str]
 
 
-def _content_hash(
-    survey: Survey, language: str, mode: str, submission: Submission
-) -> str:
+def _content_hash(survey: Survey, language: str, mode: str, submission: Submission) -> str:
     """What makes two sends of one response the same response; arrival times do not."""
     content: dict[str, Any] = {
         "survey": [survey.id, survey.version],
@@ -81,18 +79,31 @@ def save(
             " received_at, consent_given, consent_version, quote_consent, contact_consent,"
             " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
-                response_id, survey.id, survey.version, language, mode,
-                created_at or received, received, int(submission.flags["consent"]),
-                survey.consent_version, int(submission.flags["quote_consent"]),
-                int(submission.flags["contact_consent"]), digest,
+                response_id,
+                survey.id,
+                survey.version,
+                language,
+                mode,
+                created_at or received,
+                received,
+                int(submission.flags["consent"]),
+                survey.consent_version,
+                int(submission.flags["quote_consent"]),
+                int(submission.flags["contact_consent"]),
+                digest,
             ],
         )
         db.conn.executemany(
             "INSERT INTO answers (response_id, question_id, position, value, gloss)"
             " VALUES (?, ?, ?, ?, ?)",
             [
-                (response_id, qid, position, value,
-                 submission.glosses.get(qid) if position == 0 else None)
+                (
+                    response_id,
+                    qid,
+                    position,
+                    value,
+                    submission.glosses.get(qid) if position == 0 else None,
+                )
                 for qid, values in submission.answers.items()
                 for position, value in enumerate(values)
             ],
@@ -101,8 +112,13 @@ def save(
             db.execute(
                 "INSERT INTO contacts (response_id, name, phone, email, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
-                [response_id, submission.contact.get("name"), submission.contact.get("phone"),
-                 submission.contact.get("email"), received],
+                [
+                    response_id,
+                    submission.contact.get("name"),
+                    submission.contact.get("phone"),
+                    submission.contact.get("email"),
+                    received,
+                ],
             )
     return "created"
 
@@ -131,14 +147,26 @@ def get(db: Database, response_id: str) -> StoredResponse:
     ).fetchone()
     contact = (
         {k: v for k, v in zip(("name", "phone", "email"), contact_row, strict=True) if v}
-        if contact_row else {}
+        if contact_row
+        else {}
     )
     return StoredResponse(
-        id=row[0], survey_id=row[1], survey_version=row[2], language=row[3], mode=row[4],
-        created_at=row[5], received_at=row[6], consent_version=row[8],
-        flags={"consent": bool(row[7]), "quote_consent": bool(row[9]),
-               "contact_consent": bool(row[10])},
-        answers=answers, glosses=glosses, contact=contact,
+        id=row[0],
+        survey_id=row[1],
+        survey_version=row[2],
+        language=row[3],
+        mode=row[4],
+        created_at=row[5],
+        received_at=row[6],
+        consent_version=row[8],
+        flags={
+            "consent": bool(row[7]),
+            "quote_consent": bool(row[9]),
+            "contact_consent": bool(row[10]),
+        },
+        answers=answers,
+        glosses=glosses,
+        contact=contact,
     )
 
 

@@ -63,7 +63,9 @@ def _too_long(text: str, limit: int) -> str | None:
     )
 
 
-def _question_error(survey: Survey, question: Question, values: list[str], limit: int) -> str | None:
+def _question_error(
+    survey: Survey, question: Question, values: list[str], limit: int
+) -> str | None:
     if not values:
         if not question.required:
             return None

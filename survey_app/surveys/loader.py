@@ -23,9 +23,7 @@ def _slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-") or "area"
 
 
-def load_definition(
-    folder: Path, *, neighbourhoods: Sequence[str] = ()
-) -> dict[str, Any]:
+def load_definition(folder: Path, *, neighbourhoods: Sequence[str] = ()) -> dict[str, Any]:
     """The survey in ``folder`` with every translation merged in.
 
     ``neighbourhoods`` replaces the place names of the neighbourhood list,
@@ -37,8 +35,11 @@ def load_definition(
         raise SurveyDefinitionError(f"cannot read {folder / 'survey.json'}: {error}") from None
     if neighbourhoods and "neighbourhood" in definition.get("choices", {}):
         definition = copy.deepcopy(definition)
-        kept = [c for c in definition["choices"]["neighbourhood"]
-                if c["value"] in {"elsewhere", "prefer-not"}]
+        kept = [
+            c
+            for c in definition["choices"]["neighbourhood"]
+            if c["value"] in {"elsewhere", "prefer-not"}
+        ]
         places = [{"value": _slug(name), "label": name} for name in neighbourhoods]
         definition["choices"]["neighbourhood"] = places + kept
     keys = set(flatten_texts(definition))

@@ -14,8 +14,16 @@ from dataclasses import dataclass, field
 from typing import Any
 
 QUESTION_TYPES = frozenset(
-    {"long_text", "short_text", "email", "phone", "single_choice", "multiple_choice",
-     "yes_no", "consent"}
+    {
+        "long_text",
+        "short_text",
+        "email",
+        "phone",
+        "single_choice",
+        "multiple_choice",
+        "yes_no",
+        "consent",
+    }
 )
 FREE_TEXT_TYPES = frozenset({"long_text", "short_text"})
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice"})
@@ -254,7 +262,9 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
     earlier: set[str] = set()
     for step in survey.steps:
         if step.show_if and step.show_if.question not in earlier:
-            raise SurveyDefinitionError(f"step {step.id!r} depends on a question not asked before it")
+            raise SurveyDefinitionError(
+                f"step {step.id!r} depends on a question not asked before it"
+            )
         for question in step.questions:
             if question.choices and question.choices not in survey.choice_lists:
                 raise SurveyDefinitionError(

@@ -32,8 +32,11 @@ def _survey_definition() -> dict[str, Any]:
 def overview() -> str:
     definition = _survey_definition()
     rows = [
-        (option, len(i18n.strings_needing_review(option.code)),
-         len(texts_needing_review(definition, option.code)))
+        (
+            option,
+            len(i18n.strings_needing_review(option.code)),
+            len(texts_needing_review(definition, option.code)),
+        )
         for option in i18n.offered()
         if option.code != definition.get("default_language", "en")
     ]
