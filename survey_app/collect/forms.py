@@ -17,8 +17,17 @@ class SurveyPageForm(FlaskForm):
     step = HiddenField(validators=[DataRequired()])
 
     def tampered(self) -> bool:
-        """True when a field other than the CSRF token is wrong: the page was changed."""
-        return any(name != "csrf_token" for name in self.errors)
+        """True when the response id, mode or step is wrong: the page was changed.
+
+        A wrong survey version is not counted: it is mended by showing the current
+        version with the person's answers, as a survey changed meanwhile would be.
+        """
+        return any(name not in {"csrf_token", "survey_version"} for name in self.errors)
+
+    def version(self) -> int | None:
+        if "survey_version" in self.errors:
+            return None
+        return int(self.survey_version.data or 0)
 
     def csrf_failed(self) -> bool:
         return "csrf_token" in self.errors

@@ -69,6 +69,13 @@ def _survey(survey_id: str, version: int | None = None) -> Survey:
         abort(404)
 
 
+def _known_version(survey_id: str, version: int) -> Survey | None:
+    try:
+        return storage.surveys.get_version(storage.get_db(), survey_id, version)
+    except storage.NotFound:
+        return None
+
+
 @bp.get("/")
 def start() -> str:
     return render_template(
@@ -83,6 +90,7 @@ def _render_step(
     raw: dict[str, list[str]],
     errors: dict[str, str] | None = None,
     notice: str | None = None,
+    status: int | None = None,
 ) -> Response:
     form.step.data = step.id
     number, total = wizard.position(survey, step, raw)
@@ -102,7 +110,7 @@ def _render_step(
         is_last=wizard.neighbour(survey, step, raw, +1) is None,
         languages=i18n.offered(),
     )
-    response = make_response(page, 422 if errors else 200)
+    response = make_response(page, status or (422 if errors else 200))
     # Answers ride in this page: no cache may keep it for the next person.
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -131,7 +139,26 @@ def survey_step(survey_id: str) -> BaseResponse:
             gettext("This survey page was changed or is out of date. Please start again."),
             status=400,
         )
-    survey = _survey(survey_id, int(form.survey_version.data or 0))
+    version = form.version()
+    survey = _known_version(survey_id, version) if version is not None else None
+    if survey is None:
+        # The page names a version we do not have: show the current one with the
+        # answers kept, and write nothing until the person presses again.
+        survey = _survey(survey_id)
+        raw = gather(survey, request.form.getlist)
+        form.survey_version.data = str(survey.version)
+        step = wizard.current_step(survey, form.step.data or "", raw)
+        return _render_step(
+            survey,
+            step,
+            form,
+            raw,
+            status=409,
+            notice=gettext(
+                "This survey has changed since this page was opened. Please check your answers "
+                "and press the button again."
+            ),
+        )
     raw = gather(survey, request.form.getlist)
     step = wizard.current_step(survey, form.step.data or "", raw)
     if form.csrf_failed():
