@@ -82,10 +82,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         storage.surveys.publish(storage.get_db(), definition)
 
     from .collect import bp as collect_bp
+    from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
 
     app.register_blueprint(collect_bp)
     app.register_blueprint(review_bp)
+    app.register_blueprint(sync_bp)
 
     @app.get("/")
     def index() -> BaseResponse:

@@ -151,3 +151,30 @@ def validate_response(
     if not submission.flags["contact_consent"]:
         submission.contact = {}
     return submission, {}, None
+
+
+def unexpected_answers(survey: Survey, raw: Raw, *, mode: str) -> dict[str, str]:
+    """Fields that name no question, or a question these answers do not lead to.
+
+    The web form drops such fields; a device sending JSON is told, so that a
+    client and the server that disagree about the survey find out at once.
+    """
+    known = {q.id: q for q in survey.questions()}
+    applicable = {
+        q.id
+        for step in survey.applicable_steps(raw)
+        for q in survey.applicable_questions(step, raw)
+    }
+    errors: dict[str, str] = {}
+    for name, values in raw.items():
+        if not values:
+            continue
+        question_id = name.removesuffix(GLOSS_SUFFIX)
+        question = known.get(question_id)
+        if question is None or (name != question_id and not question.gloss):
+            errors[name] = gettext("This survey has no such question.")
+        elif question_id not in applicable:
+            errors[name] = gettext("This question does not apply, given the other answers.")
+        elif name != question_id and mode != "assisted":
+            errors[name] = gettext("Only a volunteer-assisted response can have a gloss.")
+    return errors

@@ -1,0 +1,141 @@
+"""The plain data that goes into and comes out of the engine.
+
+Every class here is a dataclass whose ``to_dict()`` gives JSON-ready dicts and lists, so the
+web app can store or send results without knowing anything about the engine.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+class AnalysisError(ValueError):
+    """A problem with the input that the person running the analysis can fix."""
+
+
+@dataclass(frozen=True)
+class Response:
+    """One free-text answer.
+
+    ``language`` is a name or code (``'bn'``, ``'Bengali'``, ``'ben_Beng'``) or None to guess;
+    ``gloss`` is a volunteer's English rendering; ``attributes`` are categories to break
+    themes down by (neighbourhood, age band, event ...).
+    """
+
+    id: str
+    text: str
+    language: str | None = None
+    gloss: str | None = None
+    attributes: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class Quote:
+    """A representative answer, in its own language, with the gloss when there is one."""
+
+    response_id: str
+    text: str
+    language: str | None
+    gloss: str | None
+    score: float
+
+
+@dataclass
+class Member:
+    """A response placed in a theme; ``score`` is its cosine similarity to the theme centre.
+
+    ``placed_by`` says why it is there: ``'engine'``, ``'codebook'`` (a person pinned it) or
+    ``'example'`` (it matched the theme's example phrases).
+    """
+
+    response_id: str
+    score: float
+    placed_by: str = "engine"
+
+
+@dataclass
+class Theme:
+    """A candidate theme with everything a review screen shows about it."""
+
+    id: str
+    label: str
+    keywords: list[str]
+    quotes: list[Quote]
+    members: list[Member]
+    size: int
+    cohesion: float
+    by_language: dict[str, int]
+    by_attribute: dict[str, dict[str, int]]
+    name: str | None = None
+    description: str | None = None
+    from_codebook: bool = False
+    locked: bool = False
+
+    @property
+    def member_ids(self) -> list[str]:
+        return [m.response_id for m in self.members]
+
+
+@dataclass
+class Group:
+    """Responses set aside: the 'not yet themed' group or the non-answers."""
+
+    id: str
+    label: str
+    members: list[Member]
+    size: int
+    by_language: dict[str, int]
+
+    @property
+    def member_ids(self) -> list[str]:
+        return [m.response_id for m in self.members]
+
+
+@dataclass
+class Confidence:
+    """How sure the engine is about the number of themes and the grouping, in numbers and words.
+
+    ``silhouette`` is the mean cosine silhouette of the chosen grouping (-1 to 1; above about
+    0.1 is typical for short texts that do group); ``stability`` the adjusted Rand index
+    between the grouping and re-runs with other seeds (1 = identical); ``k_scores`` the
+    score of each number of themes tried.
+    """
+
+    silhouette: float
+    stability: float
+    k_scores: dict[int, float]
+    level: str
+    explanation: str
+
+
+@dataclass
+class ThemeResult:
+    """What :func:`analysis.find_themes` returns."""
+
+    themes: list[Theme]
+    unthemed: Group
+    non_answers: Group
+    chosen_k: int
+    confidence: Confidence
+    n_responses: int
+    random_state: int
+    settings: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready dict of the whole result."""
+        return asdict(self)
+
+    def theme(self, theme_id: str) -> Theme:
+        """The theme with ``theme_id`` (KeyError if there is none)."""
+        for theme in self.themes:
+            if theme.id == theme_id:
+                return theme
+        raise KeyError(theme_id)
+
+    def assignments(self) -> dict[str, str]:
+        """Response id -> theme id, ``'unthemed'`` or ``'non_answer'``."""
+        placed = {m.response_id: t.id for t in self.themes for m in t.members}
+        placed.update({m.response_id: self.unthemed.id for m in self.unthemed.members})
+        placed.update({m.response_id: self.non_answers.id for m in self.non_answers.members})
+        return placed

@@ -1,0 +1,291 @@
+"""Normalisation, tokenisation, stop words and stemming, per script and language.
+
+Everything here works on one string at a time and returns plain Python values, so the
+vectoriser can call it as a scikit-learn ``analyzer``.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Callable, Iterable
+from functools import lru_cache
+
+import regex
+import snowballstemmer
+import stopwordsiso
+
+# Zero-width characters and soft hyphens change no meaning but break equality.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+
+# Arabic-script letter variants that writers use interchangeably (hamza seats on alef,
+# Farsi/Urdu yeh and keheh, teh marbuta, heh goal). Mapping them to one form lets the
+# same word match however it was typed; Urdu's do-chashmi heh (U+06BE) stays distinct
+# because it marks aspiration.
+_ARABIC_MAP = str.maketrans(
+    {
+        "\u0623": "\u0627",  # alef with hamza above
+        "\u0625": "\u0627",  # alef with hamza below
+        "\u0622": "\u0627",  # alef with madda
+        "\u0671": "\u0627",  # alef wasla
+        "\u0649": "\u064a",  # alef maksura -> yeh
+        "\u06cc": "\u064a",  # Farsi/Urdu yeh -> Arabic yeh
+        "\u06a9": "\u0643",  # keheh -> kaf
+        "\u0629": "\u0647",  # teh marbuta -> heh
+        "\u06c1": "\u0647",  # heh goal -> heh
+        "\u06c3": "\u0647",  # teh marbuta goal -> heh
+        "\u06c0": "\u0647",  # heh with yeh above -> heh
+    }
+)
+# Harakat, tanween, superscript alef, Quranic marks and tatweel carry no topic.
+_ARABIC_MARKS = regex.compile(r"[\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2018": "'", "`": "'"})
+
+# A word is a letter or digit followed by letters, combining marks (Bengali vowel signs and
+# virama, Devanagari matras ...) and digits, with inner apostrophes (don't, Somali la'aan).
+# scikit-learn's default ``\w\w+`` would cut Bengali words at every vowel sign.
+_WORD = regex.compile(r"\p{Han}+|[\p{L}\p{N}][\p{L}\p{M}\p{N}]*(?:'[\p{L}\p{M}]+)*")
+_HAN = regex.compile(r"\p{Han}")
+_DIGITS = regex.compile(r"\p{N}+")
+
+_SCRIPTS = {
+    "bengali": regex.compile(r"\p{Bengali}"),
+    "arabic": regex.compile(r"\p{Arabic}"),
+    "han": regex.compile(r"[\p{Han}\p{Hiragana}\p{Katakana}]"),
+    "latin": regex.compile(r"\p{Latin}"),
+    "cyrillic": regex.compile(r"\p{Cyrillic}"),
+    "ethiopic": regex.compile(r"\p{Ethiopic}"),
+    "devanagari": regex.compile(r"\p{Devanagari}"),
+}
+# Letters only found in Urdu (tteh, ddal, rreh, noon ghunna, yeh barree, gaf, do-chashmi
+# heh): enough to tell Urdu from Arabic in a short answer.
+_URDU_LETTERS = regex.compile(r"[\u0679\u0688\u0691\u06ba\u06d2\u06af\u06be\u06c1]")
+
+# Names, ISO 639-1/639-3 codes and FLORES-style codes people put in a language column.
+_LANGUAGE_NAMES = {
+    "english": "en", "eng": "en", "bengali": "bn", "bangla": "bn", "ben": "bn",
+    "sylheti": "bn", "syl": "bn", "somali": "so", "som": "so", "soomaali": "so",
+    "urdu": "ur", "urd": "ur", "arabic": "ar", "ara": "ar", "arb": "ar", "turkish": "tr",
+    "tur": "tr", "polish": "pl", "pol": "pl", "lithuanian": "lt", "lit": "lt",
+    "chinese": "zh", "zho": "zh", "cmn": "zh", "mandarin": "zh", "cantonese": "zh",
+    "spanish": "es", "spa": "es", "portuguese": "pt", "por": "pt", "french": "fr",
+    "fra": "fr", "german": "de", "deu": "de", "italian": "it", "ita": "it", "romanian": "ro",
+    "ron": "ro", "hausa": "ha", "hau": "ha", "swahili": "sw", "swa": "sw", "hindi": "hi",
+    "hin": "hi", "russian": "ru", "rus": "ru", "persian": "fa", "farsi": "fa", "fas": "fa",
+    "dutch": "nl", "nld": "nl", "yoruba": "yo", "yor": "yo", "gujarati": "gu", "guj": "gu",
+    "punjabi": "pa", "pan": "pa", "tamil": "ta", "tam": "ta", "amharic": "am", "amh": "am",
+    "tigrinya": "ti", "tir": "ti",
+}
+_SNOWBALL = {
+    "en": "english", "tr": "turkish", "pl": "polish", "lt": "lithuanian", "ar": "arabic",
+    "es": "spanish", "pt": "portuguese", "fr": "french", "de": "german", "it": "italian",
+    "ro": "romanian", "nl": "dutch", "ru": "russian", "hi": "hindi", "fa": "persian",
+    "id": "indonesian", "ta": "tamil", "sv": "swedish", "da": "danish", "fi": "finnish",
+    "hu": "hungarian", "el": "greek", "ca": "catalan", "cs": "czech",
+}
+# Alphabets used to drop mis-decoded entries (ý, þ, ø ...) from stopwordsiso's lists.
+_ALPHABETS = {
+    "tr": set("abcçdefgğhıijklmnoöprsştuüvyzâîû'"),
+    "lt": set("aąbcčdeęėfghiįyjklmnoprsštuųūvzž"),
+}
+# stopwordsiso's English list (1,298 words) removes words that matter in a survey (home,
+# work, help, young, problem ...), so English uses this list of function words instead.
+_ENGLISH_STOPWORDS = frozenset(
+    """a about above after again against all also am an and any are aren't as at be because
+    been before being below between both but by can can't cannot could couldn't did didn't do
+    does doesn't doing don't dont down during each etc even ever every few for from further get
+    gets got had hadn't has hasn't have haven't having he he'd he'll he's her here here's hers
+    herself him himself his how how's however i i'd i'll i'm i've id ie if im in into is isn't
+    it it's its itself ive just let's lot lots may me might more most much must mustn't my
+    myself no nor not of off often on once one only or other ought our ours ourselves out over
+    own per please quite rather really same shall shan't she she'd she'll she's should
+    shouldn't so some something such than that that's the their theirs them themselves then
+    there there's these they they'd they'll they're they've this those though through thus to
+    too under until up upon us very via was wasn't we we'd we'll we're we've were weren't what
+    what's when when's where where's whether which while who who's whom whose why why's will
+    with within without won't would wouldn't yes yet you you'd you'll you're you've your yours
+    yourself yourselves also like just think""".split()
+)
+# Somali's stopwordsiso list has only 30 words; these common function words are added.
+_SOMALI_EXTRA = frozenset(
+    """iyo waxaa waxay wuxuu waan wax aan ma maya haa la ah ahaa ahay ahayn in ee u uu ay
+    ku ka la soo sii kale badan aad waa waxa oo ayaa ayay ayuu aniga adiga isaga iyada
+    anaga annaga idinka iyaga kan kaas tan taas kuwa kuwan mid midka sidoo kale laakiin
+    laakin haddii hadii markaan marka inay inuu in ay ii ina noo idin kala wuxu""".split()
+)
+
+
+def normalize_text(text: str) -> str:
+    """NFKC, casefold, drop invisible characters and fold Arabic-script variants."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    text = text.translate(_INVISIBLE).translate(_APOSTROPHES)
+    if _SCRIPTS["arabic"].search(text):
+        text = _ARABIC_MARKS.sub("", text.translate(_ARABIC_MAP))
+    return text
+
+
+def normalize_language(language: str | None) -> str | None:
+    """Map a language name or code (``'Bengali'``, ``'ben_Beng'``, ``'bn-BD'``) to ISO 639-1."""
+    if not language or not language.strip():
+        return None
+    code = language.strip().casefold().replace("-", "_").split("_")[0]
+    if len(code) == 2:
+        return code
+    return _LANGUAGE_NAMES.get(code, code)
+
+
+def dominant_script(text: str) -> str:
+    """Name of the script with most letters in ``text`` (``'other'`` when none is known)."""
+    counts = {name: len(p.findall(text)) for name, p in _SCRIPTS.items()}
+    best = max(counts, key=lambda name: counts[name])
+    return best if counts[best] else "other"
+
+
+@lru_cache(maxsize=None)
+def stopwords(language: str | None) -> frozenset[str]:
+    """Cleaned, normalised stop words for an ISO 639-1 code (empty when none are known)."""
+    if language == "en":
+        words: Iterable[str] = _ENGLISH_STOPWORDS
+    elif language and stopwordsiso.has_lang(language):
+        words = stopwordsiso.stopwords(language)
+    else:
+        words = ()
+    alphabet = _ALPHABETS.get(language or "")
+    cleaned = set()
+    for word in words:
+        if language == "ur" and _ARABIC_MARKS.search(word):
+            continue  # the Urdu list's entries with tanween are mis-encoded words
+        word = normalize_text(word)
+        if alphabet is not None and not set(word) <= alphabet:
+            continue
+        cleaned.add(word)
+    if language == "so":
+        cleaned |= _SOMALI_EXTRA
+    return frozenset(cleaned)
+
+
+@lru_cache(maxsize=None)
+def _all_english_like() -> frozenset[str]:
+    return stopwords("en")
+
+
+# Light suffix stripping for two languages without a Snowball stemmer that the survey meets
+# often. Only unambiguous inflections are removed, so a miss leaves the word whole.
+_SOMALI_SUFFIXES = sorted(
+    {
+        f"{c}{s}"
+        for c in ("k", "t", "g", "h", "d")
+        for s in ("aas", "ii", "an", "a", "u", "eeda", "eedii")
+    }
+    | {"yada", "yaha", "aha"},
+    key=len,
+    reverse=True,
+)
+_BENGALI_SUFFIXES = ("গুলোতে", "গুলোর", "গুলো", "গুলি", "দের", "য়ের", "েরা", "ের", "কে", "তে", "টা", "টি")
+_BENGALI_VOWEL_SIGNS = set("\u09bf\u09c0\u09c1\u09c2\u09cb\u09cc")
+
+
+def _stem_somali(word: str) -> str:
+    for suffix in _SOMALI_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            stem = word[: -len(suffix)]
+            # xaafadda -> xaafad: the article doubles the stem's last consonant.
+            if len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiou":
+                stem = stem[:-1]
+            return stem
+    return word
+
+
+def _stem_bengali(word: str) -> str:
+    for suffix in _BENGALI_SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            return word[: -len(suffix)]
+    # বাড়ির -> বাড়ি: genitive -র after a vowel sign other than -া (which ends many stems).
+    if len(word) > 3 and word.endswith("র") and word[-2] in _BENGALI_VOWEL_SIGNS:
+        return word[:-1]
+    return word
+
+
+@lru_cache(maxsize=None)
+def stemmer(language: str | None) -> Callable[[str], str]:
+    """A function stemming one normalised word, or the identity when no stemmer exists."""
+    if language == "so":
+        return _stem_somali
+    if language == "bn":
+        return _stem_bengali
+    name = _SNOWBALL.get(language or "")
+    if name is None:
+        return lambda word: word
+    algorithm = snowballstemmer.stemmer(name)
+    return lru_cache(maxsize=200_000)(algorithm.stemWord)
+
+
+def words(text: str) -> list[str]:
+    """Split normalised text into words; a run of Chinese characters stays one item."""
+    return _WORD.findall(text)
+
+
+def tokenize(text: str, language: str | None = None) -> list[str]:
+    """Normalise, split, drop stop words and numbers, and stem ``text`` in ``language``.
+
+    Chinese runs become character bigrams (and single characters for one-character runs),
+    since Chinese is written without spaces and most words are two characters long.
+    """
+    stops = stopwords(language)
+    stem = stemmer(language)
+    tokens: list[str] = []
+    for word in words(normalize_text(text)):
+        if _HAN.match(word):
+            if len(word) == 1:
+                if word not in stops:
+                    tokens.append(word)
+            else:
+                tokens.extend(word[i : i + 2] for i in range(len(word) - 1))
+            continue
+        if len(word) < 2 or word in stops or _DIGITS.fullmatch(word):
+            continue
+        tokens.append(stem(word))
+    return tokens
+
+
+def guess_language(text: str, fallback: str | None = None) -> str | None:
+    """Guess an ISO 639-1 code from the script and, for Latin script, stop-word hits.
+
+    Short answers carry little evidence, so ``fallback`` (say, the language most answers in
+    the same script have) wins whenever no stop word decides.
+    """
+    script = dominant_script(text)
+    if script == "bengali":
+        return "bn"
+    if script == "han":
+        return "zh"
+    if script == "arabic":
+        return "ur" if _URDU_LETTERS.search(text) else "ar"
+    if script == "devanagari":
+        return "hi"
+    if script == "cyrillic":
+        return "ru"
+    if script != "latin":
+        return fallback
+    tokens = words(normalize_text(text))
+    scores: Counter[str] = Counter()
+    for language in _LATIN_GUESSES:
+        stops = _function_words(language)
+        scores[language] = sum(1 for token in tokens if token in stops)
+    best, hits = scores.most_common(1)[0] if scores else (None, 0)
+    if not hits or (fallback is not None and scores[fallback] == hits):
+        return fallback
+    return best
+
+
+_LATIN_GUESSES = ("en", "so", "tr", "pl", "es", "pt", "fr", "de", "it", "ro", "lt", "sw", "ha")
+
+
+@lru_cache(maxsize=None)
+def _function_words(language: str) -> frozenset[str]:
+    # Words that are function words in one language but not in English (so, a, in, me ...)
+    # would make every English answer look Somali or Italian; skip them when guessing.
+    words_ = stopwords(language)
+    if language != "en":
+        words_ = words_ - _all_english_like()
+    return frozenset(w for w in words_ if len(w) > 1)

@@ -1,0 +1,147 @@
+"""The sync API described as OpenAPI 3.1, served at /api/v1/openapi.json."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .payload import MAX_BATCH
+
+_ERRORS = {
+    "type": "object",
+    "description": "Messages by field name, in the language Accept-Language asks for.",
+    "additionalProperties": {"type": "string"},
+}
+
+_RESPONSE = {
+    "type": "object",
+    "required": ["id", "survey_id", "survey_version", "language"],
+    "properties": {
+        "id": {
+            "type": "string",
+            "format": "uuid",
+            "description": "Made on the device when the response was started; a re-send "
+            "with the same id never stores a second response.",
+        },
+        "survey_id": {"type": "string", "example": "what-matters"},
+        "survey_version": {
+            "type": "integer",
+            "minimum": 1,
+            "description": "The version the person answered; older published "
+            "versions stay accepted.",
+        },
+        "language": {"type": "string", "example": "bn"},
+        "mode": {"type": "string", "enum": ["self", "assisted"], "default": "self"},
+        "created_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the device finished the response (UTC).",
+        },
+        "answers": {
+            "type": "object",
+            "description": "Answers by question id: a text, or a list of choice values.",
+            "additionalProperties": {
+                "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
+            },
+        },
+        "glosses": {
+            "type": "object",
+            "description": "A volunteer's English gloss of a free-text answer, by question id "
+            "(assisted responses only).",
+            "additionalProperties": {"type": "string"},
+        },
+    },
+}
+
+_RECEIPT = {
+    "type": "object",
+    "required": ["id", "status"],
+    "properties": {
+        "id": {"type": ["string", "null"]},
+        "status": {
+            "type": "string",
+            "enum": ["created", "duplicate", "conflict", "rejected"],
+            "description": "created: committed now. duplicate: the same id with the same "
+            "content was committed before; nothing written. conflict: the same "
+            "id with different content is stored; it is left untouched. "
+            "rejected: not stored, see errors. Only created and duplicate mean "
+            "the device may forget the response.",
+        },
+        "errors": _ERRORS,
+    },
+}
+
+OPENAPI: dict[str, Any] = {
+    "openapi": "3.1.0",
+    "info": {
+        "title": "What Matters sync API",
+        "version": "1",
+        "description": "Devices send the responses they queued, offline or not, and keep each "
+        "one until its receipt says it is committed.",
+    },
+    "paths": {
+        "/api/v1/responses": {
+            "post": {
+                "summary": "Send a batch of responses",
+                "description": f"At most {MAX_BATCH} responses and 1 MiB a request. Each "
+                "response is stored in its own transaction, so one bad response "
+                "never blocks the others; the receipts come back in the order "
+                "sent, after every response in the batch is committed.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["responses"],
+                                "properties": {
+                                    "responses": {
+                                        "type": "array",
+                                        "maxItems": MAX_BATCH,
+                                        "items": _RESPONSE,
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "A receipt for every response, in order.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "receipts": {"type": "array", "items": _RECEIPT}
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "400": {
+                        "description": "Not JSON, not a list of responses, or too many.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"error": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
+                    "413": {
+                        "description": "The body is larger than 1 MiB.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {"error": {"type": "string"}},
+                                }
+                            }
+                        },
+                    },
+                },
+            }
+        }
+    },
+}

@@ -1,0 +1,116 @@
+"""Reading one queued response from JSON: shape and types first, then the survey's rules."""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from flask_babel import gettext
+
+from ..surveys.answers import GLOSS_SUFFIX, MODES, clean_text
+
+MAX_BATCH = 100
+
+
+class BatchError(ValueError):
+    """The batch as a whole cannot be read; nothing in it is looked at."""
+
+
+@dataclass
+class Item:
+    """A response read from JSON, before the survey's rules are applied."""
+
+    id: str
+    survey_id: str
+    survey_version: int
+    language: str
+    mode: str
+    created_at: str
+    raw: dict[str, list[str]]
+
+
+def batch_items(body: Any) -> list[Any]:
+    if not isinstance(body, dict) or not isinstance(body.get("responses"), list):
+        raise BatchError(gettext('Send a JSON object with a list called "responses".'))
+    items = body["responses"]
+    if len(items) > MAX_BATCH:
+        raise BatchError(gettext("Send at most %(count)s responses at a time.", count=MAX_BATCH))
+    return items
+
+
+def response_id(item: Any) -> str | None:
+    """The item's id if it is a UUID, for the receipt."""
+    if isinstance(item, dict) and isinstance(item.get("id"), str):
+        try:
+            return str(uuid.UUID(item["id"]))
+        except ValueError:
+            return None
+    return None
+
+
+def _created_at(value: Any, errors: dict[str, str]) -> str:
+    now = datetime.now(UTC)
+    if value is None:
+        return now.isoformat(timespec="seconds")
+    try:
+        moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    except ValueError:
+        errors["created_at"] = gettext("Give the time as an ISO 8601 date and time.")
+        return ""
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    # A device clock may run a little fast, never a day.
+    if moment > now + timedelta(days=1):
+        errors["created_at"] = gettext("This time is in the future.")
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
+
+
+def _values(value: Any) -> list[str] | None:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list) and all(isinstance(v, str) for v in value):
+        return list(value)
+    return None
+
+
+def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, str]]:
+    """Check an item's shape and types; the survey's own rules come after."""
+    errors: dict[str, str] = {}
+    if not isinstance(item, dict):
+        return None, {"response": gettext("Each response must be a JSON object.")}
+    rid = response_id(item)
+    if rid is None:
+        errors["id"] = gettext("Each response needs an id made on the device (a UUID).")
+    survey_id = item.get("survey_id")
+    if not isinstance(survey_id, str) or not survey_id:
+        errors["survey_id"] = gettext("Say which survey this answers.")
+    version = item.get("survey_version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        errors["survey_version"] = gettext("Say which version of the survey this answers.")
+    language = item.get("language")
+    if language not in languages:
+        errors["language"] = gettext("This language is not offered.")
+    mode = item.get("mode", "self")
+    if mode not in MODES:
+        errors["mode"] = gettext("Mode must be self or assisted.")
+    created_at = _created_at(item.get("created_at"), errors)
+    raw: dict[str, list[str]] = {}
+    for field, suffix in (("answers", ""), ("glosses", GLOSS_SUFFIX)):
+        given = item.get(field, {})
+        if not isinstance(given, dict):
+            errors[field] = gettext("Answers must be a JSON object.")
+            continue
+        for name, value in given.items():
+            values = _values(value)
+            if values is None:
+                errors[str(name) + suffix] = gettext("An answer must be text or a list of texts.")
+                continue
+            cleaned = [v for v in (clean_text(v) for v in values) if v]
+            if cleaned:
+                raw[str(name) + suffix] = cleaned
+    if errors:
+        return None, errors
+    assert rid is not None and isinstance(survey_id, str) and isinstance(version, int)
+    return Item(rid, survey_id, version, str(language), str(mode), created_at, raw), {}
