@@ -151,7 +151,7 @@ _LEXICON: dict[str, str] = {
 
 
 @lru_cache(maxsize=1)
-def _tables() -> tuple[dict[str, str], list[tuple[str, str]]]:
+def _tables() -> tuple[dict[str, str], dict[str, list[tuple[str, str]]]]:
     exact: dict[str, str] = {}
     prefixes: list[tuple[str, str]] = []
     for concept, text in _LEXICON.items():
@@ -163,9 +163,13 @@ def _tables() -> tuple[dict[str, str], list[tuple[str, str]]]:
             exact.setdefault(word, concept)
             if len(word) >= 4:
                 prefixes.append((word, concept))
-    # Longest prefixes first so "parkı" is not taken for a shorter unrelated entry.
+    # Longest prefixes first so "parkı" is not taken for a shorter unrelated entry; indexed
+    # by their first four letters so a lookup scans a handful, not the whole lexicon.
     prefixes.sort(key=lambda item: len(item[0]), reverse=True)
-    return exact, prefixes
+    by_start: dict[str, list[tuple[str, str]]] = {}
+    for prefix, concept in prefixes:
+        by_start.setdefault(prefix[:4], []).append((prefix, concept))
+    return exact, by_start
 
 
 @lru_cache(maxsize=200_000)
@@ -175,7 +179,7 @@ def concept_of(word: str) -> str | None:
     if word in exact:
         return exact[word]
     if len(word) >= 5:
-        for prefix, concept in prefixes:
+        for prefix, concept in prefixes.get(word[:4], ()):
             if word.startswith(prefix) and len(word) - len(prefix) <= 4:
                 return concept
     return None

@@ -20,7 +20,8 @@ class Response:
 
     ``language`` is a name or code (``'bn'``, ``'Bengali'``, ``'ben_Beng'``) or None to guess;
     ``gloss`` is a volunteer's English rendering; ``attributes`` are categories to break
-    themes down by (neighbourhood, age band, event ...).
+    themes down by (neighbourhood, age band, event ...); ``can_quote`` is False when the
+    resident did not agree to be quoted (the answer is themed but never shown as a quote).
     """
 
     id: str
@@ -28,6 +29,7 @@ class Response:
     language: str | None = None
     gloss: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+    can_quote: bool = True
 
 
 @dataclass
@@ -120,11 +122,19 @@ class ThemeResult:
     confidence: Confidence
     n_responses: int
     random_state: int
+    excluded_ids: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-ready dict of the whole result."""
-        return asdict(self)
+        """JSON-ready dict of the whole result; themes and groups also list ``member_ids``."""
+        data = asdict(self)
+        for key, group in (("themes", self.themes), ("unthemed", [self.unthemed])):
+            items = data[key] if key == "themes" else [data[key]]
+            for item, obj in zip(items, group, strict=True):
+                item["member_ids"] = obj.member_ids
+        data["non_answers"]["member_ids"] = self.non_answers.member_ids
+        data["confidence"]["k_scores"] = {str(k): v for k, v in self.confidence.k_scores.items()}
+        return data
 
     def theme(self, theme_id: str) -> Theme:
         """The theme with ``theme_id`` (KeyError if there is none)."""

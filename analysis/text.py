@@ -273,9 +273,13 @@ def guess_language(text: str, fallback: str | None = None) -> str | None:
         stops = _function_words(language)
         scores[language] = sum(1 for token in tokens if token in stops)
     best, hits = scores.most_common(1)[0] if scores else (None, 0)
-    if not hits or (fallback is not None and scores[fallback] == hits):
-        return fallback
-    return best
+    if fallback is None:
+        return best if hits else None
+    # Names and loanwords ("de la", "la casa") give a stray hit or two in any language, so
+    # leave the collection's language only on clear evidence.
+    if hits >= 2 and hits >= 2 * scores[fallback] + 1:
+        return best
+    return fallback
 
 
 _LATIN_GUESSES = ("en", "so", "tr", "pl", "es", "pt", "fr", "de", "it", "ro", "lt", "sw", "ha")

@@ -82,12 +82,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         storage.surveys.publish(storage.get_db(), definition)
 
     from .collect import bp as collect_bp
+    from .offline import bp as offline_bp
+    from .offline.routes import asset_version
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
 
     app.register_blueprint(collect_bp)
     app.register_blueprint(review_bp)
     app.register_blueprint(sync_bp)
+    app.register_blueprint(offline_bp)
+    app.config["ASSET_VERSION"] = asset_version(app)
 
     @app.get("/")
     def index() -> BaseResponse:

@@ -26,6 +26,7 @@ from ..surveys.answers import gather, validate_response, validate_step
 from ..surveys.loader import DEFAULT_SURVEY_ID
 from ..surveys.model import Step, Survey
 from . import bp, wizard
+from .client import client_messages, client_survey
 from .forms import SurveyPageForm
 
 
@@ -47,7 +48,10 @@ def _language_into_urls(endpoint: str, values: dict[str, Any]) -> None:
 @bp.after_request
 def _remember_language(response: Response) -> Response:
     # The language is not personal data; remembering it spares a resident
-    # choosing again on the next visit.
+    # choosing again on the next visit. Only a page the person opened counts,
+    # not one the service worker fetched for the offline cache.
+    if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":
+        return response
     response.set_cookie(
         i18n.LANGUAGE_COOKIE,
         i18n.current_language().tag,
@@ -91,6 +95,7 @@ def _render_step(
     errors: dict[str, str] | None = None,
     notice: str | None = None,
     status: int | None = None,
+    client: dict[str, Any] | None = None,
 ) -> Response:
     form.step.data = step.id
     number, total = wizard.position(survey, step, raw)
@@ -109,6 +114,7 @@ def _render_step(
         is_first=wizard.neighbour(survey, step, raw, -1) is None,
         is_last=wizard.neighbour(survey, step, raw, +1) is None,
         languages=i18n.offered(),
+        client=client,
     )
     response = make_response(page, status or (422 if errors else 200))
     # Answers ride in this page: no cache may keep it for the next person.
@@ -119,12 +125,17 @@ def _render_step(
 @bp.get("/s/<survey_id>/")
 def survey_start(survey_id: str) -> Response:
     survey = _survey(survey_id)
+    mode = "assisted" if request.args.get("with") == "volunteer" else "self"
     form = SurveyPageForm(
-        response_id=str(uuid.uuid4()),
-        survey_version=str(survey.version),
-        mode="assisted" if request.args.get("with") == "volunteer" else "self",
+        response_id=str(uuid.uuid4()), survey_version=str(survey.version), mode=mode
     )
-    return _render_step(survey, survey.steps[0], form, {})
+    client = {
+        "survey": client_survey(
+            survey, i18n.current_language(), mode, current_app.config["MAX_ANSWER_LENGTH"]
+        ),
+        "messages": client_messages(),
+    }
+    return _render_step(survey, survey.steps[0], form, {}, client=client)
 
 
 @bp.post("/s/<survey_id>/")

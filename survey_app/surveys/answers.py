@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
 from flask_babel import format_decimal, gettext
+from flask_babel import lazy_gettext as _l
 
 from .model import CHOICE_TYPES, NO, YES, Question, Step, Survey
 
@@ -23,6 +24,24 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{7,20}$")
 
 Raw = Mapping[str, list[str]]
+
+# One place for every message about an answer: the server formats them, and the
+# survey page hands the same translations to the offline client.
+MESSAGES = {
+    "consent": _l("Please tick the box to say you agree, or close this page to stop."),
+    "choose": _l("Please choose an answer."),
+    "answer": _l("Please answer this question."),
+    "only_one": _l("Please choose only one answer."),
+    "unknown_choice": _l("Please choose one of the answers shown."),
+    "email": _l("Please enter an email address like name@example.com."),
+    "phone": _l("Please enter a phone number using only digits, spaces and a +."),
+    "one_of": _l("Please give a phone number or an email address."),
+    "too_long": _l("Please shorten this to %(limit)s characters or fewer. It has %(count)s."),
+}
+
+
+def _message(key: str) -> str:
+    return str(MESSAGES[key])
 
 
 @dataclass
@@ -56,11 +75,10 @@ def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, lis
 def _too_long(text: str, limit: int) -> str | None:
     if len(text) <= limit:
         return None
-    return gettext(
-        "Please shorten this to %(limit)s characters or fewer. It has %(count)s.",
-        limit=format_decimal(limit),
-        count=format_decimal(len(text)),
-    )
+    return _message("too_long") % {
+        "limit": format_decimal(limit),
+        "count": format_decimal(len(text)),
+    }
 
 
 def _question_error(
@@ -70,24 +88,24 @@ def _question_error(
         if not question.required:
             return None
         if question.type == "consent":
-            return gettext("Please tick the box to say you agree, or close this page to stop.")
+            return _message("consent")
         if question.type in CHOICE_TYPES or question.type == "yes_no":
-            return gettext("Please choose an answer.")
-        return gettext("Please answer this question.")
+            return _message("choose")
+        return _message("answer")
     if question.type in {"consent", "yes_no", "single_choice"} and len(values) > 1:
-        return gettext("Please choose only one answer.")
+        return _message("only_one")
     if question.type == "consent" and values != [YES]:
-        return gettext("Please tick the box to say you agree, or close this page to stop.")
+        return _message("consent")
     if question.type == "yes_no" and values[0] not in {YES, NO}:
-        return gettext("Please choose one of the answers shown.")
+        return _message("unknown_choice")
     if question.type in CHOICE_TYPES:
         allowed = {choice.value for choice in survey.choices_for(question)}
         if any(value not in allowed for value in values) or len(set(values)) != len(values):
-            return gettext("Please choose one of the answers shown.")
+            return _message("unknown_choice")
     if question.type == "email" and not _EMAIL.match(values[0]):
-        return gettext("Please enter an email address like name@example.com.")
+        return _message("email")
     if question.type == "phone" and not _PHONE.match(values[0]):
-        return gettext("Please enter a phone number using only digits, spaces and a +.")
+        return _message("phone")
     return _too_long(values[0], limit)
 
 
@@ -107,7 +125,7 @@ def validate_step(
                 errors[question.id + GLOSS_SUFFIX] = message
     if step.require_one_of and not any(raw.get(qid) for qid in step.require_one_of):
         first = step.require_one_of[0]
-        errors.setdefault(first, gettext("Please give a phone number or an email address."))
+        errors.setdefault(first, _message("one_of"))
     return errors
 
 

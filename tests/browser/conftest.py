@@ -57,13 +57,13 @@ class LiveServer:
             return list(conn.execute(sql, params))
 
 
-def start_server(tmp: Path) -> LiveServer:
-    port = _free_port()
+def start_server(tmp: Path, port: int | None = None) -> LiveServer:
+    port = port or _free_port()
     database = tmp / "live.sqlite"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
     log_path = tmp / "server.log"
     # A file, not a pipe: an unread pipe that fills up would stall the server.
-    with log_path.open("wb") as log:
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             [
                 sys.executable,

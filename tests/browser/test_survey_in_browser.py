@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import time
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
@@ -19,14 +20,31 @@ def _step(page: Page) -> str:
 
 
 def _continue(page: Page) -> None:
-    page.locator("[data-testid=next], [data-testid=submit]").first.click()
+    page.locator("[data-testid=next]:visible, [data-testid=submit]:visible").first.click()
+
+
+def _client_ready(page: Page) -> str:
+    """Wait for the in-browser survey to take over; the id it made for this response."""
+    form = page.locator("form[data-wm-ready]")
+    expect(form).to_have_count(1)
+    return form.get_attribute("data-response-id") or ""
+
+
+def _wait_stored(live_server: LiveServer, response_id: str) -> None:
+    """The outbox sends by itself; wait (bounded) until the server has committed it."""
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        if live_server.query("SELECT 1 FROM responses WHERE id = ?", (response_id,)):
+            return
+        time.sleep(0.1)
+    raise AssertionError(f"response {response_id} never reached the server")
 
 
 def test_resident_completes_survey_in_bengali(page: Page, live_server: LiveServer) -> None:
     page.goto(live_server.url + "/bn/")
     expect(page.locator("html")).to_have_attribute("lang", "bn")
     page.get_by_test_id("start").click()
-    response_id = page.locator("input[name=response_id]").input_value()
+    response_id = _client_ready(page)
     page.locator("#q-consent").check()
     _continue(page)
     page.locator("#q-what_matters").fill("বাচ্চাদের জন্য নিরাপদ খেলার জায়গা দরকার")
@@ -41,6 +59,7 @@ def test_resident_completes_survey_in_bengali(page: Page, live_server: LiveServe
     page.locator("#q-get_involved--no").check()
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("thanks")).to_be_visible()
+    _wait_stored(live_server, response_id)
     rows = live_server.query(
         "SELECT language, quote_consent, survey_version FROM responses WHERE id = ?",
         (response_id,),
@@ -60,7 +79,7 @@ def test_resident_completes_survey_in_arabic_right_to_left(
 ) -> None:
     page.goto(live_server.url + "/ar/s/what-matters/")
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
-    response_id = page.locator("input[name=response_id]").input_value()
+    response_id = _client_ready(page)
     # Right-to-left for real: the consent box sits at the right of its label.
     box = page.locator("#q-consent").bounding_box()
     label = page.locator("label[for=q-consent]").bounding_box()
@@ -74,6 +93,7 @@ def test_resident_completes_survey_in_arabic_right_to_left(
     page.locator("#q-get_involved--no").check()
     page.get_by_test_id("submit").click()
     expect(page.get_by_test_id("thanks")).to_be_visible()
+    _wait_stored(live_server, response_id)
     assert live_server.query(
         "SELECT language, quote_consent FROM responses WHERE id = ?", (response_id,)
     ) == [("ar", 0)]

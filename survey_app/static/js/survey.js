@@ -1,33 +1,410 @@
-// Progressive enhancement only: without this file every question still shows
-// and the server decides what applies.
+// The survey in the browser. Without this file (or without IndexedDB) the server
+// runs the survey step by step; with it, the whole survey runs on the device, so
+// it works with no signal: drafts survive a closed tab, and a finished response
+// waits in the outbox until the server's receipt says it is committed.
 (function () {
   "use strict";
-  var form = document.querySelector("[data-survey-form]");
-  if (!form) { return; }
+  var EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
+  var PHONE = /^\+?[0-9 ()\-]{7,20}$/;
+  var GLOSS = "__gloss";
 
-  function answered(question, value) {
-    var inputs = form.querySelectorAll('[name="' + question + '"]');
+  // Questions that depend on another question of the same step, shown or hidden
+  // as the answers change (server mode; client mode does the same in render()).
+  function revealConditionals(form, isShown) {
+    var blocks = form.querySelectorAll("[data-show-if]");
+    for (var i = 0; i < blocks.length; i += 1) {
+      blocks[i].hidden = !isShown(blocks[i]);
+    }
+  }
+
+  function chosen(form, name, value) {
+    var inputs = form.querySelectorAll('[name="' + name + '"]');
     for (var i = 0; i < inputs.length; i += 1) {
       var input = inputs[i];
-      if ((input.type === "radio" || input.type === "checkbox") ? input.checked && input.value === value
-          : input.value === value) { return true; }
+      var isChoice = input.type === "radio" || input.type === "checkbox";
+      if (isChoice ? input.checked && input.value === value : input.value === value) { return true; }
     }
     return false;
   }
 
-  function update() {
-    var blocks = form.querySelectorAll("[data-show-if]");
-    for (var i = 0; i < blocks.length; i += 1) {
-      var block = blocks[i];
-      var condition = block.getAttribute("data-show-if");
-      if (!form.querySelector('[name="' + condition + '"]:not([type="hidden"])')) { continue; }
-      block.hidden = !answered(condition, block.getAttribute("data-show-if-equals"));
+  function serverMode() {
+    var form = document.querySelector("[data-survey-form]");
+    if (!form) { return; }
+    var update = function () {
+      revealConditionals(form, function (block) {
+        var condition = block.getAttribute("data-show-if");
+        if (!form.querySelector('[name="' + condition + '"]:not([type="hidden"])')) { return true; }
+        return chosen(form, condition, block.getAttribute("data-show-if-equals"));
+      });
+    };
+    form.addEventListener("change", update);
+    update();
+    var summary = document.querySelector("[data-testid='error-summary']");
+    if (summary) { summary.focus(); }
+  }
+
+  var root = document.querySelector("[data-wm-root]");
+  var template = document.getElementById("wm-steps");
+  if (!root || !template || !window.indexedDB || !window.WMStore || !window.WMOutbox) {
+    serverMode();
+    return;
+  }
+
+  var survey = JSON.parse(document.getElementById("wm-survey").textContent);
+  var messages = JSON.parse(document.getElementById("wm-messages").textContent);
+  var draftKey = survey.id + "|" + survey.mode;
+  var numbers = new Intl.NumberFormat(document.documentElement.lang || "en");
+  var questions = {};
+  survey.steps.forEach(function (step) {
+    step.questions.forEach(function (q) { questions[q.id] = q; });
+  });
+
+  root.replaceChildren(template.content.cloneNode(true));
+  var form = root.querySelector("[data-wm-form]");
+  var thanks = root.querySelector("[data-wm-thanks]");
+  var state = { id: newId(), step: survey.steps[0].id, started_at: new Date().toISOString() };
+
+  function newId() {
+    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
+    var bytes = crypto.getRandomValues(new Uint8Array(16));
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); });
+    return [hex.slice(0, 4), hex.slice(4, 6), hex.slice(6, 8), hex.slice(8, 10), hex.slice(10)]
+      .map(function (part) { return part.join(""); }).join("-");
+  }
+
+  function format(message, values) {
+    return message.replace(/%\((\w+)\)s/g, function (_match, name) { return values[name]; });
+  }
+
+  function clean(value) {
+    return value.replace(/\r\n?/g, "\n").normalize("NFC")
+      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, "").trim();
+  }
+
+  // Every field's cleaned, non-empty values, as the server's gather() makes them.
+  function gather() {
+    var data = new FormData(form);
+    var raw = {};
+    Object.keys(questions).forEach(function (id) {
+      [id, id + GLOSS].forEach(function (name) {
+        var values = data.getAll(name).map(function (v) { return clean(String(v)); })
+          .filter(function (v) { return v !== ""; });
+        if (values.length) { raw[name] = values; }
+      });
+    });
+    return raw;
+  }
+
+  function holds(condition, kept) {
+    return !condition || (kept[condition.question] || []).indexOf(condition.equals) !== -1;
+  }
+
+  // The answers that count, decided in survey order (Survey.effective_answers).
+  function effective(raw) {
+    var kept = {};
+    survey.steps.forEach(function (step) {
+      if (!holds(step.show_if, kept)) { return; }
+      step.questions.forEach(function (q) {
+        if (holds(q.show_if, kept) && raw[q.id]) { kept[q.id] = raw[q.id]; }
+      });
+    });
+    return kept;
+  }
+
+  function applicableSteps(raw) {
+    var kept = effective(raw);
+    return survey.steps.filter(function (step) { return holds(step.show_if, kept); });
+  }
+
+  function applicableQuestions(step, raw) {
+    var kept = effective(raw);
+    return step.questions.filter(function (q) { return holds(q.show_if, kept); });
+  }
+
+  function tooLong(text) {
+    var length = Array.from(text).length;
+    if (length <= survey.max_length) { return null; }
+    return format(messages.too_long, {
+      limit: numbers.format(survey.max_length), count: numbers.format(length)
+    });
+  }
+
+  function questionError(q, values) {
+    if (!values.length) {
+      if (!q.required) { return null; }
+      if (q.type === "consent") { return messages.consent; }
+      if (["single_choice", "multiple_choice", "yes_no"].indexOf(q.type) !== -1) { return messages.choose; }
+      return messages.answer;
+    }
+    if (["consent", "yes_no", "single_choice"].indexOf(q.type) !== -1 && values.length > 1) {
+      return messages.only_one;
+    }
+    if (q.type === "consent" && values[0] !== "yes") { return messages.consent; }
+    if (q.type === "yes_no" && values[0] !== "yes" && values[0] !== "no") { return messages.unknown_choice; }
+    if ((q.type === "single_choice" || q.type === "multiple_choice") &&
+        values.some(function (v) { return q.choices.indexOf(v) === -1; })) {
+      return messages.unknown_choice;
+    }
+    if (q.type === "email" && !EMAIL.test(values[0])) { return messages.email; }
+    if (q.type === "phone" && !PHONE.test(values[0])) { return messages.phone; }
+    return tooLong(values[0]);
+  }
+
+  function validateStep(step, raw) {
+    var errors = {};
+    applicableQuestions(step, raw).forEach(function (q) {
+      var message = questionError(q, raw[q.id] || []);
+      if (message) { errors[q.id] = message; }
+      var gloss = raw[q.id + GLOSS];
+      if (q.gloss && survey.mode === "assisted" && gloss) {
+        message = tooLong(gloss[0]);
+        if (message) { errors[q.id + GLOSS] = message; }
+      }
+    });
+    if (step.require_one_of.length &&
+        !step.require_one_of.some(function (id) { return raw[id]; }) &&
+        !errors[step.require_one_of[0]]) {
+      errors[step.require_one_of[0]] = messages.one_of;
+    }
+    return errors;
+  }
+
+  function stepById(id) {
+    return survey.steps.filter(function (step) { return step.id === id; })[0];
+  }
+
+  function section(id) { return form.querySelector('[data-wm-step="' + id + '"]'); }
+
+  function clearErrors() {
+    form.querySelector("[data-wm-errors]").replaceChildren();
+    form.querySelectorAll(".field-error").forEach(function (node) { node.remove(); });
+    form.querySelectorAll(".has-error").forEach(function (node) { node.classList.remove("has-error"); });
+    form.querySelectorAll("[aria-invalid]").forEach(function (node) {
+      node.removeAttribute("aria-invalid");
+      var ids = (node.getAttribute("aria-describedby") || "").split(" ")
+        .filter(function (id) { return id && !/-error$/.test(id); });
+      if (ids.length) { node.setAttribute("aria-describedby", ids.join(" ")); }
+      else { node.removeAttribute("aria-describedby"); }
+    });
+  }
+
+  function showErrors(errors) {
+    clearErrors();
+    var names = Object.keys(errors);
+    if (!names.length) { return; }
+    var summary = document.createElement("div");
+    summary.className = "error-summary";
+    summary.setAttribute("role", "alert");
+    summary.setAttribute("tabindex", "-1");
+    summary.setAttribute("aria-labelledby", "error-summary-title");
+    summary.setAttribute("data-testid", "error-summary");
+    var heading = document.createElement("h2");
+    heading.id = "error-summary-title";
+    heading.textContent = messages.problem;
+    var list = document.createElement("ul");
+    names.forEach(function (name) {
+      var item = document.createElement("li");
+      var link = document.createElement("a");
+      link.href = "#q-" + name;
+      link.textContent = errors[name];
+      item.appendChild(link);
+      list.appendChild(item);
+      var target = section(state.step).querySelector("#q-" + CSS.escape(name));
+      if (!target) { return; }
+      var error = document.createElement("p");
+      error.className = "field-error";
+      error.id = "q-" + name + "-error";
+      var prefix = document.createElement("span");
+      prefix.className = "visually-hidden";
+      prefix.textContent = messages.error_prefix;
+      error.append(prefix, " " + errors[name]);
+      var block = target.closest("[data-question-block]");
+      if (block) { block.classList.add("has-error"); }
+      var anchor = target.tagName === "FIELDSET" ? target.querySelector("legend") : target;
+      if (target.tagName === "FIELDSET") {
+        var hint = target.querySelector(".hint");
+        (hint || anchor).after(error);
+      } else if (target.type === "checkbox") {
+        target.closest(".choice").before(error);
+      } else {
+        target.before(error);
+      }
+      var describedBy = (target.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+      describedBy.push(error.id);
+      target.setAttribute("aria-describedby", describedBy.join(" "));
+      target.setAttribute("aria-invalid", "true");
+    });
+    summary.append(heading, list);
+    form.querySelector("[data-wm-errors]").appendChild(summary);
+    summary.focus();
+  }
+
+  function render(focus) {
+    var raw = gather();
+    var steps = applicableSteps(raw);
+    var ids = steps.map(function (step) { return step.id; });
+    if (ids.indexOf(state.step) === -1) { state.step = ids[0]; }
+    var index = ids.indexOf(state.step);
+    var kept = effective(raw);
+    survey.steps.forEach(function (step) { section(step.id).hidden = step.id !== state.step; });
+    var current = stepById(state.step);
+    current.questions.forEach(function (q) {
+      var block = section(state.step).querySelector('[data-question-block="' + q.id + '"]');
+      if (block) { block.hidden = !holds(q.show_if, kept); }
+    });
+    form.setAttribute("data-step", state.step);
+    form.setAttribute("data-response-id", state.id);
+    form.querySelector("[data-wm-progress]").textContent = format(messages.step_of, {
+      number: numbers.format(index + 1), total: numbers.format(ids.length)
+    });
+    var last = index === ids.length - 1;
+    form.querySelector("[data-wm-next]").hidden = last;
+    form.querySelector("[data-wm-submit]").hidden = !last;
+    form.querySelector("[data-wm-back]").hidden = index === 0;
+    var heading = section(state.step).querySelector("h1");
+    document.title = heading.textContent.trim() + " – " + document.title.split(" – ").pop();
+    if (focus) {
+      window.scrollTo(0, 0);
+      heading.focus();
     }
   }
 
-  form.addEventListener("change", update);
-  update();
+  // Once finished, a response is in the outbox: no late draft save may revive it.
+  var finished = false;
 
-  var summary = document.querySelector("[data-testid='error-summary']");
-  if (summary) { summary.focus(); }
+  function saveDraft() {
+    if (finished) { return Promise.resolve(); }
+    return WMStore.put("drafts", {
+      key: draftKey, id: state.id, step: state.step, started_at: state.started_at,
+      raw: gather(), saved_at: new Date().toISOString()
+    });
+  }
+
+  var pendingSave = null;
+  function saveSoon() {
+    if (pendingSave) { clearTimeout(pendingSave); }
+    pendingSave = setTimeout(function () { pendingSave = null; saveDraft(); }, 200);
+  }
+
+  function fill(raw) {
+    Object.keys(raw).forEach(function (name) {
+      form.querySelectorAll('[name="' + name + '"]').forEach(function (input) {
+        if (input.type === "radio" || input.type === "checkbox") {
+          input.checked = raw[name].indexOf(input.value) !== -1;
+        } else {
+          input.value = raw[name][0];
+        }
+      });
+    });
+  }
+
+  function buildResponse(raw) {
+    var answers = {};
+    var glosses = {};
+    applicableSteps(raw).forEach(function (step) {
+      applicableQuestions(step, raw).forEach(function (q) {
+        if (!raw[q.id]) { return; }
+        answers[q.id] = q.type === "multiple_choice" ? raw[q.id] : raw[q.id][0];
+        if (q.gloss && survey.mode === "assisted" && raw[q.id + GLOSS]) {
+          glosses[q.id] = raw[q.id + GLOSS][0];
+        }
+      });
+    });
+    return {
+      id: state.id, survey_id: survey.id, survey_version: survey.version,
+      language: survey.language, mode: survey.mode, created_at: new Date().toISOString(),
+      answers: answers, glosses: glosses
+    };
+  }
+
+  function finish(raw) {
+    var response = buildResponse(raw);
+    finished = true;
+    if (pendingSave) { clearTimeout(pendingSave); pendingSave = null; }
+    // "Saved" shows only after the outbox write has completed.
+    return WMOutbox.queue(response).then(function () {
+      return WMStore.remove("drafts", draftKey);
+    }).then(function () {
+      form.hidden = true;
+      thanks.hidden = false;
+      document.title = thanks.querySelector("h1").textContent.trim() + " – " +
+        document.title.split(" – ").pop();
+      thanks.querySelector("h1").focus();
+      if (window.WMApp) { window.WMApp.queued(); }
+    });
+  }
+
+  function next() {
+    var raw = gather();
+    var errors = validateStep(stepById(state.step), raw);
+    if (Object.keys(errors).length) {
+      showErrors(errors);
+      return Promise.resolve();
+    }
+    clearErrors();
+    var ids = applicableSteps(raw).map(function (step) { return step.id; });
+    var index = ids.indexOf(state.step);
+    if (index < ids.length - 1) {
+      state.step = ids[index + 1];
+      render(true);
+      return saveDraft();
+    }
+    return finish(raw);
+  }
+
+  function back() {
+    var ids = applicableSteps(gather()).map(function (step) { return step.id; });
+    var index = ids.indexOf(state.step);
+    if (index > 0) { state.step = ids[index - 1]; }
+    clearErrors();
+    render(true);
+    return saveDraft();
+  }
+
+  form.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var button = event.submitter;
+    if (button && button.value === "language") {
+      var tag = form.querySelector("[name=switch_to]").value;
+      saveDraft().then(function () {
+        window.location.href = "/" + tag + "/s/" + survey.id + "/" +
+          (survey.mode === "assisted" ? "?with=volunteer" : "");
+      });
+      return;
+    }
+    next();
+  });
+  form.querySelector("[data-wm-back]").addEventListener("click", back);
+  form.addEventListener("input", saveSoon);
+  form.addEventListener("change", function () { render(false); saveDraft(); });
+  form.querySelector("[data-wm-discard]").addEventListener("click", function () {
+    WMStore.remove("drafts", draftKey).then(function () {
+      form.reset();
+      state = { id: newId(), step: survey.steps[0].id, started_at: new Date().toISOString() };
+      form.querySelector("[data-wm-draft-notice]").hidden = true;
+      clearErrors();
+      render(true);
+    });
+  });
+
+  WMStore.get("drafts", draftKey).then(function (draft) {
+    if (!draft) { return null; }
+    return WMStore.get("outbox", draft.id).then(function (queued) {
+      // A draft of a response already queued is stale: start afresh.
+      return queued ? WMStore.remove("drafts", draftKey).then(function () { return null; }) : draft;
+    });
+  }).then(function (draft) {
+    if (draft) {
+      state = { id: draft.id, step: draft.step, started_at: draft.started_at };
+      fill(draft.raw);
+      form.querySelector("[data-wm-draft-notice]").hidden = false;
+    }
+    form.setAttribute("data-wm-ready", "true");
+    render(false);
+  }, function () {
+    form.setAttribute("data-wm-ready", "true");
+    render(false);
+  });
 })();

@@ -1,0 +1,80 @@
+"""Short labels and keywords for themes: the words and phrases that set a theme apart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+from sklearn.feature_extraction.text import CountVectorizer
+
+from analysis.text import normalize_text, stopwords, words
+
+
+def surface_terms(text: str, language: str | None) -> list[str]:
+    """Readable words and two-word phrases (not stemmed) for labelling."""
+    stops = stopwords(language)
+    kept = []
+    for word in words(normalize_text(text)):
+        if len(word) < 2 or word in stops or word.isdigit():
+            kept.append("")  # a gap stops a phrase from spanning a removed word
+        else:
+            kept.append(word)
+    terms = [w for w in kept if w]
+    terms += [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False) if a and b]
+    return terms
+
+
+def _identity(terms: list[str]) -> list[str]:
+    return terms
+
+
+class ThemeLabeller:
+    """Class-based TF-IDF over readable terms: a term scores high in a theme when it is
+    frequent there and rare in the collection as a whole.
+
+    ``fit`` takes the surface terms of every answer; ``keywords`` ranks terms for a set of
+    member rows.
+    """
+
+    def __init__(self, n_keywords: int = 8, min_count: int = 2) -> None:
+        self.n_keywords = n_keywords
+        self.min_count = min_count
+
+    def fit(self, term_lists: Sequence[list[str]]) -> ThemeLabeller:
+        self.counter_ = CountVectorizer(analyzer=_identity, dtype=np.float32)
+        self.counts_ = sparse.csr_matrix(self.counter_.fit_transform(term_lists))
+        self.vocabulary_ = np.asarray(self.counter_.get_feature_names_out(), dtype=object)
+        self.total_ = np.asarray(self.counts_.sum(axis=0)).ravel()
+        self.doc_freq_ = np.asarray((self.counts_ > 0).sum(axis=0)).ravel()
+        return self
+
+    def keywords(self, rows: Sequence[int], n_groups: int = 1) -> list[str]:
+        """Top terms for the answers at ``rows``; ``n_groups`` is how many themes there are."""
+        if len(rows) == 0 or self.counts_.shape[1] == 0:
+            return []
+        sub = self.counts_[np.asarray(rows)]
+        tf = np.asarray(sub.sum(axis=0)).ravel()
+        df = np.asarray((sub > 0).sum(axis=0)).ravel()
+        # c-TF-IDF (as in BERTopic): frequency in the theme times log(1 + A / frequency
+        # overall), where A is the average number of terms per theme.
+        average = self.total_.sum() / max(n_groups, 1)
+        score = tf / max(tf.sum(), 1.0) * np.log1p(average / np.maximum(self.total_, 1.0))
+        needed = self.min_count if len(rows) >= 2 * self.min_count else 1
+        score[df < needed] = 0.0
+        order = np.argsort(-score, kind="stable")
+        chosen: list[str] = []
+        for idx in order:
+            if score[idx] <= 0 or len(chosen) >= self.n_keywords:
+                break
+            term = str(self.vocabulary_[idx])
+            # Keep a phrase or its words, not both: "gp appointment" says what "gp" says.
+            if any(term in c.split() or c in term.split() for c in chosen if " " in c or " " in term):
+                continue
+            chosen.append(term)
+        return chosen
+
+
+def make_label(keywords: Sequence[str], n: int = 3) -> str:
+    """A short label from the first keywords (``'gp appointment / waiting / phone'``)."""
+    return " / ".join(keywords[:n]) if keywords else "(no distinctive words)"

@@ -1,0 +1,48 @@
+"""Representative quotes: central to the theme and different from each other."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+
+def pick_quotes(
+    embedding: np.ndarray,
+    rows: Sequence[int],
+    centre: np.ndarray,
+    *,
+    quotable: Sequence[bool] | None = None,
+    n_quotes: int = 5,
+    diversity: float = 0.35,
+    pool: int = 60,
+) -> list[int]:
+    """Choose up to ``n_quotes`` rows by maximal marginal relevance.
+
+    Each pick maximises ``(1 - diversity) * similarity to the centre - diversity *
+    similarity to the closest quote already chosen``, so quotes are typical of the theme
+    without repeating each other. Near-duplicates (cosine above 0.95) are never picked twice.
+    Only the ``pool`` most central members are considered, which keeps this cheap.
+    """
+    candidates = [r for r in rows if quotable is None or quotable[r]]
+    if not candidates:
+        return []
+    cand = np.asarray(candidates)
+    sims = embedding[cand] @ centre
+    top = np.argsort(-sims, kind="stable")[:pool]
+    cand, sims = cand[top], sims[top]
+    vectors = embedding[cand]
+    chosen: list[int] = []
+    closest = np.full(len(cand), -1.0)
+    available = np.ones(len(cand), dtype=bool)
+    while len(chosen) < n_quotes and available.any():
+        penalty = closest if chosen else np.zeros_like(closest)
+        gain = (1 - diversity) * sims - diversity * penalty
+        gain[~available] = -np.inf
+        best = int(np.argmax(gain))
+        chosen.append(best)
+        available[best] = False
+        overlap = vectors @ vectors[best]
+        closest = np.maximum(closest, overlap)
+        available &= overlap < 0.95
+    return [int(cand[i]) for i in chosen]

@@ -1,0 +1,716 @@
+"""The theme engine: candidate themes from free-text answers, keeping human decisions.
+
+The steps, each a stock piece where one exists:
+
+1. set aside non-answers and answers the codebook excludes;
+2. tokenise per language (gloss first), add cross-language concept tokens, TF-IDF, LSA,
+   centre each language, normalise (:mod:`analysis.vectorize`);
+3. keep the codebook: pinned answers stay put, other answers join a codebook theme they are
+   close enough to;
+4. cluster what is left with k-means, choosing k by silhouette on a sample within the
+   bounds given;
+5. answers far from every centre go to 'not yet themed';
+6. label, quote and break down each theme (:mod:`analysis.labels`, :mod:`analysis.quotes`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.preprocessing import normalize
+
+from analysis.codebook import Codebook
+from analysis.labels import ThemeLabeller, make_label, surface_terms
+from analysis.model import (
+    AnalysisError,
+    Confidence,
+    Group,
+    Member,
+    Quote,
+    Response,
+    Theme,
+    ThemeResult,
+)
+from analysis.nonanswers import is_non_answer
+from analysis.quotes import pick_quotes
+from analysis.vectorize import Document, ResponseVectorizer, majority_language, prepare
+
+UNTHEMED = -1
+NON_ANSWER = -2
+EXCLUDED = -3
+UNTHEMED_ID = "unthemed"
+NON_ANSWER_ID = "non_answers"
+
+
+@dataclass
+class _Spec:
+    """What is known about a theme before its members are: identity and human edits."""
+
+    id: str | None
+    name: str | None = None
+    description: str | None = None
+    from_codebook: bool = False
+    locked: bool = False
+
+
+class ThemeFinder:
+    """Find candidate themes in a list of :class:`~analysis.model.Response`.
+
+    Parameters
+    ----------
+    min_themes, max_themes:
+        Bounds for the number of themes (codebook themes included).
+    random_state:
+        Seed for the SVD, k-means and sampling; same input and seed give the same output.
+    min_similarity:
+        An answer whose cosine similarity to its theme's centre is below this goes to
+        'not yet themed' instead.
+    assign_similarity:
+        A new answer joins a codebook theme when at least this similar to it.
+    min_theme_size:
+        Smaller groups are not proposed as themes; their answers go to 'not yet themed'
+        unless another theme fits them.
+    sample_size:
+        How many answers to use when comparing numbers of themes (silhouette is quadratic).
+    n_components:
+        LSA dimensions.
+    n_quotes:
+        Quotes per theme (3 to 5 is what a report shows).
+    """
+
+    def __init__(
+        self,
+        min_themes: int = 2,
+        max_themes: int = 20,
+        *,
+        random_state: int = 0,
+        min_similarity: float = 0.2,
+        assign_similarity: float = 0.3,
+        min_theme_size: int = 3,
+        sample_size: int = 3000,
+        n_components: int = 100,
+        n_init: int = 3,
+        n_quotes: int = 5,
+        center_languages: bool = True,
+    ) -> None:
+        self.min_themes = min_themes
+        self.max_themes = max_themes
+        self.random_state = random_state
+        self.min_similarity = min_similarity
+        self.assign_similarity = assign_similarity
+        self.min_theme_size = min_theme_size
+        self.sample_size = sample_size
+        self.n_components = n_components
+        self.n_init = n_init
+        self.n_quotes = n_quotes
+        self.center_languages = center_languages
+
+    # ------------------------------------------------------------------ fitting
+
+    def get_params(self) -> dict[str, Any]:
+        return {name: getattr(self, name) for name in _PARAMS}
+
+    def fit(self, responses: Sequence[Response], codebook: Codebook | None = None) -> ThemeFinder:
+        """Find themes; the result is in ``result_``."""
+        if self.min_themes < 1 or self.max_themes < self.min_themes:
+            raise AnalysisError(
+                f"need 1 <= min_themes <= max_themes, got {self.min_themes} and {self.max_themes}"
+            )
+        codebook = codebook or Codebook()
+        codebook.validate()
+        self._prepare(responses, codebook.excluded_ids)
+        self.specs_ = [
+            _Spec(t.id, t.name, t.description, from_codebook=True, locked=t.locked)
+            for t in codebook.themes
+        ]
+        pinned = {
+            rid: j
+            for j, t in enumerate(codebook.themes)
+            for rid in t.pinned_response_ids
+            if rid in self.index_ and self.labels_[self.index_[rid]] != EXCLUDED
+        }
+        for rid, j in pinned.items():
+            row = self.index_[rid]
+            self.labels_[row] = j
+            self.placed_by_[row] = "codebook"
+        free = [i for i in self.active_ if self.responses_[i].id not in pinned]
+        free = self._assign_to_codebook(codebook, free)
+        self._cluster_rest(free, n_existing=len(self.specs_))
+        self.result_ = self._build_result()
+        return self
+
+    @classmethod
+    def from_result(cls, responses: Sequence[Response], result: ThemeResult) -> ThemeFinder:
+        """Rebuild the engine state behind ``result`` (for split, merge and search)."""
+        settings = {k: v for k, v in result.settings.items() if k in _PARAMS}
+        finder = cls(**settings)
+        finder._prepare(responses, result.excluded_ids)
+        finder.specs_ = []
+        finder.confidence_ = result.confidence
+        finder.chosen_k_ = result.chosen_k
+        for j, theme in enumerate(result.themes):
+            finder.specs_.append(
+                _Spec(theme.id, theme.name, theme.description, theme.from_codebook, theme.locked)
+            )
+            for member in theme.members:
+                row = finder.index_.get(member.response_id)
+                if row is not None and finder.labels_[row] != EXCLUDED:
+                    finder.labels_[row] = j
+                    finder.placed_by_[row] = member.placed_by
+        finder.result_ = finder._build_result()
+        return finder
+
+    def _prepare(self, responses: Sequence[Response], excluded_ids: Iterable[str]) -> None:
+        responses = _checked(responses)
+        self.responses_ = responses
+        self.index_ = {r.id: i for i, r in enumerate(responses)}
+        n = len(responses)
+        excluded = set(excluded_ids)
+        self.labels_ = np.full(n, UNTHEMED, dtype=np.int64)
+        self.placed_by_ = ["engine"] * n
+        fallback = majority_language([r.text for r in responses], [r.language for r in responses])
+        self.docs_: list[Document] = [
+            prepare(r.text, r.language, r.gloss, fallback) for r in responses
+        ]
+        self.fallback_language_ = fallback
+        active = []
+        for i, (r, doc) in enumerate(zip(responses, self.docs_, strict=True)):
+            if r.id in excluded:
+                self.labels_[i] = EXCLUDED
+            elif is_non_answer(r.text, r.gloss) or not doc.tokens:
+                self.labels_[i] = NON_ANSWER
+            else:
+                active.append(i)
+        self.active_ = active
+        self.vectorizer_ = ResponseVectorizer(
+            self.n_components,
+            center_languages=self.center_languages,
+            random_state=self.random_state,
+        )
+        self.embedding_ = np.zeros((n, 1))
+        if active:
+            _, z = self.vectorizer_.fit_transform([self.docs_[i] for i in active])
+            self.embedding_ = np.zeros((n, z.shape[1]))
+            self.embedding_[active] = z
+        self.labeller_ = ThemeLabeller().fit(
+            [surface_terms(self.docs_[i].text, self.docs_[i].language) for i in range(n)]
+        )
+        self.confidence_ = _no_confidence("No themes were searched for yet.")
+        self.chosen_k_ = 0
+
+    def _assign_to_codebook(self, codebook: Codebook, free: list[int]) -> list[int]:
+        """Place free answers in codebook themes they fit; return those still free."""
+        if not codebook.themes or not free:
+            return free
+        centres = []
+        for j, theme in enumerate(codebook.themes):
+            rows = np.flatnonzero(self.labels_ == j)
+            vectors = [self.embedding_[rows]] if len(rows) else []
+            seeds = [p for p in theme.example_phrases if p.strip()]
+            if theme.description.strip():
+                seeds.append(theme.description)
+            if seeds:
+                docs = [prepare(s, None, None, self.fallback_language_) for s in seeds]
+                _, z = self.vectorizer_.transform(docs)
+                vectors.append(z[np.linalg.norm(z, axis=1) > 0])
+            stacked = np.vstack(vectors) if vectors else np.zeros((0, self.embedding_.shape[1]))
+            if theme.locked or len(stacked) == 0:
+                centres.append(np.zeros(self.embedding_.shape[1]))
+            else:
+                centres.append(normalize(stacked.mean(axis=0, keepdims=True))[0])
+        sims = self.embedding_[free] @ np.vstack(centres).T
+        best = sims.argmax(axis=1)
+        still_free = []
+        for row, j, s in zip(free, best, sims[np.arange(len(free)), best], strict=True):
+            if s >= self.assign_similarity:
+                self.labels_[row] = j
+            else:
+                still_free.append(row)
+        return still_free
+
+    def _cluster_rest(self, rows: list[int], n_existing: int) -> None:
+        """Propose new themes from ``rows`` (answers no codebook theme took)."""
+        lo = max(1, self.min_themes - n_existing)
+        hi = self.max_themes - n_existing
+        if not rows or hi < 1:
+            self.confidence_ = _no_confidence("All answers were placed in the codebook's themes.")
+            self.chosen_k_ = n_existing
+            return
+        z = self.embedding_[rows]
+        distinct = len(np.unique(np.round(z, 6), axis=0))
+        if distinct == 1 or len(rows) < 2 * self.min_theme_size:
+            if n_existing == 0:
+                # Too few (or identical) answers to compare: one theme is the honest answer.
+                self._add_themes(rows, np.zeros(len(rows), dtype=np.int64), 1, filter_noise=False)
+                self.chosen_k_ = 1
+                self.confidence_ = _no_confidence(
+                    "There were too few different answers to compare groupings, "
+                    "so they are shown as one theme."
+                )
+            else:
+                self.chosen_k_ = n_existing
+                self.confidence_ = _no_confidence(
+                    "Too few answers were left after the codebook themes to propose new ones."
+                )
+            return
+        hi = max(1, min(hi, len(rows) // self.min_theme_size, distinct))
+        lo = min(max(lo, 2), hi)
+        if hi < 2:
+            self._add_themes(rows, np.zeros(len(rows), dtype=np.int64), 1, filter_noise=False)
+            self.chosen_k_ = n_existing + 1
+            self.confidence_ = _no_confidence("Only one group could be formed from the answers.")
+            return
+        k, k_scores, sample, sample_labels = self._choose_k(z, lo, hi)
+        labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
+        self.confidence_ = self._confidence(z, sample, sample_labels, k, k_scores, lo, hi)
+        self._add_themes(rows, labels, k)
+        self.chosen_k_ = n_existing + len(
+            {int(x) for x in self.labels_ if x >= n_existing}
+        )
+
+    def _choose_k(
+        self, z: np.ndarray, lo: int, hi: int
+    ) -> tuple[int, dict[int, float], np.ndarray, np.ndarray]:
+        rng = np.random.default_rng(self.random_state)
+        if len(z) > self.sample_size:
+            sample = z[np.sort(rng.choice(len(z), self.sample_size, replace=False))]
+        else:
+            sample = z
+        scores: dict[int, float] = {}
+        fits: dict[int, np.ndarray] = {}
+        for k in _candidate_ks(lo, hi):
+            if k >= len(sample):
+                continue
+            labels = KMeans(k, n_init=1, random_state=self.random_state).fit_predict(sample)
+            if len(set(labels.tolist())) < 2:
+                continue
+            scores[k] = float(silhouette_score(sample, labels, metric="euclidean"))
+            fits[k] = labels
+        if not scores:
+            return lo, {}, sample, np.zeros(len(sample), dtype=np.int64)
+        best = max(scores, key=lambda k: (round(scores[k], 4), -k))
+        return best, scores, sample, fits[best]
+
+    def _confidence(
+        self,
+        z: np.ndarray,
+        sample: np.ndarray,
+        sample_labels: np.ndarray,
+        k: int,
+        k_scores: dict[int, float],
+        lo: int,
+        hi: int,
+    ) -> Confidence:
+        silhouette = k_scores.get(k, 0.0)
+        agreements = []
+        for seed in (1, 2):
+            other = KMeans(k, n_init=1, random_state=self.random_state + seed).fit_predict(sample)
+            agreements.append(adjusted_rand_score(sample_labels, other))
+        stability = float(np.mean(agreements)) if agreements else 1.0
+        if stability >= 0.75 and silhouette >= 0.05:
+            level = "high"
+        elif stability >= 0.5:
+            level = "medium"
+        else:
+            level = "low"
+        runner_up = sorted(k_scores, key=lambda x: -k_scores[x])[1:2]
+        words = [
+            f"Tried {len(k_scores)} numbers of themes between {lo} and {hi}; {k} separated the "
+            f"answers best (silhouette {silhouette:.2f}"
+            + (f"; next best {runner_up[0]} at {k_scores[runner_up[0]]:.2f})." if runner_up else ").")
+        ]
+        words.append(
+            f"Re-running with other seeds gave a grouping that agrees {stability:.0%} "
+            "(adjusted Rand index) with this one, so confidence is "
+            f"{level}."
+        )
+        if level != "high":
+            words.append("Treat the boundaries between themes as a first draft to review.")
+        return Confidence(
+            silhouette=round(silhouette, 4),
+            stability=round(stability, 4),
+            k_scores={kk: round(v, 4) for kk, v in sorted(k_scores.items())},
+            level=level,
+            explanation=" ".join(words),
+        )
+
+    def _add_themes(
+        self, rows: list[int], labels: np.ndarray, k: int, *, filter_noise: bool = True
+    ) -> None:
+        """Turn cluster labels of ``rows`` into new themes, sending poor fits to unthemed."""
+        z = self.embedding_[rows]
+        rows_arr = np.asarray(rows)
+        labels = labels.copy()
+        if filter_noise:
+            coverage = self.vectorizer_.coverage_
+            active_pos = {row: p for p, row in enumerate(self.active_)}
+            for _ in range(2):
+                sims = _leave_one_out_similarity(z, labels, k)
+                labels[(sims < self.min_similarity) & (labels >= 0)] = UNTHEMED
+                sizes = np.bincount(labels[labels >= 0], minlength=k)
+                small = np.flatnonzero(sizes < min(self.min_theme_size, len(rows)))
+                labels[np.isin(labels, small)] = UNTHEMED
+                # Answers left out may still fit another surviving theme well.
+                keep = np.flatnonzero(np.bincount(labels[labels >= 0], minlength=k) > 0)
+                if len(keep) == 0:
+                    break
+                centres = _centres(z, labels, k)
+                loose = np.flatnonzero(labels == UNTHEMED)
+                if len(loose):
+                    near = z[loose] @ centres[keep].T
+                    best = near.argmax(axis=1)
+                    ok = near[np.arange(len(loose)), best] >= self.min_similarity
+                    labels[loose[ok]] = keep[best[ok]]
+            # Answers made almost only of words no one else used are noise, not a theme.
+            weak = np.array([coverage[active_pos[r]] < 0.05 for r in rows])
+            if len(rows) > 50:
+                labels[weak] = UNTHEMED
+        used = sorted({int(x) for x in labels if x >= 0}, key=lambda c: (-np.sum(labels == c), c))
+        base = len(self.specs_)
+        for new, old in enumerate(used):
+            self.specs_.append(_Spec(None))
+            self.labels_[rows_arr[labels == old]] = base + new
+        self.labels_[rows_arr[labels == UNTHEMED]] = UNTHEMED
+
+    # ------------------------------------------------------------------ results
+
+    def _build_result(self) -> ThemeResult:
+        n_groups = max(len(self.specs_), 1)
+        quotable = [r.can_quote for r in self.responses_]
+        themes: list[Theme] = []
+        used_ids: set[str] = {s.id for s in self.specs_ if s.id}
+        self.centres_ = np.zeros((len(self.specs_), self.embedding_.shape[1]))
+        for j, spec in enumerate(self.specs_):
+            rows = np.flatnonzero(self.labels_ == j)
+            if len(rows) == 0 and not spec.from_codebook:
+                continue
+            centre = _centres(self.embedding_[rows], np.zeros(len(rows), dtype=np.int64), 1)[0]
+            self.centres_[j] = centre
+            scores = self.embedding_[rows] @ centre if len(rows) else np.zeros(0)
+            order = np.argsort(-scores, kind="stable")
+            keywords = self.labeller_.keywords(rows.tolist(), n_groups)
+            if spec.id is None:
+                spec.id = _theme_id(keywords, [self.responses_[r].id for r in rows], used_ids)
+                used_ids.add(spec.id)
+            quote_rows = pick_quotes(
+                self.embedding_, rows.tolist(), centre, quotable=quotable, n_quotes=self.n_quotes
+            )
+            themes.append(
+                Theme(
+                    id=spec.id,
+                    label=spec.name or make_label(keywords),
+                    keywords=keywords,
+                    quotes=[self._quote(r, centre) for r in quote_rows],
+                    members=[
+                        Member(self.responses_[rows[i]].id, _r(scores[i]), self.placed_by_[rows[i]])
+                        for i in order
+                    ],
+                    size=len(rows),
+                    cohesion=_r(float(scores.mean())) if len(rows) else 0.0,
+                    by_language=self._by_language(rows),
+                    by_attribute=self._by_attribute(rows),
+                    name=spec.name,
+                    description=spec.description,
+                    from_codebook=spec.from_codebook,
+                    locked=spec.locked,
+                )
+            )
+        unthemed_rows = np.flatnonzero(self.labels_ == UNTHEMED)
+        nearest = self._nearest(unthemed_rows)
+        unthemed = Group(
+            id=UNTHEMED_ID,
+            label="Not yet themed",
+            members=[
+                Member(self.responses_[r].id, _r(s), "engine")
+                for r, s in zip(unthemed_rows, nearest, strict=True)
+            ],
+            size=len(unthemed_rows),
+            by_language=self._by_language(unthemed_rows),
+        )
+        na_rows = np.flatnonzero(self.labels_ == NON_ANSWER)
+        non_answers = Group(
+            id=NON_ANSWER_ID,
+            label="Non-answers (don't know, nothing, no comment)",
+            members=[Member(self.responses_[r].id, 1.0, "engine") for r in na_rows],
+            size=len(na_rows),
+            by_language=self._by_language(na_rows),
+        )
+        settings = self.get_params()
+        return ThemeResult(
+            themes=themes,
+            unthemed=unthemed,
+            non_answers=non_answers,
+            chosen_k=len(themes),
+            confidence=self.confidence_,
+            n_responses=len(self.responses_),
+            random_state=self.random_state,
+            excluded_ids=[self.responses_[r].id for r in np.flatnonzero(self.labels_ == EXCLUDED)],
+            settings=settings,
+        )
+
+    def _nearest(self, rows: np.ndarray) -> np.ndarray:
+        if len(rows) == 0 or not len(self.centres_):
+            return np.zeros(len(rows))
+        return (self.embedding_[rows] @ self.centres_.T).max(axis=1)
+
+    def _quote(self, row: int, centre: np.ndarray) -> Quote:
+        r = self.responses_[row]
+        return Quote(
+            response_id=r.id,
+            text=r.text,
+            language=self.docs_[row].source_language,
+            gloss=r.gloss or None,
+            score=_r(float(self.embedding_[row] @ centre)),
+        )
+
+    def _by_language(self, rows: Iterable[int]) -> dict[str, int]:
+        counts = Counter(self.docs_[r].source_language or "unknown" for r in rows)
+        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def _by_attribute(self, rows: Iterable[int]) -> dict[str, dict[str, int]]:
+        table: dict[str, Counter[str]] = {}
+        for r in rows:
+            for key, value in self.responses_[r].attributes.items():
+                table.setdefault(key, Counter())[str(value)] += 1
+        return {
+            key: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
+            for key, c in sorted(table.items())
+        }
+
+    def nearest_theme_labels(self) -> np.ndarray:
+        """Theme index of every response, unthemed ones sent to their nearest theme.
+
+        Non-answers and excluded responses keep their negative codes. Benchmarks use this:
+        it is the engine's grouping with no one left out.
+        """
+        labels = self.labels_.copy()
+        loose = np.flatnonzero(labels == UNTHEMED)
+        if len(loose) and len(self.centres_):
+            labels[loose] = (self.embedding_[loose] @ self.centres_.T).argmax(axis=1)
+        return labels
+
+    # ------------------------------------------------------------------ editing
+
+    def split(self, theme_id: str, n_subthemes: int | None = None) -> ThemeResult:
+        """Split one theme into sub-themes (2 to 6, chosen like k unless given)."""
+        j = self._theme_index(theme_id)
+        rows = np.flatnonzero(self.labels_ == j)
+        if len(rows) < 4:
+            raise AnalysisError(f"theme {theme_id!r} has {len(rows)} answers: too few to split")
+        z = self.embedding_[rows]
+        hi = min(6, len(rows) // 2)
+        if n_subthemes is not None:
+            if not 2 <= n_subthemes <= len(rows) // 2:
+                raise AnalysisError(f"cannot split {len(rows)} answers into {n_subthemes} themes")
+            k = n_subthemes
+        else:
+            k, *_ = self._choose_k(z, 2, hi)
+        labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
+        old_spec = self.specs_[j]
+        # The first sub-theme takes the old slot; the others are appended.
+        order = sorted(range(k), key=lambda c: (-np.sum(labels == c), c))
+        for rank, c in enumerate(order):
+            target = j if rank == 0 else len(self.specs_)
+            if rank > 0:
+                self.specs_.append(_Spec(None))
+            else:
+                self.specs_[j] = _Spec(None)
+            self.labels_[rows[labels == c]] = target
+            for r in rows[labels == c]:
+                if self.placed_by_[r] != "codebook":
+                    self.placed_by_[r] = "engine"
+        del old_spec
+        self.result_ = self._build_result()
+        return self.result_
+
+    def merge(self, theme_ids: Sequence[str], name: str | None = None) -> ThemeResult:
+        """Merge themes into the first one named; ``name`` names the merged theme."""
+        if len(theme_ids) < 2:
+            raise AnalysisError("name at least two themes to merge")
+        indices = [self._theme_index(t) for t in theme_ids]
+        target = indices[0]
+        for j in indices[1:]:
+            self.labels_[self.labels_ == j] = target
+        spec = self.specs_[target]
+        keep = [j for j in range(len(self.specs_)) if j not in indices[1:]]
+        remap = {old: new for new, old in enumerate(keep)}
+        self.labels_ = np.array([remap.get(int(x), x) if x >= 0 else x for x in self.labels_])
+        self.specs_ = [self.specs_[j] for j in keep]
+        if name:
+            spec.name = name
+        self.result_ = self._build_result()
+        return self.result_
+
+    def similar(self, query: str | Sequence[str], k: int = 10) -> list[tuple[str, float]]:
+        """Responses most like a text, or like the responses with the given ids."""
+        if isinstance(query, str):
+            doc = prepare(query, None, None, self.fallback_language_)
+            if not doc.tokens:
+                raise AnalysisError("the search text has no words to compare")
+            _, z = self.vectorizer_.transform([doc])
+            vector = z[0]
+            seeds: set[int] = set()
+        else:
+            missing = [q for q in query if q not in self.index_]
+            if missing:
+                raise AnalysisError(f"unknown response id(s): {', '.join(map(str, missing))}")
+            seeds = {self.index_[q] for q in query}
+            vector = normalize(self.embedding_[sorted(seeds)].mean(axis=0, keepdims=True))[0]
+        candidates = np.asarray([i for i in self.active_ if i not in seeds], dtype=np.int64)
+        if not len(candidates) or not np.any(vector):
+            return []
+        sims = self.embedding_[candidates] @ vector
+        order = np.argsort(-sims, kind="stable")[:k]
+        return [(self.responses_[candidates[i]].id, _r(float(sims[i]))) for i in order]
+
+    def _theme_index(self, theme_id: str) -> int:
+        for j, spec in enumerate(self.specs_):
+            if spec.id == theme_id and np.any(self.labels_ == j):
+                return j
+        raise AnalysisError(f"there is no theme with id {theme_id!r}")
+
+
+_PARAMS = (
+    "min_themes",
+    "max_themes",
+    "random_state",
+    "min_similarity",
+    "assign_similarity",
+    "min_theme_size",
+    "sample_size",
+    "n_components",
+    "n_init",
+    "n_quotes",
+    "center_languages",
+)
+
+
+def _checked(responses: Sequence[Response]) -> list[Response]:
+    if not responses:
+        raise AnalysisError("there are no responses to analyse")
+    seen: set[str] = set()
+    for r in responses:
+        if not isinstance(r, Response):
+            raise AnalysisError(f"expected Response objects, got {type(r).__name__}")
+        if r.id in seen:
+            raise AnalysisError(f"response id {r.id!r} appears more than once")
+        seen.add(r.id)
+    # Sorting by id makes the result independent of the order answers arrive in.
+    return sorted(responses, key=lambda r: r.id)
+
+
+def _candidate_ks(lo: int, hi: int, steps: int = 14) -> list[int]:
+    if hi - lo + 1 <= steps:
+        return list(range(lo, hi + 1))
+    grid = np.geomspace(lo, hi, steps)
+    return sorted({int(round(x)) for x in grid} | {lo, hi})
+
+
+def _centres(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    centres = np.zeros((k, z.shape[1]))
+    for c in range(k):
+        members = z[labels == c]
+        if len(members):
+            centres[c] = members.mean(axis=0)
+    return normalize(centres)
+
+
+def _leave_one_out_similarity(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Each answer's cosine similarity to its theme's centre computed without itself.
+
+    In a small theme an answer's own weight in the centre would make even an unrelated
+    answer look like it belongs.
+    """
+    sums = np.zeros((k, z.shape[1]))
+    placed = labels >= 0
+    np.add.at(sums, labels[placed], z[placed])
+    others = sums[np.maximum(labels, 0)] - z
+    norms = np.linalg.norm(others, axis=1)
+    sims = np.einsum("ij,ij->i", z, others) / np.where(norms > 0, norms, 1.0)
+    sims[~placed | (norms == 0)] = 0.0
+    return sims
+
+
+def _theme_id(keywords: list[str], member_ids: list[str], used: set[str]) -> str:
+    # Named by its top words when it has them, so the id survives small changes in
+    # membership between runs; otherwise by its members.
+    basis = "|".join(sorted(keywords[:3])) if keywords else "|".join(sorted(member_ids))
+    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:8]
+    candidate, n = f"theme-{digest}", 2
+    while candidate in used:
+        candidate, n = f"theme-{digest}-{n}", n + 1
+    return candidate
+
+
+def _no_confidence(explanation: str) -> Confidence:
+    return Confidence(
+        silhouette=0.0, stability=1.0, k_scores={}, level="low", explanation=explanation
+    )
+
+
+def _r(x: float) -> float:
+    return 0.0 if math.isnan(x) else round(float(x), 4)
+
+
+# ---------------------------------------------------------------------- functions
+
+
+def find_themes(
+    responses: Sequence[Response],
+    *,
+    min_themes: int = 2,
+    max_themes: int = 20,
+    codebook: Codebook | None = None,
+    random_state: int = 0,
+    **options: Any,
+) -> ThemeResult:
+    """Candidate themes for ``responses``, keeping the decisions in ``codebook``.
+
+    ``options`` are further :class:`ThemeFinder` parameters.
+    """
+    finder = ThemeFinder(min_themes, max_themes, random_state=random_state, **options)
+    return finder.fit(responses, codebook).result_
+
+
+def split_theme(
+    responses: Sequence[Response],
+    result: ThemeResult,
+    theme_id: str,
+    *,
+    n_subthemes: int | None = None,
+) -> ThemeResult:
+    """``result`` with one theme split into sub-themes; all other placements unchanged."""
+    return ThemeFinder.from_result(responses, result).split(theme_id, n_subthemes)
+
+
+def merge_themes(
+    responses: Sequence[Response],
+    result: ThemeResult,
+    theme_ids: Sequence[str],
+    *,
+    name: str | None = None,
+) -> ThemeResult:
+    """``result`` with the named themes merged into the first of them."""
+    return ThemeFinder.from_result(responses, result).merge(theme_ids, name)
+
+
+def similar_responses(
+    responses: Sequence[Response],
+    query: str | Sequence[str],
+    *,
+    k: int = 10,
+    random_state: int = 0,
+) -> list[tuple[str, float]]:
+    """The ``k`` responses most like a text or like the responses with the given ids."""
+    finder = ThemeFinder(random_state=random_state)
+    finder._prepare(responses, ())
+    finder.centres_ = np.zeros((0, finder.embedding_.shape[1]))
+    return finder.similar(query, k)

@@ -1,0 +1,150 @@
+"""Turn prepared answers into sparse TF-IDF rows and a dense, normalised LSA embedding."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.preprocessing import normalize
+
+from analysis.concepts import concept_tokens
+from analysis.text import guess_language, normalize_language, tokenize
+
+
+@dataclass
+class Document:
+    """An answer as the vectoriser sees it: the words it clusters on, and in which language.
+
+    ``text`` is the English gloss when there is one (so that the same concern said in two
+    languages lands together) and the answer itself otherwise.
+    """
+
+    text: str
+    language: str | None
+    source_language: str | None = None
+    tokens: list[str] = field(default_factory=list)
+
+
+def prepare(
+    text: str, language: str | None, gloss: str | None, fallback: str | None = None
+) -> Document:
+    """Choose what to cluster on for one answer and tokenise it once."""
+    language = normalize_language(language) or guess_language(text, fallback)
+    if gloss and gloss.strip():
+        doc = Document(text=gloss, language="en", source_language=language)
+        # The original words still count (they link to answers in the same language without
+        # a gloss) but the gloss decides: its tokens are counted twice.
+        gloss_tokens = tokenize(gloss, "en")
+        doc.tokens = gloss_tokens + gloss_tokens + tokenize(text, language)
+        doc.tokens += concept_tokens(gloss)
+        return doc
+    doc = Document(text=text, language=language, source_language=language)
+    doc.tokens = tokenize(text, language) + concept_tokens(text)
+    return doc
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+class ResponseVectorizer:
+    """TF-IDF on language-aware tokens, then LSA (TruncatedSVD) and unit-length rows.
+
+    Parameters
+    ----------
+    n_components:
+        LSA dimensions (fewer when there are fewer answers or words).
+    center_languages:
+        Subtract each language's mean embedding before normalising, so that what answers in
+        one language share (their script, their function words) does not pull them into one
+        theme; only languages with at least ``min_language_size`` answers are centred.
+    random_state:
+        Seed for the randomised SVD.
+    """
+
+    def __init__(
+        self,
+        n_components: int = 100,
+        *,
+        center_languages: bool = True,
+        min_language_size: int = 5,
+        random_state: int = 0,
+    ) -> None:
+        self.n_components = n_components
+        self.center_languages = center_languages
+        self.min_language_size = min_language_size
+        self.random_state = random_state
+
+    def fit(self, docs: Sequence[Document]) -> ResponseVectorizer:
+        self.fit_transform(docs)
+        return self
+
+    def fit_transform(self, docs: Sequence[Document]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """Fit on ``docs``; return their TF-IDF rows and normalised embedding."""
+        n = len(docs)
+        self.tfidf_ = TfidfVectorizer(
+            analyzer=_identity,
+            sublinear_tf=True,
+            # A word seen once cannot link two answers; in tiny sets keep everything.
+            min_df=2 if n >= 50 else 1,
+            dtype=np.float32,
+        )
+        tfidf = self.tfidf_.fit_transform([d.tokens for d in docs]).tocsr()
+        n_features = tfidf.shape[1]
+        k = min(self.n_components, n_features - 1, n - 1)
+        if k >= 2:
+            self.svd_: TruncatedSVD | None = TruncatedSVD(k, random_state=self.random_state)
+            raw = self.svd_.fit_transform(tfidf)
+        else:
+            self.svd_ = None
+            raw = tfidf.toarray() if n_features else np.zeros((n, 1), dtype=np.float32)
+        self.language_means_: dict[str | None, np.ndarray] = {}
+        if self.center_languages:
+            groups: defaultdict[str | None, list[int]] = defaultdict(list)
+            for i, d in enumerate(docs):
+                groups[d.language].append(i)
+            big = {lang: rows for lang, rows in groups.items() if len(rows) >= self.min_language_size}
+            if len(big) >= 2:
+                normed = normalize(raw)
+                self.language_means_ = {
+                    lang: normed[rows].mean(axis=0) for lang, rows in big.items()
+                }
+        # How much of each answer the shared space explains: answers made only of words
+        # nobody else used have almost none, and are candidates for 'not yet themed'.
+        self.coverage_ = np.linalg.norm(raw, axis=1)
+        return tfidf, self._finish(raw, [d.language for d in docs])
+
+    def transform(self, docs: Sequence[Document]) -> tuple[sparse.csr_matrix, np.ndarray]:
+        """TF-IDF rows and embedding for new documents (codebook examples, search text)."""
+        tfidf = self.tfidf_.transform([d.tokens for d in docs]).tocsr()
+        if self.svd_ is not None:
+            raw = self.svd_.transform(tfidf)
+        else:
+            raw = tfidf.toarray()
+        return tfidf, self._finish(raw, [d.language for d in docs])
+
+    def _finish(self, raw: np.ndarray, languages: list[str | None]) -> np.ndarray:
+        z = normalize(raw)
+        if self.language_means_:
+            for lang, mean in self.language_means_.items():
+                rows = [i for i, lg in enumerate(languages) if lg == lang]
+                if rows:
+                    z[rows] -= mean
+            z = normalize(z)
+        return np.asarray(z, dtype=np.float64)
+
+
+def majority_language(texts: Sequence[str], languages: Sequence[str | None]) -> str | None:
+    """The most common given language, used as the fallback guess for unlabelled answers."""
+    counts = Counter(normalize_language(lang) for lang in languages if lang)
+    if counts:
+        return counts.most_common(1)[0][0]
+    sample = texts[:: max(1, len(texts) // 500)]
+    guesses = Counter(guess_language(t) for t in sample)
+    guesses.pop(None, None)
+    return guesses.most_common(1)[0][0] if guesses else None

@@ -1,0 +1,245 @@
+"""Benchmark the theme engine against human labels, beside a plain TF-IDF + k-means baseline.
+
+Usage (from the repository root)::
+
+    nice -n 10 python bench/bench_analysis.py [--data-dir ../shared/data] [--quick]
+        [--sets stackoverflow,tweet89] [--no-scaling] [--json results.json]
+
+The labelled sets are read from ``../shared/data`` (or ``$WHAT_MATTERS_DATA`` or
+``--data-dir``); they are never shipped with the package. For every set it prints NMI, ARI
+and accuracy (best one-to-one matching) with the true number of classes and with the number
+chosen automatically (between 2 and 100 themes), time and peak traced memory, for the
+engine and for the baseline, measured in the same run. Figures are medians over seeds
+(three seeds for sets under 5,000 texts, one above; ``--seeds`` to change).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import statistics
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import silhouette_score
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from analysis import Response, ThemeFinder  # noqa: E402
+from analysis.metrics import scores  # noqa: E402
+
+AUTO_MIN, AUTO_MAX = 2, 100
+
+
+@dataclass
+class Dataset:
+    name: str
+    texts: list[str]
+    labels: list[str]
+    languages: list[str | None]
+
+    @property
+    def k(self) -> int:
+        return len(set(self.labels))
+
+
+def read_tsv(path: Path) -> tuple[list[str], list[str]]:
+    labels, texts = [], []
+    with path.open(encoding="utf-8") as handle:
+        for number, line in enumerate(handle):
+            if number == 0 and line.startswith("label\t"):
+                continue
+            label, _, text = line.rstrip("\n").partition("\t")
+            labels.append(label)
+            texts.append(text)
+    return texts, labels
+
+
+def load_sets(data_dir: Path, wanted: set[str] | None) -> list[Dataset]:
+    specs = [
+        ("stackoverflow", "stackoverflow/stackoverflow.tsv", "en"),
+        ("searchsnippets", "searchsnippets/searchsnippets.tsv", "en"),
+        ("tweet89", "tweet89/tweet89.tsv", "en"),
+        ("banking77", "banking77/banking77.tsv", "en"),
+        ("masakhanews-som", "masakhanews_headlines/som.tsv", "so"),
+        ("masakhanews-eng", "masakhanews_headlines/eng.tsv", "en"),
+        ("masakhanews-hau", "masakhanews_headlines/hau.tsv", "ha"),
+        ("sib200-eng", "sib200/eng_Latn.tsv", "en"),
+        ("sib200-ben", "sib200/ben_Beng.tsv", "bn"),
+        ("sib200-som", "sib200/som_Latn.tsv", "so"),
+    ]
+    sets = []
+    for name, rel, language in specs:
+        if wanted and name not in wanted:
+            continue
+        texts, labels = read_tsv(data_dir / rel)
+        # Benchmarks pass no language: the engine must find it, as it does for unlabelled
+        # answers. (The mixed set below does pass languages, as the survey records them.)
+        sets.append(Dataset(name, texts, labels, [None] * len(texts)))
+        del language
+    if not wanted or "sib200-mixed" in wanted:
+        # Each of the 1,004 SIB-200 sentences once, in English, Bengali or Somali in turn:
+        # a topic must be found across languages, with no sentence repeated.
+        parts = {
+            code: read_tsv(data_dir / "sib200" / f"{file}.tsv")
+            for code, file in (("en", "eng_Latn"), ("bn", "ben_Beng"), ("so", "som_Latn"))
+        }
+        codes = list(parts)
+        rng = np.random.default_rng(0)
+        choice = rng.integers(0, 3, len(parts["en"][0]))
+        texts = [parts[codes[c]][0][i] for i, c in enumerate(choice)]
+        labels = parts["en"][1]
+        sets.append(Dataset("sib200-mixed", texts, labels, [codes[c] for c in choice]))
+    return sets
+
+
+def engine(ds: Dataset, k: int | None, seed: int) -> np.ndarray:
+    responses = [
+        Response(id=f"{i:06d}", text=t, language=lang)
+        for i, (t, lang) in enumerate(zip(ds.texts, ds.languages, strict=True))
+    ]
+    lo, hi = (k, k) if k else (AUTO_MIN, AUTO_MAX)
+    finder = ThemeFinder(lo, hi, random_state=seed).fit(responses)
+    # Rows are sorted by id inside, and ids are zero-padded row numbers: same order.
+    labels = finder.nearest_theme_labels()
+    return labels
+
+
+def baseline(ds: Dataset, k: int | None, seed: int) -> np.ndarray:
+    x = TfidfVectorizer().fit_transform(ds.texts)
+    if k is None:
+        rng = np.random.default_rng(seed)
+        idx = rng.choice(x.shape[0], min(3000, x.shape[0]), replace=False)
+        sample = x[idx]
+        best, best_score = AUTO_MIN, -2.0
+        for kk in _grid(AUTO_MIN, AUTO_MAX):
+            lab = KMeans(kk, n_init=1, random_state=seed).fit_predict(sample)
+            s = silhouette_score(sample, lab, metric="cosine")
+            if s > best_score:
+                best, best_score = kk, s
+        k = best
+    return KMeans(k, n_init=3, random_state=seed).fit_predict(x)
+
+
+def _grid(lo: int, hi: int, steps: int = 14) -> list[int]:
+    return sorted({int(round(v)) for v in np.geomspace(lo, hi, steps)} | {lo, hi})
+
+
+def measure(
+    method: Callable[[Dataset, int | None, int], np.ndarray],
+    ds: Dataset,
+    k: int | None,
+    seeds: list[int],
+    trace_memory: bool,
+) -> dict[str, float]:
+    runs, times = [], []
+    chosen = []
+    for seed in seeds:
+        start = time.perf_counter()
+        labels = method(ds, k, seed)
+        times.append(time.perf_counter() - start)
+        runs.append(scores(ds.labels, labels))
+        chosen.append(len(set(labels[labels >= 0].tolist())))
+    out = {m: statistics.median(r[m] for r in runs) * 100 for m in ("accuracy", "nmi", "ari")}
+    out["seconds"] = statistics.median(times)
+    out["k"] = statistics.median(chosen)
+    if trace_memory:
+        tracemalloc.start()
+        method(ds, k, seeds[0])
+        out["peak_mib"] = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+    return out
+
+
+def scaling(sets: list[Dataset], sizes: list[int]) -> list[dict[str, float]]:
+    pool = [t for ds in sets if ds.name in {"stackoverflow", "searchsnippets", "banking77"}
+            for t in ds.texts]
+    rows = []
+    for size in sizes:
+        rng = np.random.default_rng(size)
+        texts = [pool[i] for i in rng.integers(0, len(pool), size)]
+        responses = [Response(id=f"{i:06d}", text=t) for i, t in enumerate(texts)]
+        tracemalloc.start()
+        start = time.perf_counter()
+        finder = ThemeFinder(2, 20, random_state=0).fit(responses)
+        seconds = time.perf_counter() - start
+        peak = tracemalloc.get_traced_memory()[1] / 2**20
+        tracemalloc.stop()
+        rows.append(
+            {
+                "answers": size,
+                "seconds": seconds,
+                "peak_traced_mib": peak,
+                "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                "themes": len(finder.result_.themes),
+            }
+        )
+        print(
+            f"scaling {size:>7} answers: {seconds:6.1f} s, peak traced {peak:7.0f} MiB, "
+            f"max RSS so far {rows[-1]['max_rss_mib']:.0f} MiB, {rows[-1]['themes']} themes",
+            flush=True,
+        )
+    return rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    default_dir = os.environ.get("WHAT_MATTERS_DATA", str(ROOT.parent / "shared" / "data"))
+    parser.add_argument("--data-dir", type=Path, default=Path(default_dir))
+    parser.add_argument("--sets", help="comma-separated set names (default: all)")
+    parser.add_argument("--seeds", type=int, default=3, help="seeds for sets under 5,000 texts")
+    parser.add_argument("--no-scaling", action="store_true")
+    parser.add_argument("--no-auto", action="store_true", help="skip the automatic-k runs")
+    parser.add_argument("--scaling-sizes", default="10000,100000")
+    parser.add_argument("--json", type=Path, help="also write all figures here")
+    args = parser.parse_args()
+    if not args.data_dir.is_dir():
+        parser.error(f"no data directory {args.data_dir} (use --data-dir or WHAT_MATTERS_DATA)")
+    wanted = set(args.sets.split(",")) if args.sets else None
+    sets = load_sets(args.data_dir, wanted)
+    print(f"python {platform.python_version()}, {os.cpu_count()} cpus, data {args.data_dir}")
+    header = (
+        f"{'set':<17}{'n':>6}{'k':>4} {'method':<9}{'k used':>7}"
+        f"{'ACC':>6}{'NMI':>6}{'ARI':>6}{'sec':>7}{'MiB':>6}"
+    )
+    print(header)
+    results = []
+    for ds in sets:
+        seeds = list(range(args.seeds if len(ds.texts) < 5000 else 1))
+        for mode in ("true", "auto"):
+            if mode == "auto" and args.no_auto:
+                continue
+            k = ds.k if mode == "true" else None
+            for name, method in (("engine", engine), ("baseline", baseline)):
+                row = measure(method, ds, k, seeds, trace_memory=(mode == "true"))
+                row.update(set=ds.name, n=len(ds.texts), true_k=ds.k, method=name, mode=mode)
+                results.append(row)
+                mib = f"{row['peak_mib']:6.0f}" if "peak_mib" in row else "     -"
+                print(
+                    f"{ds.name:<17}{len(ds.texts):>6}{ds.k:>4} {name + '/' + mode:<9}"
+                    f"{row['k']:>7.0f}{row['accuracy']:>6.1f}{row['nmi']:>6.1f}{row['ari']:>6.1f}"
+                    f"{row['seconds']:>7.1f}{mib}",
+                    flush=True,
+                )
+    scale_rows = []
+    if not args.no_scaling:
+        all_sets = load_sets(args.data_dir, {"stackoverflow", "searchsnippets", "banking77"})
+        scale_rows = scaling(all_sets, [int(s) for s in args.scaling_sizes.split(",")])
+    if args.json:
+        args.json.write_text(json.dumps({"sets": results, "scaling": scale_rows}, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,103 @@
+// On every page: register the service worker, keep the outbox moving, and show
+// how many responses wait to be sent and when the last send succeeded.
+(function () {
+  "use strict";
+  if (!window.indexedDB || !window.WMStore || !window.WMOutbox) { return; }
+  var panel = document.querySelector("[data-wm-outbox]");
+  var failures = 0;
+  var timer = null;
+  var lang = document.documentElement.lang || "en";
+
+  function formatTime(iso) {
+    try {
+      return new Intl.DateTimeFormat(lang, { dateStyle: "medium", timeStyle: "short" })
+        .format(new Date(iso));
+    } catch (error) { return iso; }
+  }
+
+  function show() {
+    if (!panel) { return Promise.resolve(); }
+    return Promise.all([
+      WMStore.count("outbox"), WMStore.get("meta", "last_sent"), WMStore.count("problems")
+    ]).then(function (values) {
+      var number = new Intl.NumberFormat(lang);
+      panel.querySelector("[data-wm-waiting]").textContent = number.format(values[0]);
+      panel.setAttribute("data-waiting", String(values[0]));
+      var last = panel.querySelector("[data-wm-last-sent]");
+      last.textContent = values[1] ? formatTime(values[1].value) : last.getAttribute("data-never");
+      var problems = panel.querySelector("[data-wm-problems]");
+      problems.hidden = values[2] === 0;
+      panel.querySelector("[data-wm-problem-count]").textContent = number.format(values[2]);
+      panel.hidden = false;
+    });
+  }
+
+  function schedule() {
+    if (timer) { clearTimeout(timer); }
+    // Back off 2 s, 4 s, 8 s ... up to a minute, with jitter so tablets do not
+    // all retry together when the community centre's Wi-Fi comes back.
+    var delay = Math.min(60000, 2000 * Math.pow(2, failures)) * (0.75 + Math.random() / 2);
+    timer = setTimeout(send, delay);
+  }
+
+  function send() {
+    if (timer) { clearTimeout(timer); timer = null; }
+    if (panel) { panel.setAttribute("data-sending", "true"); }
+    return WMOutbox.flush().then(function () {
+      failures = 0;
+    }, function () {
+      failures += 1;
+      schedule();
+    }).then(function () {
+      if (panel) { panel.removeAttribute("data-sending"); }
+      return show();
+    });
+  }
+
+  function exportFile() {
+    return Promise.all([WMStore.all("outbox"), WMStore.all("problems")]).then(function (lists) {
+      var items = lists[0].concat(lists[1]);
+      var file = new Blob([JSON.stringify({
+        exported_at: new Date().toISOString(),
+        responses: items.map(function (item) { return item.response; })
+      }, null, 2)], { type: "application/json" });
+      var link = document.createElement("a");
+      link.href = URL.createObjectURL(file);
+      link.download = "what-matters-waiting-" + new Date().toISOString().slice(0, 10) + ".json";
+      document.body.appendChild(link);
+      link.click();
+      link.remove();
+      setTimeout(function () { URL.revokeObjectURL(link.href); }, 10000);
+    });
+  }
+
+  window.WMApp = {
+    // Called when a response has been written to the outbox.
+    queued: function () {
+      if (navigator.serviceWorker && navigator.serviceWorker.ready) {
+        navigator.serviceWorker.ready.then(function (registration) {
+          if (registration.sync) { return registration.sync.register("wm-outbox"); }
+        }).catch(function () { /* background sync is a bonus, not needed */ });
+      }
+      return show().then(send);
+    },
+    send: send,
+    show: show
+  };
+
+  if (panel) {
+    panel.querySelector("[data-wm-send-now]").addEventListener("click", send);
+    panel.querySelector("[data-wm-export]").addEventListener("click", exportFile);
+  }
+  window.addEventListener("online", send);
+  if ("serviceWorker" in navigator) {
+    navigator.serviceWorker.register("/sw.js").catch(function () { /* insecure origin */ });
+    navigator.serviceWorker.addEventListener("message", function (event) {
+      if (event.data === "wm-outbox-changed") { show(); }
+    });
+  }
+  if (navigator.storage && navigator.storage.persist) {
+    navigator.storage.persist().catch(function () { /* the browser may say no */ });
+  }
+  show().then(send);
+})();

@@ -1,0 +1,69 @@
+// The outbox: responses leave the device only when the server's receipt says they
+// are committed. Replays oldest first; a failed send stops and retries later.
+(function (scope) {
+  "use strict";
+  var BATCH = 50;
+  var API = "/api/v1/responses";
+  var sending = null;
+
+  function oldestFirst(items) {
+    return items.sort(function (a, b) { return a.queued_at < b.queued_at ? -1 : 1; });
+  }
+
+  function sendBatch(items) {
+    var body = JSON.stringify({ responses: items.map(function (item) { return item.response; }) });
+    return scope.fetch(API, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      body: body,
+      credentials: "same-origin",
+      cache: "no-store"
+    }).then(function (reply) {
+      if (!reply.ok) { throw new Error("server answered " + reply.status); }
+      return reply.json();
+    }).then(function (data) {
+      var done = [];
+      var refused = [];
+      data.receipts.forEach(function (receipt, index) {
+        var item = items[index];
+        if (!item || receipt.id !== item.id) { return; }
+        if (receipt.status === "created" || receipt.status === "duplicate") {
+          done.push(item.id);
+        } else {
+          item.receipt = receipt;
+          refused.push(item);
+        }
+      });
+      return scope.WMStore.removeMany("outbox", done).then(function () {
+        return refused.length ? scope.WMStore.move("outbox", "problems", refused) : null;
+      }).then(function () {
+        return scope.WMStore.put("meta", { key: "last_sent", value: new Date().toISOString() });
+      }).then(function () { return done.length; });
+    });
+  }
+
+  function flushOnce() {
+    return scope.WMStore.all("outbox").then(function (items) {
+      if (!items.length) { return 0; }
+      var batch = oldestFirst(items).slice(0, BATCH);
+      return sendBatch(batch).then(function (sent) {
+        return items.length > batch.length ? flushOnce().then(function (more) { return sent + more; }) : sent;
+      });
+    });
+  }
+
+  // One flush at a time per page; across pages and the worker the server's
+  // receipts make a repeat harmless.
+  function flush() {
+    if (sending) { return sending; }
+    sending = flushOnce().finally(function () { sending = null; });
+    return sending;
+  }
+
+  function queue(response) {
+    var item = { id: response.id, response: response, queued_at: new Date().toISOString() };
+    return scope.WMStore.put("outbox", item);
+  }
+
+  scope.WMOutbox = { flush: flush, queue: queue };
+})(self);
