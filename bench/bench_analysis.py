@@ -163,8 +163,12 @@ def measure(
 
 
 def scaling(sets: list[Dataset], sizes: list[int]) -> list[dict[str, float]]:
-    pool = [t for ds in sets if ds.name in {"stackoverflow", "searchsnippets", "banking77"}
-            for t in ds.texts]
+    pool = [
+        t
+        for ds in sets
+        if ds.name in {"stackoverflow", "searchsnippets", "banking77"}
+        for t in ds.texts
+    ]
     rows = []
     for size in sizes:
         rng = np.random.default_rng(size)

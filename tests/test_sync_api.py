@@ -203,3 +203,16 @@ def test_random_batches_with_repeats_store_each_id_once(
         answers = db.execute(f"SELECT count(*) FROM answers WHERE response_id IN ({marks})", ids)
         # what_matters, two home languages and get_involved: four answer rows each.
         assert (stored.fetchone()[0], answers.fetchone()[0]) == (len(ids), 4 * len(ids))
+
+
+def test_a_conflict_inside_a_batch_is_undone_alone(app: Flask, client: FlaskClient) -> None:
+    stored = make()
+    send(client, stored)
+    clash = dict(stored, answers=dict(stored["answers"], what_matters="Changed"))
+    first, last = make(), make()
+    receipts = send(client, first, clash, last)
+    assert [r["status"] for r in receipts] == ["created", "conflict", "created"]
+    assert count_rows(app, "responses") == 3
+    with app.app_context():
+        kept = storage.responses.get(storage.get_db(), stored["id"])
+    assert kept.answers["what_matters"] == ["Guryo la awoodi karo"]

@@ -6,7 +6,7 @@ from flask import Flask, current_app, g
 from sqlite_utils import Database
 
 from . import responses, surveys
-from .db import connect, initialise, is_reachable
+from .db import connect, initialise, is_reachable, release, thread_connection, write
 from .errors import NotFound, ResponseConflict, StorageError
 
 __all__ = [
@@ -26,17 +26,17 @@ __all__ = [
 def get_db() -> Database:
     """This request's connection, opened on first use."""
     if "db" not in g:
-        g.db = connect(current_app.config["DATABASE"])
+        g.db = thread_connection(current_app.config["DATABASE"])
     db: Database = g.db
     return db
 
 
-def _close_db(_error: BaseException | None = None) -> None:
+def _release_db(_error: BaseException | None = None) -> None:
     db = g.pop("db", None)
     if db is not None:
-        db.close()
+        release(db)
 
 
 def init_app(app: Flask) -> None:
     initialise(app.config["DATABASE"])
-    app.teardown_appcontext(_close_db)
+    app.teardown_appcontext(_release_db)

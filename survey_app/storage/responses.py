@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from ..surveys.answers import Submission
 from ..surveys.model import Survey
+from .db import write
 from .errors import NotFound, ResponseConflict
 from .surveys import utc_now
 
@@ -66,7 +67,7 @@ def save(
     """
     digest = _content_hash(survey, language, mode, submission)
     received = utc_now()
-    with db.atomic():
+    with write(db):
         existing = db.execute(
             "SELECT content_hash FROM responses WHERE id = ?", [response_id]
         ).fetchone()
@@ -180,6 +181,6 @@ def count(db: Database, survey_id: str | None = None) -> int:
 
 def erase_contact(db: Database, response_id: str) -> bool:
     """Delete a response's contact details, keeping its answers. True if there were any."""
-    with db.atomic():
+    with write(db):
         cursor = db.execute("DELETE FROM contacts WHERE response_id = ?", [response_id])
     return cursor.rowcount > 0

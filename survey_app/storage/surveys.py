@@ -9,7 +9,12 @@ from typing import Any
 from sqlite_utils import Database
 
 from ..surveys.model import Survey, content_hash, parse_survey
+from .db import write
 from .errors import NotFound
+
+# Parsed surveys by content hash: a stored version never changes, and parsing
+# one costs more than the rest of a request.
+_parsed: dict[tuple[str, int], Survey] = {}
 
 
 def utc_now() -> str:
@@ -24,7 +29,7 @@ def publish(db: Database, definition: dict[str, Any]) -> Survey:
     """
     survey_id = str(definition["id"])
     digest = content_hash(definition)
-    with db.atomic():
+    with write(db):
         row = db.execute(
             "SELECT version, content_hash FROM survey_versions WHERE survey_id = ?"
             " ORDER BY version DESC LIMIT 1",
@@ -45,12 +50,19 @@ def publish(db: Database, definition: dict[str, Any]) -> Survey:
 
 def get_version(db: Database, survey_id: str, version: int) -> Survey:
     row = db.execute(
-        "SELECT definition FROM survey_versions WHERE survey_id = ? AND version = ?",
+        "SELECT content_hash FROM survey_versions WHERE survey_id = ? AND version = ?",
         [survey_id, version],
     ).fetchone()
     if row is None:
         raise NotFound(f"survey {survey_id} version {version}")
-    return parse_survey(json.loads(row[0]), version=version)
+    key = (row[0], version)
+    if key not in _parsed:
+        (definition,) = db.execute(
+            "SELECT definition FROM survey_versions WHERE survey_id = ? AND version = ?",
+            [survey_id, version],
+        ).fetchone()
+        _parsed[key] = parse_survey(json.loads(definition), version=version)
+    return _parsed[key]
 
 
 def latest(db: Database, survey_id: str) -> Survey:

@@ -110,11 +110,22 @@ def _question_error(
 
 
 def validate_step(
-    survey: Survey, step: Step, raw: Raw, *, mode: str, max_length: int
+    survey: Survey,
+    step: Step,
+    raw: Raw,
+    *,
+    mode: str,
+    max_length: int,
+    questions: list[Question] | None = None,
 ) -> dict[str, str]:
-    """Messages for the fields of one step that need mending, keyed by field name."""
+    """Messages for the fields of one step that need mending, keyed by field name.
+
+    ``questions`` are the step's applicable questions, when the caller knows them.
+    """
     errors: dict[str, str] = {}
-    for question in survey.applicable_questions(step, raw):
+    if questions is None:
+        questions = survey.applicable_questions(step, raw)
+    for question in questions:
         message = _question_error(survey, question, raw.get(question.id, []), max_length)
         if message:
             errors[question.id] = message
@@ -142,12 +153,14 @@ def validate_response(
     errors: dict[str, str] = {}
     first_bad: Step | None = None
     submission = Submission()
-    for step in survey.applicable_steps(raw):
-        step_errors = validate_step(survey, step, raw, mode=mode, max_length=max_length)
+    for step, questions in survey.applicable(raw):
+        step_errors = validate_step(
+            survey, step, raw, mode=mode, max_length=max_length, questions=questions
+        )
         if step_errors and first_bad is None:
             first_bad = step
         errors.update(step_errors)
-        for question in survey.applicable_questions(step, raw):
+        for question in questions:
             values = raw.get(question.id, [])
             if question.records:
                 # Consent answers live on the response row, not among the answers.
@@ -178,11 +191,7 @@ def unexpected_answers(survey: Survey, raw: Raw, *, mode: str) -> dict[str, str]
     client and the server that disagree about the survey find out at once.
     """
     known = {q.id: q for q in survey.questions()}
-    applicable = {
-        q.id
-        for step in survey.applicable_steps(raw)
-        for q in survey.applicable_questions(step, raw)
-    }
+    applicable = {q.id for _step, questions in survey.applicable(raw) for q in questions}
     errors: dict[str, str] = {}
     for name, values in raw.items():
         if not values:

@@ -138,10 +138,18 @@ class Survey:
                     kept[question.id] = list(answers[question.id])
         return kept
 
+    def applicable(self, answers: Mapping[str, list[str]]) -> list[tuple[Step, list[Question]]]:
+        """Each step these answers lead to, with the questions of it that apply."""
+        kept = self.effective_answers(answers)
+        return [
+            (step, [q for q in step.questions if q.show_if is None or q.show_if.holds(kept)])
+            for step in self.steps
+            if step.show_if is None or step.show_if.holds(kept)
+        ]
+
     def applicable_steps(self, answers: Mapping[str, list[str]]) -> list[Step]:
         """The steps a respondent with these answers sees, in order."""
-        kept = self.effective_answers(answers)
-        return [s for s in self.steps if s.show_if is None or s.show_if.holds(kept)]
+        return [step for step, _questions in self.applicable(answers)]
 
     def applicable_questions(self, step: Step, answers: Mapping[str, list[str]]) -> list[Question]:
         kept = self.effective_answers(answers)

@@ -73,12 +73,15 @@ def receive_responses() -> Response:
         raise UserFacingError(str(error), status=400) from None
     languages = set(current_app.config["LANGUAGES"])
     receipts = []
-    for raw_item in items:
-        item, errors = read_item(raw_item, languages)
-        if item is None:
-            receipts.append(_receipt(response_id(raw_item), "rejected", errors))
-        else:
-            receipts.append(_store(item))
+    # One commit for the batch, each response in its own savepoint: a bad one is
+    # undone alone, and no receipt leaves before the commit has succeeded.
+    with storage.write(storage.get_db()):
+        for raw_item in items:
+            item, errors = read_item(raw_item, languages)
+            if item is None:
+                receipts.append(_receipt(response_id(raw_item), "rejected", errors))
+            else:
+                receipts.append(_store(item))
     return jsonify(receipts=receipts)
 
 

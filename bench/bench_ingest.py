@@ -1,0 +1,201 @@
+"""Server ingest: responses per second and request latency, 32 concurrent clients.
+
+    python bench/bench_ingest.py [--seconds 8] [--clients 32]
+
+Runs, in one go and on the same machine: the real app (run.py: waitress, SQLite in WAL
+with synchronous=NORMAL) taking single responses and batches of 50 through
+POST /api/v1/responses, and a bare Flask + SQLite endpoint that inserts the same JSON
+as one row, served the same way. Every request carries new ids, so every response is
+really validated and written. The load comes from Python threads with keep-alive
+connections; the client shares the 2 cores, so compare the ratio, not the absolutes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import socket
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+BARE_APP = """
+import sqlite3, sys
+from flask import Flask, request
+from waitress import serve
+path = sys.argv[2]
+init = sqlite3.connect(path)
+init.execute("PRAGMA journal_mode = WAL")
+init.execute("CREATE TABLE IF NOT EXISTS t (id TEXT PRIMARY KEY, body TEXT)")
+init.close()
+app = Flask(__name__)
+@app.post("/insert")
+def insert():
+    conn = sqlite3.connect(path, isolation_level=None, timeout=5)
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute("PRAGMA busy_timeout = 5000")
+    body = request.get_json()
+    conn.execute("BEGIN")
+    for item in body["responses"]:
+        conn.execute("INSERT INTO t VALUES (?, ?)", (item["id"], str(item)))
+    conn.execute("COMMIT")
+    conn.close()
+    return {"ok": True}
+@app.get("/healthz")
+def health():
+    return {"ok": True}
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, _quiet=True)
+"""
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def start(command: list[str], port: int) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(
+        command, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+    )
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1).close()
+            return process
+        except OSError:
+            time.sleep(0.1)
+    process.kill()
+    raise RuntimeError("server did not start")
+
+
+def response(i: int) -> dict[str, object]:
+    return {
+        "id": str(uuid.uuid4()),
+        "survey_id": "what-matters",
+        "survey_version": 1,
+        "language": "bn",
+        "mode": "assisted",
+        "created_at": "2026-11-22T10:00:00Z",
+        "answers": {
+            "consent": "yes",
+            "what_matters": f"নিরাপদ রাস্তা আর পরিষ্কার পার্ক {i}",
+            "home_languages": ["bengali", "english"],
+            "quote_consent": "yes",
+            "get_involved": "no",
+        },
+        "glosses": {"what_matters": f"Safe streets and clean parks {i}"},
+    }
+
+
+def load(port: int, path: str, batch: int, clients: int, seconds: float) -> dict[str, float]:
+    latencies: list[float] = []
+    sent = [0]
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def worker() -> None:
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        mine: list[float] = []
+        count = 0
+        while time.monotonic() < stop:
+            body = json.dumps({"responses": [response(count + k) for k in range(batch)]})
+            began = time.perf_counter()
+            conn.request("POST", path, body, {"Content-Type": "application/json"})
+            reply = conn.getresponse()
+            reply.read()
+            if reply.status != 200:
+                raise RuntimeError(f"status {reply.status}")
+            mine.append(time.perf_counter() - began)
+            count += batch
+        conn.close()
+        with lock:
+            latencies.extend(mine)
+            sent[0] += count
+
+    began = time.monotonic()
+    threads = [threading.Thread(target=worker) for _ in range(clients)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.monotonic() - began
+    latencies.sort()
+    return {
+        "responses_per_s": sent[0] / elapsed,
+        "requests_per_s": len(latencies) / elapsed,
+        "p50_ms": statistics.median(latencies) * 1000,
+        "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seconds", type=float, default=8)
+    parser.add_argument("--clients", type=int, default=32)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        app_port, bare_port = free_port(), free_port()
+        app = start(
+            [sys.executable, "run.py", "--port", str(app_port), "--database", f"{tmp}/app.sqlite"],
+            app_port,
+        )
+        bare = start(
+            [sys.executable, "-c", BARE_APP, str(bare_port), f"{tmp}/bare.sqlite"], bare_port
+        )
+        try:
+            rows = []
+            for batch in (1, 50):
+                rows.append(
+                    (
+                        "bare Flask + SQLite",
+                        batch,
+                        load(bare_port, "/insert", batch, args.clients, args.seconds),
+                    )
+                )
+                rows.append(
+                    (
+                        "What Matters API",
+                        batch,
+                        load(app_port, "/api/v1/responses", batch, args.clients, args.seconds),
+                    )
+                )
+        finally:
+            app.terminate()
+            bare.terminate()
+        stored = (
+            sqlite3.connect(f"{tmp}/app.sqlite")
+            .execute("SELECT count(*) FROM responses")
+            .fetchone()[0]
+        )
+    print(f"{args.clients} clients, {args.seconds:g} s each, {os.cpu_count()} cores")
+    print(f"{'server':22} {'batch':>5} {'resp/s':>8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}")
+    for name, batch, figures in rows:
+        print(
+            f"{name:22} {batch:>5} {figures['responses_per_s']:>8.0f} "
+            f"{figures['requests_per_s']:>8.0f} {figures['p50_ms']:>7.1f} "
+            f"{figures['p99_ms']:>7.1f}"
+        )
+    for batch in (1, 50):
+        bare_rate = next(f for n, b, f in rows if b == batch and n.startswith("bare"))
+        ours = next(f for n, b, f in rows if b == batch and n.startswith("What"))
+        print(
+            f"batch {batch}: What Matters / bare = "
+            f"{ours['responses_per_s'] / bare_rate['responses_per_s']:.2f}"
+        )
+    print(f"responses committed by the app: {stored}")
+
+
+if __name__ == "__main__":
+    main()
