@@ -88,9 +88,14 @@ _ALPHABETS = {
     "tr": set("abcçdefgğhıijklmnoöprsştuüvyzâîû'"),
     "lt": set("aąbcčdeęėfghiįyjklmnoprsštuųūvzž"),
 }
-# stopwordsiso's English list (1,298 words) removes words that matter in a survey (home,
-# work, help, young, problem ...), so English uses this list of function words instead.
-_ENGLISH_STOPWORDS = frozenset(
+# stopwordsiso's English list (1,298 words) is aggressive, which helps find topics, but it
+# also removes words that matter in a survey; these are kept.
+_ENGLISH_KEEP = frozenset(
+    """area areas help home man men old older young younger youngest work worked working works
+    free open room rooms problem problems place places information group groups member members
+    state""".split()
+)
+_ENGLISH_FUNCTION_WORDS = frozenset(
     """a about above after again against all also am an and any are aren't as at be because
     been before being below between both but by can can't cannot could couldn't did didn't do
     does doesn't doing don't dont down during each etc even ever every few for from further get
@@ -145,7 +150,9 @@ def dominant_script(text: str) -> str:
 def stopwords(language: str | None) -> frozenset[str]:
     """Cleaned, normalised stop words for an ISO 639-1 code (empty when none are known)."""
     if language == "en":
-        words: Iterable[str] = _ENGLISH_STOPWORDS
+        words: Iterable[str] = (
+            set(stopwordsiso.stopwords("en")) - _ENGLISH_KEEP
+        ) | _ENGLISH_FUNCTION_WORDS
     elif language and stopwordsiso.has_lang(language):
         words = stopwordsiso.stopwords(language)
     else:
@@ -280,6 +287,27 @@ def guess_language(text: str, fallback: str | None = None) -> str | None:
     if hits >= 2 and hits >= 2 * scores[fallback] + 1:
         return best
     return fallback
+
+
+def guess_latin_collection(texts: Iterable[str]) -> str:
+    """The language of a collection of Latin-script answers, from all their function words.
+
+    Falls back to English when no language has function words in at least 3% of the words
+    (texts with stop words already removed, or lists of names), since English is the
+    survey's lingua franca and the most likely Latin-script language here.
+    """
+    tokens = [w for t in texts for w in words(normalize_text(t))]
+    if not tokens:
+        return "en"
+    hits = Counter()
+    for language in _LATIN_GUESSES:
+        stops = _function_words(language)
+        hits[language] = sum(1 for w in tokens if w in stops)
+    (best, top), *rest = hits.most_common(2)
+    second = rest[0][1] if rest else 0
+    if top >= 0.03 * len(tokens) and top >= 1.5 * second:
+        return best
+    return "en"
 
 
 _LATIN_GUESSES = ("en", "so", "tr", "pl", "es", "pt", "fr", "de", "it", "ro", "lt", "sw", "ha")

@@ -13,7 +13,13 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.preprocessing import normalize
 
 from analysis.concepts import concept_tokens
-from analysis.text import guess_language, normalize_language, tokenize
+from analysis.text import (
+    dominant_script,
+    guess_language,
+    guess_latin_collection,
+    normalize_language,
+    tokenize,
+)
 
 
 @dataclass
@@ -140,11 +146,19 @@ class ResponseVectorizer:
 
 
 def majority_language(texts: Sequence[str], languages: Sequence[str | None]) -> str | None:
-    """The most common given language, used as the fallback guess for unlabelled answers."""
+    """The most common given language, else a guess for the whole collection.
+
+    Guessing from all answers together is far steadier than answer by answer: one short
+    answer may hold no function word at all, a thousand hold plenty.
+    """
     counts = Counter(normalize_language(lang) for lang in languages if lang)
     if counts:
         return counts.most_common(1)[0][0]
-    sample = texts[:: max(1, len(texts) // 500)]
-    guesses = Counter(guess_language(t) for t in sample)
-    guesses.pop(None, None)
-    return guesses.most_common(1)[0][0] if guesses else None
+    sample = list(texts[:: max(1, len(texts) // 2000)])
+    scripts = Counter(dominant_script(t) for t in sample)
+    script = scripts.most_common(1)[0][0] if scripts else "other"
+    if script != "latin":
+        guesses = Counter(guess_language(t) for t in sample if dominant_script(t) == script)
+        guesses.pop(None, None)
+        return guesses.most_common(1)[0][0] if guesses else None
+    return guess_latin_collection(sample)

@@ -20,11 +20,12 @@ __all__ = [
     "is_reachable",
     "responses",
     "surveys",
+    "write",
 ]
 
 
 def get_db() -> Database:
-    """This request's connection, opened on first use."""
+    """This request's connection: the serving thread's own, kept open."""
     if "db" not in g:
         g.db = thread_connection(current_app.config["DATABASE"])
     db: Database = g.db
