@@ -27,6 +27,7 @@ import tracemalloc
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 from sklearn.cluster import KMeans
@@ -142,7 +143,7 @@ def measure(
     k: int | None,
     seeds: list[int],
     trace_memory: bool,
-) -> dict[str, float]:
+) -> dict[str, Any]:
     runs, times = [], []
     chosen = []
     for seed in seeds:
@@ -151,7 +152,9 @@ def measure(
         times.append(time.perf_counter() - start)
         runs.append(scores(ds.labels, labels))
         chosen.append(len(set(labels[labels >= 0].tolist())))
-    out = {m: statistics.median(r[m] for r in runs) * 100 for m in ("accuracy", "nmi", "ari")}
+    out: dict[str, Any] = {
+        m: statistics.median(r[m] for r in runs) * 100 for m in ("accuracy", "nmi", "ari")
+    }
     out["seconds"] = statistics.median(times)
     out["k"] = statistics.median(chosen)
     if trace_memory:

@@ -16,7 +16,7 @@ from flask import Flask, Response, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import config, errors, i18n, storage
-from .extensions import csrf
+from .extensions import csrf, limiter
 from .surveys.loader import bundled_survey_dir, load_definition
 
 # No inline script or style anywhere, so the policy can forbid both.
@@ -72,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     storage.init_app(app)
     i18n.init_app(app)
     csrf.init_app(app)
+    limiter.init_app(app)
     errors.init_app(app)
     app.after_request(_security_headers)
 
@@ -81,6 +82,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         )
         storage.surveys.publish(storage.get_db(), definition)
 
+    from .admin import bp as admin_bp
+    from .auth import access, cli
+    from .auth import bp as auth_bp
     from .collect import bp as collect_bp
     from .offline import bp as offline_bp
     from .offline.routes import asset_version
@@ -91,6 +95,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(review_bp)
     app.register_blueprint(sync_bp)
     app.register_blueprint(offline_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    access.init_app(app)
+    cli.init_app(app)
     app.config["ASSET_VERSION"] = asset_version(app)
 
     @app.get("/")

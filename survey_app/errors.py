@@ -33,6 +33,18 @@ def init_app(app: Flask) -> None:
     def _user_facing(error: UserFacingError) -> tuple[str | dict[str, str], int]:
         return _render(error.title or gettext("Something went wrong"), error.message, error.status)
 
+    @app.errorhandler(403)
+    def _forbidden(_error: HTTPException) -> tuple[str | dict[str, str], int]:
+        return _render(gettext("Not allowed"), gettext("Your account cannot open this page."), 403)
+
+    @app.errorhandler(429)
+    def _too_many(_error: HTTPException) -> tuple[str | dict[str, str], int]:
+        return _render(
+            gettext("Please wait"),
+            gettext("Too many tries. Please wait a minute before trying again."),
+            429,
+        )
+
     @app.errorhandler(404)
     def _not_found(_error: HTTPException) -> tuple[str | dict[str, str], int]:
         return _render(

@@ -13,11 +13,12 @@ import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Flask, current_app, g, request
+from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_babel import Babel
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
@@ -95,6 +96,27 @@ def preferred_language() -> Language:
 def current_language() -> Language:
     chosen: Language | None = g.get("language")
     return chosen if chosen is not None else preferred_language()
+
+
+def localised_blueprint(name: str, import_name: str, url_prefix: str = "") -> Blueprint:
+    """A blueprint whose pages live under ``/<lang>/``: the URL decides the language.
+
+    Links made with url_for keep the current language unless told another.
+    """
+    bp = Blueprint(name, import_name, url_prefix="/<lang_tag>" + url_prefix)
+
+    @bp.url_value_preprocessor
+    def _language_from_url(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+        chosen = by_tag(values.pop("lang_tag", "") if values else "")
+        if chosen is None:
+            abort(404)
+        g.language = chosen
+
+    @bp.url_defaults
+    def _language_into_urls(_endpoint: str, values: dict[str, Any]) -> None:
+        values.setdefault("lang_tag", current_language().tag)
+
+    return bp
 
 
 def _select_locale() -> str:

@@ -23,6 +23,8 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "DATABASE": str(tmp_path / "test.sqlite"),
             "SECRET_KEY": "test-secret",
             "TESTING": True,
+            # One process runs every test from 127.0.0.1; the limit has its own test.
+            "RATELIMIT_ENABLED": False,
         }
     )
     yield app
@@ -124,3 +126,29 @@ def count_rows(app: Flask, table: str) -> int:
     assert re.fullmatch(r"[a-z_]+", table)
     with app.app_context():
         return int(storage.get_db().execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+
+
+PASSWORD = "correct horse battery"
+
+
+def make_user(app: Flask, role: str, email: str | None = None) -> storage.accounts.User:
+    with app.app_context():
+        return storage.accounts.create_user(
+            storage.get_db(),
+            email=email or f"{role}@example.org",
+            name=role.title(),
+            role=role,
+            password=PASSWORD,
+            languages=("en", "so"),
+        )
+
+
+def sign_in(
+    client: FlaskClient, email: str, password: str = PASSWORD, label: str = "Tablet 1"
+) -> TestResponse:
+    page = soup(client.get("/en/sign-in"))
+    token = page.select_one("input[name=csrf_token]")["value"]
+    return client.post(
+        "/en/sign-in",
+        data={"csrf_token": token, "email": email, "password": password, "device_label": label},
+    )

@@ -1,7 +1,7 @@
 """Residents answering a survey: start page, survey steps, thank-you page."""
 
-from flask import Blueprint
+from ..i18n import localised_blueprint
 
-bp = Blueprint("collect", __name__, url_prefix="/<lang_tag>")
+bp = localised_blueprint("collect", __name__)
 
 from . import routes  # noqa: E402,F401  (registers the views on bp)

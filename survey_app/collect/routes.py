@@ -30,21 +30,6 @@ from .client import client_messages, client_survey
 from .forms import SurveyPageForm
 
 
-@bp.url_value_preprocessor
-def _language_from_url(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    tag = values.pop("lang_tag", "") if values else ""
-    chosen = i18n.by_tag(tag)
-    if chosen is None:
-        abort(404)
-    g.language = chosen
-
-
-@bp.url_defaults
-def _language_into_urls(endpoint: str, values: dict[str, Any]) -> None:
-    if "lang_tag" not in values:
-        values["lang_tag"] = i18n.current_language().tag
-
-
 @bp.after_request
 def _remember_language(response: Response) -> Response:
     # The language is not personal data; remembering it spares a resident

@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from . import responses, surveys
+from . import accounts, responses, surveys
 from .db import connect, initialise, is_reachable, release, thread_connection, write
 from .errors import NotFound, ResponseConflict, StorageError
 
 __all__ = [
     "NotFound",
+    "accounts",
     "ResponseConflict",
     "StorageError",
     "connect",

@@ -73,3 +73,37 @@ def _indexes(db: Database) -> None:
     # Reports count answers per question and list responses by arrival.
     db.execute("CREATE INDEX answers_by_question ON answers (question_id, value)")
     db.execute("CREATE INDEX responses_by_received ON responses (survey_id, received_at)")
+
+
+@MIGRATIONS(name="0003_users_and_devices")
+def _users_and_devices(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE users (
+            id INTEGER PRIMARY KEY,
+            email TEXT NOT NULL UNIQUE COLLATE NOCASE,
+            name TEXT NOT NULL,
+            role TEXT NOT NULL CHECK (role IN ('coordinator', 'volunteer', 'analyst')),
+            languages TEXT NOT NULL DEFAULT '',
+            password_hash TEXT NOT NULL,
+            created_at TEXT NOT NULL,
+            active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1))
+        )
+        """
+    )
+    # A device holds a token, never a password: it lets a tablet send what it
+    # queued however long it was offline. Only the token's hash is kept here.
+    db.execute(
+        """
+        CREATE TABLE devices (
+            id TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            label TEXT NOT NULL,
+            token_hash TEXT NOT NULL UNIQUE,
+            created_at TEXT NOT NULL,
+            last_seen_at TEXT,
+            revoked_at TEXT
+        )
+        """
+    )
+    db.execute("ALTER TABLE responses ADD COLUMN device_id TEXT REFERENCES devices (id)")

@@ -58,6 +58,7 @@ def save(
     mode: str,
     submission: Submission,
     created_at: str | None = None,
+    device_id: str | None = None,
 ) -> Outcome:
     """Store a response once, in one transaction.
 
@@ -78,7 +79,7 @@ def save(
         db.execute(
             "INSERT INTO responses (id, survey_id, survey_version, language, mode, created_at,"
             " received_at, consent_given, consent_version, quote_consent, contact_consent,"
-            " content_hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 response_id,
                 survey.id,
@@ -92,6 +93,7 @@ def save(
                 int(submission.flags["quote_consent"]),
                 int(submission.flags["contact_consent"]),
                 digest,
+                device_id,
             ],
         )
         db.conn.executemany(

@@ -1,64 +1,42 @@
-"""POST /api/v1/responses: a receipt per response, each response its own transaction."""
+"""POST /api/v1/responses: a receipt per response, each response its own savepoint."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from flask import Response, current_app, jsonify, request
+from flask import Response, jsonify, request
 from flask_babel import gettext
 
 from .. import storage
 from ..errors import UserFacingError
 from ..extensions import csrf
-from ..surveys.answers import unexpected_answers, validate_response
+from ..storage.accounts import Device
 from . import bp
+from .batch import store_batch
 from .openapi import OPENAPI
-from .payload import BatchError, Item, batch_items, read_item, response_id
+from .payload import BatchError, batch_items
 
 
-def _receipt(rid: str | None, status: str, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    receipt: dict[str, Any] = {"id": rid, "status": status}
-    if errors:
-        receipt["errors"] = errors
-    return receipt
-
-
-def _store(item: Item) -> dict[str, Any]:
-    db = storage.get_db()
-    try:
-        survey = storage.surveys.get_version(db, item.survey_id, item.survey_version)
-    except storage.NotFound:
-        return _receipt(
-            item.id,
-            "rejected",
-            {"survey_version": gettext("This survey or version does not exist on the server.")},
+def _device() -> Device | None:
+    """The sending device, when the request names one; refused ones stop the batch."""
+    header = request.headers.get("Authorization")
+    if header is None:
+        return None
+    scheme, _, token = header.partition(" ")
+    device = None
+    if scheme.lower() == "bearer" and token.strip():
+        device = storage.accounts.device_for_token(storage.get_db(), token.strip())
+    if device is None:
+        raise UserFacingError(
+            gettext("This device is not recognised. Please sign in again."), status=401
         )
-    errors = unexpected_answers(survey, item.raw, mode=item.mode)
-    if errors:
-        return _receipt(item.id, "rejected", errors)
-    limit = current_app.config["MAX_ANSWER_LENGTH"]
-    submission, errors, _step = validate_response(
-        survey, item.raw, mode=item.mode, max_length=limit
-    )
-    if submission is None:
-        return _receipt(item.id, "rejected", errors)
-    try:
-        outcome = storage.responses.save(
-            db,
-            response_id=item.id,
-            survey=survey,
-            language=item.language,
-            mode=item.mode,
-            submission=submission,
-            created_at=item.created_at,
+    if device.revoked:
+        raise UserFacingError(
+            gettext(
+                "A coordinator has signed this device out, so it cannot send. The answers "
+                "are still kept on it: save them to a file and give it to your coordinator."
+            ),
+            status=403,
         )
-    except storage.ResponseConflict:
-        return _receipt(
-            item.id,
-            "conflict",
-            {"id": gettext("A different response with this id is stored already; it was kept.")},
-        )
-    return _receipt(item.id, outcome)
+    return device
 
 
 @bp.post("/responses")
@@ -71,17 +49,8 @@ def receive_responses() -> Response:
         items = batch_items(body)
     except BatchError as error:
         raise UserFacingError(str(error), status=400) from None
-    languages = set(current_app.config["LANGUAGES"])
-    receipts = []
-    # One commit for the batch, each response in its own savepoint: a bad one is
-    # undone alone, and no receipt leaves before the commit has succeeded.
-    with storage.write(storage.get_db()):
-        for raw_item in items:
-            item, errors = read_item(raw_item, languages)
-            if item is None:
-                receipts.append(_receipt(response_id(raw_item), "rejected", errors))
-            else:
-                receipts.append(_store(item))
+    device = _device()
+    receipts = store_batch(items, device.id if device else None)
     return jsonify(receipts=receipts)
 
 

@@ -1,7 +1,7 @@
 """Which interface strings and survey texts still wait for a fluent speaker's review."""
 
-from flask import Blueprint
+from ..i18n import localised_blueprint
 
-bp = Blueprint("translations_review", __name__, url_prefix="/<lang_tag>/translations")
+bp = localised_blueprint("translations_review", __name__, "/translations")
 
 from . import routes  # noqa: E402,F401  (registers the views on bp)

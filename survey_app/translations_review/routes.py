@@ -4,24 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, g, render_template
+from flask import abort, render_template
 
 from .. import i18n, storage
 from ..surveys.loader import DEFAULT_SURVEY_ID, texts_needing_review
 from . import bp
-
-
-@bp.url_value_preprocessor
-def _language_from_url(_endpoint: str | None, values: dict[str, Any] | None) -> None:
-    chosen = i18n.by_tag(values.pop("lang_tag", "") if values else "")
-    if chosen is None:
-        abort(404)
-    g.language = chosen
-
-
-@bp.url_defaults
-def _language_into_urls(_endpoint: str, values: dict[str, Any]) -> None:
-    values.setdefault("lang_tag", i18n.current_language().tag)
 
 
 def _survey_definition() -> dict[str, Any]:

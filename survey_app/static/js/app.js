@@ -40,12 +40,24 @@
     timer = setTimeout(send, delay);
   }
 
+  function refusal(message) {
+    if (!panel) { return; }
+    var line = panel.querySelector("[data-wm-refused]");
+    line.textContent = message || "";
+    line.hidden = !message;
+  }
+
   function send() {
     if (timer) { clearTimeout(timer); timer = null; }
     if (panel) { panel.setAttribute("data-sending", "true"); }
     return WMOutbox.flush().then(function () {
       failures = 0;
-    }, function () {
+      refusal("");
+    }, function (error) {
+      if (error && error.refused) {
+        refusal(error.message);  // no retry: only a person can mend this
+        return;
+      }
       failures += 1;
       schedule();
     }).then(function () {
@@ -84,6 +96,22 @@
     send: send,
     show: show
   };
+
+  // Just signed in on this device: keep its sending key where the outbox finds it.
+  var registration = document.querySelector("[data-wm-device]");
+  if (registration && registration.getAttribute("data-token")) {
+    var device = {
+      key: "device", token: registration.getAttribute("data-token"),
+      id: registration.getAttribute("data-device-id"),
+      label: registration.getAttribute("data-device-label")
+    };
+    registration.removeAttribute("data-token");
+    WMStore.put("meta", device).then(function () {
+      var status = document.querySelector("[data-wm-device-status]");
+      status.textContent = status.getAttribute("data-done");
+      status.setAttribute("data-stored", "true");
+    });
+  }
 
   if (panel) {
     panel.querySelector("[data-wm-send-now]").addEventListener("click", send);

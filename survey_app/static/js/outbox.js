@@ -10,15 +10,24 @@
     return items.sort(function (a, b) { return a.queued_at < b.queued_at ? -1 : 1; });
   }
 
-  function sendBatch(items) {
+  // The server refused the device itself (signed out by a coordinator, or unknown):
+  // retrying cannot help, and the queue stays on the device.
+  function Refused(message) { this.message = message; this.refused = true; }
+
+  function sendBatch(items, device) {
     var body = JSON.stringify({ responses: items.map(function (item) { return item.response; }) });
+    var headers = { "Content-Type": "application/json", "Accept": "application/json" };
+    if (device && device.token) { headers.Authorization = "Bearer " + device.token; }
     return scope.fetch(API, {
       method: "POST",
-      headers: { "Content-Type": "application/json", "Accept": "application/json" },
+      headers: headers,
       body: body,
       credentials: "same-origin",
       cache: "no-store"
     }).then(function (reply) {
+      if (reply.status === 401 || reply.status === 403) {
+        return reply.json().then(function (data) { throw new Refused(data.error); });
+      }
       if (!reply.ok) { throw new Error("server answered " + reply.status); }
       return reply.json();
     }).then(function (data) {
@@ -43,13 +52,15 @@
   }
 
   function flushOnce() {
-    return scope.WMStore.all("outbox").then(function (items) {
-      if (!items.length) { return 0; }
-      var batch = oldestFirst(items).slice(0, BATCH);
-      return sendBatch(batch).then(function (sent) {
-        return items.length > batch.length ? flushOnce().then(function (more) { return sent + more; }) : sent;
+    return Promise.all([scope.WMStore.all("outbox"), scope.WMStore.get("meta", "device")])
+      .then(function (found) {
+        var items = found[0];
+        if (!items.length) { return 0; }
+        var batch = oldestFirst(items).slice(0, BATCH);
+        return sendBatch(batch, found[1]).then(function (sent) {
+          return items.length > batch.length ? flushOnce().then(function (more) { return sent + more; }) : sent;
+        });
       });
-    });
   }
 
   // One flush at a time per page; across pages and the worker the server's

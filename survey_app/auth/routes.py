@@ -1,0 +1,47 @@
+"""Sign in, sign out. A volunteer's sign-in registers the device for offline sending."""
+
+from __future__ import annotations
+
+from flask import make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
+from flask_login import login_user, logout_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from .. import storage
+from ..extensions import limiter
+from . import bp
+from .access import SignedIn
+from .forms import EmptyForm, SignInForm
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
+def sign_in() -> BaseResponse | str:
+    form = SignInForm()
+    error = None
+    if form.validate_on_submit():
+        db = storage.get_db()
+        user = storage.accounts.authenticate(db, form.email.data or "", form.password.data or "")
+        if user is None:
+            error = gettext("That email address and password do not match an account.")
+        else:
+            login_user(SignedIn(user))
+            if user.role != "volunteer":
+                return redirect(
+                    url_for("admin.devices" if user.role == "coordinator" else "collect.start")
+                )
+            label = form.device_label.data or request.user_agent.string[:60] or "device"
+            device, token = storage.accounts.register_device(db, user, label)
+            page = render_template("auth/device_ready.html", device=device, token=token)
+            response = make_response(page)
+            # The token is shown once, to this page's script: never cache the page.
+            response.headers["Cache-Control"] = "no-store"
+            return response
+    return render_template("auth/sign_in.html", form=form, error=error)
+
+
+@bp.post("/sign-out")
+def sign_out() -> BaseResponse:
+    if EmptyForm().validate_on_submit():
+        logout_user()
+    return redirect(url_for("collect.start"))

@@ -1,0 +1,210 @@
+"""``python -m analysis themes``: a CSV in, themes.json and a summary out, plain errors."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import ENGLISH, MULTILINGUAL, ROOT
+
+from analysis.cli import main
+
+
+def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "analysis", *map(str, args)],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+@pytest.fixture
+def survey_csv(tmp_path: Path) -> Path:
+    rows = [
+        [f"r{i}", text, lang, gloss or "", "Poplar" if i % 2 else "Bow"]
+        for i, (_, lang, text, gloss) in enumerate(MULTILINGUAL)
+    ]
+    rows.append(["r-na", "don't know", "en", "", "Bow"])
+    return write_csv(tmp_path / "export.csv", ["id", "answer", "lang", "gloss", "area"], rows)
+
+
+def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path):
+    out = tmp_path / "themes.json"
+    done = run_cli(
+        "themes",
+        survey_csv,
+        "--text-column",
+        "answer",
+        "--id-column",
+        "id",
+        "--gloss-column",
+        "gloss",
+        "--language-column",
+        "lang",
+        "--attribute-column",
+        "area",
+        "--max-themes",
+        "8",
+        "--out",
+        out,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert len(data["themes"]) == 3
+    ids = {f"r{i}" for i in range(len(MULTILINGUAL))}
+    placed = {i for t in data["themes"] for i in t["member_ids"]}
+    assert placed | set(data["unthemed"]["member_ids"]) == ids
+    assert data["non_answers"]["member_ids"] == ["r-na"]
+    for theme in data["themes"]:
+        assert theme["label"] and 3 <= len(theme["quotes"]) <= 5
+        assert set(theme["by_attribute"]["area"]) <= {"Poplar", "Bow"}
+    # The summary names the themes and is readable, not a dump.
+    assert "3 themes" in done.stdout
+    assert data["themes"][0]["label"] in done.stdout
+    assert "Traceback" not in done.stdout + done.stderr
+
+
+def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path):
+    path = write_csv(tmp_path / "a.csv", ["text"], [[text] for _, text in ENGLISH])
+    out = tmp_path / "t.json"
+    done = run_cli("themes", path, "--text-column", "text", "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    members = {i for t in data["themes"] for i in t["member_ids"]}
+    members |= set(data["unthemed"]["member_ids"])
+    assert members == {str(i) for i in range(len(ENGLISH))}
+
+
+def test_cli_reads_tsv_files(tmp_path: Path):
+    lines = ["id\ttext"] + [f"{i}\t{text}" for i, (_, text) in enumerate(ENGLISH)]
+    tsv = tmp_path / "a.tsv"
+    tsv.write_text("\n".join(lines), encoding="utf-8")
+    out = tmp_path / "t.json"
+    done = run_cli(
+        "themes", tsv, "--text-column", "text", "--id-column", "id", "--out", out, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["themes"]
+
+
+def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
+    good = write_csv(tmp_path / "good.csv", ["id", "answer"], [["1", "rent"], ["2", "GP"]])
+    empty = tmp_path / "empty.csv"
+    empty.write_text("", encoding="utf-8")
+    header_only = tmp_path / "header.csv"
+    header_only.write_text("id,answer\n", encoding="utf-8")
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes("id,answer\n1,caf\u00e9 and cr\u00e8che closed\n".encode("cp1252"))
+    blank_id = write_csv(tmp_path / "blank.csv", ["id", "answer"], [["", "rent"]])
+    dup = write_csv(tmp_path / "dup.csv", ["id", "answer"], [["1", "rent"], ["1", "GP"]])
+    return {
+        "wrong text column": (good, ["--text-column", "Answer"], "no text column 'Answer'"),
+        "wrong id column": (good, ["--text-column", "answer", "--id-column", "ref"], "'id'"),
+        "missing file": (tmp_path / "nope.csv", ["--text-column", "answer"], "no such file"),
+        "empty file": (empty, ["--text-column", "answer"], "is empty"),
+        "header only": (header_only, ["--text-column", "answer"], "no answers"),
+        "not utf-8": (latin1, ["--text-column", "answer"], "not UTF-8"),
+        "blank id": (blank_id, ["--text-column", "answer", "--id-column", "id"], "empty id"),
+        "duplicate ids": (dup, ["--text-column", "answer", "--id-column", "id"], "more than once"),
+        "bad bounds": (
+            good,
+            ["--text-column", "answer", "--min-themes", "9", "--max-themes", "3"],
+            "min_themes",
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    "case",
+    [
+        "wrong text column",
+        "wrong id column",
+        "missing file",
+        "empty file",
+        "header only",
+        "not utf-8",
+        "blank id",
+        "duplicate ids",
+        "bad bounds",
+    ],
+)
+def test_cli_bad_input_gives_a_clear_error(case: str, tmp_path: Path, capsys):
+    path, args, message = bad_inputs(tmp_path)[case]
+    out = tmp_path / "out.json"
+    assert main(["themes", str(path), *args, "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ")
+    assert message in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("case", ["not utf-8", "wrong text column"])
+def test_cli_process_exits_non_zero_without_a_traceback(case: str, tmp_path: Path):
+    path, args, message = bad_inputs(tmp_path)[case]
+    done = run_cli("themes", path, *args, "--out", tmp_path / "o.json", cwd=tmp_path)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert "Traceback" not in done.stderr
+
+
+def test_cli_wrong_column_lists_the_columns(tmp_path: Path, capsys):
+    path = write_csv(tmp_path / "a.csv", ["id", "answer"], [["1", "rent"]])
+    assert main(["themes", str(path), "--text-column", "text", "--out", str(tmp_path / "o")]) == 2
+    assert "its columns are: 'id', 'answer'" in capsys.readouterr().err
+
+
+def test_cli_one_answer_and_identical_answers_make_one_theme(tmp_path: Path, capsys):
+    for name, rows in (("one", [["Fix the lifts"]]), ("same", [["Fix the lifts"]] * 12)):
+        path = write_csv(tmp_path / f"{name}.csv", ["answer"], rows)
+        out = tmp_path / f"{name}.json"
+        assert main(["themes", str(path), "--text-column", "answer", "--out", str(out)]) == 0
+        themes = json.loads(out.read_text(encoding="utf-8"))["themes"]
+        assert len(themes) == 1 and themes[0]["size"] == len(rows)
+        assert "1 themes" in capsys.readouterr().out
+
+
+def test_cli_keeps_a_codebook(survey_csv: Path, tmp_path: Path, capsys):
+    codebook = tmp_path / "codebook.json"
+    codebook.write_text(
+        json.dumps(
+            {
+                "themes": [
+                    {
+                        "id": "housing",
+                        "name": "Housing",
+                        "pinned_response_ids": ["r0"],
+                        "example_phrases": ["rent damp mould landlord"],
+                    }
+                ]
+            }
+        ),
+        encoding="utf-8",
+    )
+    out = tmp_path / "t.json"
+    args = ["themes", str(survey_csv), "--text-column", "answer", "--id-column", "id"]
+    assert main([*args, "--codebook", str(codebook), "--out", str(out)]) == 0
+    themes = json.loads(out.read_text(encoding="utf-8"))["themes"]
+    assert themes[0]["id"] == "housing" and "r0" in themes[0]["member_ids"]
+    bad = tmp_path / "bad.json"
+    bad.write_text("{not json", encoding="utf-8")
+    assert main([*args, "--codebook", str(bad), "--out", str(out)]) == 2
+    assert "cannot read codebook" in capsys.readouterr().err

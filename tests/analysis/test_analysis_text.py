@@ -1,0 +1,165 @@
+"""Text handling per script and language, non-answers, metrics and quotes."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from analysis.concepts import concept_tokens
+from analysis.metrics import accuracy, ari, nmi, scores
+from analysis.nonanswers import is_non_answer
+from analysis.quotes import pick_quotes
+from analysis.text import (
+    guess_language,
+    guess_latin_collection,
+    normalize_language,
+    normalize_text,
+    stopwords,
+    tokenize,
+    words,
+)
+
+
+def test_bengali_words_keep_their_vowel_signs_and_virama():
+    # scikit-learn's \w\w+ splits these at the vowel signs.
+    text = "ডাক্তারের অ্যাপয়েন্টমেন্ট পাওয়া যায় না"
+    split = words(normalize_text(text))
+    assert len(split) == 5
+    assert "ডাক্তারের" in split
+    assert "\u09cd" in split[0]  # the virama stays inside the word
+
+
+def test_bengali_tokens_drop_stop_words_and_light_suffixes():
+    assert tokenize("আমার বাড়ির ভাড়া", "bn") == ["বাড়ি", "ভাড়া"]
+    assert tokenize("ডাক্তারের", "bn") == tokenize("ডাক্তার", "bn")
+
+
+def test_arabic_script_variants_are_folded():
+    plain = normalize_text("اسلام")
+    assert normalize_text("إسلام") == plain
+    assert normalize_text("أسلام") == plain
+    assert normalize_text("اســــلام") == plain  # tatweel
+    assert normalize_text("اِسْلَام") == plain  # harakat
+    assert normalize_text("کتاب") == normalize_text("كتاب")  # keheh / kaf
+    assert normalize_text("یہ") == normalize_text("يه")  # Farsi yeh, heh goal
+
+
+def test_urdu_tokens_lose_stop_words():
+    tokens = tokenize("ڈاکٹر کی اپائنٹمنٹ نہیں ملتی", "ur")
+    assert normalize_text("ڈاکٹر") in tokens
+    assert normalize_text("کی") not in tokens
+
+
+def test_chinese_is_split_into_character_bigrams():
+    assert tokenize("公园", "zh") == ["公园"]
+    assert tokenize("需要公园", "zh") == ["需要", "要公", "公园"]
+
+
+def test_latin_text_is_casefolded_stemmed_and_stop_words_removed():
+    assert tokenize("The Appointments", "en") == ["appoint"]
+    assert tokenize("Mieszkania są drogie", "pl")[0].startswith("mieszka")
+    assert tokenize("Kiralar çok pahalı", "tr")[0].startswith("kira")
+    assert tokenize("Guriga", "so") == ["guri"]
+
+
+def test_numbers_and_single_letters_are_not_tokens():
+    assert tokenize("3 x 2024 rent", "en") == ["rent"]
+
+
+@pytest.mark.parametrize("language", ["tr", "lt", "ur"])
+def test_garbled_stop_words_are_cleaned(language):
+    stops = stopwords(language)
+    assert stops
+    if language == "tr":
+        assert not any(set(w) & set("ýþðţ") for w in stops)
+        assert "ve" in stops
+    if language == "lt":
+        assert not any("ø" in w or "à" in w for w in stops)
+    if language == "ur":
+        assert not any("\u064b" in w for w in stops)
+
+
+def test_english_stop_words_keep_age_words_and_concepts_still_see_stop_words():
+    stops = stopwords("en")
+    assert {"the", "and", "because", "home", "work"} <= stops
+    assert not {"young", "old", "older"} & stops
+    # A stop word can still carry a concept across languages.
+    assert concept_tokens("home") == ["\u27e8housing\u27e9"]
+
+
+def test_language_names_and_codes():
+    assert normalize_language("Bengali") == "bn"
+    assert normalize_language("ben_Beng") == "bn"
+    assert normalize_language("bn-BD") == "bn"
+    assert normalize_language("Soomaali") == "so"
+    assert normalize_language("") is None
+
+
+def test_guessing_a_language():
+    assert guess_language("আমার বাড়ি") == "bn"
+    assert guess_language("میرا گھر چھوٹا ہے") == "ur"
+    assert guess_language("بيتي صغير") == "ar"
+    assert guess_language("Guriga waa yar yahay iyo kirada waa qaali") == "so"
+    assert guess_language("de la", fallback="en") == "en"  # a stray hit is not evidence
+    assert guess_latin_collection(["bank loan interest rates", "football league cup"]) == "en"
+
+
+def test_concept_tokens_bridge_languages():
+    housing = "\u27e8housing\u27e9"
+    for text in ("high rent", "বাড়ি ভাড়া", "Kirada guriga", "گھر کا کرایہ", "Ev kirası"):
+        assert housing in concept_tokens(text), text
+    assert concept_tokens("training course") == []  # English words match exactly only
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Don't know",
+        "dont know!",
+        "Nothing really",
+        "No comment.",
+        "N/A",
+        "-",
+        "",
+        "জানি না",
+        "Ma garanayo",
+        "کچھ نہیں",
+        "لا أعرف",
+        "bilmiyorum",
+        "Nie wiem",
+        "不知道",
+    ],
+)
+def test_non_answers(text):
+    assert is_non_answer(text)
+
+
+@pytest.mark.parametrize(
+    "text", ["Nothing works in this area", "I don't know where to get help with rent", "No parks"]
+)
+def test_answers_that_start_like_non_answers_are_answers(text):
+    assert not is_non_answer(text)
+
+
+def test_metrics_match_labels_one_to_one():
+    truth = ["a", "a", "b", "b", "c", "c"]
+    assert accuracy(truth, [2, 2, 0, 0, 1, 1]) == 1.0
+    assert nmi(truth, [2, 2, 0, 0, 1, 1]) == pytest.approx(1.0)
+    assert ari(truth, [2, 2, 0, 0, 1, 1]) == pytest.approx(1.0)
+    assert accuracy(truth, [0, 0, 0, 0, 1, 1]) == pytest.approx(4 / 6)
+    assert accuracy(truth, [0, 1, 2, 3, 4, 5]) == pytest.approx(3 / 6)
+    assert set(scores(truth, [0] * 6)) == {"nmi", "ari", "accuracy"}
+
+
+def test_quotes_are_central_and_different():
+    rng = np.random.default_rng(0)
+    centre = np.array([1.0, 0.0, 0.0])
+    base = np.array([[1.0, 0.0, 0.0]] * 4 + [[0.9, 0.43, 0.0], [0.9, 0.0, 0.43], [0.0, 0.0, 1.0]])
+    vectors = base + rng.normal(0, 1e-4, base.shape)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chosen = pick_quotes(vectors, list(range(7)), centre, n_quotes=3)
+    assert chosen[0] in range(4)
+    assert len([c for c in chosen if c < 4]) == 1  # near-duplicates are not repeated
+    assert set(chosen[1:]) == {4, 5}
+    muted = pick_quotes(vectors, list(range(7)), centre, quotable=[False] * 4 + [True] * 3)
+    assert set(muted) <= {4, 5, 6}

@@ -1,0 +1,338 @@
+"""The theme engine: grouping, determinism, languages, noise, non-answers, codebook, editing."""
+
+from __future__ import annotations
+
+import json
+import random
+from collections import Counter
+
+import pytest
+
+from analysis import (
+    AnalysisError,
+    Codebook,
+    CodebookTheme,
+    Response,
+    ThemeFinder,
+    find_themes,
+    merge_themes,
+    similar_responses,
+    split_theme,
+)
+from analysis.themes import NON_ANSWER_ID, UNTHEMED_ID
+
+
+def concern_of_theme(theme, concerns: dict[str, str]) -> tuple[str, float]:
+    counts = Counter(concerns[i] for i in theme.member_ids)
+    concern, n = counts.most_common(1)[0]
+    return concern, n / theme.size
+
+
+def test_english_concerns_become_themes(english, english_concerns):
+    result = find_themes(english, min_themes=2, max_themes=8)
+    assert len(result.themes) == 4
+    found = {}
+    for theme in result.themes:
+        concern, purity = concern_of_theme(theme, english_concerns)
+        assert purity == 1.0, theme.label
+        found[concern] = theme
+    assert set(found) == {"housing", "doctor", "safety", "parks"}
+    assert "park" in found["parks"].keywords
+    assert "appointment" in found["doctor"].label or "gp" in found["doctor"].label
+
+
+def test_theme_carries_quotes_members_and_breakdowns(english):
+    result = find_themes(english, min_themes=2, max_themes=8)
+    theme = result.themes[0]
+    assert 3 <= len(theme.quotes) <= 5
+    quote_ids = [q.response_id for q in theme.quotes]
+    assert len(set(quote_ids)) == len(quote_ids)
+    assert set(quote_ids) <= set(theme.member_ids)
+    assert len({q.text for q in theme.quotes}) == len(theme.quotes)
+    assert theme.size == len(theme.members) == sum(theme.by_language.values())
+    assert theme.by_language == {"en": theme.size}
+    assert sum(theme.by_attribute["area"].values()) == theme.size
+    assert set(theme.by_attribute) == {"age", "area"}
+    scores = [m.score for m in theme.members]
+    assert scores == sorted(scores, reverse=True)
+    assert all(-1.0 <= s <= 1.0 for s in scores)
+
+
+def test_unquotable_answers_are_themed_but_never_quoted(english):
+    muted = [
+        Response(r.id, r.text, r.language, can_quote=not r.text.startswith("The")) for r in english
+    ]
+    result = find_themes(muted, min_themes=2, max_themes=8)
+    quoted = {q.text for t in result.themes for q in t.quotes}
+    assert quoted and not any(text.startswith("The") for text in quoted)
+    themed = {i for t in result.themes for i in t.member_ids}
+    assert {r.id for r in muted if not r.can_quote} <= themed
+
+
+def test_same_input_and_seed_give_same_output(english):
+    first = find_themes(english, max_themes=8, random_state=3).to_dict()
+    again = find_themes(english, max_themes=8, random_state=3).to_dict()
+    shuffled = list(english)
+    random.Random(1).shuffle(shuffled)
+    reordered = find_themes(shuffled, max_themes=8, random_state=3).to_dict()
+    assert first == again == reordered
+    json.dumps(first)  # plain data all the way down
+
+
+def test_three_concerns_in_four_languages_make_three_themes(multilingual, multilingual_concerns):
+    result = find_themes(multilingual, min_themes=2, max_themes=8)
+    assert len(result.themes) == 3
+    assert result.unthemed.size <= 2
+    concerns = set()
+    for theme in result.themes:
+        concern, purity = concern_of_theme(theme, multilingual_concerns)
+        assert purity >= 0.9, (theme.label, theme.by_language)
+        # A theme of one concern said in every language, not one language's answers.
+        assert set(theme.by_language) == {"en", "bn", "so", "ur"}
+        concerns.add(concern)
+    assert concerns == {"housing", "doctor", "safety"}
+
+
+def test_bengali_quotes_keep_original_text_and_gloss(multilingual):
+    result = find_themes(multilingual, min_themes=2, max_themes=8)
+    bengali = [q for t in result.themes for q in t.quotes if q.language == "bn"]
+    assert bengali
+    for quote in bengali:
+        original = next(r for r in multilingual if r.id == quote.response_id)
+        assert quote.text == original.text and quote.gloss == original.gloss
+
+
+def test_noise_goes_to_not_yet_themed(english):
+    noise = [
+        Response("x1", "My cat enjoys jazz records on Sundays"),
+        Response("x2", "qwerty zxcvb"),
+        Response("x3", "Blue whales sing in the deep ocean"),
+    ]
+    result = find_themes(english + noise, min_themes=2, max_themes=8)
+    assert {"x1", "x2", "x3"} <= set(result.unthemed.member_ids)
+    assert result.unthemed.id == UNTHEMED_ID
+    themed = {i for t in result.themes for i in t.member_ids}
+    assert not themed & {"x1", "x2", "x3"}
+    assert len(result.themes) == 4
+
+
+def test_non_answers_are_set_aside(english):
+    extra = [
+        Response("n1", "Don't know", "en"),
+        Response("n2", "Nothing really.", "en"),
+        Response("n3", "no comment", "en"),
+        Response("n4", "জানি না", "bn"),
+        Response("n5", "Ma garanayo", "so"),
+        Response("n6", "کچھ نہیں", "ur"),
+        Response("n7", "   ", "en"),
+        Response("n8", "Nothing, it's fine", "en", gloss=None),
+    ]
+    result = find_themes(english + extra, min_themes=2, max_themes=8)
+    assert set(result.non_answers.member_ids) >= {f"n{i}" for i in range(1, 8)}
+    assert result.non_answers.id == NON_ANSWER_ID
+    themed = {i for t in result.themes for i in t.member_ids}
+    assert not themed & {f"n{i}" for i in range(1, 8)}
+    assert result.non_answers.by_language["en"] >= 4
+
+
+def test_a_gloss_that_says_nothing_makes_a_non_answer():
+    responses = [Response(f"r{i}", "কিছু বলার নেই", "bn", gloss="Nothing to say") for i in range(3)]
+    result = find_themes(responses)
+    assert result.themes == [] and result.non_answers.size == 3
+
+
+def test_confidence_is_explained(english):
+    result = find_themes(english, min_themes=2, max_themes=8)
+    conf = result.confidence
+    assert conf.level in {"high", "medium", "low"}
+    assert 0.0 <= conf.stability <= 1.0
+    assert set(conf.k_scores) == set(range(2, 9))
+    assert str(result.chosen_k) in conf.explanation
+    assert result.chosen_k == len(result.themes)
+
+
+def test_bounds_on_the_number_of_themes_are_kept(english):
+    assert len(find_themes(english, min_themes=2, max_themes=2).themes) <= 2
+    assert len(find_themes(english, min_themes=6, max_themes=6, min_theme_size=1).themes) == 6
+    with pytest.raises(AnalysisError, match="min_themes"):
+        find_themes(english, min_themes=5, max_themes=3)
+
+
+# ---------------------------------------------------------------- bad or small input
+
+
+def test_no_responses_is_a_clear_error():
+    with pytest.raises(AnalysisError, match="no responses"):
+        find_themes([])
+
+
+def test_duplicate_ids_are_a_clear_error():
+    with pytest.raises(AnalysisError, match="more than once"):
+        find_themes([Response("1", "rent"), Response("1", "parks")])
+
+
+def test_one_response_is_one_theme():
+    result = find_themes([Response("only", "The rent is too high")])
+    assert [t.member_ids for t in result.themes] == [["only"]]
+    assert result.themes[0].quotes[0].text == "The rent is too high"
+
+
+def test_identical_responses_are_one_theme():
+    result = find_themes([Response(str(i), "Fix the lifts in our block") for i in range(30)])
+    assert len(result.themes) == 1
+    assert result.themes[0].size == 30
+    assert result.unthemed.size == 0
+    assert "lifts" in result.themes[0].keywords
+
+
+def test_all_empty_texts_give_no_themes_and_no_error():
+    result = find_themes([Response(str(i), t) for i, t in enumerate(["", "  ", "...", "?"])])
+    assert result.themes == []
+    assert result.non_answers.size == 4
+
+
+# ---------------------------------------------------------------- codebook
+
+
+def test_codebook_is_kept_across_runs(english, english_concerns):
+    first = find_themes(english, min_themes=2, max_themes=8)
+    by_concern = {concern_of_theme(t, english_concerns)[0]: t for t in first.themes}
+    housing, doctor = by_concern["housing"], by_concern["doctor"]
+    moved = by_concern["safety"].member_ids[0]  # a person moved this one into housing
+    codebook = Codebook(
+        themes=[
+            CodebookTheme(
+                id=housing.id,
+                name="Housing conditions and rent",
+                description="rent, repairs, damp, overcrowding",
+                pinned_response_ids=[moved],
+            ),
+            CodebookTheme(
+                id=doctor.id,
+                name="Getting to see a GP",
+                pinned_response_ids=doctor.member_ids[:2],
+                locked=True,
+            ),
+        ],
+        excluded_ids=[by_concern["parks"].member_ids[0]],
+    )
+    new = [
+        Response("new-rent", "The rent on our flat went up again, the landlord ignores us"),
+        Response("new-gp", "Could not get a GP appointment for my son"),
+        Response("new-bin1", "Rubbish and fly tipping everywhere, the bins overflow"),
+        Response("new-bin2", "Fly tipping in the alley and bins never emptied"),
+        Response("new-bin3", "Overflowing bins and rubbish on the pavement"),
+        Response("new-bin4", "Rats because of the rubbish and fly tipping"),
+    ]
+    second = find_themes(english + new, min_themes=2, max_themes=8, codebook=codebook)
+    kept = {t.id: t for t in second.themes}
+    assert second.themes[0].id == housing.id and second.themes[1].id == doctor.id
+    assert kept[housing.id].name == "Housing conditions and rent"
+    assert kept[housing.id].label == "Housing conditions and rent"
+    assert kept[housing.id].from_codebook
+    # The hand placement holds even though the words say safety.
+    member = next(m for m in kept[housing.id].members if m.response_id == moved)
+    assert member.placed_by == "codebook"
+    # New answers join existing themes where they fit ...
+    assert "new-rent" in kept[housing.id].member_ids
+    # ... but a locked theme takes only its pinned answers.
+    assert sorted(kept[doctor.id].member_ids) == sorted(doctor.member_ids[:2])
+    assert kept[doctor.id].locked
+    # New themes come only from what is left: the rubbish answers make one.
+    new_themes = [t for t in second.themes if not t.from_codebook]
+    rubbish = [t for t in new_themes if "new-bin1" in t.member_ids]
+    assert rubbish and {"new-bin2", "new-bin3", "new-bin4"} <= set(rubbish[0].member_ids)
+    # Excluded answers appear nowhere but in the excluded list.
+    excluded = codebook.excluded_ids[0]
+    assert excluded in second.excluded_ids
+    assert excluded not in second.assignments()
+
+
+def test_codebook_round_trips_through_json(english):
+    result = find_themes(english, min_themes=2, max_themes=8)
+    codebook = Codebook.from_result(result, pin_members=True)
+    again = Codebook.from_dict(json.loads(json.dumps(codebook.to_dict())))
+    assert again == codebook
+    rerun = find_themes(english, min_themes=2, max_themes=8, codebook=again)
+    assert {t.id: sorted(t.member_ids) for t in rerun.themes} == {
+        t.id: sorted(t.member_ids) for t in result.themes
+    }
+
+
+def test_bad_codebook_is_a_clear_error(english):
+    twice = Codebook(
+        themes=[
+            CodebookTheme("a", "A", pinned_response_ids=["e00"]),
+            CodebookTheme("b", "B", pinned_response_ids=["e00"]),
+        ]
+    )
+    with pytest.raises(AnalysisError, match="pinned to both"):
+        find_themes(english, codebook=twice)
+    with pytest.raises(AnalysisError, match="unknown or missing field"):
+        Codebook.from_dict({"themes": [{"id": "a", "colour": "red"}]})
+
+
+# ---------------------------------------------------------------- split, merge, search
+
+
+def test_merge_then_split(english, english_concerns):
+    result = find_themes(english, min_themes=2, max_themes=8)
+    by_concern = {concern_of_theme(t, english_concerns)[0]: t for t in result.themes}
+    housing, parks = by_concern["housing"], by_concern["parks"]
+    merged = merge_themes(english, result, [housing.id, parks.id], name="Home and park")
+    assert len(merged.themes) == len(result.themes) - 1
+    combined = merged.theme(housing.id)
+    assert combined.name == "Home and park"
+    assert sorted(combined.member_ids) == sorted(housing.member_ids + parks.member_ids)
+    untouched = merged.theme(by_concern["safety"].id)
+    assert sorted(untouched.member_ids) == sorted(by_concern["safety"].member_ids)
+
+    split = split_theme(english, merged, housing.id, n_subthemes=2)
+    assert len(split.themes) == len(result.themes)
+    parts = [t for t in split.themes if set(t.member_ids) & set(combined.member_ids)]
+    assert len(parts) == 2
+    assert sorted(parts[0].member_ids + parts[1].member_ids) == sorted(combined.member_ids)
+    assert {frozenset(p.member_ids) for p in parts} == {
+        frozenset(housing.member_ids),
+        frozenset(parks.member_ids),
+    }
+
+
+def test_split_and_merge_refuse_what_cannot_be_done(english):
+    result = find_themes(english, min_themes=2, max_themes=8)
+    with pytest.raises(AnalysisError, match="no theme"):
+        split_theme(english, result, "theme-nope")
+    with pytest.raises(AnalysisError, match="at least two"):
+        merge_themes(english, result, [result.themes[0].id])
+    tiny = find_themes(english[:2])
+    with pytest.raises(AnalysisError, match="too few"):
+        split_theme(english[:2], tiny, tiny.themes[0].id)
+
+
+def test_split_without_a_count_chooses_one(english, english_concerns):
+    result = find_themes(english, min_themes=1, max_themes=1)
+    parts = split_theme(english, result, result.themes[0].id)
+    assert 2 <= len(parts.themes) <= 6
+    assert sum(t.size for t in parts.themes) == result.themes[0].size
+
+
+def test_similar_responses_by_text_and_by_ids(english, english_concerns):
+    hits = similar_responses(english, "no GP appointment for weeks", k=4)
+    assert len(hits) == 4
+    assert all(english_concerns[rid] == "doctor" for rid, _ in hits)
+    assert [s for _, s in hits] == sorted((s for _, s in hits), reverse=True)
+    seeds = [rid for rid, c in english_concerns.items() if c == "parks"][:2]
+    like = similar_responses(english, seeds, k=3)
+    assert all(english_concerns[rid] == "parks" for rid, _ in like)
+    assert not set(seeds) & {rid for rid, _ in like}
+    with pytest.raises(AnalysisError, match="unknown response"):
+        similar_responses(english, ["nope"])
+
+
+def test_finder_object_shapes_like_an_estimator(english):
+    finder = ThemeFinder(2, 8, random_state=0)
+    assert finder.fit(english) is finder
+    assert finder.result_.settings == finder.get_params()
+    assert len(finder.labels_) == len(english)
+    similar = finder.similar("knives and gangs", k=2)
+    assert len(similar) == 2

@@ -1,0 +1,127 @@
+"""A volunteer's device: signed in once, it sends later; revoked, it keeps its answers."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import ROOT, LiveServer, start_server
+from tests.browser.test_offline import _fill_response, _wait_for_worker
+
+
+def _create_user(server: LiveServer, email: str, role: str) -> None:
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "survey_app",
+            "create-user",
+            "--email",
+            email,
+            "--name",
+            role.title(),
+            "--role",
+            role,
+            "--password",
+            "a long password",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={"WHATMATTERS_DATABASE": str(server.database), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def test_revoked_device_keeps_its_answers_and_says_why(browser: Browser, tmp_path: Path) -> None:
+    server = start_server(tmp_path)
+    try:
+        _create_user(server, "vol@example.org", "volunteer")
+        _create_user(server, "coord@example.org", "coordinator")
+        tablet = browser.new_context(accept_downloads=True)
+        page = tablet.new_page()
+        page.goto(server.url + "/en/sign-in")
+        page.locator("#email").fill("vol@example.org")
+        page.locator("#password").fill("a long password")
+        page.locator("#device_label").fill("Tablet 7")
+        page.get_by_test_id("sign-in").click()
+        expect(page.get_by_test_id("device-status")).to_have_attribute("data-stored", "true")
+        _wait_for_worker(page)
+
+        tablet.set_offline(True)
+        page.get_by_test_id("collect").click()
+        response_id = _fill_response(page, "The lift is broken again")
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "1")
+
+        desk = browser.new_context()
+        admin = desk.new_page()
+        admin.goto(server.url + "/en/sign-in")
+        admin.locator("#email").fill("coord@example.org")
+        admin.locator("#password").fill("a long password")
+        admin.get_by_test_id("sign-in").click()
+        row = admin.locator("tr[data-device]")
+        expect(row.locator("th")).to_have_text("Tablet 7")
+        row.get_by_test_id("revoke").click()
+        expect(admin.locator("tr[data-device] td").nth(2)).to_have_text("Revoked")
+
+        tablet.set_offline(False)
+        page.get_by_test_id("send-now").click()
+        expect(page.get_by_test_id("refused")).to_contain_text("signed this device out")
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "1")
+        assert server.query("SELECT count(*) FROM responses")[0][0] == 0
+
+        with page.expect_download() as download:
+            page.get_by_test_id("export").click()
+        saved = json.loads(Path(download.value.path()).read_text("utf-8"))
+        assert [r["id"] for r in saved["responses"]] == [response_id]
+        assert saved["responses"][0]["answers"]["what_matters"] == "The lift is broken again"
+        tablet.close()
+        desk.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
+def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path: Path) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    from tests.browser.conftest import serious_violations
+
+    axe = Axe()
+    server = start_server(tmp_path)
+    try:
+        _create_user(server, "vol@example.org", "volunteer")
+        _create_user(server, "coord@example.org", "coordinator")
+        found: dict[str, list[str]] = {}
+        for tag in ("en", "ar"):
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{server.url}/{tag}/sign-in")
+            expect(page.locator("html")).to_have_attribute("lang", tag)
+            page.get_by_test_id("sign-in").click()  # empty: errors shown
+            found[f"{tag} sign-in with errors"] = serious_violations(axe, page)
+            page.locator("#email").fill("vol@example.org")
+            page.locator("#password").fill("a long password")
+            page.get_by_test_id("sign-in").click()
+            found[f"{tag} device ready"] = serious_violations(axe, page)
+            context.close()
+            context = browser.new_context()
+            page = context.new_page()
+            page.goto(f"{server.url}/{tag}/sign-in")
+            page.locator("#email").fill("coord@example.org")
+            page.locator("#password").fill("a long password")
+            page.get_by_test_id("sign-in").click()
+            expect(page.get_by_test_id("devices")).to_be_visible()
+            found[f"{tag} devices"] = serious_violations(axe, page)
+            page.goto(f"{server.url}/{tag}/admin/import")
+            found[f"{tag} import"] = serious_violations(axe, page)
+            context.close()
+        assert {name: issues for name, issues in found.items() if issues} == {}
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
