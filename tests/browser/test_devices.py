@@ -87,6 +87,36 @@ def test_revoked_device_keeps_its_answers_and_says_why(browser: Browser, tmp_pat
         server.process.wait(timeout=10)
 
 
+def _send_one(server: LiveServer, created_at: str) -> None:
+    import urllib.request
+    import uuid
+
+    body = json.dumps(
+        {
+            "responses": [
+                {
+                    "id": str(uuid.uuid4()),
+                    "survey_id": "what-matters",
+                    "survey_version": 1,
+                    "language": "en",
+                    "created_at": created_at,
+                    "answers": {
+                        "consent": "yes",
+                        "what_matters": "Parks",
+                        "quote_consent": "no",
+                        "get_involved": "no",
+                    },
+                }
+            ]
+        }
+    ).encode()
+    request = urllib.request.Request(
+        server.url + "/api/v1/responses", data=body, headers={"Content-Type": "application/json"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as reply:
+        assert json.load(reply)["receipts"][0]["status"] == "created"
+
+
 def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path: Path) -> None:
     from axe_playwright_python.sync_playwright import Axe
 
@@ -97,6 +127,8 @@ def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path
     try:
         _create_user(server, "vol@example.org", "volunteer")
         _create_user(server, "coord@example.org", "coordinator")
+        for day in range(1, 13):  # some responses, so that the chart has points to draw
+            _send_one(server, f"2026-10-{day:02d}T09:00:00Z")
         found: dict[str, list[str]] = {}
         for tag in ("en", "ar"):
             context = browser.new_context()
@@ -120,6 +152,9 @@ def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path
             found[f"{tag} devices"] = serious_violations(axe, page)
             page.goto(f"{server.url}/{tag}/admin/import")
             found[f"{tag} import"] = serious_violations(axe, page)
+            page.goto(f"{server.url}/{tag}/admin/engagement?period=day")
+            expect(page.locator("svg.run-chart")).to_be_visible()
+            found[f"{tag} engagement"] = serious_violations(axe, page)
             context.close()
         assert {name: issues for name, issues in found.items() if issues} == {}
     finally:
