@@ -31,76 +31,49 @@ def explain(chart: RunChart) -> list[Explained]:
     """What each rule says about each part of the chart, in the reader's language."""
     lines: list[Explained] = []
     for number, part in enumerate(chart.parts, start=1):
-        prefix = (
-            gettext("Part %(number)s: ", number=format_decimal(number))
-            if len(chart.parts) > 1
-            else ""
-        )
+        prefix = ""
+        if len(chart.parts) > 1:
+            prefix = gettext("Part %(number)s: ", number=format_decimal(number))
         if part.useful < 10:
-            lines.append(
-                Explained(
-                    prefix
-                    + ngettext(
-                        "Only %(num)s point is off the median: too few to tell a change from chance "
-                        "yet (10 or more are needed).",
-                        "Only %(num)s points are off the median: too few to tell a change from chance "
-                        "yet (10 or more are needed).",
-                        part.useful,
-                    ),
-                    False,
-                )
+            text = ngettext(
+                "Only %(num)s point is off the median: too few to tell a change from "
+                "chance yet (10 or more are needed).",
+                "Only %(num)s points are off the median: too few to tell a change from "
+                "chance yet (10 or more are needed).",
+                part.useful,
             )
+            lines.append(Explained(prefix + text, False))
             continue
-        lines.append(
-            Explained(
-                prefix
-                + ngettext(
-                    "Longest run on one side of the median: %(num)s point (more than %(limit)s would "
-                    "be unusual).",
-                    "Longest run on one side of the median: %(num)s points (more than %(limit)s would "
-                    "be unusual).",
-                    part.longest_run,
-                    limit=format_decimal(part.longest_run_limit),
-                ),
-                part.runs_signal,
-            )
+        text = ngettext(
+            "Longest run on one side of the median: %(num)s point (more than "
+            "%(limit)s would be unusual).",
+            "Longest run on one side of the median: %(num)s points (more than "
+            "%(limit)s would be unusual).",
+            part.longest_run,
+            limit=format_decimal(part.longest_run_limit),
         )
-        lines.append(
-            Explained(
-                prefix
-                + ngettext(
-                    "The line crosses the median %(num)s time (fewer than %(limit)s would be unusual).",
-                    "The line crosses the median %(num)s times (fewer than %(limit)s would be unusual).",
-                    part.crossings,
-                    limit=format_decimal(part.crossings_limit),
-                ),
-                part.crossings_signal,
-            )
+        lines.append(Explained(prefix + text, part.runs_signal))
+        text = ngettext(
+            "The line crosses the median %(num)s time (fewer than %(limit)s would be unusual).",
+            "The line crosses the median %(num)s times (fewer than %(limit)s would be unusual).",
+            part.crossings,
+            limit=format_decimal(part.crossings_limit),
         )
+        lines.append(Explained(prefix + text, part.crossings_signal))
         for start, end in part.shifts:
-            lines.append(
-                Explained(
-                    prefix
-                    + ngettext(
-                        "Shift: %(num)s point in a row on one side of the median.",
-                        "Shift: %(num)s points in a row on one side of the median.",
-                        end - start + 1,
-                    ),
-                    True,
-                )
+            text = ngettext(
+                "Shift: %(num)s point in a row on one side of the median.",
+                "Shift: %(num)s points in a row on one side of the median.",
+                end - start + 1,
             )
+            lines.append(Explained(prefix + text, True))
         for start, end in part.trends:
-            lines.append(
-                Explained(
-                    prefix
-                    + ngettext(
-                        "Trend: %(num)s point in a row each going the same way.",
-                        "Trend: %(num)s points in a row each going the same way.",
-                        _count(chart, start, end),
-                    ),
-                    True,
-                )
+            text = ngettext(
+                "Trend: %(num)s point in a row each going the same way.",
+                "Trend: %(num)s points in a row each going the same way.",
+                _count(chart, start, end),
             )
+            lines.append(Explained(prefix + text, True))
     return lines
 
 
