@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, jsonify, redirect, request, url_for
+from flask import Flask, Response, abort, jsonify, redirect, request, url_for
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import config, errors, i18n, storage
@@ -106,6 +106,21 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         """Send a visitor on to a language: ``?lang=``, their last choice, or the browser's."""
         chosen = i18n.by_tag(request.args.get("lang", "")) or i18n.preferred_language()
         response = redirect(url_for("collect.start", lang_tag=chosen.tag))
+        response.headers["Vary"] = "Accept-Language, Cookie"
+        return response
+
+    @app.get("/e/<code>")
+    def short_link(code: str) -> BaseResponse:
+        """An event's short link (and QR code): the survey, in the person's language."""
+        try:
+            event = storage.events.get(storage.get_db(), code.upper())
+        except storage.NotFound:
+            abort(404)
+        chosen = i18n.by_tag(request.args.get("lang", "")) or i18n.preferred_language()
+        target = url_for(
+            "collect.survey_start", lang_tag=chosen.tag, survey_id=event.survey_id, event=event.id
+        )
+        response = redirect(target)
         response.headers["Vary"] = "Accept-Language, Cookie"
         return response
 

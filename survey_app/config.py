@@ -50,6 +50,12 @@ SETTINGS: tuple[Setting, ...] = (
         _csv,
     ),
     Setting(
+        "PUBLIC_URL",
+        "",
+        "Address residents reach the app at, for QR codes and printed links "
+        "(e.g. https://whatmatters.example.org). Empty: the address of the request.",
+    ),
+    Setting(
         "MAX_ANSWER_LENGTH",
         5000,
         "Most characters accepted in one free-text answer.",

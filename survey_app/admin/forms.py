@@ -5,6 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
+from wtforms import (
+    DateField,
+    IntegerField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+    TimeField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 
 class ImportForm(FlaskForm):
@@ -12,4 +23,35 @@ class ImportForm(FlaskForm):
         _l("File saved on a volunteer's device"),
         description=_l("The .json file made by 'Save waiting answers to a file'."),
         validators=[FileRequired(_l("Choose the file to import."))],
+    )
+
+
+KIND_NAMES = {
+    "door_knocking": _l("Door-knocking round"),
+    "world_cafe": _l("World Café"),
+    "drop_in": _l("Drop-in (for example a GP reception)"),
+    "online": _l("Online link"),
+}
+
+
+class EventForm(FlaskForm):
+    kind = SelectField(
+        _l("Kind of event"), choices=[SelectChoice(k, v) for k, v in KIND_NAMES.items()]
+    )
+    name = StringField(
+        _l("Name"),
+        validators=[DataRequired(_l("Give the event a name.")), Length(max=200)],
+        description=_l("For example 'Door-knocking, Millwall, 14 March'."),
+    )
+    starts_on = DateField(_l("Date (optional)"), validators=[Optional()])
+    starts_at = TimeField(_l("Time (optional)"), validators=[Optional()])
+    area = TextAreaField(_l("Area or streets (optional)"), validators=[Length(max=2000)])
+    host = StringField(_l("Host (optional)"), validators=[Length(max=200)])
+    tables = IntegerField(
+        _l("Number of tables (World Café, optional)"),
+        validators=[Optional(), NumberRange(min=1, max=200)],
+    )
+    languages = SelectMultipleField(
+        _l("Languages for the leaflet"),
+        description=_l("The leaflet and QR code show the survey's name in each of these."),
     )

@@ -7,22 +7,33 @@ import io
 import json
 from collections import Counter
 
-from flask import Response, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Response,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import format_date, gettext
 from flask_babel import lazy_gettext as _l
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
 
 from analysis.runcharts import RunChart, run_chart
-from werkzeug.wrappers import Response as BaseResponse
 
-from .. import storage
+from .. import i18n, storage
 from ..auth.access import role_required
 from ..auth.forms import EmptyForm
 from ..charts import explain, render_svg
+from ..surveys.loader import DEFAULT_SURVEY_ID
 from ..sync.batch import store_batch
 from ..sync.payload import MAX_BATCH
 from . import bp
-from .forms import ImportForm
-
+from .forms import KIND_NAMES, EventForm, ImportForm
+from .qr import qr_svg
 
 # Whole sentences, not stitched words: other languages inflect them differently.
 PERIOD_NAMES = {"day": _l("Each day"), "week": _l("Each week"), "month": _l("Each month")}
@@ -130,3 +141,62 @@ def engagement_csv() -> Response:
     response = Response(buffer.getvalue(), mimetype="text/csv")
     response.headers["Content-Disposition"] = f"attachment; filename=responses-per-{period}.csv"
     return response
+
+
+@bp.route("/events", methods=["GET", "POST"])
+@role_required("coordinator")
+def events() -> BaseResponse | str:
+    form = EventForm()
+    form.languages.choices = [
+        SelectChoice(o.code, o.name, render_kw={"lang": o.tag}) for o in i18n.offered()
+    ]
+    if form.validate_on_submit():
+        event = storage.events.create(
+            storage.get_db(),
+            kind=form.kind.data or "online",
+            name=form.name.data or "",
+            survey_id=DEFAULT_SURVEY_ID,
+            starts_on=form.starts_on.data.isoformat() if form.starts_on.data else None,
+            starts_at=form.starts_at.data.strftime("%H:%M") if form.starts_at.data else None,
+            area=form.area.data or "",
+            host=form.host.data or "",
+            tables=form.tables.data,
+            languages=tuple(form.languages.data or ()),
+        )
+        return redirect(url_for(".event", event_id=event.id))
+    return render_template(
+        "admin/events.html",
+        form=form,
+        kinds=KIND_NAMES,
+        events=storage.events.all_events(storage.get_db()),
+    )
+
+
+def public_url(path: str) -> str:
+    base = current_app.config["PUBLIC_URL"] or request.host_url
+    return base.rstrip("/") + path
+
+
+@bp.get("/events/<event_id>")
+@role_required("coordinator")
+def event(event_id: str) -> str:
+    db = storage.get_db()
+    try:
+        found = storage.events.get(db, event_id)
+    except storage.NotFound:
+        abort(404)
+    survey = storage.surveys.latest(db, found.survey_id)
+    link = public_url(url_for("short_link", code=found.id))
+    languages = [i18n.language(code) for code in found.languages] or [i18n.current_language()]
+    leaflet = [
+        (option, survey.text("title", option.code), f"{link}?lang={option.tag}")
+        for option in languages
+    ]
+    return render_template(
+        "admin/event.html",
+        event=found,
+        kinds=KIND_NAMES,
+        link=link,
+        leaflet=leaflet,
+        qr=qr_svg(link, gettext("QR code for %(link)s", link=link)),
+    )

@@ -18,7 +18,9 @@ def _condition(condition: Condition | None) -> dict[str, str] | None:
     return {"question": condition.question, "equals": condition.equals}
 
 
-def client_survey(survey: Survey, language: Language, mode: str, max_length: int) -> dict[str, Any]:
+def client_survey(
+    survey: Survey, language: Language, mode: str, max_length: int, event: str | None = None
+) -> dict[str, Any]:
     """The survey's rules as plain data, so the browser applies the server's rules offline."""
     return {
         "id": survey.id,
@@ -26,6 +28,7 @@ def client_survey(survey: Survey, language: Language, mode: str, max_length: int
         "language": language.code,
         "tag": language.tag,
         "mode": mode,
+        "event": event,
         "max_length": max_length,
         "api": url_for("sync.receive_responses"),
         "steps": [

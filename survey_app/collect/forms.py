@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import HiddenField
-from wtforms.validators import UUID, AnyOf, DataRequired, Regexp
+from wtforms.validators import UUID, AnyOf, DataRequired, Optional, Regexp
 
 from ..surveys.answers import MODES
 
@@ -15,6 +15,7 @@ class SurveyPageForm(FlaskForm):
     survey_version = HiddenField(validators=[DataRequired(), Regexp(r"^[1-9][0-9]{0,5}$")])
     mode = HiddenField(validators=[AnyOf(MODES)])
     step = HiddenField(validators=[DataRequired()])
+    event = HiddenField(validators=[Optional(), Regexp(r"^[0-9A-Z]{6}$")])
 
     def tampered(self) -> bool:
         """True when the response id, mode or step is wrong: the page was changed.
@@ -22,7 +23,7 @@ class SurveyPageForm(FlaskForm):
         A wrong survey version is not counted: it is mended by showing the current
         version with the person's answers, as a survey changed meanwhile would be.
         """
-        return any(name not in {"csrf_token", "survey_version"} for name in self.errors)
+        return any(name not in {"csrf_token", "survey_version", "event"} for name in self.errors)
 
     def version(self) -> int | None:
         if "survey_version" in self.errors:

@@ -58,6 +58,13 @@ def _survey(survey_id: str, version: int | None = None) -> Survey:
         abort(404)
 
 
+def _known_event(code: str | None) -> str | None:
+    """The event code if there is such an event: a mistyped link still collects the answer."""
+    if code and storage.events.exists(storage.get_db(), code):
+        return code
+    return None
+
+
 def _known_version(survey_id: str, version: int) -> Survey | None:
     try:
         return storage.surveys.get_version(storage.get_db(), survey_id, version)
@@ -111,12 +118,20 @@ def _render_step(
 def survey_start(survey_id: str) -> Response:
     survey = _survey(survey_id)
     mode = "assisted" if request.args.get("with") == "volunteer" else "self"
+    event = _known_event(request.args.get("event"))
     form = SurveyPageForm(
-        response_id=str(uuid.uuid4()), survey_version=str(survey.version), mode=mode
+        response_id=str(uuid.uuid4()),
+        survey_version=str(survey.version),
+        mode=mode,
+        event=event or "",
     )
     client = {
         "survey": client_survey(
-            survey, i18n.current_language(), mode, current_app.config["MAX_ANSWER_LENGTH"]
+            survey,
+            i18n.current_language(),
+            mode,
+            current_app.config["MAX_ANSWER_LENGTH"],
+            event,
         ),
         "messages": client_messages(),
     }
@@ -198,6 +213,7 @@ def survey_step(survey_id: str) -> BaseResponse:
             language=i18n.current_language().code,
             mode=mode,
             submission=submission,
+            event_id=_known_event(form.event.data),
         )
     except storage.ResponseConflict:
         raise UserFacingError(

@@ -107,3 +107,27 @@ def _users_and_devices(db: Database) -> None:
         """
     )
     db.execute("ALTER TABLE responses ADD COLUMN device_id TEXT REFERENCES devices (id)")
+
+
+@MIGRATIONS(name="0004_events")
+def _events(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE events (
+            id TEXT PRIMARY KEY,
+            kind TEXT NOT NULL
+                CHECK (kind IN ('door_knocking', 'world_cafe', 'drop_in', 'online')),
+            name TEXT NOT NULL,
+            survey_id TEXT NOT NULL,
+            starts_on TEXT,
+            starts_at TEXT,
+            area TEXT NOT NULL DEFAULT '',
+            host TEXT NOT NULL DEFAULT '',
+            tables INTEGER,
+            languages TEXT NOT NULL DEFAULT '',
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("ALTER TABLE responses ADD COLUMN event_id TEXT REFERENCES events (id)")
+    db.execute("CREATE INDEX responses_by_event ON responses (event_id)")

@@ -35,7 +35,9 @@ class StoredResponse:
     contact: dict[str, str]
 
 
-def _content_hash(survey: Survey, language: str, mode: str, submission: Submission) -> str:
+def _content_hash(
+    survey: Survey, language: str, mode: str, submission: Submission, event_id: str | None
+) -> str:
     """What makes two sends of one response the same response; arrival times do not."""
     content: dict[str, Any] = {
         "survey": [survey.id, survey.version],
@@ -46,6 +48,8 @@ def _content_hash(survey: Survey, language: str, mode: str, submission: Submissi
         "flags": submission.flags,
         "contact": submission.contact,
     }
+    if event_id is not None:
+        content["event"] = event_id
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -60,6 +64,7 @@ def save(
     submission: Submission,
     created_at: str | None = None,
     device_id: str | None = None,
+    event_id: str | None = None,
 ) -> Outcome:
     """Store a response once, in one transaction.
 
@@ -67,7 +72,7 @@ def save(
     the same id with other content raises :class:`ResponseConflict` and the
     stored response is left as it was.
     """
-    digest = _content_hash(survey, language, mode, submission)
+    digest = _content_hash(survey, language, mode, submission, event_id)
     received = utc_now()
     with write(db):
         existing = db.execute(
@@ -80,7 +85,8 @@ def save(
         db.execute(
             "INSERT INTO responses (id, survey_id, survey_version, language, mode, created_at,"
             " received_at, consent_given, consent_version, quote_consent, contact_consent,"
-            " content_hash, device_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, device_id, event_id)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 response_id,
                 survey.id,
@@ -95,6 +101,7 @@ def save(
                 int(submission.flags["contact_consent"]),
                 digest,
                 device_id,
+                event_id,
             ],
         )
         db.conn.executemany(

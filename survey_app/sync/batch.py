@@ -30,6 +30,8 @@ def _store(item: Item, device_id: str | None) -> dict[str, Any]:
             "rejected",
             {"survey_version": gettext("This survey or version does not exist on the server.")},
         )
+    if item.event_id is not None and not storage.events.exists(db, item.event_id):
+        return _receipt(item.id, "rejected", {"event_id": gettext("This event does not exist.")})
     errors = unexpected_answers(survey, item.raw, mode=item.mode)
     if errors:
         return _receipt(item.id, "rejected", errors)
@@ -49,6 +51,7 @@ def _store(item: Item, device_id: str | None) -> dict[str, Any]:
             submission=submission,
             created_at=item.created_at,
             device_id=device_id,
+            event_id=item.event_id,
         )
     except storage.ResponseConflict:
         return _receipt(

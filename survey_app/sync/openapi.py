@@ -36,6 +36,11 @@ _RESPONSE = {
             "format": "date-time",
             "description": "When the device finished the response (UTC).",
         },
+        "event_id": {
+            "type": "string",
+            "description": "The event (door-knocking round, World "
+            "Café, drop-in or online link) the response came from, if any.",
+        },
         "answers": {
             "type": "object",
             "description": "Answers by question id: a text, or a list of choice values.",

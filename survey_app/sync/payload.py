@@ -29,6 +29,7 @@ class Item:
     mode: str
     created_at: str
     raw: dict[str, list[str]]
+    event_id: str | None = None
 
 
 def batch_items(body: Any) -> list[Any]:
@@ -96,6 +97,9 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     if mode not in MODES:
         errors["mode"] = gettext("Mode must be self or assisted.")
     created_at = _created_at(item.get("created_at"), errors)
+    event_id = item.get("event_id")
+    if event_id is not None and not isinstance(event_id, str):
+        errors["event_id"] = gettext("This event does not exist.")
     raw: dict[str, list[str]] = {}
     for field, suffix in (("answers", ""), ("glosses", GLOSS_SUFFIX)):
         given = item.get(field, {})
@@ -113,4 +117,5 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     if errors:
         return None, errors
     assert rid is not None and isinstance(survey_id, str) and isinstance(version, int)
-    return Item(rid, survey_id, version, str(language), str(mode), created_at, raw), {}
+    item_ = Item(rid, survey_id, version, str(language), str(mode), created_at, raw, event_id)
+    return item_, {}

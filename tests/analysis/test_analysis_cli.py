@@ -10,9 +10,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ENGLISH, MULTILINGUAL, ROOT
 
+from analysis import Response
 from analysis.cli import main
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
@@ -37,16 +39,16 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 
 
 @pytest.fixture
-def survey_csv(tmp_path: Path) -> Path:
+def survey_csv(tmp_path: Path, multilingual: list[Response]) -> Path:
     rows = [
-        [f"r{i}", text, lang, gloss or "", "Poplar" if i % 2 else "Bow"]
-        for i, (_, lang, text, gloss) in enumerate(MULTILINGUAL)
+        [f"r{i}", r.text, r.language or "", r.gloss or "", "Poplar" if i % 2 else "Bow"]
+        for i, r in enumerate(multilingual)
     ]
     rows.append(["r-na", "don't know", "en", "", "Bow"])
     return write_csv(tmp_path / "export.csv", ["id", "answer", "lang", "gloss", "area"], rows)
 
 
-def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path):
+def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path, multilingual: list[Response]):
     out = tmp_path / "themes.json"
     done = run_cli(
         "themes",
@@ -70,7 +72,7 @@ def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path):
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     assert len(data["themes"]) == 3
-    ids = {f"r{i}" for i in range(len(MULTILINGUAL))}
+    ids = {f"r{i}" for i in range(len(multilingual))}
     placed = {i for t in data["themes"] for i in t["member_ids"]}
     assert placed | set(data["unthemed"]["member_ids"]) == ids
     assert data["non_answers"]["member_ids"] == ["r-na"]
@@ -83,19 +85,19 @@ def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path):
     assert "Traceback" not in done.stdout + done.stderr
 
 
-def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path):
-    path = write_csv(tmp_path / "a.csv", ["text"], [[text] for _, text in ENGLISH])
+def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path, english: list[Response]):
+    path = write_csv(tmp_path / "a.csv", ["text"], [[r.text] for r in english])
     out = tmp_path / "t.json"
     done = run_cli("themes", path, "--text-column", "text", "--out", out, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
     members = {i for t in data["themes"] for i in t["member_ids"]}
     members |= set(data["unthemed"]["member_ids"])
-    assert members == {str(i) for i in range(len(ENGLISH))}
+    assert members == {str(i) for i in range(len(english))}
 
 
-def test_cli_reads_tsv_files(tmp_path: Path):
-    lines = ["id\ttext"] + [f"{i}\t{text}" for i, (_, text) in enumerate(ENGLISH)]
+def test_cli_reads_tsv_files(tmp_path: Path, english: list[Response]):
+    lines = ["id\ttext"] + [f"{i}\t{r.text}" for i, r in enumerate(english)]
     tsv = tmp_path / "a.tsv"
     tsv.write_text("\n".join(lines), encoding="utf-8")
     out = tmp_path / "t.json"

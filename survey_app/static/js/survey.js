@@ -312,11 +312,13 @@
         }
       });
     });
-    return {
+    var response = {
       id: state.id, survey_id: survey.id, survey_version: survey.version,
       language: survey.language, mode: survey.mode, created_at: new Date().toISOString(),
       answers: answers, glosses: glosses
     };
+    if (survey.event) { response.event_id = survey.event; }
+    return response;
   }
 
   function finish(raw) {

@@ -1,0 +1,112 @@
+"""Events: door-knocking rounds, World Café tables, drop-ins and online links."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+
+from sqlite_utils import Database
+
+from .db import write
+from .errors import NotFound
+from .surveys import utc_now
+
+KINDS = ("door_knocking", "world_cafe", "drop_in", "online")
+# Short codes for leaflets and QR codes: no 0/O or 1/I/L to misread when typed.
+_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+@dataclass(frozen=True)
+class Event:
+    id: str
+    kind: str
+    name: str
+    survey_id: str
+    starts_on: str | None
+    starts_at: str | None
+    area: str
+    host: str
+    tables: int | None
+    languages: tuple[str, ...]
+    responses: int = 0
+
+
+_COLUMNS = (
+    "e.id, e.kind, e.name, e.survey_id, e.starts_on, e.starts_at, e.area, e.host, e.tables,"
+    " e.languages, (SELECT count(*) FROM responses r WHERE r.event_id = e.id)"
+)
+
+
+def _event(row: tuple[object, ...]) -> Event:
+    return Event(
+        id=str(row[0]),
+        kind=str(row[1]),
+        name=str(row[2]),
+        survey_id=str(row[3]),
+        starts_on=str(row[4]) if row[4] else None,
+        starts_at=str(row[5]) if row[5] else None,
+        area=str(row[6]),
+        host=str(row[7]),
+        tables=int(str(row[8])) if row[8] else None,
+        languages=tuple(code for code in str(row[9]).split(",") if code),
+        responses=int(str(row[10])),
+    )
+
+
+def create(
+    db: Database,
+    *,
+    kind: str,
+    name: str,
+    survey_id: str,
+    starts_on: str | None = None,
+    starts_at: str | None = None,
+    area: str = "",
+    host: str = "",
+    tables: int | None = None,
+    languages: tuple[str, ...] = (),
+) -> Event:
+    if kind not in KINDS:
+        raise ValueError(f"kind must be one of {KINDS}")
+    with write(db):
+        while True:
+            code = "".join(secrets.choice(_ALPHABET) for _ in range(6))
+            if not db.execute("SELECT 1 FROM events WHERE id = ?", [code]).fetchone():
+                break
+        db.execute(
+            "INSERT INTO events (id, kind, name, survey_id, starts_on, starts_at, area, host,"
+            " tables, languages, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                code,
+                kind,
+                name.strip(),
+                survey_id,
+                starts_on,
+                starts_at,
+                area.strip(),
+                host.strip(),
+                tables,
+                ",".join(languages),
+                utc_now(),
+            ],
+        )
+    return get(db, code)
+
+
+def get(db: Database, event_id: str) -> Event:
+    row = db.execute(f"SELECT {_COLUMNS} FROM events e WHERE e.id = ?", [event_id]).fetchone()
+    if row is None:
+        raise NotFound(f"event {event_id}")
+    return _event(row)
+
+
+def exists(db: Database, event_id: str) -> bool:
+    return db.execute("SELECT 1 FROM events WHERE id = ?", [event_id]).fetchone() is not None
+
+
+def all_events(db: Database) -> list[Event]:
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM events e ORDER BY e.starts_on IS NULL, e.starts_on DESC,"
+        " e.created_at DESC"
+    )
+    return [_event(row) for row in rows]

@@ -1,0 +1,53 @@
+"""Events in the browser: the QR link attributes a self-completed response to its event."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, expect
+
+from tests.browser.conftest import serious_violations, start_server
+from tests.browser.test_devices import _create_user
+from tests.browser.test_offline import _fill_response
+
+
+def test_qr_link_response_counts_for_its_event(browser: Browser, tmp_path: Path) -> None:
+    axe = Axe()
+    server = start_server(tmp_path)
+    try:
+        _create_user(server, "coord@example.org", "coordinator")
+        desk = browser.new_context()
+        admin = desk.new_page()
+        admin.goto(server.url + "/ar/sign-in")
+        admin.locator("#email").fill("coord@example.org")
+        admin.locator("#password").fill("a long password")
+        admin.get_by_test_id("sign-in").click()
+        admin.goto(server.url + "/ar/admin/events")
+        assert serious_violations(axe, admin) == []
+        admin.locator("#kind").select_option("world_cafe")
+        admin.locator("#name").fill("World Café, Island Gardens")
+        admin.locator("#tables").fill("6")
+        admin.locator("#languages").select_option(["so", "bn"])
+        admin.get_by_test_id("create-event").click()
+        expect(admin.locator("svg.qr")).to_be_visible()
+        assert serious_violations(axe, admin) == []
+        link = admin.get_by_test_id("short-link").get_attribute("href") or ""
+
+        phone = browser.new_context(locale="so-SO")
+        page = phone.new_page()
+        page.goto(link)
+        expect(page.locator("html")).to_have_attribute("lang", "so")
+        response_id = _fill_response(page, "Goob ay carruurtu ku ciyaaraan")
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0", timeout=15000)
+        code = link.rsplit("/", 1)[1]
+        assert server.query(
+            "SELECT event_id, mode FROM responses WHERE id = ?", (response_id,)
+        ) == [(code, "self")]
+        admin.reload()
+        expect(admin.get_by_test_id("event-responses")).to_have_text("1")
+        desk.close()
+        phone.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
