@@ -6,7 +6,7 @@ import shutil
 import time
 from pathlib import Path
 
-from playwright.sync_api import BrowserContext, Page, Playwright, expect
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 from tests.browser.conftest import CHROMIUM_ARGS, LiveServer, start_server
 
@@ -174,5 +174,44 @@ def test_server_killed_while_sending_loses_nothing_and_doubles_nothing(
         assert server.query("SELECT count(*) FROM responses")[0][0] == 300
     finally:
         context.close()
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
+def test_signal_lost_at_the_last_step_keeps_the_answers_until_it_returns(
+    browser: Browser, tmp_path: Path
+) -> None:
+    server = start_server(tmp_path)
+    try:
+        phone = browser.new_context(locale="ur-PK")
+        page = phone.new_page()
+        page.goto(server.url + "/")  # the leaflet's link: the browser's language decides
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        page.get_by_test_id("start").click()
+        form = page.locator("form[data-wm-ready]")
+        expect(form).to_have_count(1)
+        response_id = form.get_attribute("data-response-id") or ""
+        page.locator("#q-consent").check()
+        page.get_by_test_id("next").click()
+        page.locator("#q-what_matters").fill("محفوظ گلیاں اور صاف پارک")
+        for _ in range(4):
+            page.get_by_test_id("next").click()
+        page.locator("#q-quote_consent--yes").check()
+        page.locator("#q-get_involved--no").check()
+        phone.set_offline(True)  # into the lift, no signal
+        page.get_by_test_id("submit").click()
+        expect(page.get_by_test_id("saved-on-device")).to_be_visible()
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "1")
+        assert _stored(server, [response_id]) == 0
+        phone.set_offline(False)  # out of the lift: it sends itself
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0",
+                                                                timeout=15000)
+        assert server.query("SELECT language FROM responses WHERE id = ?",
+                            (response_id,)) == [("ur",)]
+        assert server.query("SELECT value FROM answers WHERE response_id = ? AND "
+                            "question_id = 'what_matters'", (response_id,)) == [
+            ("محفوظ گلیاں اور صاف پارک",)]
+        phone.close()
+    finally:
         server.process.terminate()
         server.process.wait(timeout=10)
