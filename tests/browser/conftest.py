@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page
+from playwright.sync_api import Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -114,3 +114,44 @@ def serious_violations(axe: Axe, page: Page) -> list[str]:
         for v in results.response["violations"]
         if v["impact"] in {"serious", "critical"}
     ]
+
+
+PASSWORD = "a long password"
+
+
+def create_user(server: LiveServer, email: str, role: str) -> None:
+    """An account made the way a coordinator would: with the create-user command."""
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "flask",
+            "--app",
+            "survey_app",
+            "create-user",
+            "--email",
+            email,
+            "--name",
+            role.title(),
+            "--role",
+            role,
+            "--password",
+            PASSWORD,
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        env={"WHATMATTERS_DATABASE": str(server.database), "PATH": "/usr/bin:/bin"},
+    )
+
+
+def sign_in(
+    page: Page, server: LiveServer, email: str, lang: str = "en", device: str | None = None
+) -> None:
+    page.goto(f"{server.url}/{lang}/sign-in")
+    expect(page.locator("html")).to_have_attribute("lang", lang)
+    page.locator("#email").fill(email)
+    page.locator("#password").fill(PASSWORD)
+    if device:
+        page.locator("#device_label").fill(device)
+    page.get_by_test_id("sign-in").click()

@@ -3,53 +3,22 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import ROOT, LiveServer, start_server
+from tests.browser.conftest import LiveServer, create_user, sign_in, start_server
 from tests.browser.test_offline import _fill_response, _wait_for_worker
-
-
-def _create_user(server: LiveServer, email: str, role: str) -> None:
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "flask",
-            "--app",
-            "survey_app",
-            "create-user",
-            "--email",
-            email,
-            "--name",
-            role.title(),
-            "--role",
-            role,
-            "--password",
-            "a long password",
-        ],
-        cwd=ROOT,
-        check=True,
-        capture_output=True,
-        env={"WHATMATTERS_DATABASE": str(server.database), "PATH": "/usr/bin:/bin"},
-    )
 
 
 def test_revoked_device_keeps_its_answers_and_says_why(browser: Browser, tmp_path: Path) -> None:
     server = start_server(tmp_path)
     try:
-        _create_user(server, "vol@example.org", "volunteer")
-        _create_user(server, "coord@example.org", "coordinator")
+        create_user(server, "vol@example.org", "volunteer")
+        create_user(server, "coord@example.org", "coordinator")
         tablet = browser.new_context(accept_downloads=True)
         page = tablet.new_page()
-        page.goto(server.url + "/en/sign-in")
-        page.locator("#email").fill("vol@example.org")
-        page.locator("#password").fill("a long password")
-        page.locator("#device_label").fill("Tablet 7")
-        page.get_by_test_id("sign-in").click()
+        sign_in(page, server, "vol@example.org", device="Tablet 7")
         expect(page.get_by_test_id("device-status")).to_have_attribute("data-stored", "true")
         _wait_for_worker(page)
 
@@ -60,10 +29,7 @@ def test_revoked_device_keeps_its_answers_and_says_why(browser: Browser, tmp_pat
 
         desk = browser.new_context()
         admin = desk.new_page()
-        admin.goto(server.url + "/en/sign-in")
-        admin.locator("#email").fill("coord@example.org")
-        admin.locator("#password").fill("a long password")
-        admin.get_by_test_id("sign-in").click()
+        sign_in(admin, server, "coord@example.org")
         row = admin.locator("tr[data-device]")
         expect(row.locator("th")).to_have_text("Tablet 7")
         row.get_by_test_id("revoke").click()
@@ -125,8 +91,8 @@ def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path
     axe = Axe()
     server = start_server(tmp_path)
     try:
-        _create_user(server, "vol@example.org", "volunteer")
-        _create_user(server, "coord@example.org", "coordinator")
+        create_user(server, "vol@example.org", "volunteer")
+        create_user(server, "coord@example.org", "coordinator")
         for day in range(1, 13):  # some responses, so that the chart has points to draw
             _send_one(server, f"2026-10-{day:02d}T09:00:00Z")
         found: dict[str, list[str]] = {}
@@ -134,20 +100,14 @@ def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path
             context = browser.new_context()
             page = context.new_page()
             page.goto(f"{server.url}/{tag}/sign-in")
-            expect(page.locator("html")).to_have_attribute("lang", tag)
             page.get_by_test_id("sign-in").click()  # empty: errors shown
             found[f"{tag} sign-in with errors"] = serious_violations(axe, page)
-            page.locator("#email").fill("vol@example.org")
-            page.locator("#password").fill("a long password")
-            page.get_by_test_id("sign-in").click()
+            sign_in(page, server, "vol@example.org", lang=tag)
             found[f"{tag} device ready"] = serious_violations(axe, page)
             context.close()
             context = browser.new_context()
             page = context.new_page()
-            page.goto(f"{server.url}/{tag}/sign-in")
-            page.locator("#email").fill("coord@example.org")
-            page.locator("#password").fill("a long password")
-            page.get_by_test_id("sign-in").click()
+            sign_in(page, server, "coord@example.org", lang=tag)
             expect(page.get_by_test_id("devices")).to_be_visible()
             found[f"{tag} devices"] = serious_violations(axe, page)
             page.goto(f"{server.url}/{tag}/admin/import")

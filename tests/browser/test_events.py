@@ -7,8 +7,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import serious_violations, start_server
-from tests.browser.test_devices import _create_user
+from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
 from tests.browser.test_offline import _fill_response
 
 
@@ -16,13 +15,10 @@ def test_qr_link_response_counts_for_its_event(browser: Browser, tmp_path: Path)
     axe = Axe()
     server = start_server(tmp_path)
     try:
-        _create_user(server, "coord@example.org", "coordinator")
+        create_user(server, "coord@example.org", "coordinator")
         desk = browser.new_context()
         admin = desk.new_page()
-        admin.goto(server.url + "/ar/sign-in")
-        admin.locator("#email").fill("coord@example.org")
-        admin.locator("#password").fill("a long password")
-        admin.get_by_test_id("sign-in").click()
+        sign_in(admin, server, "coord@example.org", lang="ar")
         admin.goto(server.url + "/ar/admin/events")
         assert serious_violations(axe, admin) == []
         admin.locator("#kind").select_option("world_cafe")

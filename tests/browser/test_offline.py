@@ -204,13 +204,14 @@ def test_signal_lost_at_the_last_step_keeps_the_answers_until_it_returns(
         expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "1")
         assert _stored(server, [response_id]) == 0
         phone.set_offline(False)  # out of the lift: it sends itself
-        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0",
-                                                                timeout=15000)
-        assert server.query("SELECT language FROM responses WHERE id = ?",
-                            (response_id,)) == [("ur",)]
-        assert server.query("SELECT value FROM answers WHERE response_id = ? AND "
-                            "question_id = 'what_matters'", (response_id,)) == [
-            ("محفوظ گلیاں اور صاف پارک",)]
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0", timeout=15000)
+        assert server.query("SELECT language FROM responses WHERE id = ?", (response_id,)) == [
+            ("ur",)
+        ]
+        assert server.query(
+            "SELECT value FROM answers WHERE response_id = ? AND question_id = 'what_matters'",
+            (response_id,),
+        ) == [("محفوظ گلیاں اور صاف پارک",)]
         phone.close()
     finally:
         server.process.terminate()
