@@ -13,7 +13,6 @@ from typing import Any
 
 from analysis.codebook import Codebook
 from analysis.model import AnalysisError, Response, ThemeResult
-from analysis.themes import find_themes
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -129,7 +128,7 @@ def summary(result: ThemeResult, width: int = 100) -> str:
             lines.append(f"    keywords: {', '.join(theme.keywords)}")
         for quote in theme.quotes[:2]:
             text = quote.text if not quote.gloss else f"{quote.text} [{quote.gloss}]"
-            lines.append(textwrap.shorten(f'    "{text}"', width, placeholder=" …\""))
+            lines.append(textwrap.shorten(f'    "{text}"', width, placeholder=' …"'))
     if result.unthemed.size:
         lines.append(f"    Not yet themed: {result.unthemed.size} answers")
     return "\n".join(lines)
@@ -150,6 +149,9 @@ def run_themes(args: argparse.Namespace) -> int:
             codebook = Codebook.from_dict(json.loads(args.codebook.read_text(encoding="utf-8")))
         except (OSError, ValueError) as exc:
             raise AnalysisError(f"cannot read codebook {args.codebook}: {exc}") from None
+    # Imported here so that input errors are reported before scikit-learn loads.
+    from analysis.themes import find_themes
+
     result = find_themes(
         responses,
         min_themes=args.min_themes,

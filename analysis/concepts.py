@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from analysis.text import normalize_text, words
+from analysis.text import normalize_text, text_words, words
 
 # concept -> words in English, Bengali, Somali, Urdu, Arabic, Turkish, Polish, Spanish,
 # Portuguese (one string per concept, space separated; inflected forms where prefixes miss).
@@ -34,7 +34,7 @@ _LEXICON: dict[str, str] = {
         prescription receptionist |
         ডাক্তার ডাক্তারের ডাক্তারকে অ্যাপয়েন্টমেন্ট এপয়েন্টমেন্ট জিপি
         dhakhtar dhakhtarka dhakhaatiir ballan ballanta kalkaaliso
-        ڈاکٹر اپائنٹمنٹ اپوائنٹمنٹ جی پی
+        ڈاکٹر اپائنٹمنٹ اپوائنٹمنٹ
         طبيب دكتور موعد عياده
         doktor randevu
         lekarz lekarza wizyta wizyty przychodnia
@@ -188,8 +188,13 @@ def concept_of(word: str) -> str | None:
 def concept_tokens(text: str) -> list[str]:
     """Concept tokens (``'⟨housing⟩'``) for the words of ``text`` that the lexicon knows."""
     found = []
-    for word in words(normalize_text(text)):
+    for word in text_words(text):
         concept = concept_of(word)
         if concept is not None:
             found.append(f"\u27e8{concept}\u27e9")
     return found
+
+
+def concept_names(text: str) -> list[str]:
+    """Readable names of the concepts in ``text`` (``'housing'``, ``'mental health'``)."""
+    return [t.strip("\u27e8\u27e9").replace("_", " ") for t in concept_tokens(text)]

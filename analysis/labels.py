@@ -8,14 +8,14 @@ import numpy as np
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from analysis.text import normalize_text, stopwords, words
+from analysis.text import stopwords, text_words
 
 
 def surface_terms(text: str, language: str | None) -> list[str]:
     """Readable words and two-word phrases (not stemmed) for labelling."""
     stops = stopwords(language)
     kept = []
-    for word in words(normalize_text(text)):
+    for word in text_words(text):
         if len(word) < 2 or word in stops or word.isdigit():
             kept.append("")  # a gap stops a phrase from spanning a removed word
         else:
@@ -43,8 +43,12 @@ class ThemeLabeller:
 
     def fit(self, term_lists: Sequence[list[str]]) -> ThemeLabeller:
         self.counter_ = CountVectorizer(analyzer=_identity, dtype=np.float32)
-        self.counts_ = sparse.csr_matrix(self.counter_.fit_transform(term_lists))
-        self.vocabulary_ = np.asarray(self.counter_.get_feature_names_out(), dtype=object)
+        if any(term_lists):
+            self.counts_ = sparse.csr_matrix(self.counter_.fit_transform(term_lists))
+            self.vocabulary_ = np.asarray(self.counter_.get_feature_names_out(), dtype=object)
+        else:  # only non-answers: nothing to label
+            self.counts_ = sparse.csr_matrix((len(term_lists), 0), dtype=np.float32)
+            self.vocabulary_ = np.asarray([], dtype=object)
         self.total_ = np.asarray(self.counts_.sum(axis=0)).ravel()
         self.doc_freq_ = np.asarray((self.counts_ > 0).sum(axis=0)).ravel()
         return self
@@ -69,7 +73,9 @@ class ThemeLabeller:
                 break
             term = str(self.vocabulary_[idx])
             # Keep a phrase or its words, not both: "gp appointment" says what "gp" says.
-            if any(term in c.split() or c in term.split() for c in chosen if " " in c or " " in term):
+            if any(
+                term in c.split() or c in term.split() for c in chosen if " " in c or " " in term
+            ):
                 continue
             chosen.append(term)
         return chosen

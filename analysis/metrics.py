@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
+import numpy as np
 from scipy.optimize import linear_sum_assignment
 from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
 from sklearn.metrics.cluster import contingency_matrix
 
+# Lists of labels or numpy arrays of them.
+Labels = Sequence[Any] | np.ndarray
 
-def accuracy(labels_true: Sequence[object], labels_pred: Sequence[object]) -> float:
+
+def accuracy(labels_true: Labels, labels_pred: Labels) -> float:
     """Share of items whose cluster maps to their class under the best one-to-one matching.
 
     Clusters left without a class (when there are more clusters than classes) count as wrong.
@@ -21,17 +26,17 @@ def accuracy(labels_true: Sequence[object], labels_pred: Sequence[object]) -> fl
     return float(table[rows, cols].sum() / len(labels_true))
 
 
-def nmi(labels_true: Sequence[object], labels_pred: Sequence[object]) -> float:
+def nmi(labels_true: Labels, labels_pred: Labels) -> float:
     """Normalised mutual information (arithmetic mean normalisation, as in the papers)."""
     return float(normalized_mutual_info_score(labels_true, labels_pred))
 
 
-def ari(labels_true: Sequence[object], labels_pred: Sequence[object]) -> float:
+def ari(labels_true: Labels, labels_pred: Labels) -> float:
     """Adjusted Rand index."""
     return float(adjusted_rand_score(labels_true, labels_pred))
 
 
-def scores(labels_true: Sequence[object], labels_pred: Sequence[object]) -> dict[str, float]:
+def scores(labels_true: Labels, labels_pred: Labels) -> dict[str, float]:
     """All three figures as a dict: ``{'nmi': ..., 'ari': ..., 'accuracy': ...}``."""
     return {
         "nmi": nmi(labels_true, labels_pred),

@@ -128,10 +128,9 @@ class ThemeResult:
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict of the whole result; themes and groups also list ``member_ids``."""
         data = asdict(self)
-        for key, group in (("themes", self.themes), ("unthemed", [self.unthemed])):
-            items = data[key] if key == "themes" else [data[key]]
-            for item, obj in zip(items, group, strict=True):
-                item["member_ids"] = obj.member_ids
+        for item, theme in zip(data["themes"], self.themes, strict=True):
+            item["member_ids"] = theme.member_ids
+        data["unthemed"]["member_ids"] = self.unthemed.member_ids
         data["non_answers"]["member_ids"] = self.non_answers.member_ids
         data["confidence"]["k_scores"] = {str(k): v for k, v in self.confidence.k_scores.items()}
         return data

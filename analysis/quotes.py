@@ -13,8 +13,10 @@ def pick_quotes(
     centre: np.ndarray,
     *,
     quotable: Sequence[bool] | None = None,
+    languages: Sequence[str | None] | None = None,
     n_quotes: int = 5,
     diversity: float = 0.35,
+    language_bonus: float = 0.1,
     pool: int = 60,
 ) -> list[int]:
     """Choose up to ``n_quotes`` rows by maximal marginal relevance.
@@ -22,7 +24,9 @@ def pick_quotes(
     Each pick maximises ``(1 - diversity) * similarity to the centre - diversity *
     similarity to the closest quote already chosen``, so quotes are typical of the theme
     without repeating each other. Near-duplicates (cosine above 0.95) are never picked twice.
-    Only the ``pool`` most central members are considered, which keeps this cheap.
+    Only the ``pool`` most central members are considered, which keeps this cheap. When
+    ``languages`` are given, a quote in a language not yet quoted gets ``language_bonus``, so
+    a theme raised in Bengali and Somali as well as English is shown in those voices too.
     """
     candidates = [r for r in rows if quotable is None or quotable[r]]
     if not candidates:
@@ -38,6 +42,9 @@ def pick_quotes(
     while len(chosen) < n_quotes and available.any():
         penalty = closest if chosen else np.zeros_like(closest)
         gain = (1 - diversity) * sims - diversity * penalty
+        if languages is not None:
+            seen = {languages[cand[i]] for i in chosen}
+            gain += language_bonus * np.array([languages[c] not in seen for c in cand])
         gain[~available] = -np.inf
         best = int(np.argmax(gain))
         chosen.append(best)

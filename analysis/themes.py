@@ -7,8 +7,8 @@ The steps, each a stock piece where one exists:
    centre each language, normalise (:mod:`analysis.vectorize`);
 3. keep the codebook: pinned answers stay put, other answers join a codebook theme they are
    close enough to;
-4. cluster what is left with k-means, choosing k by silhouette on a sample within the
-   bounds given;
+4. cluster what is left with k-means, choosing k within the bounds given by the modularity
+   of each grouping on a nearest-neighbour graph of a sample;
 5. answers far from every centre go to 'not yet themed';
 6. label, quote and break down each theme (:mod:`analysis.labels`, :mod:`analysis.quotes`).
 """
@@ -18,16 +18,19 @@ from __future__ import annotations
 import hashlib
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
+from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 from analysis.codebook import Codebook
+from analysis.concepts import concept_names
 from analysis.labels import ThemeLabeller, make_label, surface_terms
 from analysis.model import (
     AnalysisError,
@@ -92,7 +95,7 @@ class ThemeFinder:
         max_themes: int = 20,
         *,
         random_state: int = 0,
-        min_similarity: float = 0.2,
+        min_similarity: float = 0.15,
         assign_similarity: float = 0.3,
         min_theme_size: int = 3,
         sample_size: int = 3000,
@@ -100,6 +103,8 @@ class ThemeFinder:
         n_init: int = 3,
         n_quotes: int = 5,
         center_languages: bool = True,
+        char_weight: float = 0.0,
+        embedding_weight: float = 1.0,
     ) -> None:
         self.min_themes = min_themes
         self.max_themes = max_themes
@@ -112,21 +117,33 @@ class ThemeFinder:
         self.n_init = n_init
         self.n_quotes = n_quotes
         self.center_languages = center_languages
+        self.char_weight = char_weight
+        self.embedding_weight = embedding_weight
 
     # ------------------------------------------------------------------ fitting
 
     def get_params(self) -> dict[str, Any]:
         return {name: getattr(self, name) for name in _PARAMS}
 
-    def fit(self, responses: Sequence[Response], codebook: Codebook | None = None) -> ThemeFinder:
-        """Find themes; the result is in ``result_``."""
+    def fit(
+        self,
+        responses: Sequence[Response],
+        codebook: Codebook | None = None,
+        embeddings: Mapping[str, Sequence[float]] | None = None,
+    ) -> ThemeFinder:
+        """Find themes; the result is in ``result_``.
+
+        ``embeddings`` (optional) maps response ids to stored sentence embeddings (see
+        :mod:`analysis.embed`); they are joined to the word-based vectors, weighted by
+        ``embedding_weight``, after each language's mean is removed from them.
+        """
         if self.min_themes < 1 or self.max_themes < self.min_themes:
             raise AnalysisError(
                 f"need 1 <= min_themes <= max_themes, got {self.min_themes} and {self.max_themes}"
             )
         codebook = codebook or Codebook()
         codebook.validate()
-        self._prepare(responses, codebook.excluded_ids)
+        self._prepare(responses, codebook.excluded_ids, embeddings)
         self.specs_ = [
             _Spec(t.id, t.name, t.description, from_codebook=True, locked=t.locked)
             for t in codebook.themes
@@ -148,11 +165,16 @@ class ThemeFinder:
         return self
 
     @classmethod
-    def from_result(cls, responses: Sequence[Response], result: ThemeResult) -> ThemeFinder:
+    def from_result(
+        cls,
+        responses: Sequence[Response],
+        result: ThemeResult,
+        embeddings: Mapping[str, Sequence[float]] | None = None,
+    ) -> ThemeFinder:
         """Rebuild the engine state behind ``result`` (for split, merge and search)."""
         settings = {k: v for k, v in result.settings.items() if k in _PARAMS}
         finder = cls(**settings)
-        finder._prepare(responses, result.excluded_ids)
+        finder._prepare(responses, result.excluded_ids, embeddings)
         finder.specs_ = []
         finder.confidence_ = result.confidence
         finder.chosen_k_ = result.chosen_k
@@ -168,7 +190,12 @@ class ThemeFinder:
         finder.result_ = finder._build_result()
         return finder
 
-    def _prepare(self, responses: Sequence[Response], excluded_ids: Iterable[str]) -> None:
+    def _prepare(
+        self,
+        responses: Sequence[Response],
+        excluded_ids: Iterable[str],
+        embeddings: Mapping[str, Sequence[float]] | None = None,
+    ) -> None:
         responses = _checked(responses)
         self.responses_ = responses
         self.index_ = {r.id: i for i, r in enumerate(responses)}
@@ -193,18 +220,58 @@ class ThemeFinder:
         self.vectorizer_ = ResponseVectorizer(
             self.n_components,
             center_languages=self.center_languages,
+            char_weight=self.char_weight,
             random_state=self.random_state,
         )
         self.embedding_ = np.zeros((n, 1))
         if active:
             _, z = self.vectorizer_.fit_transform([self.docs_[i] for i in active])
+            if embeddings:
+                z = self._join_embeddings(z, active, embeddings)
             self.embedding_ = np.zeros((n, z.shape[1]))
             self.embedding_[active] = z
         self.labeller_ = ThemeLabeller().fit(
-            [surface_terms(self.docs_[i].text, self.docs_[i].language) for i in range(n)]
+            [
+                surface_terms(self.docs_[i].text, self.docs_[i].language)
+                + concept_names(responses[i].text)
+                for i in range(n)
+            ]
         )
         self.confidence_ = _no_confidence("No themes were searched for yet.")
         self.chosen_k_ = 0
+
+    def _join_embeddings(
+        self, z: np.ndarray, active: list[int], embeddings: Mapping[str, Sequence[float]]
+    ) -> np.ndarray:
+        """Append stored sentence embeddings to the word-based vectors.
+
+        Multilingual embeddings place answers in one language near each other whatever
+        they say; removing each language's mean vector first lets topic decide instead.
+        """
+        first = next(iter(embeddings.values()))
+        e = np.zeros((len(active), len(first)))
+        for pos, row in enumerate(active):
+            vector = embeddings.get(self.responses_[row].id)
+            if vector is not None:
+                e[pos] = np.asarray(vector, dtype=np.float64)
+        e = normalize(e)
+        languages = [self.docs_[row].source_language for row in active]
+        groups = Counter(languages)
+        big = [lang for lang, count in groups.items() if count >= 5]
+        if len(big) >= 2:
+            for language in big:
+                rows = [p for p, lg in enumerate(languages) if lg == language]
+                e[rows] -= e[rows].mean(axis=0)
+            e = normalize(e)
+        return normalize(np.hstack([z, self.embedding_weight * e]))
+
+    def _transform(self, docs: list[Document]) -> np.ndarray:
+        """Vectors for new text in the space of ``embedding_`` (word part only)."""
+        _, z = self.vectorizer_.transform(docs)
+        width = self.embedding_.shape[1]
+        if z.shape[1] < width:  # stored embeddings were joined; new text has none
+            z = np.hstack([z, np.zeros((len(z), width - z.shape[1]))])
+        return z
 
     def _assign_to_codebook(self, codebook: Codebook, free: list[int]) -> list[int]:
         """Place free answers in codebook themes they fit; return those still free."""
@@ -219,7 +286,7 @@ class ThemeFinder:
                 seeds.append(theme.description)
             if seeds:
                 docs = [prepare(s, None, None, self.fallback_language_) for s in seeds]
-                _, z = self.vectorizer_.transform(docs)
+                z = self._transform(docs)
                 vectors.append(z[np.linalg.norm(z, axis=1) > 0])
             stacked = np.vstack(vectors) if vectors else np.zeros((0, self.embedding_.shape[1]))
             if theme.locked or len(stacked) == 0:
@@ -272,31 +339,37 @@ class ThemeFinder:
         labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
         self.confidence_ = self._confidence(z, sample, sample_labels, k, k_scores, lo, hi)
         self._add_themes(rows, labels, k)
-        self.chosen_k_ = n_existing + len(
-            {int(x) for x in self.labels_ if x >= n_existing}
-        )
+        self.chosen_k_ = n_existing + len({int(x) for x in self.labels_ if x >= n_existing})
 
     def _choose_k(
         self, z: np.ndarray, lo: int, hi: int
     ) -> tuple[int, dict[int, float], np.ndarray, np.ndarray]:
+        """Pick k by the modularity of each k-means grouping on a nearest-neighbour graph.
+
+        Silhouette and similar scores keep rising with k on short texts (every small, tight
+        group looks good), so they choose the upper bound. Modularity asks instead whether
+        answers' nearest neighbours fall in their own group more than chance would put them
+        there; it also rises and then flattens, and the smallest k reaching 95 % of the
+        best modularity is taken: more themes than that add little separation.
+        """
         rng = np.random.default_rng(self.random_state)
         if len(z) > self.sample_size:
             sample = z[np.sort(rng.choice(len(z), self.sample_size, replace=False))]
         else:
             sample = z
+        graph = _knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
         scores: dict[int, float] = {}
         fits: dict[int, np.ndarray] = {}
         for k in _candidate_ks(lo, hi):
             if k >= len(sample):
                 continue
             labels = KMeans(k, n_init=1, random_state=self.random_state).fit_predict(sample)
-            if len(set(labels.tolist())) < 2:
-                continue
-            scores[k] = float(silhouette_score(sample, labels, metric="euclidean"))
+            scores[k] = _modularity(graph, labels, k)
             fits[k] = labels
         if not scores:
             return lo, {}, sample, np.zeros(len(sample), dtype=np.int64)
-        best = max(scores, key=lambda k: (round(scores[k], 4), -k))
+        top = max(scores.values())
+        best = min(k for k, q in scores.items() if q >= 0.95 * top)
         return best, scores, sample, fits[best]
 
     def _confidence(
@@ -309,7 +382,9 @@ class ThemeFinder:
         lo: int,
         hi: int,
     ) -> Confidence:
-        silhouette = k_scores.get(k, 0.0)
+        silhouette = 0.0
+        if len(set(sample_labels.tolist())) > 1:
+            silhouette = float(silhouette_score(sample, sample_labels, metric="euclidean"))
         agreements = []
         for seed in (1, 2):
             other = KMeans(k, n_init=1, random_state=self.random_state + seed).fit_predict(sample)
@@ -321,11 +396,11 @@ class ThemeFinder:
             level = "medium"
         else:
             level = "low"
-        runner_up = sorted(k_scores, key=lambda x: -k_scores[x])[1:2]
         words = [
-            f"Tried {len(k_scores)} numbers of themes between {lo} and {hi}; {k} separated the "
-            f"answers best (silhouette {silhouette:.2f}"
-            + (f"; next best {runner_up[0]} at {k_scores[runner_up[0]]:.2f})." if runner_up else ").")
+            f"Tried {len(k_scores)} numbers of themes between {lo} and {hi}; {k} was the "
+            "smallest that kept similar answers together about as well as any "
+            f"(modularity {k_scores.get(k, 0.0):.2f}, "
+            f"best {max(k_scores.values(), default=0):.2f}; silhouette {silhouette:.2f})."
         ]
         words.append(
             f"Re-running with other seeds gave a grouping that agrees {stability:.0%} "
@@ -385,6 +460,7 @@ class ThemeFinder:
     def _build_result(self) -> ThemeResult:
         n_groups = max(len(self.specs_), 1)
         quotable = [r.can_quote for r in self.responses_]
+        languages = [d.source_language for d in self.docs_]
         themes: list[Theme] = []
         used_ids: set[str] = {s.id for s in self.specs_ if s.id}
         self.centres_ = np.zeros((len(self.specs_), self.embedding_.shape[1]))
@@ -401,7 +477,12 @@ class ThemeFinder:
                 spec.id = _theme_id(keywords, [self.responses_[r].id for r in rows], used_ids)
                 used_ids.add(spec.id)
             quote_rows = pick_quotes(
-                self.embedding_, rows.tolist(), centre, quotable=quotable, n_quotes=self.n_quotes
+                self.embedding_,
+                rows.tolist(),
+                centre,
+                quotable=quotable,
+                languages=languages,
+                n_quotes=self.n_quotes,
             )
             themes.append(
                 Theme(
@@ -555,8 +636,7 @@ class ThemeFinder:
             doc = prepare(query, None, None, self.fallback_language_)
             if not doc.tokens:
                 raise AnalysisError("the search text has no words to compare")
-            _, z = self.vectorizer_.transform([doc])
-            vector = z[0]
+            vector = self._transform([doc])[0]
             seeds: set[int] = set()
         else:
             missing = [q for q in query if q not in self.index_]
@@ -590,6 +670,8 @@ _PARAMS = (
     "n_init",
     "n_quotes",
     "center_languages",
+    "char_weight",
+    "embedding_weight",
 )
 
 
@@ -612,6 +694,28 @@ def _candidate_ks(lo: int, hi: int, steps: int = 14) -> list[int]:
         return list(range(lo, hi + 1))
     grid = np.geomspace(lo, hi, steps)
     return sorted({int(round(x)) for x in grid} | {lo, hi})
+
+
+def _knn_graph(z: np.ndarray, n_neighbors: int) -> sparse.csr_matrix:
+    """Symmetric 0/1 graph linking each answer to its nearest neighbours (cosine)."""
+    n_neighbors = min(n_neighbors, len(z) - 1)
+    graph = NearestNeighbors(n_neighbors=n_neighbors).fit(z).kneighbors_graph(mode="connectivity")
+    graph = ((graph + graph.T) > 0).astype(np.float64)
+    return sparse.csr_matrix(graph)
+
+
+def _modularity(graph: sparse.csr_matrix, labels: np.ndarray, k: int) -> float:
+    """Newman's modularity of a grouping of the graph's nodes."""
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    total = degree.sum()
+    if total == 0:
+        return 0.0
+    member = sparse.csr_matrix(
+        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+    )
+    inside = (member @ graph @ member.T).diagonal().sum() / total
+    share = member @ degree / total
+    return float(inside - np.sum(share**2))
 
 
 def _centres(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
@@ -670,14 +774,16 @@ def find_themes(
     max_themes: int = 20,
     codebook: Codebook | None = None,
     random_state: int = 0,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
     **options: Any,
 ) -> ThemeResult:
     """Candidate themes for ``responses``, keeping the decisions in ``codebook``.
 
+    ``embeddings`` optionally maps response ids to stored sentence embeddings;
     ``options`` are further :class:`ThemeFinder` parameters.
     """
     finder = ThemeFinder(min_themes, max_themes, random_state=random_state, **options)
-    return finder.fit(responses, codebook).result_
+    return finder.fit(responses, codebook, embeddings).result_
 
 
 def split_theme(
@@ -686,9 +792,11 @@ def split_theme(
     theme_id: str,
     *,
     n_subthemes: int | None = None,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
 ) -> ThemeResult:
     """``result`` with one theme split into sub-themes; all other placements unchanged."""
-    return ThemeFinder.from_result(responses, result).split(theme_id, n_subthemes)
+    finder = ThemeFinder.from_result(responses, result, embeddings)
+    return finder.split(theme_id, n_subthemes)
 
 
 def merge_themes(
@@ -697,9 +805,10 @@ def merge_themes(
     theme_ids: Sequence[str],
     *,
     name: str | None = None,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
 ) -> ThemeResult:
     """``result`` with the named themes merged into the first of them."""
-    return ThemeFinder.from_result(responses, result).merge(theme_ids, name)
+    return ThemeFinder.from_result(responses, result, embeddings).merge(theme_ids, name)
 
 
 def similar_responses(
@@ -708,9 +817,14 @@ def similar_responses(
     *,
     k: int = 10,
     random_state: int = 0,
+    embeddings: Mapping[str, Sequence[float]] | None = None,
 ) -> list[tuple[str, float]]:
-    """The ``k`` responses most like a text or like the responses with the given ids."""
+    """The ``k`` responses most like a text or like the responses with the given ids.
+
+    A text is compared on its words; ids are compared on their stored vectors (words and,
+    when given, embeddings).
+    """
     finder = ThemeFinder(random_state=random_state)
-    finder._prepare(responses, ())
+    finder._prepare(responses, (), embeddings)
     finder.centres_ = np.zeros((0, finder.embedding_.shape[1]))
     return finder.similar(query, k)

@@ -18,6 +18,7 @@ from analysis.text import (
     guess_language,
     guess_latin_collection,
     normalize_language,
+    normalize_text,
     tokenize,
 )
 
@@ -47,10 +48,11 @@ def prepare(
         # a gloss) but the gloss decides: its tokens are counted twice.
         gloss_tokens = tokenize(gloss, "en")
         doc.tokens = gloss_tokens + gloss_tokens + tokenize(text, language)
-        doc.tokens += concept_tokens(gloss)
+        doc.tokens += concept_tokens(gloss) * 2
         return doc
     doc = Document(text=text, language=language, source_language=language)
-    doc.tokens = tokenize(text, language) + concept_tokens(text)
+    # Concept tokens count twice: they are the only bridge between languages.
+    doc.tokens = tokenize(text, language) + concept_tokens(text) * 2
     return doc
 
 
@@ -79,9 +81,11 @@ class ResponseVectorizer:
         *,
         center_languages: bool = True,
         min_language_size: int = 5,
+        char_weight: float = 0.0,
         random_state: int = 0,
     ) -> None:
         self.n_components = n_components
+        self.char_weight = char_weight
         self.center_languages = center_languages
         self.min_language_size = min_language_size
         self.random_state = random_state
@@ -101,6 +105,19 @@ class ResponseVectorizer:
             dtype=np.float32,
         )
         tfidf = self.tfidf_.fit_transform([d.tokens for d in docs]).tocsr()
+        self.chars_: TfidfVectorizer | None = None
+        if self.char_weight > 0:
+            # Character n-grams within words match inflected forms in languages with no
+            # stemmer here (Somali, Bengali, Hausa ...).
+            self.chars_ = TfidfVectorizer(
+                analyzer="char_wb",
+                ngram_range=(3, 5),
+                sublinear_tf=True,
+                min_df=2 if n >= 50 else 1,
+                dtype=np.float32,
+            )
+            chars = self.chars_.fit_transform([normalize_text(d.text) for d in docs])
+            tfidf = sparse.hstack([tfidf, chars * self.char_weight]).tocsr()
         n_features = tfidf.shape[1]
         k = min(self.n_components, n_features - 1, n - 1)
         if k >= 2:
@@ -114,7 +131,9 @@ class ResponseVectorizer:
             groups: defaultdict[str | None, list[int]] = defaultdict(list)
             for i, d in enumerate(docs):
                 groups[d.language].append(i)
-            big = {lang: rows for lang, rows in groups.items() if len(rows) >= self.min_language_size}
+            big = {
+                lang: rows for lang, rows in groups.items() if len(rows) >= self.min_language_size
+            }
             if len(big) >= 2:
                 normed = normalize(raw)
                 self.language_means_ = {
@@ -128,6 +147,9 @@ class ResponseVectorizer:
     def transform(self, docs: Sequence[Document]) -> tuple[sparse.csr_matrix, np.ndarray]:
         """TF-IDF rows and embedding for new documents (codebook examples, search text)."""
         tfidf = self.tfidf_.transform([d.tokens for d in docs]).tocsr()
+        if self.chars_ is not None:
+            chars = self.chars_.transform([normalize_text(d.text) for d in docs])
+            tfidf = sparse.hstack([tfidf, chars * self.char_weight]).tocsr()
         if self.svd_ is not None:
             raw = self.svd_.transform(tfidf)
         else:
