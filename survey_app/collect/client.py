@@ -19,7 +19,12 @@ def _condition(condition: Condition | None) -> dict[str, str] | None:
 
 
 def client_survey(
-    survey: Survey, language: Language, mode: str, max_length: int, event: str | None = None
+    survey: Survey,
+    language: Language,
+    mode: str,
+    max_length: int,
+    event: str | None = None,
+    kiosk: bool = False,
 ) -> dict[str, Any]:
     """The survey's rules as plain data, so the browser applies the server's rules offline."""
     return {
@@ -29,6 +34,8 @@ def client_survey(
         "tag": language.tag,
         "mode": mode,
         "event": event,
+        "kiosk": kiosk,
+        "start": url_for("collect.start", kiosk="1") if kiosk else url_for("collect.start"),
         "max_length": max_length,
         "api": url_for("sync.receive_responses"),
         "steps": [

@@ -72,10 +72,18 @@ def _known_version(survey_id: str, version: int) -> Survey | None:
         return None
 
 
+def _kiosk() -> bool:
+    """A tablet left in a reception: each person starts afresh and leaves nothing behind."""
+    return request.args.get("kiosk") == "1"
+
+
 @bp.get("/")
 def start() -> str:
     return render_template(
-        "collect/start.html", survey=_survey(DEFAULT_SURVEY_ID), languages=i18n.offered()
+        "collect/start.html",
+        survey=_survey(DEFAULT_SURVEY_ID),
+        languages=i18n.offered(),
+        kiosk=_kiosk(),
     )
 
 
@@ -124,6 +132,7 @@ def survey_start(survey_id: str) -> Response:
         survey_version=str(survey.version),
         mode=mode,
         event=event or "",
+        kiosk="1" if _kiosk() else "",
     )
     client = {
         "survey": client_survey(
@@ -132,6 +141,7 @@ def survey_start(survey_id: str) -> Response:
             mode,
             current_app.config["MAX_ANSWER_LENGTH"],
             event,
+            kiosk=_kiosk(),
         ),
         "messages": client_messages(),
     }
@@ -223,13 +233,15 @@ def survey_step(survey_id: str) -> BaseResponse:
             ),
             status=409,
         ) from None
-    return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version), code=303)
+    kiosk: dict[str, Any] = {"kiosk": "1"} if form.kiosk.data == "1" else {}
+    return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version, **kiosk), code=303)
 
 
 @bp.get("/s/<survey_id>/thanks")
 def thanks(survey_id: str) -> Response:
     version = request.args.get("v", type=int)
     survey = _survey(survey_id, version)
-    response = make_response(render_template("collect/thanks.html", survey=survey))
+    page = render_template("collect/thanks.html", survey=survey, kiosk=_kiosk())
+    response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return response

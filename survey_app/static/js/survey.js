@@ -275,7 +275,8 @@
   var finished = false;
 
   function saveDraft() {
-    if (finished) { return Promise.resolve(); }
+    // A kiosk is shared: nothing of one person may wait for the next.
+    if (finished || survey.kiosk) { return Promise.resolve(); }
     return WMStore.put("drafts", {
       key: draftKey, id: state.id, step: state.step, started_at: state.started_at,
       raw: gather(), saved_at: new Date().toISOString()
@@ -329,6 +330,7 @@
     return WMOutbox.queue(response).then(function () {
       return WMStore.remove("drafts", draftKey);
     }).then(function () {
+      if (survey.kiosk) { return leaveNothingBehind(); }
       form.hidden = true;
       thanks.hidden = false;
       document.title = thanks.querySelector("h1").textContent.trim() + " – " +
@@ -336,6 +338,22 @@
       thanks.querySelector("h1").focus();
       if (window.WMApp) { window.WMApp.queued(); }
     });
+  }
+
+  // Kiosk: the answers leave the page at once, and the page leaves the history, so
+  // neither the back button nor a glance shows the last person's words.
+  function leaveNothingBehind() {
+    form.reset();
+    form.remove();
+    thanks.hidden = false;
+    thanks.querySelector("h1").focus();
+    if (window.WMApp) { window.WMApp.queued(); }
+    var nextPerson = function () { window.location.replace(survey.start); };
+    thanks.querySelector("[data-wm-next-person]").addEventListener("click", function (event) {
+      event.preventDefault();
+      nextPerson();
+    });
+    setTimeout(nextPerson, 20000);
   }
 
   function next() {
@@ -392,7 +410,7 @@
   });
 
   WMStore.get("drafts", draftKey).then(function (draft) {
-    if (!draft) { return null; }
+    if (!draft || survey.kiosk) { return null; }
     return WMStore.get("outbox", draft.id).then(function (queued) {
       // A draft of a response already queued is stale: start afresh.
       return queued ? WMStore.remove("drafts", draftKey).then(function () { return null; }) : draft;

@@ -1,0 +1,63 @@
+"""Kiosk mode: a tablet in a reception shows nothing of the last person's answers."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import Browser, expect
+from playwright.sync_api import Error as PlaywrightError
+
+from tests.browser.conftest import LiveServer
+
+SECRET = "My neighbour hits his children"
+
+
+def _answer(page: object) -> None:
+    from playwright.sync_api import Page
+
+    assert isinstance(page, Page)
+    page.locator("#q-consent").check()
+    page.locator("[data-testid=next]:visible").click()
+    page.locator("#q-what_matters").fill(SECRET)
+    for _ in range(4):
+        page.locator("[data-testid=next]:visible").click()
+    page.locator("#q-quote_consent--no").check()
+    page.locator("#q-get_involved--no").check()
+    page.locator("[data-testid=submit]:visible").click()
+
+
+@pytest.mark.parametrize("javascript", [True, False])
+def test_back_button_shows_nothing_of_the_last_response(
+    browser: Browser, live_server: LiveServer, javascript: bool
+) -> None:
+    context = browser.new_context(java_script_enabled=javascript)
+    page = context.new_page()
+    page.goto(live_server.url + "/en/?kiosk=1")
+    expect(page.get_by_test_id("sign-in-link")).to_have_count(0)  # nothing for staff here
+    page.get_by_test_id("start").click()
+    _answer(page)
+    expect(page.get_by_test_id("next-person").first).to_be_visible()
+    assert SECRET not in page.content()
+    page.get_by_test_id("next-person").first.click()
+    expect(page.get_by_test_id("start")).to_be_visible()
+    assert "kiosk=1" in page.url
+    for _ in range(3):
+        try:
+            page.go_back()
+        except PlaywrightError as error:
+            # Without JavaScript the last step was a POST; its page is no-store, so the
+            # browser will not show it again from memory and offers only to resubmit.
+            assert "ERR_CACHE_MISS" in str(error) and not javascript
+            page.wait_for_timeout(500)  # Chrome's own error page is still arriving
+        page.wait_for_load_state()
+        assert SECRET not in page.content()
+        assert all(
+            SECRET not in value
+            for value in page.locator("textarea, input").evaluate_all(
+                "nodes => nodes.map(n => n.value)"
+            )
+        )
+    if javascript:  # the outbox sends in the background: give it a moment
+        page.wait_for_timeout(1000)
+    stored = live_server.query("SELECT count(*) FROM answers WHERE value = ?", (SECRET,))
+    assert stored[0][0] >= 1  # the answer itself reached the server
+    context.close()
