@@ -163,3 +163,14 @@ def test_quotes_are_central_and_different():
     assert set(chosen[1:]) == {4, 5}
     muted = pick_quotes(vectors, list(range(7)), centre, quotable=[False] * 4 + [True] * 3)
     assert set(muted) <= {4, 5, 6}
+
+
+def test_character_ngrams_stand_in_for_missing_stemmers():
+    from analysis.vectorize import ResponseVectorizer, prepare
+
+    somali = [prepare(f"Guriga {i} kirada waa qaali iyo xaafadda", "so", None) for i in range(250)]
+    english = [prepare(f"The rent {i} is far too high", "en", None) for i in range(250)]
+    assert ResponseVectorizer().fit(somali).char_weight_ == 1.0
+    assert ResponseVectorizer().fit(english).char_weight_ == 0.0
+    assert ResponseVectorizer().fit(somali[:40]).char_weight_ == 0.0  # too few to help
+    assert ResponseVectorizer(char_weight=0.5).fit(english).char_weight_ == 0.5

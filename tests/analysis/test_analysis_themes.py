@@ -179,9 +179,10 @@ def test_one_response_is_one_theme():
 
 
 def test_identical_responses_are_one_theme():
-    result = find_themes([Response(str(i), "Fix the lifts in our block") for i in range(30)])
+    text = "Fix the lifts in our block, the entry phone and the broken lights"
+    result = find_themes([Response(str(i), text) for i in range(60)])
     assert len(result.themes) == 1
-    assert result.themes[0].size == 30
+    assert result.themes[0].size == 60
     assert result.unthemed.size == 0
     assert "lifts" in result.themes[0].keywords
 

@@ -21,14 +21,21 @@ def _open(playwright: Playwright, profile: Path, offline: bool = False) -> Brows
 
 
 def _wait_for_worker(page: Page) -> None:
-    """Wait until the service worker controls the page (its precache is then complete).
+    """Wait until the service worker is activated: its precache is then complete and every
+    later navigation goes through it.
 
-    Polled from here: the page's Content-Security-Policy rightly forbids the eval
-    that Playwright's wait_for_function would use.
+    Not ``controller`` alone: a page that came from a POST (the sign-in page) while the
+    worker was still installing stays uncontrolled, though the worker is ready. Polled
+    from here, since the page's Content-Security-Policy rightly forbids the eval that
+    Playwright's wait_for_function would use.
     """
+    script = (
+        "navigator.serviceWorker.getRegistration().then("
+        "r => !!(r && r.active && r.active.state === 'activated'))"
+    )
     deadline = time.monotonic() + 30
-    while not page.evaluate("navigator.serviceWorker.controller !== null"):
-        assert time.monotonic() < deadline, "the service worker never took control"
+    while not page.evaluate(script):
+        assert time.monotonic() < deadline, "the service worker never became active"
         time.sleep(0.1)
 
 
