@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
+    EmailField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -15,7 +16,7 @@ from wtforms import (
     TimeField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
 
 class ImportForm(FlaskForm):
@@ -54,4 +55,31 @@ class EventForm(FlaskForm):
     languages = SelectMultipleField(
         _l("Languages for the leaflet"),
         description=_l("The leaflet and QR code show the survey's name in each of these."),
+    )
+
+
+EMAIL_PATTERN = r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+ROLE_NAMES = {
+    "volunteer": _l("Volunteer"),
+    "coordinator": _l("Coordinator"),
+    "analyst": _l("Analysis team"),
+}
+
+
+class InviteForm(FlaskForm):
+    name = StringField(
+        _l("Name"), validators=[DataRequired(_l("Give the person's name.")), Length(max=200)]
+    )
+    email = EmailField(
+        _l("Email address"),
+        validators=[
+            DataRequired(_l("Give the person's email address.")),
+            Regexp(EMAIL_PATTERN, message=_l("Enter an email address like name@example.com.")),
+            Length(max=320),
+        ],
+    )
+    role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_NAMES.items()])
+    languages = SelectMultipleField(
+        _l("Languages they speak"),
+        description=_l("So that doors needing a language can be matched to someone who speaks it."),
     )

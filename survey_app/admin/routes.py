@@ -12,6 +12,7 @@ from flask import (
     abort,
     current_app,
     flash,
+    make_response,
     redirect,
     render_template,
     request,
@@ -32,7 +33,7 @@ from ..surveys.loader import DEFAULT_SURVEY_ID
 from ..sync.batch import store_batch
 from ..sync.payload import MAX_BATCH
 from . import bp
-from .forms import KIND_NAMES, EventForm, ImportForm
+from .forms import KIND_NAMES, ROLE_NAMES, EventForm, ImportForm, InviteForm
 from .qr import qr_svg
 
 # Whole sentences, not stitched words: other languages inflect them differently.
@@ -200,3 +201,44 @@ def event(event_id: str) -> str:
         leaflet=leaflet,
         qr=qr_svg(link, gettext("QR code for %(link)s", link=link)),
     )
+
+
+@bp.route("/people", methods=["GET", "POST"])
+@role_required("coordinator")
+def people() -> Response:
+    form = InviteForm()
+    form.languages.choices = [
+        SelectChoice(o.code, o.name, render_kw={"lang": o.tag}) for o in i18n.offered()
+    ]
+    db = storage.get_db()
+    invited: tuple[str, str] | None = None
+    if form.validate_on_submit():
+        try:
+            user, token = storage.accounts.invite_user(
+                db,
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=form.role.data or "volunteer",
+                languages=tuple(form.languages.data or ()),
+            )
+        except storage.accounts.EmailTaken:
+            form.email.errors = [gettext("This email address already has an account.")]
+        else:
+            link = public_url(url_for("auth.welcome", token=token))
+            invited = (user.name, link)
+            form = InviteForm(formdata=None)
+            form.languages.choices = [
+                SelectChoice(o.code, o.name, render_kw={"lang": o.tag}) for o in i18n.offered()
+            ]
+    page = render_template(
+        "admin/people.html",
+        form=form,
+        people=storage.accounts.list_people(db),
+        roles=ROLE_NAMES,
+        invited=invited,
+        language_names={o.code: o.name for o in i18n.offered()},
+    )
+    response = make_response(page)
+    # An invitation link is shown once: keep it out of every cache.
+    response.headers["Cache-Control"] = "no-store"
+    return response

@@ -7,6 +7,7 @@ from flask import Flask
 
 from .. import storage
 from ..storage.accounts import ROLES, EmailTaken
+from ..storage.passwords import password_problem
 
 
 def init_app(app: Flask) -> None:
@@ -18,8 +19,14 @@ def init_app(app: Flask) -> None:
     @click.password_option(help="At least 8 characters; asked for if not given.")
     def create_user(email: str, name: str, role: str, languages: str, password: str) -> None:
         """Create an account that can sign in."""
-        if len(password) < 8:
-            raise click.BadParameter("use at least 8 characters", param_hint="--password")
+        problem = password_problem(password, email=email, name=name)
+        if problem:
+            reasons = {
+                "short": "use at least 8 characters",
+                "common": "it is too easy to guess",
+                "personal": "it contains the name or email address",
+            }
+            raise click.BadParameter(reasons[problem], param_hint="--password")
         codes = tuple(code.strip() for code in languages.split(",") if code.strip())
         try:
             user = storage.accounts.create_user(

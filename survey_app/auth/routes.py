@@ -2,16 +2,17 @@
 
 from __future__ import annotations
 
-from flask import make_response, redirect, render_template, request, url_for
+from flask import flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import storage
+from ..errors import UserFacingError
 from ..extensions import limiter
 from . import bp
 from .access import SignedIn
-from .forms import EmptyForm, SignInForm
+from .forms import EmptyForm, SignInForm, WelcomeForm
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -45,3 +46,28 @@ def sign_out() -> BaseResponse:
     if EmptyForm().validate_on_submit():
         logout_user()
     return redirect(url_for("collect.start"))
+
+
+@bp.route("/welcome/<token>", methods=["GET", "POST"])
+def welcome(token: str) -> BaseResponse | str:
+    """An invited person chooses a password, then signs in."""
+    db = storage.get_db()
+    try:
+        user = storage.accounts.invited_user(db, token)
+    except storage.accounts.InviteNotValid:
+        raise UserFacingError(
+            gettext(
+                "This invitation link has been used already or has expired. Ask your "
+                "coordinator for a new one."
+            ),
+            status=404,
+        ) from None
+    form = WelcomeForm(email=user.email, name=user.name)
+    if form.validate_on_submit():
+        storage.accounts.accept_invite(db, token, form.password.data or "")
+        flash(gettext("Your password is set. Sign in with your email address and it."))
+        return redirect(url_for(".sign_in"))
+    response = make_response(render_template("auth/welcome.html", form=form, user=user))
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["Referrer-Policy"] = "no-referrer"
+    return response

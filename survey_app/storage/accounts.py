@@ -6,6 +6,7 @@ import hashlib
 import secrets
 import uuid
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
@@ -166,3 +167,80 @@ def revoke_device(db: Database, device_id: str) -> Device:
         if cursor.rowcount == 0:
             get_device(db, device_id)  # raises NotFound for an unknown id
     return get_device(db, device_id)
+
+
+INVITE_DAYS = 14
+NO_PASSWORD = "!"  # never matches: an invited person has not chosen a password yet
+
+
+class InviteNotValid(StorageError):
+    """The invitation link is unknown, used already, or expired."""
+
+
+@dataclass(frozen=True)
+class Person:
+    """An account as a coordinator sees it in the list of people."""
+
+    user: User
+    invited: bool
+
+
+def invite_user(
+    db: Database, *, email: str, name: str, role: str, languages: tuple[str, ...] = ()
+) -> tuple[User, str]:
+    """An account that the person completes by choosing a password through a link.
+
+    Returns the user and the link's token, which is shown once and stored only hashed.
+    """
+    if role not in ROLES:
+        raise ValueError(f"role must be one of {ROLES}")
+    token = secrets.token_urlsafe(24)
+    expires = (datetime.now(UTC) + timedelta(days=INVITE_DAYS)).isoformat(timespec="seconds")
+    with write(db):
+        if db.execute("SELECT 1 FROM users WHERE email = ?", [email.strip()]).fetchone():
+            raise EmailTaken(email)
+        cursor = db.execute(
+            "INSERT INTO users (email, name, role, languages, password_hash, created_at,"
+            " invite_hash, invite_expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                email.strip(),
+                name.strip(),
+                role,
+                ",".join(languages),
+                NO_PASSWORD,
+                utc_now(),
+                _token_hash(token),
+                expires,
+            ],
+        )
+    return get_user(db, int(cursor.lastrowid or 0)), token
+
+
+def invited_user(db: Database, token: str) -> User:
+    """The person a valid invitation link is for; raises InviteNotValid otherwise."""
+    row = db.execute(
+        f"SELECT {_USER_COLUMNS}, invite_expires_at FROM users WHERE invite_hash = ?",
+        [_token_hash(token)],
+    ).fetchone()
+    if row is None or str(row[6]) < utc_now():
+        raise InviteNotValid(token[:4])
+    return _user(row[:6])
+
+
+def accept_invite(db: Database, token: str, password: str) -> User:
+    """Set the invited person's password; the link then no longer works."""
+    user = invited_user(db, token)
+    with write(db):
+        db.execute(
+            "UPDATE users SET password_hash = ?, invite_hash = NULL, invite_expires_at = NULL"
+            " WHERE id = ?",
+            [generate_password_hash(password), user.id],
+        )
+    return user
+
+
+def list_people(db: Database) -> list[Person]:
+    rows = db.execute(
+        f"SELECT {_USER_COLUMNS}, invite_hash IS NOT NULL FROM users ORDER BY role, name"
+    )
+    return [Person(_user(row[:6]), bool(row[6])) for row in rows]

@@ -131,3 +131,12 @@ def _events(db: Database) -> None:
     )
     db.execute("ALTER TABLE responses ADD COLUMN event_id TEXT REFERENCES events (id)")
     db.execute("CREATE INDEX responses_by_event ON responses (event_id)")
+
+
+@MIGRATIONS(name="0005_invites")
+def _invites(db: Database) -> None:
+    # A coordinator invites a person; the person sets their own password through
+    # a link that works once and expires. Only the link's hash is kept.
+    db.execute("ALTER TABLE users ADD COLUMN invite_hash TEXT")
+    db.execute("ALTER TABLE users ADD COLUMN invite_expires_at TEXT")
+    db.execute("CREATE UNIQUE INDEX users_by_invite ON users (invite_hash)")

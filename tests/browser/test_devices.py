@@ -112,6 +112,18 @@ def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path
             found[f"{tag} devices"] = serious_violations(axe, page)
             page.goto(f"{server.url}/{tag}/admin/import")
             found[f"{tag} import"] = serious_violations(axe, page)
+            page.goto(f"{server.url}/{tag}/admin/people")
+            page.locator("#name").fill(f"Newcomer {tag}")
+            page.locator("#email").fill(f"new-{tag}@example.org")
+            page.get_by_test_id("invite").click()
+            expect(page.get_by_test_id("invited")).to_be_visible()
+            found[f"{tag} people"] = serious_violations(axe, page)
+            link = page.get_by_test_id("invite-link").get_attribute("href") or ""
+            welcome = context.new_page()
+            welcome.goto(link)  # made on this page, so in this language
+            welcome.get_by_test_id("set-password").click()  # empty: errors shown
+            found[f"{tag} welcome with errors"] = serious_violations(axe, welcome)
+            welcome.close()
             page.goto(f"{server.url}/{tag}/admin/engagement?period=day")
             expect(page.locator("svg.run-chart")).to_be_visible()
             found[f"{tag} engagement"] = serious_violations(axe, page)
