@@ -65,7 +65,7 @@ def welcome(token: str) -> BaseResponse | str:
     form = WelcomeForm(email=user.email, name=user.name)
     if form.validate_on_submit():
         storage.accounts.accept_invite(db, token, form.password.data or "")
-        flash(gettext("Your password is set. Sign in with your email address and it."))
+        flash(gettext("Your password is saved. You can sign in now."))
         return redirect(url_for(".sign_in"))
     response = make_response(render_template("auth/welcome.html", form=form, user=user))
     response.headers["Cache-Control"] = "no-store"
