@@ -68,7 +68,7 @@ ROLE_NAMES = {
 
 class InviteForm(FlaskForm):
     name = StringField(
-        _l("Name"), validators=[DataRequired(_l("Give the person's name.")), Length(max=200)]
+        _l("Full name"), validators=[DataRequired(_l("Give the person's name.")), Length(max=200)]
     )
     email = EmailField(
         _l("Email address"),

@@ -1,0 +1,74 @@
+"""Events: door-knocking rounds, World Cafés, drop-ins and online links, with QR codes."""
+
+from __future__ import annotations
+
+from flask import abort, current_app, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
+
+from .. import i18n, storage
+from ..auth.access import role_required
+from ..surveys.loader import DEFAULT_SURVEY_ID
+from . import bp
+from .forms import KIND_NAMES, EventForm
+from .qr import qr_svg
+
+
+def public_url(path: str) -> str:
+    base = current_app.config["PUBLIC_URL"] or request.host_url
+    return base.rstrip("/") + path
+
+
+@bp.route("/events", methods=["GET", "POST"])
+@role_required("coordinator")
+def events() -> BaseResponse | str:
+    form = EventForm()
+    form.languages.choices = [
+        SelectChoice(o.code, o.name, render_kw={"lang": o.tag}) for o in i18n.offered()
+    ]
+    if form.validate_on_submit():
+        event = storage.events.create(
+            storage.get_db(),
+            kind=form.kind.data or "online",
+            name=form.name.data or "",
+            survey_id=DEFAULT_SURVEY_ID,
+            starts_on=form.starts_on.data.isoformat() if form.starts_on.data else None,
+            starts_at=form.starts_at.data.strftime("%H:%M") if form.starts_at.data else None,
+            area=form.area.data or "",
+            host=form.host.data or "",
+            tables=form.tables.data,
+            languages=tuple(form.languages.data or ()),
+        )
+        return redirect(url_for(".event", event_id=event.id))
+    return render_template(
+        "admin/events.html",
+        form=form,
+        kinds=KIND_NAMES,
+        events=storage.events.all_events(storage.get_db()),
+    )
+
+
+@bp.get("/events/<event_id>")
+@role_required("coordinator")
+def event(event_id: str) -> str:
+    db = storage.get_db()
+    try:
+        found = storage.events.get(db, event_id)
+    except storage.NotFound:
+        abort(404)
+    survey = storage.surveys.latest(db, found.survey_id)
+    link = public_url(url_for("short_link", code=found.id))
+    languages = [i18n.language(code) for code in found.languages] or [i18n.current_language()]
+    leaflet = [
+        (option, survey.text("title", option.code), f"{link}?lang={option.tag}")
+        for option in languages
+    ]
+    return render_template(
+        "admin/event.html",
+        event=found,
+        kinds=KIND_NAMES,
+        link=link,
+        leaflet=leaflet,
+        qr=qr_svg(link, gettext("QR code for %(link)s", link=link)),
+    )
