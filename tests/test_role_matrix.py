@@ -1,0 +1,121 @@
+"""Every route, tried as nobody and as each role: the server gives the right answer each time.
+
+A route missing from ACCESS fails the test, so whoever adds a route decides who may use it.
+"""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey_app import create_app, storage
+from tests.conftest import PASSWORD
+
+PUBLIC = "everyone"
+ROLES = ("volunteer", "analyst", "coordinator")
+
+ACCESS: dict[str, str | tuple[str, ...]] = {
+    "index": PUBLIC,
+    "healthz": PUBLIC,
+    "static": PUBLIC,
+    "short_link": PUBLIC,
+    "offline.manifest": PUBLIC,
+    "offline.service_worker": PUBLIC,
+    "collect.start": PUBLIC,
+    "collect.survey_start": PUBLIC,
+    "collect.survey_step": PUBLIC,
+    "collect.thanks": PUBLIC,
+    "translations_review.overview": PUBLIC,
+    "translations_review.language_detail": PUBLIC,
+    "sync.openapi": PUBLIC,
+    # Residents' phones send without an account; devices add their token.
+    "sync.receive_responses": PUBLIC,
+    "auth.sign_in": PUBLIC,
+    "auth.sign_out": PUBLIC,
+    "auth.welcome": PUBLIC,
+    "admin.devices": ("coordinator",),
+    "admin.revoke": ("coordinator",),
+    "admin.import_file": ("coordinator",),
+    "admin.events": ("coordinator",),
+    "admin.event": ("coordinator",),
+    "admin.people": ("coordinator",),
+    "admin.engagement": ("coordinator", "analyst"),
+    "admin.engagement_csv": ("coordinator", "analyst"),
+}
+
+
+@pytest.fixture(scope="module")
+def matrix_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
+    app = create_app(
+        {
+            "DATABASE": str(tmp_path_factory.mktemp("matrix") / "m.sqlite"),
+            "SECRET_KEY": "matrix",
+            "TESTING": True,
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+        }
+    )
+    with app.app_context():
+        db = storage.get_db()
+        for role in ROLES:
+            storage.accounts.create_user(
+                db, email=f"{role}@example.org", name=role, role=role, password=PASSWORD
+            )
+        event = storage.events.create(db, kind="online", name="Link", survey_id="what-matters")
+        app.config["MATRIX_EVENT"] = event.id
+    return app
+
+
+def _client(app: Flask, role: str | None) -> FlaskClient:
+    client = app.test_client()
+    if role:
+        reply = client.post(
+            "/en/sign-in", data={"email": f"{role}@example.org", "password": PASSWORD}
+        )
+        assert reply.status_code in (200, 302)
+    return client
+
+
+def _path(app: Flask, rule: str) -> str:
+    values = {
+        "lang_tag": "en",
+        "survey_id": "what-matters",
+        "event_id": app.config["MATRIX_EVENT"],
+        "code": app.config["MATRIX_EVENT"],
+        "token": "not-a-token",
+        "device_id": "nope",
+        "filename": "css/app.css",
+    }
+    path = rule
+    for name, value in values.items():
+        path = path.replace(f"<{name}>", value).replace(f"<path:{name}>", value)
+    return path
+
+
+def test_every_route_is_in_the_table(matrix_app: Flask) -> None:
+    endpoints = {rule.endpoint for rule in matrix_app.url_map.iter_rules()}
+    assert endpoints == set(ACCESS)
+
+
+CASES = [(endpoint, role) for endpoint in ACCESS for role in (None, *ROLES)]
+
+
+@pytest.mark.parametrize(("endpoint", "role"), CASES)
+def test_route_answers_each_role_rightly(
+    matrix_app: Flask, endpoint: str, role: str | None
+) -> None:
+    allowed = ACCESS[endpoint]
+    client = _client(matrix_app, role)
+    for rule in matrix_app.url_map.iter_rules(endpoint=endpoint):
+        path = _path(matrix_app, rule.rule)
+        for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
+            reply = client.open(path, method=method, data={})
+            if allowed == PUBLIC or role in allowed:
+                assert reply.status_code not in (401, 403), (method, path, role)
+                assert "/sign-in" not in (reply.location or ""), (method, path, role)
+                assert reply.status_code < 500, (method, path, role)
+            elif role is None:
+                assert reply.status_code == 302 and "/en/sign-in" in reply.location, (method, path)
+            else:
+                assert reply.status_code == 403, (method, path, role, reply.status_code)
