@@ -13,6 +13,7 @@ from survey_app import create_app, storage
 from tests.conftest import PASSWORD
 
 PUBLIC = "everyone"
+DEVICE = "device token"
 ROLES = ("volunteer", "analyst", "coordinator")
 
 ACCESS: dict[str, str | tuple[str, ...]] = {
@@ -31,6 +32,8 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "sync.openapi": PUBLIC,
     # Residents' phones send without an account; devices add their token.
     "sync.receive_responses": PUBLIC,
+    # Only a registered device's token opens the door log, whoever is signed in.
+    "sync.receive_doors": DEVICE,
     "auth.sign_in": PUBLIC,
     "auth.sign_out": PUBLIC,
     "auth.welcome": PUBLIC,
@@ -111,7 +114,10 @@ def test_route_answers_each_role_rightly(
         path = _path(matrix_app, rule.rule)
         for method in sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}):
             reply = client.open(path, method=method, data={})
-            if allowed == PUBLIC or role in allowed:
+            if allowed == DEVICE:
+                reply = client.open(path, method=method, json={"doors": []})
+                assert reply.status_code == 401, (method, path, role)
+            elif allowed == PUBLIC or role in allowed:
                 assert reply.status_code not in (401, 403), (method, path, role)
                 assert "/sign-in" not in (reply.location or ""), (method, path, role)
                 assert reply.status_code < 500, (method, path, role)

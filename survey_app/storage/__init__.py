@@ -5,13 +5,14 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from . import accounts, events, responses, surveys
+from . import accounts, doors, events, responses, surveys
 from .db import connect, initialise, is_reachable, release, thread_connection, write
 from .errors import NotFound, ResponseConflict, StorageError
 
 __all__ = [
     "NotFound",
     "accounts",
+    "doors",
     "events",
     "ResponseConflict",
     "StorageError",

@@ -140,3 +140,29 @@ def _invites(db: Database) -> None:
     db.execute("ALTER TABLE users ADD COLUMN invite_hash TEXT")
     db.execute("ALTER TABLE users ADD COLUMN invite_expires_at TEXT")
     db.execute("CREATE UNIQUE INDEX users_by_invite ON users (invite_hash)")
+
+
+@MIGRATIONS(name="0006_door_log")
+def _door_log(db: Database) -> None:
+    # One row per knock. The address is the least a round needs: a street and a door
+    # label the coordinator chose to collect, which can be cleared once the round closes.
+    db.execute(
+        """
+        CREATE TABLE doors (
+            id TEXT PRIMARY KEY,
+            event_id TEXT NOT NULL REFERENCES events (id),
+            device_id TEXT REFERENCES devices (id),
+            street TEXT NOT NULL,
+            door TEXT,
+            outcome TEXT NOT NULL CHECK (outcome IN ('no_answer', 'come_back', 'declined',
+                'completed', 'online_later', 'needs_language', 'do_not_knock')),
+            language TEXT,
+            response_id TEXT,
+            knocked_at TEXT NOT NULL,
+            received_at TEXT NOT NULL,
+            content_hash TEXT NOT NULL,
+            CHECK ((outcome = 'needs_language') = (language IS NOT NULL))
+        )
+        """
+    )
+    db.execute("CREATE INDEX doors_by_event ON doors (event_id, street)")

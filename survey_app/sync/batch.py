@@ -13,11 +13,11 @@ from ..surveys.answers import unexpected_answers, validate_response
 from .payload import Item, read_item, response_id
 
 
-def _receipt(rid: str | None, status: str, errors: dict[str, str] | None = None) -> dict[str, Any]:
-    receipt: dict[str, Any] = {"id": rid, "status": status}
+def receipt(rid: str | None, status: str, errors: dict[str, str] | None = None) -> dict[str, Any]:
+    made: dict[str, Any] = {"id": rid, "status": status}
     if errors:
-        receipt["errors"] = errors
-    return receipt
+        made["errors"] = errors
+    return made
 
 
 def _store(item: Item, device_id: str | None) -> dict[str, Any]:
@@ -25,22 +25,22 @@ def _store(item: Item, device_id: str | None) -> dict[str, Any]:
     try:
         survey = storage.surveys.get_version(db, item.survey_id, item.survey_version)
     except storage.NotFound:
-        return _receipt(
+        return receipt(
             item.id,
             "rejected",
             {"survey_version": gettext("This survey or version does not exist on the server.")},
         )
     if item.event_id is not None and not storage.events.exists(db, item.event_id):
-        return _receipt(item.id, "rejected", {"event_id": gettext("This event does not exist.")})
+        return receipt(item.id, "rejected", {"event_id": gettext("This event does not exist.")})
     errors = unexpected_answers(survey, item.raw, mode=item.mode)
     if errors:
-        return _receipt(item.id, "rejected", errors)
+        return receipt(item.id, "rejected", errors)
     limit = current_app.config["MAX_ANSWER_LENGTH"]
     submission, errors, _step = validate_response(
         survey, item.raw, mode=item.mode, max_length=limit
     )
     if submission is None:
-        return _receipt(item.id, "rejected", errors)
+        return receipt(item.id, "rejected", errors)
     try:
         outcome = storage.responses.save(
             db,
@@ -54,12 +54,12 @@ def _store(item: Item, device_id: str | None) -> dict[str, Any]:
             event_id=item.event_id,
         )
     except storage.ResponseConflict:
-        return _receipt(
+        return receipt(
             item.id,
             "conflict",
             {"id": gettext("A different response with this id is stored already; it was kept.")},
         )
-    return _receipt(item.id, outcome)
+    return receipt(item.id, outcome)
 
 
 def store_batch(items: Sequence[Any], device_id: str | None = None) -> list[dict[str, Any]]:
@@ -76,7 +76,7 @@ def store_batch(items: Sequence[Any], device_id: str | None = None) -> list[dict
         for raw_item in items:
             item, errors = read_item(raw_item, languages)
             if item is None:
-                receipts.append(_receipt(response_id(raw_item), "rejected", errors))
+                receipts.append(receipt(response_id(raw_item), "rejected", errors))
             else:
                 receipts.append(_store(item, device_id))
     return receipts

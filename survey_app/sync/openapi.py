@@ -75,6 +75,38 @@ _RECEIPT = {
     },
 }
 
+_DOOR = {
+    "type": "object",
+    "required": ["id", "event_id", "street", "outcome"],
+    "properties": {
+        "id": {"type": "string", "format": "uuid", "description": "Made on the device."},
+        "event_id": {"type": "string", "description": "The door-knocking round."},
+        "street": {"type": "string"},
+        "door": {"type": ["string", "null"], "description": "The door label the round collects."},
+        "outcome": {
+            "type": "string",
+            "enum": [
+                "no_answer",
+                "come_back",
+                "declined",
+                "completed",
+                "online_later",
+                "needs_language",
+                "do_not_knock",
+            ],
+        },
+        "language": {
+            "type": ["string", "null"],
+            "description": "Only with needs_language: the language needed.",
+        },
+        "response_id": {
+            "type": ["string", "null"],
+            "description": "With completed: the response collected at this door.",
+        },
+        "knocked_at": {"type": "string", "format": "date-time"},
+    },
+}
+
 OPENAPI: dict[str, Any] = {
     "openapi": "3.1.0",
     "info": {
@@ -84,6 +116,48 @@ OPENAPI: dict[str, Any] = {
         "one until its receipt says it is committed.",
     },
     "paths": {
+        "/api/v1/doors": {
+            "post": {
+                "summary": "Send a batch of door-log entries (a volunteer's device only)",
+                "description": "Needs the device's token as a bearer token. Receipts as for "
+                "responses: created, duplicate, conflict or rejected.",
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/json": {
+                            "schema": {
+                                "type": "object",
+                                "required": ["doors"],
+                                "properties": {
+                                    "doors": {
+                                        "type": "array",
+                                        "maxItems": MAX_BATCH,
+                                        "items": _DOOR,
+                                    }
+                                },
+                            }
+                        }
+                    },
+                },
+                "responses": {
+                    "200": {
+                        "description": "A receipt for every door, in order.",
+                        "content": {
+                            "application/json": {
+                                "schema": {
+                                    "type": "object",
+                                    "properties": {
+                                        "receipts": {"type": "array", "items": _RECEIPT}
+                                    },
+                                }
+                            }
+                        },
+                    },
+                    "401": {"description": "No device token, or an unknown one."},
+                    "403": {"description": "The device was revoked by a coordinator."},
+                },
+            }
+        },
         "/api/v1/responses": {
             "post": {
                 "summary": "Send a batch of responses",
@@ -147,6 +221,6 @@ OPENAPI: dict[str, Any] = {
                     },
                 },
             }
-        }
+        },
     },
 }

@@ -51,20 +51,20 @@ def response_id(item: Any) -> str | None:
     return None
 
 
-def _created_at(value: Any, errors: dict[str, str]) -> str:
+def read_time(value: Any, errors: dict[str, str], field: str = "created_at") -> str:
     now = datetime.now(UTC)
     if value is None:
         return now.isoformat(timespec="seconds")
     try:
         moment = datetime.fromisoformat(str(value).replace("Z", "+00:00"))
     except ValueError:
-        errors["created_at"] = gettext("Give the time as an ISO 8601 date and time.")
+        errors[field] = gettext("Give the time as an ISO 8601 date and time.")
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
     # A device clock may run a little fast, never a day.
     if moment > now + timedelta(days=1):
-        errors["created_at"] = gettext("This time is in the future.")
+        errors[field] = gettext("This time is in the future.")
     return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
@@ -96,7 +96,7 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     mode = item.get("mode", "self")
     if mode not in MODES:
         errors["mode"] = gettext("Mode must be self or assisted.")
-    created_at = _created_at(item.get("created_at"), errors)
+    created_at = read_time(item.get("created_at"), errors)
     event_id = item.get("event_id")
     if event_id is not None and not isinstance(event_id, str):
         errors["event_id"] = gettext("This event does not exist.")

@@ -11,8 +11,9 @@ from ..extensions import csrf
 from ..storage.accounts import Device
 from . import bp
 from .batch import store_batch
+from .doors import store_knocks
 from .openapi import OPENAPI
-from .payload import BatchError, batch_items
+from .payload import MAX_BATCH, BatchError, batch_items
 
 
 def _device() -> Device | None:
@@ -52,6 +53,28 @@ def receive_responses() -> Response:
     device = _device()
     receipts = store_batch(items, device.id if device else None)
     return jsonify(receipts=receipts)
+
+
+@bp.post("/doors")
+@csrf.exempt
+def receive_doors() -> Response:
+    """The door log: only a signed-in volunteer's device knocks on doors."""
+    body = request.get_json(silent=True)
+    if body is None:
+        raise UserFacingError(gettext("The request body is not valid JSON."), status=400)
+    device = _device()
+    if device is None:
+        raise UserFacingError(
+            gettext("Only a volunteer's signed-in device can send the door log."), status=401
+        )
+    items = body.get("doors") if isinstance(body, dict) else None
+    if not isinstance(items, list):
+        raise UserFacingError(gettext('Send a JSON object with a list called "doors".'), status=400)
+    if len(items) > MAX_BATCH:
+        raise UserFacingError(
+            gettext("Send at most %(count)s responses at a time.", count=MAX_BATCH), status=400
+        )
+    return jsonify(receipts=store_knocks(items, device.id))
 
 
 @bp.get("/openapi.json")

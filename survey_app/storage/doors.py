@@ -1,0 +1,126 @@
+"""The door log: what happened at each door of a door-knocking round."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from typing import Literal
+
+from sqlite_utils import Database
+
+from .db import write
+from .errors import ResponseConflict
+from .surveys import utc_now
+
+OUTCOMES = (
+    "no_answer",
+    "come_back",
+    "declined",
+    "completed",
+    "online_later",
+    "needs_language",
+    "do_not_knock",
+)
+FOLLOW_UP = ("come_back", "needs_language")
+
+
+@dataclass(frozen=True)
+class Knock:
+    """One door's outcome, as a volunteer's device recorded it."""
+
+    id: str
+    event_id: str
+    street: str
+    door: str | None
+    outcome: str
+    knocked_at: str
+    language: str | None = None
+    response_id: str | None = None
+
+    def content_hash(self) -> str:
+        content = [
+            self.event_id,
+            self.street,
+            self.door,
+            self.outcome,
+            self.language,
+            self.response_id,
+            self.knocked_at,
+        ]
+        return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
+
+
+def log(db: Database, knock: Knock, device_id: str | None) -> Literal["created", "duplicate"]:
+    """Store a knock once; the same id again is a duplicate, or a conflict if it differs."""
+    digest = knock.content_hash()
+    with write(db):
+        found = db.execute("SELECT content_hash FROM doors WHERE id = ?", [knock.id]).fetchone()
+        if found is not None:
+            if found[0] == digest:
+                return "duplicate"
+            raise ResponseConflict(knock.id)
+        db.execute(
+            "INSERT INTO doors (id, event_id, device_id, street, door, outcome, language,"
+            " response_id, knocked_at, received_at, content_hash)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [
+                knock.id,
+                knock.event_id,
+                device_id,
+                knock.street,
+                knock.door,
+                knock.outcome,
+                knock.language,
+                knock.response_id,
+                knock.knocked_at,
+                utc_now(),
+                digest,
+            ],
+        )
+    return "created"
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    street: str
+    door: str | None
+    outcome: str
+    language: str | None
+    knocked_at: str
+
+
+def follow_ups(db: Database, event_id: str) -> list[FollowUp]:
+    """Doors to visit again, by street: the latest knock at each door decides."""
+    rows = db.execute(
+        """
+        SELECT street, door, outcome, language, knocked_at FROM doors d
+        WHERE event_id = ? AND knocked_at = (
+            SELECT max(knocked_at) FROM doors e
+            WHERE e.event_id = d.event_id AND e.street = d.street
+              AND e.door IS d.door AND d.door IS NOT NULL)
+          AND outcome IN ('come_back', 'needs_language')
+        ORDER BY street, door
+        """,
+        [event_id],
+    )
+    return [FollowUp(*row) for row in rows]
+
+
+def summary(db: Database, event_id: str) -> dict[str, int]:
+    """Knocks by outcome in a round."""
+    rows = db.execute(
+        "SELECT outcome, count(*) FROM doors WHERE event_id = ? GROUP BY outcome", [event_id]
+    )
+    counts = dict.fromkeys(OUTCOMES, 0)
+    counts.update({str(outcome): int(count) for outcome, count in rows})
+    return counts
+
+
+def clear_door_labels(db: Database, event_id: str) -> int:
+    """Forget which doors they were, keeping the streets and outcomes for the counts."""
+    with write(db):
+        cursor = db.execute(
+            "UPDATE doors SET door = NULL WHERE event_id = ? AND door IS NOT NULL", [event_id]
+        )
+    return cursor.rowcount
