@@ -113,3 +113,48 @@ def test_follow_ups_take_the_latest_knock_and_labels_can_be_cleared(
         assert storage.doors.clear_door_labels(db, event_id) == 5
         assert db.execute("SELECT count(*) FROM doors WHERE door IS NOT NULL").fetchone()[0] == 0
         assert storage.doors.summary(db, event_id) == counts
+
+
+def test_coordinator_sees_follow_ups_with_speakers_and_clears_labels(
+    app: Flask, round_and_token: tuple[str, str]
+) -> None:
+    event_id, token = round_and_token
+    with app.app_context():
+        storage.accounts.create_user(
+            storage.get_db(),
+            email="hodan@example.org",
+            name="Hodan",
+            role="volunteer",
+            password="river lantern quietly",
+            languages=("so", "en"),
+        )
+    send(
+        app.test_client(),
+        token,
+        knock(event_id, door="15", outcome="come_back"),
+        knock(
+            event_id, door="16", street="Westferry Road", outcome="needs_language", language="so"
+        ),
+        knock(event_id, door="17", outcome="completed"),
+    )
+    make_user(app, "coordinator")
+    desk = app.test_client()
+    sign_in(desk, "coordinator@example.org")
+    page = soup(desk.get(f"/en/admin/events/{event_id}"))
+    assert page.select_one("tr[data-outcome=completed] td").get_text() == "1"
+    lists = [
+        [li["data-door"] for li in ul.select("li")]
+        for ul in page.select("[data-testid=follow-ups]")
+    ]
+    assert lists == [["15"], ["16"]]
+    assert page.select_one("[data-testid=language-matches]").get_text(" ", strip=True) == (
+        "Soomaali: Hodan, Volunteer"  # make_user gives the volunteer en and so too
+    )
+    form = page.select_one("form[action$='/clear-doors']")
+    reply = desk.post(
+        form["action"], data={"csrf_token": form.select_one("input[name=csrf_token]")["value"]}
+    )
+    assert reply.status_code == 302
+    after = soup(desk.get(f"/en/admin/events/{event_id}"))
+    assert after.select("[data-testid=follow-ups]") == []
+    assert after.select_one("tr[data-outcome=completed] td").get_text() == "1"

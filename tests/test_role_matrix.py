@@ -42,6 +42,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.import_file": ("coordinator",),
     "admin.events": ("coordinator",),
     "admin.event": ("coordinator",),
+    "admin.clear_doors": ("coordinator",),
     "admin.people": ("coordinator",),
     "admin.engagement": ("coordinator", "analyst"),
     "admin.engagement_csv": ("coordinator", "analyst"),

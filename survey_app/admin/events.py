@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from flask import abort, current_app, redirect, render_template, request, url_for
+from itertools import groupby
+
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
 from .. import i18n, storage
 from ..auth.access import role_required
+from ..auth.forms import EmptyForm
 from ..surveys.loader import DEFAULT_SURVEY_ID
 from . import bp
 from .forms import KIND_NAMES, EventForm
@@ -18,6 +22,40 @@ from .qr import qr_svg
 def public_url(path: str) -> str:
     base = current_app.config["PUBLIC_URL"] or request.host_url
     return base.rstrip("/") + path
+
+
+OUTCOME_NAMES = {
+    "no_answer": _l("No answer"),
+    "come_back": _l("Come back later"),
+    "declined": _l("Declined"),
+    "completed": _l("Completed with a volunteer"),
+    "online_later": _l("Will fill in online"),
+    "needs_language": _l("Needs another language"),
+    "do_not_knock": _l("Do not knock again"),
+}
+
+
+def _language_name(code: str) -> str:
+    known = i18n.by_tag(code.replace("_", "-"))
+    return known.name if known else code
+
+
+def door_round(event_id: str) -> dict[str, object]:
+    """What a coordinator needs about a round: counts, doors to revisit, who speaks what."""
+    db = storage.get_db()
+    follow_ups = storage.doors.follow_ups(db, event_id)
+    needed = sorted({f.language for f in follow_ups if f.language})
+    return {
+        "summary": storage.doors.summary(db, event_id),
+        "streets": [
+            (street, list(doors)) for street, doors in groupby(follow_ups, key=lambda f: f.street)
+        ],
+        "matches": [(_language_name(code), storage.doors.speakers(db, code)) for code in needed],
+        "by_volunteer": storage.doors.by_volunteer(db, event_id),
+        "by_hour": storage.doors.by_hour(db, event_id),
+        "outcomes": OUTCOME_NAMES,
+        "language_name": _language_name,
+    }
 
 
 @bp.route("/events", methods=["GET", "POST"])
@@ -71,4 +109,17 @@ def event(event_id: str) -> str:
         link=link,
         leaflet=leaflet,
         qr=qr_svg(link, gettext("QR code for %(link)s", link=link)),
+        door_round=door_round(found.id) if found.kind == "door_knocking" else None,
+        form=EmptyForm(),
     )
+
+
+@bp.post("/events/<event_id>/clear-doors")
+@role_required("coordinator")
+def clear_doors(event_id: str) -> BaseResponse:
+    """Forget which doors were knocked, once a round is over; the counts stay."""
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    cleared = storage.doors.clear_door_labels(storage.get_db(), event_id)
+    flash(gettext("Door labels cleared: %(count)s.", count=cleared))
+    return redirect(url_for(".event", event_id=event_id))

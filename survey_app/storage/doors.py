@@ -124,3 +124,35 @@ def clear_door_labels(db: Database, event_id: str) -> int:
             "UPDATE doors SET door = NULL WHERE event_id = ? AND door IS NOT NULL", [event_id]
         )
     return cursor.rowcount
+
+
+def by_volunteer(db: Database, event_id: str) -> list[tuple[str, int, int]]:
+    """(volunteer, doors knocked, completed) for a round, most doors first."""
+    rows = db.execute(
+        """
+        SELECT coalesce(u.name, '?'), count(*), sum(d.outcome = 'completed')
+        FROM doors d LEFT JOIN devices v ON v.id = d.device_id
+        LEFT JOIN users u ON u.id = v.user_id
+        WHERE d.event_id = ? GROUP BY u.id ORDER BY count(*) DESC, u.name
+        """,
+        [event_id],
+    )
+    return [(str(name), int(count), int(done or 0)) for name, count, done in rows]
+
+
+def by_hour(db: Database, event_id: str) -> list[tuple[str, int]]:
+    """(hour as 'YYYY-MM-DDTHH', doors knocked) for a round, in time order (UTC)."""
+    rows = db.execute(
+        "SELECT substr(knocked_at, 1, 13) AS hour, count(*) FROM doors WHERE event_id = ?"
+        " GROUP BY hour ORDER BY hour",
+        [event_id],
+    )
+    return [(str(hour), int(count)) for hour, count in rows]
+
+
+def speakers(db: Database, language: str) -> list[str]:
+    """Names of active volunteers who speak ``language`` (a code such as 'so')."""
+    rows = db.execute(
+        "SELECT name, languages FROM users WHERE role = 'volunteer' AND active = 1 ORDER BY name"
+    )
+    return [str(name) for name, codes in rows if language in str(codes).split(",")]
