@@ -88,6 +88,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .collect import bp as collect_bp
     from .offline import bp as offline_bp
     from .offline.routes import asset_version
+    from .rounds import bp as rounds_bp
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
 
@@ -97,6 +98,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(offline_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
+    app.register_blueprint(rounds_bp)
     access.init_app(app)
     cli.init_app(app)
     app.config["ASSET_VERSION"] = asset_version(app)

@@ -43,6 +43,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.events": ("coordinator",),
     "admin.event": ("coordinator",),
     "admin.clear_doors": ("coordinator",),
+    "rounds.door_log": ("volunteer", "coordinator"),
     "admin.people": ("coordinator",),
     "admin.engagement": ("coordinator", "analyst"),
     "admin.engagement_csv": ("coordinator", "analyst"),
@@ -66,7 +67,9 @@ def matrix_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
             storage.accounts.create_user(
                 db, email=f"{role}@example.org", name=role, role=role, password=PASSWORD
             )
-        event = storage.events.create(db, kind="online", name="Link", survey_id="what-matters")
+        event = storage.events.create(
+            db, kind="door_knocking", name="Round", survey_id="what-matters"
+        )
         app.config["MATRIX_EVENT"] = event.id
     return app
 

@@ -69,9 +69,12 @@
   function exportFile() {
     return Promise.all([WMStore.all("outbox"), WMStore.all("problems")]).then(function (lists) {
       var items = lists[0].concat(lists[1]);
+      var of = function (kind) {
+        return items.filter(function (item) { return WMOutbox.kindOf(item) === kind; })
+          .map(WMOutbox.payloadOf);
+      };
       var file = new Blob([JSON.stringify({
-        exported_at: new Date().toISOString(),
-        responses: items.map(function (item) { return item.response; })
+        exported_at: new Date().toISOString(), responses: of("response"), doors: of("door")
       }, null, 2)], { type: "application/json" });
       var link = document.createElement("a");
       link.href = URL.createObjectURL(file);

@@ -3,8 +3,16 @@
 (function (scope) {
   "use strict";
   var BATCH = 50;
-  var API = "/api/v1/responses";
+  // Each kind of queued item goes to its own endpoint, under its own key.
+  var ENDPOINTS = {
+    response: { url: "/api/v1/responses", key: "responses" },
+    door: { url: "/api/v1/doors", key: "doors" }
+  };
   var sending = null;
+
+  // Items queued before doors existed carry only "response".
+  function kindOf(item) { return item.kind || "response"; }
+  function payloadOf(item) { return item.payload || item.response; }
 
   function oldestFirst(items) {
     return items.sort(function (a, b) { return a.queued_at < b.queued_at ? -1 : 1; });
@@ -15,10 +23,13 @@
   function Refused(message) { this.message = message; this.refused = true; }
 
   function sendBatch(items, device) {
-    var body = JSON.stringify({ responses: items.map(function (item) { return item.response; }) });
+    var endpoint = ENDPOINTS[kindOf(items[0])];
+    var data = {};
+    data[endpoint.key] = items.map(payloadOf);
+    var body = JSON.stringify(data);
     var headers = { "Content-Type": "application/json", "Accept": "application/json" };
     if (device && device.token) { headers.Authorization = "Bearer " + device.token; }
-    return scope.fetch(API, {
+    return scope.fetch(endpoint.url, {
       method: "POST",
       headers: headers,
       body: body,
@@ -56,7 +67,10 @@
       .then(function (found) {
         var items = found[0];
         if (!items.length) { return 0; }
-        var batch = oldestFirst(items).slice(0, BATCH);
+        var ordered = oldestFirst(items);
+        var kind = kindOf(ordered[0]);
+        var batch = ordered.filter(function (item) { return kindOf(item) === kind; })
+          .slice(0, BATCH);
         return sendBatch(batch, found[1]).then(function (sent) {
           return items.length > batch.length ? flushOnce().then(function (more) { return sent + more; }) : sent;
         });
@@ -71,10 +85,11 @@
     return sending;
   }
 
-  function queue(response) {
-    var item = { id: response.id, response: response, queued_at: new Date().toISOString() };
+  function queue(payload, kind) {
+    var item = { id: payload.id, kind: kind || "response", payload: payload,
+                 queued_at: new Date().toISOString() };
     return scope.WMStore.put("outbox", item);
   }
 
-  scope.WMOutbox = { flush: flush, queue: queue };
+  scope.WMOutbox = { flush: flush, queue: queue, kindOf: kindOf, payloadOf: payloadOf };
 })(self);

@@ -51,9 +51,19 @@ self.addEventListener("fetch", function (event) {
     return;
   }
   if (request.mode === "navigate") {
-    event.respondWith(fetch(request).catch(function () {
+    event.respondWith(fetch(request).then(function (response) {
+      // A round's door log, once opened online, opens offline too. Only round pages are
+      // kept this way: pages with people's names never stay on a tablet.
+      if (response.ok && /^\/[^/]+\/rounds\/[^/]+$/.test(url.pathname)) {
+        var copy = response.clone();
+        caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
+      }
+      return response;
+    }).catch(function () {
       return caches.open(CACHE).then(function (cache) {
         return cache.match(url.pathname + url.search).then(function (hit) {
+          return hit || cache.match(url.pathname);
+        }).then(function (hit) {
           return hit || cache.match(startPageFor(url));
         });
       });

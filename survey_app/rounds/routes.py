@@ -1,0 +1,70 @@
+"""The door log page: works without JavaScript online, and offline through the outbox."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import UTC, datetime
+
+from flask import abort, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as BaseResponse
+from wtforms.fields.choices import SelectChoice
+
+from .. import i18n, storage
+from ..admin.events import OUTCOME_NAMES
+from ..auth.access import role_required
+from ..storage.doors import Knock
+from . import bp
+from .forms import DoorForm
+
+
+def _form() -> DoorForm:
+    form = DoorForm()
+    form.language.choices = [SelectChoice("", "—")] + [
+        SelectChoice(o.code, o.name, render_kw={"lang": o.tag}) for o in i18n.offered()
+    ]
+    return form
+
+
+@bp.route("/<event_id>", methods=["GET", "POST"])
+@role_required("volunteer", "coordinator")
+def door_log(event_id: str) -> BaseResponse:
+    db = storage.get_db()
+    try:
+        event = storage.events.get(db, event_id)
+    except storage.NotFound:
+        abort(404)
+    if event.kind != "door_knocking":
+        abort(404)
+    form = _form()
+    if form.validate_on_submit():
+        knock = Knock(
+            id=form.id.data or "",
+            event_id=event.id,
+            street=(form.street.data or "").strip(),
+            door=(form.door.data or "").strip() or None,
+            outcome=form.outcome.data or "",
+            knocked_at=datetime.now(UTC).isoformat(timespec="seconds"),
+            language=form.language.data if form.outcome.data == "needs_language" else None,
+        )
+        try:
+            storage.doors.log(db, knock, device_id=None)
+        except storage.ResponseConflict:
+            abort(409)
+        flash(
+            gettext(
+                "Logged: %(street)s %(door)s: %(outcome)s.",
+                street=knock.street,
+                door=knock.door or "",
+                outcome=OUTCOME_NAMES[knock.outcome],
+            )
+        )
+        return redirect(url_for(".door_log", event_id=event.id, street=knock.street))
+    if not form.is_submitted():
+        form.id.data = str(uuid.uuid4())
+        form.street.data = request.args.get("street", "")
+    streets = [line.strip() for line in event.area.splitlines() if line.strip()]
+    page = render_template("rounds/door_log.html", event=event, form=form, streets=streets)
+    response = make_response(page, 422 if form.errors else 200)
+    response.headers["Cache-Control"] = "no-store"
+    return response

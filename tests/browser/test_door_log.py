@@ -1,0 +1,65 @@
+"""The door log in the browser: offline in a stairwell, it lands exactly once."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import Browser, Page, expect
+
+from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
+from tests.browser.test_offline import _wait_for_worker
+
+
+def _log(page: Page, door: str, outcome: str, language: str | None = None) -> None:
+    page.locator("#door").fill(door)
+    page.locator(f"input[name=outcome][value={outcome}]").check()
+    if language:
+        page.locator("#language").select_option(language)
+    page.get_by_test_id("log-door").click()
+    expect(page.get_by_test_id("door-saved")).to_be_visible()
+
+
+def test_door_log_works_offline_and_lands_once(browser: Browser, tmp_path: Path) -> None:
+    server = start_server(tmp_path)
+    try:
+        create_user(server, "vol@example.org", "volunteer")
+        with sqlite3.connect(server.database) as conn:
+            conn.execute(
+                "INSERT INTO events (id, kind, name, survey_id, area, created_at) VALUES"
+                " ('RND234', 'door_knocking', 'Millwall', 'what-matters', 'Manchester Road',"
+                " '2026-11-22')"
+            )
+        tablet = browser.new_context()
+        page = tablet.new_page()
+        sign_in(page, server, "vol@example.org", lang="ar", device="Tablet 2")
+        _wait_for_worker(page)
+        page.goto(server.url + "/ar/rounds/RND234")  # opened once online: kept for offline
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        assert serious_violations(Axe(), page) == []
+
+        tablet.set_offline(True)
+        page.reload()  # from the service worker's cache
+        page.locator("#street").fill("Manchester Road")
+        _log(page, "14", "no_answer")
+        _log(page, "16", "needs_language", "so")
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "2")
+        assert server.query("SELECT count(*) FROM doors") == [(0,)]
+
+        tablet.set_offline(False)
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0", timeout=15000)
+        page.get_by_test_id("send-now").click()
+        page.wait_for_timeout(500)
+        rows = server.query(
+            "SELECT d.door, d.outcome, d.language, v.label FROM doors d"
+            " JOIN devices v ON v.id = d.device_id ORDER BY d.door"
+        )
+        assert rows == [
+            ("14", "no_answer", None, "Tablet 2"),
+            ("16", "needs_language", "so", "Tablet 2"),
+        ]
+        tablet.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)

@@ -1,0 +1,91 @@
+"""The door log page without JavaScript: a few taps, stored once, explained when incomplete."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey_app import storage
+from tests.conftest import count_rows, make_user, sign_in, soup
+
+
+@pytest.fixture
+def volunteer(app: Flask, client: FlaskClient) -> tuple[FlaskClient, str]:
+    make_user(app, "volunteer")
+    sign_in(client, "volunteer@example.org")
+    with app.app_context():
+        event = storage.events.create(
+            storage.get_db(),
+            kind="door_knocking",
+            name="Millwall",
+            survey_id="what-matters",
+            area="Manchester Road\nWestferry Road",
+        )
+    return client, event.id
+
+
+def _post(client: FlaskClient, event_id: str, **fields: object) -> object:
+    page = soup(client.get(f"/en/rounds/{event_id}"))
+    data = {tag["name"]: tag.get("value", "") for tag in page.select("form input[type=hidden]")}
+    data.update(fields)
+    return client.post(f"/en/rounds/{event_id}", data=data)
+
+
+def test_a_door_is_logged_and_the_street_kept_for_the_next(
+    app: Flask, volunteer: tuple[FlaskClient, str]
+) -> None:
+    client, event_id = volunteer
+    page = soup(client.get(f"/en/rounds/{event_id}"))
+    assert [o["value"] for o in page.select("datalist#streets option")] == [
+        "Manchester Road",
+        "Westferry Road",
+    ]
+    reply = _post(
+        client,
+        event_id,
+        street="Manchester Road",
+        door="14",
+        outcome="needs_language",
+        language="so",
+    )
+    assert reply.status_code == 302 and "street=Manchester" in reply.location
+    after = soup(client.get(reply.location))
+    assert "Needs another language" in after.select_one("[data-testid=logged]").get_text()
+    assert after.select_one("#street")["value"] == "Manchester Road"
+    with app.app_context():
+        row = storage.get_db().execute("SELECT street, door, outcome, language FROM doors")
+        assert row.fetchall() == [("Manchester Road", "14", "needs_language", "so")]
+
+
+@pytest.mark.parametrize(
+    ("fields", "field", "message"),
+    [
+        ({"street": "", "outcome": "no_answer"}, "street", "Say which street."),
+        ({"street": "Manchester Road"}, "outcome", "Say what happened at the door."),
+        (
+            {"street": "Manchester Road", "outcome": "needs_language"},
+            "language",
+            "Say which language is needed.",
+        ),
+    ],
+)
+def test_an_incomplete_door_is_explained_and_not_stored(
+    app: Flask, volunteer: tuple[FlaskClient, str], fields: dict[str, str], field: str, message: str
+) -> None:
+    client, event_id = volunteer
+    reply = _post(client, event_id, **fields)
+    assert reply.status_code == 422
+    assert message in soup(reply).select_one(f"#{field}-error").get_text()
+    assert count_rows(app, "doors") == 0
+
+
+def test_only_door_knocking_rounds_have_a_door_log(
+    app: Flask, volunteer: tuple[FlaskClient, str]
+) -> None:
+    client, _event_id = volunteer
+    with app.app_context():
+        online = storage.events.create(
+            storage.get_db(), kind="online", name="Link", survey_id="what-matters"
+        )
+    assert client.get(f"/en/rounds/{online.id}").status_code == 404
