@@ -27,9 +27,16 @@ class Explained:
     signal: bool
 
 
-def explain(chart: RunChart) -> list[Explained]:
-    """What each rule says about each part of the chart, in the reader's language."""
-    lines: list[Explained] = []
+def explain(chart: RunChart, astronomical: Sequence[str] = ()) -> list[Explained]:
+    """What each rule says about each part of the chart, in the reader's language.
+
+    ``astronomical`` names the points a person marked as far outside the rest: no
+    rule finds those, a person who knows the process does.
+    """
+    lines: list[Explained] = [
+        Explained(gettext("Astronomical point, marked by a person: %(point)s.", point=label), True)
+        for label in astronomical
+    ]
     for number, part in enumerate(chart.parts, start=1):
         prefix = ""
         if len(chart.parts) > 1:
@@ -91,7 +98,13 @@ def _scale(chart: RunChart) -> tuple[float, float]:
     return bottom, (top if top > bottom else bottom + 1)
 
 
-def render_svg(chart: RunChart, labels: Sequence[str], title: str, chart_id: str) -> Markup:
+def render_svg(
+    chart: RunChart,
+    labels: Sequence[str],
+    title: str,
+    chart_id: str,
+    astronomical: set[int] | frozenset[int] = frozenset(),
+) -> Markup:
     """An inline SVG run chart; ``labels`` name the points along the bottom."""
     low, high = _scale(chart)
     count = max(len(chart.values), 1)
@@ -140,7 +153,14 @@ def render_svg(chart: RunChart, labels: Sequence[str], title: str, chart_id: str
     for i, value in enumerate(chart.values):
         if value is None:
             continue
-        if i in chart.excluded:  # a hollow marker: shown, not counted
+        if i in astronomical:  # a diamond: a person's annotation
+            cx, cy = x(i), y(value)
+            out.append(
+                f'<polygon points="{cx:.1f},{cy - 8:.1f} {cx + 8:.1f},{cy:.1f} '
+                f'{cx:.1f},{cy + 8:.1f} {cx - 8:.1f},{cy:.1f}" fill="#ffdd00" '
+                'stroke="#0b0c0c" stroke-width="2" data-astronomical="true"/>'
+            )
+        elif i in chart.excluded:  # a hollow marker: shown, not counted
             out.append(
                 f'<circle cx="{x(i):.1f}" cy="{y(value):.1f}" r="5" fill="#ffffff" '
                 'stroke="#484949" stroke-width="2" data-excluded="true"/>'

@@ -44,13 +44,13 @@ def test_counts_per_period_fill_empty_periods(app: Flask) -> None:
     _fill(app, [3, 0, 2])
     with app.app_context():
         db = storage.get_db()
-        assert storage.responses.counts_by_period(db, "week") == [
+        assert storage.measures.series(db, "responses", "week") == [
             (date(2026, 3, 2), 3),
             (date(2026, 3, 9), 0),
             (date(2026, 3, 16), 2),
         ]
-        assert storage.responses.counts_by_period(db, "month") == [(date(2026, 3, 1), 5)]
-        days = storage.responses.counts_by_period(db, "day")
+        assert storage.measures.series(db, "responses", "month") == [(date(2026, 3, 1), 5)]
+        days = storage.measures.series(db, "responses", "day")
         assert days[0] == (date(2026, 3, 2), 1) and len(days) == 16  # 2 to 17 March
 
 
@@ -68,20 +68,20 @@ def test_engagement_chart_shows_the_signal_in_words_and_shapes(
     page = soup(coordinator.get("/en/admin/engagement?period=week"))
     svg = page.select_one("svg.run-chart")
     assert svg["role"] == "img"
-    assert page.select_one("#responses-chart-title").get_text() == "Responses per week"
-    assert "Longest run" in page.select_one("#responses-chart-desc").get_text()
+    assert page.select_one("#engagement-chart-title").get_text() == "Responses per week"
+    assert "Longest run" in page.select_one("#engagement-chart-desc").get_text()
     assert len(svg.select("[data-signal=true]")) == 20  # two shifts cover every point
     findings = [li.get_text(" ", strip=True) for li in page.select("[data-testid=findings] li")]
     assert any("Signal:" in line and "10 points" in line for line in findings)
     rows = page.select("[data-testid=chart-data] tbody tr")
-    assert len(rows) == 20 and rows[0].select("td")[0].get_text() == "10"
+    assert len(rows) == 20 and rows[0].select("td")[1].get_text() == "10"
 
 
 def test_fixing_the_median_on_a_baseline(app: Flask, coordinator: FlaskClient) -> None:
     _fill(app, WEEKLY)
     page = soup(coordinator.get("/en/admin/engagement?period=week&baseline=10"))
     medians = {
-        row.select("td")[1].get_text() for row in page.select("[data-testid=chart-data] tbody tr")
+        row.select("td")[2].get_text() for row in page.select("[data-testid=chart-data] tbody tr")
     }
     assert medians == {"11"}
     findings = page.select_one("[data-testid=findings]").get_text(" ", strip=True)
@@ -94,10 +94,10 @@ def test_csv_of_the_figures(app: Flask, coordinator: FlaskClient) -> None:
     rows = list(csv.reader(io.StringIO(reply.get_data(as_text=True))))
     assert reply.mimetype == "text/csv"
     assert rows == [
-        ["period_start", "responses", "median"],
-        ["2026-03-02", "3", "2.0"],
-        ["2026-03-09", "0", "2.0"],
-        ["2026-03-16", "2", "2.0"],
+        ["point", "period_start", "responses", "median", "excluded", "astronomical"],
+        ["1", "2026-03-02", "3.0", "2.0", "0", "0"],
+        ["2", "2026-03-09", "0.0", "2.0", "0", "0"],
+        ["3", "2026-03-16", "2.0", "2.0", "0", "0"],
     ]
 
 
@@ -118,3 +118,65 @@ def test_engagement_is_for_coordinators_and_analysts(
         sign_in(client, f"{role}@example.org")
     assert client.get("/en/admin/engagement").status_code == expected
     assert client.get("/en/admin/engagement.csv").status_code == expected
+
+
+def _knocks(app: Flask, per_week: list[tuple[int, int]]) -> None:
+    """(doors knocked, completed) per week of a door-knocking round."""
+    from survey_app.storage.doors import Knock
+
+    with app.app_context():
+        db = storage.get_db()
+        event = storage.events.create(
+            db, kind="door_knocking", name="Round", survey_id="what-matters"
+        )
+        for week, (knocked, completed) in enumerate(per_week):
+            for n in range(knocked):
+                day = date(2026, 3, 2) + timedelta(days=7 * week)
+                storage.doors.log(
+                    db,
+                    Knock(
+                        id=f"k{week}-{n}",
+                        event_id=event.id,
+                        street="High Street",
+                        door=str(n),
+                        outcome="completed" if n < completed else "no_answer",
+                        knocked_at=f"{day.isoformat()}T11:00:00+00:00",
+                    ),
+                    device_id=None,
+                )
+
+
+def test_doors_and_completion_rate_charts(app: Flask, coordinator: FlaskClient) -> None:
+    _knocks(app, [(10, 2), (0, 0), (20, 10)])
+    doors = soup(coordinator.get("/en/admin/engagement?measure=doors&period=week"))
+    values = [
+        row.select("td")[1].get_text() for row in doors.select("[data-testid=chart-data] tbody tr")
+    ]
+    assert values == ["10", "0", "20"]
+    rate = soup(coordinator.get("/en/admin/engagement?measure=completion&period=week"))
+    assert rate.select_one("#engagement-chart-title").get_text() == ("Completion rate per week (%)")
+    values = [
+        row.select("td")[1].get_text() for row in rate.select("[data-testid=chart-data] tbody tr")
+    ]
+    assert values == ["20", "—", "50"]  # no doors knocked: no rate, not 0 %
+
+
+def test_event_type_parts_exclusions_and_astronomical_points(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    _fill(app, WEEKLY)
+    only_rounds = soup(coordinator.get("/en/admin/engagement?kind=door_knocking"))
+    assert only_rounds.select("[data-testid=chart-data] tbody tr") == []
+    page = soup(
+        coordinator.get("/en/admin/engagement?period=week&breaks=11&excluded=3&astronomical=17")
+    )
+    medians = [
+        row.select("td")[2].get_text() for row in page.select("[data-testid=chart-data] tbody tr")
+    ]
+    assert medians[:10] == ["11"] * 10 and medians[10:] == ["16"] * 10
+    svg = page.select_one("svg.run-chart")
+    assert len(svg.select("[data-excluded=true]")) == 1
+    assert len(svg.select("[data-astronomical=true]")) == 1
+    findings = page.select_one("[data-testid=findings]").get_text(" ", strip=True)
+    assert "Astronomical point, marked by a person" in findings
+    assert "Part 2:" in findings

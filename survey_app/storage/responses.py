@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from datetime import date, timedelta
 from typing import Any, Literal
 
 from sqlite_utils import Database
@@ -194,46 +193,3 @@ def erase_contact(db: Database, response_id: str) -> bool:
     with write(db):
         cursor = db.execute("DELETE FROM contacts WHERE response_id = ?", [response_id])
     return cursor.rowcount > 0
-
-
-PERIODS = ("day", "week", "month")
-
-
-def _period_start(day: date, period: str) -> date:
-    if period == "week":
-        return day - timedelta(days=day.weekday())  # ISO weeks start on Monday
-    if period == "month":
-        return day.replace(day=1)
-    return day
-
-
-def _next_period(start: date, period: str) -> date:
-    if period == "week":
-        return start + timedelta(days=7)
-    if period == "month":
-        return (start.replace(day=28) + timedelta(days=4)).replace(day=1)
-    return start + timedelta(days=1)
-
-
-def counts_by_period(db: Database, period: str) -> list[tuple[date, int]]:
-    """Responses per day, week or month (by when they were made), with empty periods as 0."""
-    if period not in PERIODS:
-        raise ValueError(period)
-    per_day = {
-        date.fromisoformat(day): int(count)
-        for day, count in db.execute(
-            "SELECT substr(created_at, 1, 10) AS day, count(*) FROM responses GROUP BY day"
-        )
-    }
-    if not per_day:
-        return []
-    totals: dict[date, int] = {}
-    for day, count in per_day.items():
-        start = _period_start(day, period)
-        totals[start] = totals.get(start, 0) + count
-    series = []
-    current, last = min(totals), max(totals)
-    while current <= last:
-        series.append((current, totals.get(current, 0)))
-        current = _next_period(current, period)
-    return series
