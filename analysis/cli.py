@@ -128,7 +128,7 @@ def summary(result: ThemeResult, width: int = 100) -> str:
             lines.append(f"    keywords: {', '.join(theme.keywords)}")
         for quote in theme.quotes[:2]:
             text = quote.text if not quote.gloss else f"{quote.text} [{quote.gloss}]"
-            lines.append(textwrap.shorten(f'    "{text}"', width, placeholder=' …"'))
+            lines.append("    " + textwrap.shorten(f'"{text}"', width - 4, placeholder=' …"'))
     if result.unthemed.size:
         lines.append(f"    Not yet themed: {result.unthemed.size} answers")
     return "\n".join(lines)

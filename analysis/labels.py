@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+import unicodedata
+from collections import Counter
 from collections.abc import Sequence
 
 import numpy as np
+import regex
 from scipy import sparse
 from sklearn.feature_extraction.text import CountVectorizer
 
-from analysis.text import stopwords, text_words
+from analysis.text import normalize_text, stopwords, text_words
+
+_ARABIC = regex.compile(r"\p{Arabic}")
+_WORD = regex.compile(r"[\p{L}\p{N}][\p{L}\p{M}\p{N}]*")
 
 
 def surface_terms(text: str, language: str | None) -> list[str]:
@@ -23,6 +29,23 @@ def surface_terms(text: str, language: str | None) -> list[str]:
     terms = [w for w in kept if w]
     terms += [f"{a} {b}" for a, b in zip(kept, kept[1:], strict=False) if a and b]
     return terms
+
+
+def display_forms(texts: Sequence[str]) -> dict[str, str]:
+    """Normalised word -> the spelling most used for it, where normalising changed it.
+
+    Matching folds Arabic-script letter variants (Urdu keheh to kaf, for instance), but a
+    label should show words as residents wrote them.
+    """
+    seen: dict[str, Counter[str]] = {}
+    for text in texts:
+        if not _ARABIC.search(text):
+            continue
+        for word in _WORD.findall(unicodedata.normalize("NFKC", text).casefold()):
+            key = normalize_text(word)
+            if key != word:
+                seen.setdefault(key, Counter())[word] += 1
+    return {key: counts.most_common(1)[0][0] for key, counts in seen.items()}
 
 
 def _identity(terms: list[str]) -> list[str]:
@@ -41,7 +64,10 @@ class ThemeLabeller:
         self.n_keywords = n_keywords
         self.min_count = min_count
 
-    def fit(self, term_lists: Sequence[list[str]]) -> ThemeLabeller:
+    def fit(
+        self, term_lists: Sequence[list[str]], display: dict[str, str] | None = None
+    ) -> ThemeLabeller:
+        self.display_ = display or {}
         self.counter_ = CountVectorizer(analyzer=_identity, dtype=np.float32)
         if any(term_lists):
             self.counts_ = sparse.csr_matrix(self.counter_.fit_transform(term_lists))
@@ -78,6 +104,8 @@ class ThemeLabeller:
             ):
                 continue
             chosen.append(term)
+        if self.display_:
+            chosen = [" ".join(self.display_.get(w, w) for w in c.split()) for c in chosen]
         return chosen
 
 

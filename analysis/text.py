@@ -190,6 +190,15 @@ _SOMALI_EXTRA = frozenset(
 )
 
 
+# The Urdu list in stopwordsiso is largely mis-encoded; these common function words are
+# added so that "not", "is", "of" and the like do not become theme keywords.
+_URDU_EXTRA = frozenset(
+    """کا کی کے ہے ہیں ہوں تھا تھی تھے نہیں نہ میں سے کو پر اور یا بھی یہ وہ ہم آپ مجھے
+    ہمارا ہماری ہمارے میرا میری میرے بہت کچھ کوئی جب تک لیے لئے ساتھ ہو ہوتا ہوتی ہوتے
+    کر کرنا کرتے کرتی کرتا گیا گئی جاتا جاتی جاتے رہا رہی رہے""".split()
+)
+
+
 def normalize_text(text: str) -> str:
     """NFKC, casefold, drop invisible characters and fold Arabic-script variants."""
     text = unicodedata.normalize("NFKC", text).casefold()
@@ -238,6 +247,8 @@ def stopwords(language: str | None) -> frozenset[str]:
         cleaned.add(word)
     if language == "so":
         cleaned |= _SOMALI_EXTRA
+    if language == "ur":
+        cleaned |= {normalize_text(w) for w in _URDU_EXTRA}
     return frozenset(cleaned)
 
 
@@ -281,6 +292,11 @@ def _stem_bengali(word: str) -> str:
     if len(word) > 3 and word.endswith("র") and word[-2] in _BENGALI_VOWEL_SIGNS:
         return word[:-1]
     return word
+
+
+def has_full_stemmer(language: str | None) -> bool:
+    """True when a Snowball stemmer exists for the language (not only a light stripper)."""
+    return (language or "") in _SNOWBALL
 
 
 @cache

@@ -31,7 +31,7 @@ from sklearn.preprocessing import normalize
 
 from analysis.codebook import Codebook
 from analysis.concepts import concept_names
-from analysis.labels import ThemeLabeller, make_label, surface_terms
+from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
 from analysis.model import (
     AnalysisError,
     Confidence,
@@ -103,7 +103,7 @@ class ThemeFinder:
         n_init: int = 3,
         n_quotes: int = 5,
         center_languages: bool = True,
-        char_weight: float = 0.0,
+        char_weight: float | None = None,
         embedding_weight: float = 1.0,
     ) -> None:
         self.min_themes = min_themes
@@ -235,7 +235,8 @@ class ThemeFinder:
                 surface_terms(self.docs_[i].text, self.docs_[i].language)
                 + concept_names(responses[i].text)
                 for i in range(n)
-            ]
+            ],
+            display_forms([r.text for r in responses]),
         )
         self.confidence_ = _no_confidence("No themes were searched for yet.")
         self.chosen_k_ = 0
@@ -429,7 +430,11 @@ class ThemeFinder:
             active_pos = {row: p for p, row in enumerate(self.active_)}
             for _ in range(2):
                 sims = _leave_one_out_similarity(z, labels, k)
-                labels[(sims < self.min_similarity) & (labels >= 0)] = UNTHEMED
+                # Similarities run lower when vectors have more parts (character n-grams,
+                # embeddings), so an answer must also be well below a typical one.
+                typical = float(np.median(sims[labels >= 0])) if np.any(labels >= 0) else 0.0
+                threshold = min(self.min_similarity, 0.5 * typical)
+                labels[(sims < threshold) & (labels >= 0)] = UNTHEMED
                 sizes = np.bincount(labels[labels >= 0], minlength=k)
                 small = np.flatnonzero(sizes < min(self.min_theme_size, len(rows)))
                 labels[np.isin(labels, small)] = UNTHEMED
@@ -442,7 +447,7 @@ class ThemeFinder:
                 if len(loose):
                     near = z[loose] @ centres[keep].T
                     best = near.argmax(axis=1)
-                    ok = near[np.arange(len(loose)), best] >= self.min_similarity
+                    ok = near[np.arange(len(loose)), best] >= threshold
                     labels[loose[ok]] = keep[best[ok]]
             # Answers made almost only of words no one else used are noise, not a theme.
             weak = np.array([coverage[active_pos[r]] < 0.05 for r in rows])

