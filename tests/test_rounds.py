@@ -89,3 +89,20 @@ def test_only_door_knocking_rounds_have_a_door_log(
             storage.get_db(), kind="online", name="Link", survey_id="what-matters"
         )
     assert client.get(f"/en/rounds/{online.id}").status_code == 404
+
+
+def test_a_completed_door_leads_to_the_survey_and_names_its_response(
+    app: Flask, volunteer: tuple[FlaskClient, str]
+) -> None:
+    client, event_id = volunteer
+    reply = _post(client, event_id, street="Manchester Road", door="3", outcome="completed")
+    assert reply.status_code == 302 and "with=volunteer" in reply.location
+    with app.app_context():
+        response_id = storage.get_db().execute("SELECT response_id FROM doors").fetchone()[0]
+    assert f"response={response_id}" in reply.location and f"event={event_id}" in reply.location
+    survey = soup(client.get(reply.location))
+    assert survey.select_one("form[data-survey-form] input[name=response_id]")["value"] == (
+        response_id
+    )
+    assert survey.select_one("input[name=mode]")["value"] == "assisted"
+    assert survey.select_one("input[name=event]")["value"] == event_id

@@ -25,6 +25,7 @@ def client_survey(
     max_length: int,
     event: str | None = None,
     kiosk: bool = False,
+    response_id: str | None = None,
 ) -> dict[str, Any]:
     """The survey's rules as plain data, so the browser applies the server's rules offline."""
     return {
@@ -35,6 +36,7 @@ def client_survey(
         "mode": mode,
         "event": event,
         "kiosk": kiosk,
+        "response_id": response_id,
         "start": url_for("collect.start", kiosk="1") if kiosk else url_for("collect.start"),
         "max_length": max_length,
         "api": url_for("sync.receive_responses"),

@@ -58,6 +58,14 @@ def _survey(survey_id: str, version: int | None = None) -> Survey:
         abort(404)
 
 
+def _given_response_id() -> str | None:
+    """An id chosen beforehand, as the door log does to link a door to its response."""
+    try:
+        return str(uuid.UUID(request.args.get("response", "")))
+    except ValueError:
+        return None
+
+
 def _known_event(code: str | None) -> str | None:
     """The event code if there is such an event: a mistyped link still collects the answer."""
     if code and storage.events.exists(storage.get_db(), code):
@@ -128,7 +136,7 @@ def survey_start(survey_id: str) -> Response:
     mode = "assisted" if request.args.get("with") == "volunteer" else "self"
     event = _known_event(request.args.get("event"))
     form = SurveyPageForm(
-        response_id=str(uuid.uuid4()),
+        response_id=_given_response_id() or str(uuid.uuid4()),
         survey_version=str(survey.version),
         mode=mode,
         event=event or "",
@@ -142,6 +150,7 @@ def survey_start(survey_id: str) -> Response:
             current_app.config["MAX_ANSWER_LENGTH"],
             event,
             kiosk=_kiosk(),
+            response_id=_given_response_id(),
         ),
         "messages": client_messages(),
     }

@@ -27,8 +27,9 @@ class DoorForm(FlaskForm):
         validators=[DataRequired(_l("Say what happened at the door."))],
     )
     # No Optional(): it would stop the chain before validate_language could ask for one.
-    language = SelectField(_l("Which language is needed?"))
+    language = SelectField(_l("Which language is needed?"), validate_choice=False)
 
     def validate_language(self, field: SelectField) -> None:
-        if self.outcome.data == "needs_language" and not field.data:
+        offered = {choice.value for choice in field.choices or () if choice.value}
+        if self.outcome.data == "needs_language" and field.data not in offered:
             raise ValidationError(str(_l("Say which language is needed.")))

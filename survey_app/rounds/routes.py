@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import UTC, datetime
+from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
@@ -46,6 +47,7 @@ def door_log(event_id: str) -> BaseResponse:
             outcome=form.outcome.data or "",
             knocked_at=datetime.now(UTC).isoformat(timespec="seconds"),
             language=form.language.data if form.outcome.data == "needs_language" else None,
+            response_id=str(uuid.uuid4()) if form.outcome.data == "completed" else None,
         )
         try:
             storage.doors.log(db, knock, device_id=None)
@@ -59,6 +61,18 @@ def door_log(event_id: str) -> BaseResponse:
                 outcome=OUTCOME_NAMES[knock.outcome],
             )
         )
+        if knock.response_id:
+            # Straight on to the survey with this resident, under the id the door names.
+            volunteer: dict[str, Any] = {"with": "volunteer"}
+            return redirect(
+                url_for(
+                    "collect.survey_start",
+                    survey_id=event.survey_id,
+                    event=event.id,
+                    response=knock.response_id,
+                    **volunteer,
+                )
+            )
         return redirect(url_for(".door_log", event_id=event.id, street=knock.street))
     if not form.is_submitted():
         form.id.data = str(uuid.uuid4())

@@ -9,7 +9,7 @@ from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
-from tests.browser.test_offline import _wait_for_worker
+from tests.browser.test_offline import _fill_response, _wait_for_worker
 
 
 def _log(page: Page, door: str, outcome: str, language: str | None = None) -> None:
@@ -46,6 +46,12 @@ def test_door_log_works_offline_and_lands_once(browser: Browser, tmp_path: Path)
         _log(page, "16", "needs_language", "so")
         expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "2")
         assert server.query("SELECT count(*) FROM doors") == [(0,)]
+        # A resident at door 18 answers with the volunteer: on to the survey, still offline.
+        page.locator("#door").fill("18")
+        page.locator("input[name=outcome][value=completed]").check()
+        page.get_by_test_id("log-door").click()
+        response_id = _fill_response(page, "الدرج مظلم في الليل")
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "4")
 
         tablet.set_offline(False)
         expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0", timeout=15000)
@@ -58,7 +64,13 @@ def test_door_log_works_offline_and_lands_once(browser: Browser, tmp_path: Path)
         assert rows == [
             ("14", "no_answer", None, "Tablet 2"),
             ("16", "needs_language", "so", "Tablet 2"),
+            ("18", "completed", None, "Tablet 2"),
         ]
+        # The door names the response given at it, and the response its round.
+        assert server.query("SELECT response_id FROM doors WHERE door = '18'") == [(response_id,)]
+        assert server.query(
+            "SELECT event_id, mode FROM responses WHERE id = ?", (response_id,)
+        ) == [("RND234", "assisted")]
         tablet.close()
     finally:
         server.process.terminate()

@@ -38,7 +38,15 @@
       outcome: outcome, language: outcome === "needs_language" ? code : null,
       knocked_at: new Date().toISOString()
     };
+    if (outcome === "completed") { knock.response_id = newId(); }
     WMOutbox.queue(knock, "door").then(function () {
+      if (knock.response_id) {
+        // Straight on to the survey with this resident, under the id the door now names.
+        var survey = new URL(form.getAttribute("data-survey-url"), window.location.href);
+        survey.searchParams.set("response", knock.response_id);
+        window.location.href = survey.toString();
+        return;
+      }
       saved.hidden = false;
       form.querySelector("[name=id]").value = newId();
       form.querySelector("[name=door]").value = "";

@@ -52,7 +52,7 @@
 
   var survey = JSON.parse(document.getElementById("wm-survey").textContent);
   var messages = JSON.parse(document.getElementById("wm-messages").textContent);
-  var draftKey = survey.id + "|" + survey.mode;
+  var draftKey = survey.id + "|" + survey.mode;  // a given response id is added below
   var numbers = new Intl.NumberFormat(document.documentElement.lang || "en");
   var questions = {};
   survey.steps.forEach(function (step) {
@@ -62,7 +62,16 @@
   root.replaceChildren(template.content.cloneNode(true));
   var form = root.querySelector("[data-wm-form]");
   var thanks = root.querySelector("[data-wm-thanks]");
-  var state = { id: newId(), step: survey.steps[0].id, started_at: new Date().toISOString() };
+  // A page served from the offline cache was made for another address: the address
+  // itself says which event and which response id (the door log chooses one) apply.
+  var params = new URLSearchParams(window.location.search);
+  var UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+  if (!survey.event && /^[0-9A-Z]{6}$/.test(params.get("event") || "")) {
+    survey.event = params.get("event");
+  }
+  var given = survey.response_id || (UUID.test(params.get("response") || "") ? params.get("response") : null);
+  if (given) { draftKey += "|" + given; }
+  var state = { id: given || newId(), step: survey.steps[0].id, started_at: new Date().toISOString() };
 
   function newId() {
     if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }

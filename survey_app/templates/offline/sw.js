@@ -61,7 +61,10 @@ self.addEventListener("fetch", function (event) {
       return response;
     }).catch(function () {
       return caches.open(CACHE).then(function (cache) {
+        var volunteer = url.searchParams.get("with") === "volunteer" ? "?with=volunteer" : "";
         return cache.match(url.pathname + url.search).then(function (hit) {
+          return hit || cache.match(url.pathname + volunteer);
+        }).then(function (hit) {
           return hit || cache.match(url.pathname);
         }).then(function (hit) {
           return hit || cache.match(startPageFor(url));
