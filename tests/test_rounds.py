@@ -106,3 +106,47 @@ def test_a_completed_door_leads_to_the_survey_and_names_its_response(
     )
     assert survey.select_one("input[name=mode]")["value"] == "assisted"
     assert survey.select_one("input[name=event]")["value"] == event_id
+
+
+def test_volunteers_on_a_round_find_it_and_others_do_not(app: Flask, client: FlaskClient) -> None:
+    make_user(app, "coordinator")
+    with app.app_context():
+        db = storage.get_db()
+        hodan = storage.accounts.create_user(
+            db,
+            email="hodan@example.org",
+            name="Hodan",
+            role="volunteer",
+            password="river lantern quietly",
+        )
+        storage.accounts.create_user(
+            db,
+            email="sami@example.org",
+            name="Sami",
+            role="volunteer",
+            password="river lantern quietly",
+        )
+    sign_in(client, "coordinator@example.org")
+    page = soup(client.get("/en/admin/events"))
+    option = page.select_one(f"#volunteers option[value='{hodan.id}']")
+    assert option.get_text() == "Hodan"
+    reply = client.post(
+        "/en/admin/events",
+        data={
+            "csrf_token": page.select_one("input[name=csrf_token]")["value"],
+            "kind": "door_knocking",
+            "name": "Cubitt Town round",
+            "volunteers": [str(hodan.id)],
+        },
+    )
+    event_id = reply.location.rsplit("/", 1)[1]
+    detail = soup(client.get(reply.location))
+    assert detail.select_one("[data-testid=round-volunteers]").get_text() == "Hodan"
+
+    hodans = app.test_client()
+    sign_in(hodans, "hodan@example.org", "river lantern quietly")
+    rounds = soup(hodans.get("/en/rounds/"))
+    assert [a["data-round"] for a in rounds.select("[data-round]")] == [event_id]
+    samis = app.test_client()
+    sign_in(samis, "sami@example.org", "river lantern quietly")
+    assert soup(samis.get("/en/rounds/")).select("[data-round]") == []

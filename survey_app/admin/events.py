@@ -65,7 +65,11 @@ def events() -> BaseResponse | str:
     form.languages.choices = [
         SelectChoice(o.code, o.name, render_kw={"lang": o.tag}) for o in i18n.offered()
     ]
+    db = storage.get_db()
+    volunteers = storage.accounts.volunteers(db)
+    form.volunteers.choices = [SelectChoice(str(v.id), v.name) for v in volunteers]
     if form.validate_on_submit():
+        known = {v.id for v in volunteers}
         event = storage.events.create(
             storage.get_db(),
             kind=form.kind.data or "online",
@@ -77,6 +81,7 @@ def events() -> BaseResponse | str:
             host=form.host.data or "",
             tables=form.tables.data,
             languages=tuple(form.languages.data or ()),
+            volunteer_ids=tuple(v for v in form.volunteers.data or () if v in known),
         )
         return redirect(url_for(".event", event_id=event.id))
     return render_template(
@@ -110,6 +115,7 @@ def event(event_id: str) -> str:
         leaflet=leaflet,
         qr=qr_svg(link, gettext("QR code for %(link)s", link=link)),
         door_round=door_round(found.id) if found.kind == "door_knocking" else None,
+        volunteers=storage.events.volunteer_names(db, found.id),
         form=EmptyForm(),
     )
 

@@ -52,6 +52,9 @@ class EventForm(FlaskForm):
         _l("Number of tables (World Café, optional)"),
         validators=[Optional(), NumberRange(min=1, max=200)],
     )
+    volunteers = SelectMultipleField(
+        _l("Volunteers (door-knocking rounds)"), coerce=int, validate_choice=False
+    )
     languages = SelectMultipleField(
         _l("Languages for the leaflet"),
         description=_l("The leaflet and QR code show the survey's name in each of these."),

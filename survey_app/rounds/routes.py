@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import gettext
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
 
@@ -82,3 +83,12 @@ def door_log(event_id: str) -> BaseResponse:
     response = make_response(page, 422 if form.errors else 200)
     response.headers["Cache-Control"] = "no-store"
     return response
+
+
+@bp.get("/")
+@role_required("volunteer", "coordinator")
+def my_rounds() -> str:
+    """The rounds a volunteer is on (every round, for a coordinator)."""
+    user = current_user.user
+    rounds = storage.events.rounds_for(storage.get_db(), user.id, user.role)
+    return render_template("rounds/index.html", rounds=rounds)

@@ -244,3 +244,10 @@ def list_people(db: Database) -> list[Person]:
         f"SELECT {_USER_COLUMNS}, invite_hash IS NOT NULL FROM users ORDER BY role, name"
     )
     return [Person(_user(row[:6]), bool(row[6])) for row in rows]
+
+
+def volunteers(db: Database) -> list[User]:
+    rows = db.execute(
+        f"SELECT {_USER_COLUMNS} FROM users WHERE role = 'volunteer' AND active = 1 ORDER BY name"
+    )
+    return [_user(row) for row in rows]

@@ -65,6 +65,7 @@ def create(
     host: str = "",
     tables: int | None = None,
     languages: tuple[str, ...] = (),
+    volunteer_ids: tuple[int, ...] = (),
 ) -> Event:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
@@ -90,6 +91,10 @@ def create(
                 utc_now(),
             ],
         )
+        db.conn.executemany(
+            "INSERT INTO event_volunteers (event_id, user_id) VALUES (?, ?)",
+            [(code, user_id) for user_id in volunteer_ids],
+        )
     return get(db, code)
 
 
@@ -108,5 +113,32 @@ def all_events(db: Database) -> list[Event]:
     rows = db.execute(
         f"SELECT {_COLUMNS} FROM events e ORDER BY e.starts_on IS NULL, e.starts_on DESC,"
         " e.created_at DESC"
+    )
+    return [_event(row) for row in rows]
+
+
+def volunteer_names(db: Database, event_id: str) -> list[str]:
+    rows = db.execute(
+        "SELECT u.name FROM event_volunteers v JOIN users u ON u.id = v.user_id"
+        " WHERE v.event_id = ? ORDER BY u.name",
+        [event_id],
+    )
+    return [str(row[0]) for row in rows]
+
+
+def rounds_for(db: Database, user_id: int, role: str) -> list[Event]:
+    """Door-knocking rounds a person works on: a volunteer's own, or all for a coordinator."""
+    if role == "coordinator":
+        where, params = "e.kind = 'door_knocking'", []
+    else:
+        where = (
+            "e.kind = 'door_knocking' AND e.id IN"
+            " (SELECT event_id FROM event_volunteers WHERE user_id = ?)"
+        )
+        params = [user_id]
+    rows = db.execute(
+        f"SELECT {_COLUMNS} FROM events e WHERE {where}"
+        " ORDER BY e.starts_on IS NULL, e.starts_on DESC, e.created_at DESC",
+        params,
     )
     return [_event(row) for row in rows]

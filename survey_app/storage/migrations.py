@@ -166,3 +166,16 @@ def _door_log(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX doors_by_event ON doors (event_id, street)")
+
+
+@MIGRATIONS(name="0007_round_volunteers")
+def _round_volunteers(db: Database) -> None:
+    db.execute(
+        """
+        CREATE TABLE event_volunteers (
+            event_id TEXT NOT NULL REFERENCES events (id),
+            user_id INTEGER NOT NULL REFERENCES users (id),
+            PRIMARY KEY (event_id, user_id)
+        )
+        """
+    )
