@@ -152,3 +152,11 @@ def sign_in(
         "/en/sign-in",
         data={"csrf_token": token, "email": email, "password": password, "device_label": label},
     )
+
+
+@pytest.fixture
+def coordinator(app: Flask, client: FlaskClient) -> FlaskClient:
+    """A client signed in as a coordinator."""
+    make_user(app, "coordinator")
+    sign_in(client, "coordinator@example.org")
+    return client

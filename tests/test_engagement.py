@@ -54,13 +54,6 @@ def test_counts_per_period_fill_empty_periods(app: Flask) -> None:
         assert days[0] == (date(2026, 3, 2), 1) and len(days) == 16  # 2 to 17 March
 
 
-@pytest.fixture
-def coordinator(app: Flask, client: FlaskClient) -> FlaskClient:
-    make_user(app, "coordinator")
-    sign_in(client, "coordinator@example.org")
-    return client
-
-
 def test_engagement_chart_shows_the_signal_in_words_and_shapes(
     app: Flask, coordinator: FlaskClient
 ) -> None:

@@ -12,13 +12,6 @@ from survey_app import storage
 from tests.conftest import Resident, make_user, sign_in, soup
 
 
-@pytest.fixture
-def coordinator(app: Flask, client: FlaskClient) -> FlaskClient:
-    make_user(app, "coordinator")
-    sign_in(client, "coordinator@example.org")
-    return client
-
-
 def _create(client: FlaskClient, **fields: object) -> str:
     page = soup(client.get("/en/admin/events"))
     data = {

@@ -28,13 +28,6 @@ def test_password_rules(password: str, problem: str | None) -> None:
     assert password_problem(password, email="amina.h@example.org", name="Amina Hassan") == (problem)
 
 
-@pytest.fixture
-def coordinator(app: Flask, client: FlaskClient) -> FlaskClient:
-    make_user(app, "coordinator")
-    sign_in(client, "coordinator@example.org")
-    return client
-
-
 def _invite(client: FlaskClient, **fields: object) -> object:
     page = soup(client.get("/en/admin/people"))
     data = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..storage.doors import OUTCOMES
 from .payload import MAX_BATCH
 
 _ERRORS = {
@@ -83,18 +84,7 @@ _DOOR = {
         "event_id": {"type": "string", "description": "The door-knocking round."},
         "street": {"type": "string"},
         "door": {"type": ["string", "null"], "description": "The door label the round collects."},
-        "outcome": {
-            "type": "string",
-            "enum": [
-                "no_answer",
-                "come_back",
-                "declined",
-                "completed",
-                "online_later",
-                "needs_language",
-                "do_not_knock",
-            ],
-        },
+        "outcome": {"type": "string", "enum": list(OUTCOMES)},
         "language": {
             "type": ["string", "null"],
             "description": "Only with needs_language: the language needed.",
