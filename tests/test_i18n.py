@@ -84,3 +84,15 @@ def test_every_setting_is_documented() -> None:
     for setting in SETTINGS:
         assert f"`{setting.name}`" in docs, setting.name
         assert f"WHATMATTERS_{setting.name}" in docs, setting.name
+
+
+@pytest.mark.parametrize("code", CODES[1:])
+def test_catalogues_pass_babels_own_checks(code: str) -> None:
+    """Placeholders that match, and no English text that Babel mistakes for one."""
+    from babel.messages.pofile import read_po
+
+    path = i18n.CATALOGUES / code / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as handle:
+        catalog = read_po(handle)
+    problems = [(message.id, [str(e) for e in errors]) for message, errors in catalog.check()]
+    assert problems == []

@@ -25,7 +25,7 @@ PERIOD_NAMES = {"day": _l("Each day"), "week": _l("Each week"), "month": _l("Eac
 MEASURE_NAMES = {
     "responses": _l("Responses"),
     "doors": _l("Doors knocked"),
-    "completion": _l("Completion rate (% of doors knocked)"),
+    "completion": _l("Completion rate (per cent of doors knocked)"),
 }
 CHART_TITLES = {
     ("responses", "day"): _l("Responses per day"),
