@@ -88,12 +88,13 @@ def test_responses_made_offline_survive_a_closed_browser_and_arrive_once(
     expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "3")
     expect(page.get_by_test_id("waiting")).to_have_text("৩")
     assert len(set(ids)) == 3 and _stored(server, ids) == 0
-    context.close()
-
-    # A new browser on the same profile, with no network: the server cannot be reached
-    # at all, so the worker's background sync cannot send behind the test's back.
+    # No signal at all from here: the server goes first, because closing the browser lifts
+    # its offline emulation and the worker's background sync would then send at once.
     server.process.kill()
     server.process.wait()
+    context.close()
+
+    # A new browser on the same profile, still with no network.
     context = _open(playwright, profile, offline=True)
     page = context.new_page()
     page.goto(server.url + "/en/")
@@ -131,7 +132,12 @@ def test_a_half_filled_survey_survives_a_closed_tab(page: Page, live_server: Liv
     page.locator("#q-consent").check()
     page.get_by_test_id("next").click()
     page.locator("#q-what_matters").fill("Nabad iyo caafimaad")
-    page.wait_for_timeout(400)  # the draft is saved as the person types
+    # The draft is saved as the person types; wait (bounded) until it is on the device.
+    saved = "WMStore.get('drafts', 'what-matters|self').then(d => d ? d.raw.what_matters : null)"
+    deadline = time.monotonic() + 10
+    while page.evaluate(saved) != ["Nabad iyo caafimaad"]:
+        assert time.monotonic() < deadline, "the draft was never saved"
+        time.sleep(0.05)
     page.goto("about:blank")
     page.goto(live_server.url + "/so/s/what-matters/")
     expect(page.locator("[data-wm-draft-notice]")).to_be_visible()
