@@ -56,6 +56,21 @@ class LiveServer:
         with sqlite3.connect(self.database) as conn:
             return list(conn.execute(sql, params))
 
+    def wait_for(
+        self,
+        sql: str,
+        params: tuple[Any, ...],
+        expected: list[tuple[Any, ...]],
+        timeout: float = 15.0,
+    ) -> list[tuple[Any, ...]]:
+        """Poll the database until a query gives the expected rows (or the time is up)."""
+        deadline = time.monotonic() + timeout
+        rows = self.query(sql, params)
+        while rows != expected and time.monotonic() < deadline:
+            time.sleep(0.1)
+            rows = self.query(sql, params)
+        return rows
+
 
 def start_server(tmp: Path, port: int | None = None) -> LiveServer:
     port = port or _free_port()
