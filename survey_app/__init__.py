@@ -80,7 +80,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         definition = load_definition(
             bundled_survey_dir(), neighbourhoods=app.config["NEIGHBOURHOODS"]
         )
-        storage.surveys.publish(storage.get_db(), definition)
+        storage.surveys.seed_bundled(storage.get_db(), definition)
 
     from .admin import bp as admin_bp
     from .auth import access, cli

@@ -9,13 +9,18 @@ from flask_babel import gettext
 
 from ..i18n import Language
 from ..surveys.answers import MESSAGES
-from ..surveys.model import Condition, Survey
+from ..surveys.expressions import Expression
+from ..surveys.model import Survey
 
 
-def _condition(condition: Condition | None) -> dict[str, str] | None:
-    if condition is None:
-        return None
-    return {"question": condition.question, "equals": condition.equals}
+def _tree(expression: Expression | None) -> list[Any] | None:
+    """The parsed tree, which static/js/expressions.js evaluates as the server does."""
+    return expression.tree if expression is not None else None
+
+
+def _own(survey: Survey, question_id: str, part: str, language: Language) -> str | None:
+    key = f"question.{question_id}.{part}"
+    return survey.text(key, language.code) if survey.has_text(key) else None
 
 
 def client_survey(
@@ -43,14 +48,17 @@ def client_survey(
         "steps": [
             {
                 "id": step.id,
-                "show_if": _condition(step.show_if),
+                "relevant": _tree(step.relevant),
                 "require_one_of": list(step.require_one_of),
                 "questions": [
                     {
                         "id": q.id,
                         "type": q.type,
                         "required": q.required,
-                        "show_if": _condition(q.show_if),
+                        "relevant": _tree(q.relevant),
+                        "constraint": _tree(q.constraint),
+                        "required_message": _own(survey, q.id, "required_message", language),
+                        "constraint_message": _own(survey, q.id, "constraint_message", language),
                         "choices": [c.value for c in survey.choices_for(q)],
                         "gloss": q.gloss,
                     }

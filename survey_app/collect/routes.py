@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import uuid
 from typing import Any
 
@@ -49,13 +50,41 @@ def _remember_language(response: Response) -> Response:
 
 
 def _survey(survey_id: str, version: int | None = None) -> Survey:
+    """The survey a resident answers: the published one, or the version a form names.
+
+    Texts a bilingual volunteer corrected show at once, over the stored translation.
+    """
     db = storage.get_db()
     try:
         if version is None:
-            return storage.surveys.latest(db, survey_id)
-        return storage.surveys.get_version(db, survey_id, version)
+            survey = storage.surveys.published(db, survey_id)
+        else:
+            survey = storage.surveys.get_version(db, survey_id, version)
     except storage.NotFound:
         abort(404)
+    return with_corrections(survey, i18n.current_language().code)
+
+
+def with_corrections(survey: Survey, language: str) -> Survey:
+    """``survey`` with the reviewed corrections of ``language`` over its translations."""
+    found = storage.reviews.corrections(
+        storage.get_db(), language, storage.reviews.survey_domain(survey.id)
+    )
+    if not found:
+        return survey
+    if language == survey.default_language:
+        return dataclasses.replace(survey, texts={**survey.texts, **found})
+    translations = dict(survey.translations)
+    translations[language] = {**translations.get(language, {}), **found}
+    return dataclasses.replace(survey, translations=translations)
+
+
+def _front_survey() -> Survey | None:
+    """The default survey if it is open, else the first survey that is."""
+    ids = storage.surveys.published_ids(storage.get_db())
+    if not ids:
+        return None
+    return _survey(DEFAULT_SURVEY_ID if DEFAULT_SURVEY_ID in ids else ids[0])
 
 
 def _given_response_id() -> str | None:
@@ -87,9 +116,18 @@ def _kiosk() -> bool:
 
 @bp.get("/")
 def start() -> str:
+    survey = _front_survey()
+    if survey is None:
+        return render_template("collect/none_open.html", languages=i18n.offered())
+    others = [
+        _survey(survey_id)
+        for survey_id in storage.surveys.published_ids(storage.get_db())
+        if survey_id != survey.id
+    ]
     return render_template(
         "collect/start.html",
-        survey=_survey(DEFAULT_SURVEY_ID),
+        survey=survey,
+        others=others,
         languages=i18n.offered(),
         kiosk=_kiosk(),
     )

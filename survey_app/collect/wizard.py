@@ -35,7 +35,9 @@ def shown_questions(survey: Survey, step: Step, raw: Raw) -> list[Question]:
     return [
         q
         for q in step.questions
-        if q.show_if is None or q.show_if.question in same_step or q.show_if.holds(raw)
+        if q.relevant is None
+        or q.relevant.references() & same_step
+        or q.relevant.holds(survey.effective_answers(raw))
     ]
 
 

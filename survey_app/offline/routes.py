@@ -8,8 +8,7 @@ from pathlib import Path
 from flask import Flask, Response, current_app, render_template, url_for
 from flask_babel import gettext
 
-from .. import i18n
-from ..surveys.loader import DEFAULT_SURVEY_ID
+from .. import i18n, storage
 from . import bp
 
 PACKAGE = Path(__file__).resolve().parent.parent
@@ -18,6 +17,7 @@ STATIC_FILES = [
     "js/store.js",
     "js/outbox.js",
     "js/app.js",
+    "js/expressions.js",
     "js/survey.js",
     "icons/icon.svg",
     "icons/icon-192.png",
@@ -42,18 +42,36 @@ def precache_urls() -> list[str]:
     """The shell and, for every language, the start page and the survey (both modes)."""
     urls = [url_for("static", filename=name) for name in STATIC_FILES]
     urls.append(url_for("offline.manifest"))
+    open_ids = storage.surveys.published_ids(storage.get_db())
     for option in i18n.offered():
         urls.append(url_for("collect.start", lang_tag=option.tag))
-        survey = url_for("collect.survey_start", lang_tag=option.tag, survey_id=DEFAULT_SURVEY_ID)
-        urls += [survey, survey + "?with=volunteer"]
+        for survey_id in open_ids:
+            survey = url_for("collect.survey_start", lang_tag=option.tag, survey_id=survey_id)
+            urls += [survey, survey + "?with=volunteer"]
     return urls
+
+
+def content_version() -> str:
+    """Which surveys are open, at which version, with which reviewed texts.
+
+    Part of the worker's version: publishing a survey or correcting a translation
+    makes a new worker, so tablets fetch the changed pages the next time they are online.
+    """
+    db = storage.get_db()
+    state = [
+        (survey_id, storage.surveys.published(db, survey_id).version)
+        for survey_id in storage.surveys.published_ids(db)
+    ]
+    (reviewed,) = db.execute("SELECT count(*), max(reviewed_at) FROM text_reviews").fetchall()
+    digest = hashlib.sha256(repr((state, tuple(reviewed))).encode())
+    return digest.hexdigest()[:8]
 
 
 @bp.get("/sw.js")
 def service_worker() -> Response:
     script = render_template(
         "offline/sw.js",
-        version=current_app.config["ASSET_VERSION"],
+        version=current_app.config["ASSET_VERSION"] + "-" + content_version(),
         urls=precache_urls(),
         starts={
             option.tag: url_for("collect.start", lang_tag=option.tag) for option in i18n.offered()

@@ -179,3 +179,45 @@ def _round_volunteers(db: Database) -> None:
         )
         """
     )
+
+
+@MIGRATIONS(name="0008_survey_authoring_and_reviews")
+def _survey_authoring(db: Database) -> None:
+    # One row per survey: the working copy a coordinator edits, and whether residents
+    # see it. Published versions stay in survey_versions, every one ever answered.
+    db.execute(
+        """
+        CREATE TABLE surveys (
+            id TEXT PRIMARY KEY,
+            draft TEXT NOT NULL,
+            status TEXT NOT NULL CHECK (status IN ('draft', 'published', 'unpublished')),
+            source TEXT NOT NULL CHECK (source IN ('bundled', 'xlsform')),
+            source_hash TEXT,
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        INSERT INTO surveys (id, draft, status, source, source_hash, updated_at)
+        SELECT v.survey_id, v.definition, 'published', 'bundled', v.content_hash, v.published_at
+        FROM survey_versions v
+        WHERE v.version = (SELECT max(version) FROM survey_versions w
+                           WHERE w.survey_id = v.survey_id)
+        """
+    )
+    # A bilingual volunteer's verdict on one text in one language: approved as it is
+    # (text NULL) or corrected. Shown over the shipped catalogues and survey files.
+    db.execute(
+        """
+        CREATE TABLE text_reviews (
+            language TEXT NOT NULL,
+            domain TEXT NOT NULL,
+            key TEXT NOT NULL,
+            text TEXT,
+            reviewed_by INTEGER REFERENCES users (id),
+            reviewed_at TEXT NOT NULL,
+            PRIMARY KEY (language, domain, key)
+        )
+        """
+    )

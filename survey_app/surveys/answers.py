@@ -11,17 +11,22 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 
-from flask_babel import format_decimal, gettext
+from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from .model import CHOICE_TYPES, NO, YES, Question, Step, Survey
+from .model import ACKNOWLEDGED, CHOICE_TYPES, DISPLAY_TYPES, NO, YES, Question, Step, Survey
 
 GLOSS_SUFFIX = "__gloss"
 MODES = ("self", "assisted")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()\-]{7,20}$")
+_INTEGER = re.compile(r"^-?[0-9]+$")
+_DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+NUMBER_TYPES = frozenset({"integer", "decimal"})
 
 Raw = Mapping[str, list[str]]
 
@@ -37,6 +42,11 @@ MESSAGES = {
     "phone": _l("Please enter a phone number using only digits, spaces and a +."),
     "one_of": _l("Please give a phone number or an email address."),
     "too_long": _l("Please shorten this to %(limit)s characters or fewer. It has %(count)s."),
+    "integer": _l("Please enter a whole number, using digits only."),
+    "decimal": _l("Please enter a number, using digits and a decimal point if needed."),
+    "date": _l("Please enter a real date: year, month and day."),
+    "acknowledge": _l("Please tick the box to go on."),
+    "constraint": _l("This answer is not one the survey can accept. Please check it."),
 }
 
 
@@ -60,11 +70,24 @@ def clean_text(value: str) -> str:
     return _CONTROL.sub("", value).strip()
 
 
+def ascii_number(value: str) -> str:
+    """Digits in any script (৩, ٣) as 0-9, and a decimal comma as a point, for a number."""
+    digits = "".join(
+        str(unicodedata.digit(char)) if unicodedata.digit(char, None) is not None else char
+        for char in value
+    )
+    return digits.replace(",", ".").replace("٫", ".").replace(" ", "")
+
+
 def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, list[str]]:
     """Every question's submitted values (and glosses), cleaned, from form-like data."""
     raw: dict[str, list[str]] = {}
     for question in survey.questions():
+        if question.type in DISPLAY_TYPES:
+            continue
         values = [clean_text(v) for v in getlist(question.id)]
+        if question.type in NUMBER_TYPES:
+            values = [ascii_number(v) for v in values]
         raw[question.id] = [v for v in values if v]
         if question.gloss:
             glosses = [clean_text(v) for v in getlist(question.id + GLOSS_SUFFIX)]
@@ -81,18 +104,49 @@ def _too_long(text: str, limit: int) -> str | None:
     }
 
 
+def _is_date(value: str) -> bool:
+    if not _DATE.match(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _own_text(survey: Survey, question: Question, part: str) -> str | None:
+    """A question's own message (``required_message``, ``constraint_message``), translated."""
+    key = f"question.{question.id}.{part}"
+    return survey.text(key, get_locale_code()) if survey.has_text(key) else None
+
+
+def get_locale_code() -> str:
+    locale = get_locale()
+    return str(locale.language) if locale is not None else "en"
+
+
 def _question_error(
-    survey: Survey, question: Question, values: list[str], limit: int
+    survey: Survey,
+    question: Question,
+    values: list[str],
+    limit: int,
+    answers: Raw | None = None,
 ) -> str | None:
+    if question.type in DISPLAY_TYPES:
+        return None
     if not values:
         if not question.required:
             return None
+        if _own_text(survey, question, "required_message"):
+            return _own_text(survey, question, "required_message")
         if question.type == "consent":
             return _message("consent")
+        if question.type == "acknowledge":
+            return _message("acknowledge")
         if question.type in CHOICE_TYPES or question.type == "yes_no":
             return _message("choose")
         return _message("answer")
-    if question.type in {"consent", "yes_no", "single_choice"} and len(values) > 1:
+    if question.type not in {"multiple_choice"} and len(values) > 1:
         return _message("only_one")
     if question.type == "consent" and values != [YES]:
         return _message("consent")
@@ -106,7 +160,20 @@ def _question_error(
         return _message("email")
     if question.type == "phone" and not _PHONE.match(values[0]):
         return _message("phone")
-    return _too_long(values[0], limit)
+    if question.type == "acknowledge" and values != [ACKNOWLEDGED]:
+        return _message("acknowledge")
+    if question.type == "integer" and not _INTEGER.match(values[0]):
+        return _message("integer")
+    if question.type == "decimal" and not _DECIMAL.match(values[0]):
+        return _message("decimal")
+    if question.type == "date" and not _is_date(values[0]):
+        return _message("date")
+    too_long = _too_long(values[0], limit)
+    if too_long:
+        return too_long
+    if question.constraint is not None and not question.constraint.holds(answers or {}, values):
+        return _own_text(survey, question, "constraint_message") or _message("constraint")
+    return None
 
 
 def validate_step(
@@ -125,8 +192,9 @@ def validate_step(
     errors: dict[str, str] = {}
     if questions is None:
         questions = survey.applicable_questions(step, raw)
+    kept = survey.effective_answers(raw)
     for question in questions:
-        message = _question_error(survey, question, raw.get(question.id, []), max_length)
+        message = _question_error(survey, question, raw.get(question.id, []), max_length, kept)
         if message:
             errors[question.id] = message
         gloss = raw.get(question.id + GLOSS_SUFFIX, [])

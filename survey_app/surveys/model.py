@@ -13,6 +13,8 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from .expressions import Expression, ExpressionError, parse
+
 QUESTION_TYPES = frozenset(
     {
         "long_text",
@@ -23,8 +25,17 @@ QUESTION_TYPES = frozenset(
         "multiple_choice",
         "yes_no",
         "consent",
+        "integer",
+        "decimal",
+        "date",
+        "note",
+        "acknowledge",
     }
 )
+# Questions that show something but take no answer.
+DISPLAY_TYPES = frozenset({"note"})
+# The value a ticked acknowledge box gives, as in ODK.
+ACKNOWLEDGED = "OK"
 FREE_TEXT_TYPES = frozenset({"long_text", "short_text"})
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice"})
 YES, NO = "yes", "no"
@@ -39,17 +50,6 @@ class SurveyDefinitionError(ValueError):
 
 
 @dataclass(frozen=True)
-class Condition:
-    """Show only if ``question``'s answer equals ``equals``."""
-
-    question: str
-    equals: str
-
-    def holds(self, answers: Mapping[str, list[str]]) -> bool:
-        return self.equals in answers.get(self.question, [])
-
-
-@dataclass(frozen=True)
 class Choice:
     value: str
     group: str | None = None
@@ -61,11 +61,13 @@ class Question:
     type: str
     required: bool = False
     choices: str | None = None
-    show_if: Condition | None = None
+    relevant: Expression | None = None
     gloss: bool = False
     autocomplete: str | None = None
     records: str | None = None
     contact: str | None = None
+    constraint: Expression | None = None
+    default: str | None = None
 
     @property
     def free_text(self) -> bool:
@@ -77,7 +79,7 @@ class Step:
     id: str
     questions: tuple[Question, ...]
     intro: bool = False
-    show_if: Condition | None = None
+    relevant: Expression | None = None
     require_one_of: tuple[str, ...] = ()
 
 
@@ -129,10 +131,10 @@ class Survey:
         """
         kept: dict[str, list[str]] = {}
         for step in self.steps:
-            if step.show_if is not None and not step.show_if.holds(kept):
+            if step.relevant is not None and not step.relevant.holds(kept):
                 continue
             for question in step.questions:
-                if question.show_if is not None and not question.show_if.holds(kept):
+                if question.relevant is not None and not question.relevant.holds(kept):
                     continue
                 if question.id in answers:
                     kept[question.id] = list(answers[question.id])
@@ -142,9 +144,9 @@ class Survey:
         """Each step these answers lead to, with the questions of it that apply."""
         kept = self.effective_answers(answers)
         return [
-            (step, [q for q in step.questions if q.show_if is None or q.show_if.holds(kept)])
+            (step, [q for q in step.questions if q.relevant is None or q.relevant.holds(kept)])
             for step in self.steps
-            if step.show_if is None or step.show_if.holds(kept)
+            if step.relevant is None or step.relevant.holds(kept)
         ]
 
     def applicable_steps(self, answers: Mapping[str, list[str]]) -> list[Step]:
@@ -153,7 +155,7 @@ class Survey:
 
     def applicable_questions(self, step: Step, answers: Mapping[str, list[str]]) -> list[Question]:
         kept = self.effective_answers(answers)
-        return [q for q in step.questions if q.show_if is None or q.show_if.holds(kept)]
+        return [q for q in step.questions if q.relevant is None or q.relevant.holds(kept)]
 
     def recording(self, flag: str) -> Question | None:
         """The question whose answer records consent flag ``flag``."""
@@ -167,18 +169,26 @@ class Survey:
 
 
 def content_hash(definition: Mapping[str, Any]) -> str:
-    """A hash of what respondents see: review notes do not change it."""
-    shown = {key: value for key, value in definition.items() if key != "review"}
+    """A hash of what respondents see: review notes and the version number do not change it."""
+    shown = {key: value for key, value in definition.items() if key not in {"review", "version"}}
     canonical = json.dumps(shown, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _condition(raw: Any, where: str) -> Condition | None:
-    if raw is None:
+def _expression(raw: Mapping[str, Any], key: str, where: str) -> Expression | None:
+    """A ``relevant`` or ``constraint`` expression; ``show_if`` is the older spelling."""
+    source = raw.get(key)
+    if key == "relevant" and source is None and raw.get("show_if") is not None:
+        show_if = raw["show_if"]
+        if not isinstance(show_if, dict) or set(show_if) != {"question", "equals"}:
+            raise SurveyDefinitionError(f"{where}: show_if needs 'question' and 'equals'")
+        source = f"selected(${{{show_if['question']}}}, '{show_if['equals']}')"
+    if source is None or not str(source).strip():
         return None
-    if not isinstance(raw, dict) or set(raw) != {"question", "equals"}:
-        raise SurveyDefinitionError(f"{where}: show_if needs 'question' and 'equals'")
-    return Condition(question=str(raw["question"]), equals=str(raw["equals"]))
+    try:
+        return parse(str(source))
+    except ExpressionError as error:
+        raise SurveyDefinitionError(f"{where}: {key} {source!r}: {error}") from None
 
 
 def _question(raw: Mapping[str, Any], where: str) -> Question:
@@ -197,11 +207,13 @@ def _question(raw: Mapping[str, Any], where: str) -> Question:
         type=qtype,
         required=bool(raw.get("required", False)),
         choices=raw.get("choices"),
-        show_if=_condition(raw.get("show_if"), where),
+        relevant=_expression(raw, "relevant", where),
         gloss=bool(raw.get("gloss", qtype in FREE_TEXT_TYPES)),
         autocomplete=raw.get("autocomplete"),
         records=records,
         contact=contact,
+        constraint=_expression(raw, "constraint", where),
+        default=None if raw.get("default") in (None, "") else str(raw["default"]),
     )
 
 
@@ -216,7 +228,7 @@ def flatten_texts(definition: Mapping[str, Any]) -> dict[str, str]:
             if step.get(part):
                 texts[f"step.{step['id']}.{part}"] = step[part]
         for question in step.get("questions", []):
-            for part in ("label", "hint"):
+            for part in ("label", "hint", "required_message", "constraint_message"):
                 if question.get(part):
                     texts[f"question.{question['id']}.{part}"] = question[part]
     for list_name, choices in definition.get("choices", {}).items():
@@ -245,7 +257,7 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
                     id=str(raw_step["id"]),
                     questions=tuple(questions),
                     intro=bool(raw_step.get("intro")),
-                    show_if=_condition(raw_step.get("show_if"), f"step {s_index + 1}"),
+                    relevant=_expression(raw_step, "relevant", f"step {s_index + 1}"),
                     require_one_of=tuple(raw_step.get("require_one_of", ())),
                 )
             )
@@ -269,7 +281,7 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
     _check_consent_rules(survey)
     earlier: set[str] = set()
     for step in survey.steps:
-        if step.show_if and step.show_if.question not in earlier:
+        if step.relevant and not step.relevant.references() <= earlier:
             raise SurveyDefinitionError(
                 f"step {step.id!r} depends on a question not asked before it"
             )
@@ -278,9 +290,15 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
                 raise SurveyDefinitionError(
                     f"question {question.id!r} uses a choice list that does not exist"
                 )
-            if question.show_if and question.show_if.question not in earlier:
+            if question.relevant and not question.relevant.references() <= earlier:
                 raise SurveyDefinitionError(
                     f"question {question.id!r} depends on a question not asked before it"
+                )
+            if question.constraint and not question.constraint.references() <= earlier | {
+                question.id
+            }:
+                raise SurveyDefinitionError(
+                    f"the constraint of {question.id!r} uses a question not asked before it"
                 )
             earlier.add(question.id)
     return survey
@@ -289,19 +307,16 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
 def _check_consent_rules(survey: Survey) -> None:
     """Refuse surveys that would take answers without consent or contacts without asking."""
     consent = survey.recording("consent")
-    if consent is None or not consent.required or consent.show_if is not None:
+    if consent is None or not consent.required or consent.relevant is not None:
         raise SurveyDefinitionError("the survey needs a required, unconditional consent question")
     contact_consent = survey.recording("contact_consent")
     for step in survey.steps:
         for question in step.questions:
             if question.contact is None:
                 continue
-            condition = question.show_if or step.show_if
-            if (
-                contact_consent is None
-                or condition is None
-                or condition.question != contact_consent.id
-                or condition.equals != YES
+            conditions = [c for c in (question.relevant, step.relevant) if c is not None]
+            if contact_consent is None or not any(
+                c.requires(contact_consent.id, YES) for c in conditions
             ):
                 raise SurveyDefinitionError(
                     f"contact question {question.id!r} must be shown only after contact consent"

@@ -7,37 +7,44 @@
   var EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
   var PHONE = /^\+?[0-9 ()\-]{7,20}$/;
   var GLOSS = "__gloss";
+  var NUMBERS = ["integer", "decimal"];
 
-  // Questions that depend on another question of the same step, shown or hidden
-  // as the answers change (server mode; client mode does the same in render()).
-  function revealConditionals(form, isShown) {
-    var blocks = form.querySelectorAll("[data-show-if]");
-    for (var i = 0; i < blocks.length; i += 1) {
-      blocks[i].hidden = !isShown(blocks[i]);
-    }
+  // Digits in any script (৩, ٣) as 0-9, as the server's ascii_number() does: a digit's
+  // value is how far it is from the zero that starts its run of ten.
+  function asciiNumber(value) {
+    var digit = /\p{Nd}/u;
+    return Array.from(value).map(function (char) {
+      if (!digit.test(char) || /[0-9]/.test(char)) { return char; }
+      var code = char.codePointAt(0);
+      var steps = 0;
+      while (steps < 9 && digit.test(String.fromCodePoint(code - steps - 1))) { steps += 1; }
+      return String(steps);
+    }).join("").replace(/[,\u066b]/g, ".").replace(/ /g, "");
   }
 
-  function chosen(form, name, value) {
-    var inputs = form.querySelectorAll('[name="' + name + '"]');
-    for (var i = 0; i < inputs.length; i += 1) {
-      var input = inputs[i];
-      var isChoice = input.type === "radio" || input.type === "checkbox";
-      if (isChoice ? input.checked && input.value === value : input.value === value) { return true; }
-    }
-    return false;
+  // Every named field's non-empty values, hidden carried answers included.
+  function formAnswers(form) {
+    var raw = {};
+    new FormData(form).forEach(function (value, name) {
+      value = String(value).trim();
+      if (value !== "") { (raw[name] = raw[name] || []).push(value); }
+    });
+    return raw;
   }
 
+  // Questions whose skip logic depends on this page, shown or hidden as the answers
+  // change (server mode; client mode does the same in render()).
   function serverMode() {
     var form = document.querySelector("[data-survey-form]");
     if (!form) { return; }
     var update = function () {
-      revealConditionals(form, function (block) {
-        var condition = block.getAttribute("data-show-if");
-        if (!form.querySelector('[name="' + condition + '"]:not([type="hidden"])')) { return true; }
-        return chosen(form, condition, block.getAttribute("data-show-if-equals"));
+      var answers = formAnswers(form);
+      form.querySelectorAll("[data-relevant]").forEach(function (block) {
+        block.hidden = !WMExpressions.holds(JSON.parse(block.getAttribute("data-relevant")), answers);
       });
     };
     form.addEventListener("change", update);
+    form.addEventListener("input", update);
     update();
     var summary = document.querySelector("[data-testid='error-summary']");
     if (summary) { summary.focus(); }
@@ -99,6 +106,7 @@
     Object.keys(questions).forEach(function (id) {
       [id, id + GLOSS].forEach(function (name) {
         var values = data.getAll(name).map(function (v) { return clean(String(v)); })
+          .map(function (v) { return NUMBERS.indexOf(questions[id].type) !== -1 && name === id ? asciiNumber(v) : v; })
           .filter(function (v) { return v !== ""; });
         if (values.length) { raw[name] = values; }
       });
@@ -106,17 +114,17 @@
     return raw;
   }
 
-  function holds(condition, kept) {
-    return !condition || (kept[condition.question] || []).indexOf(condition.equals) !== -1;
+  function holds(tree, kept) {
+    return WMExpressions.holds(tree, kept);
   }
 
   // The answers that count, decided in survey order (Survey.effective_answers).
   function effective(raw) {
     var kept = {};
     survey.steps.forEach(function (step) {
-      if (!holds(step.show_if, kept)) { return; }
+      if (!holds(step.relevant, kept)) { return; }
       step.questions.forEach(function (q) {
-        if (holds(q.show_if, kept) && raw[q.id]) { kept[q.id] = raw[q.id]; }
+        if (holds(q.relevant, kept) && raw[q.id]) { kept[q.id] = raw[q.id]; }
       });
     });
     return kept;
@@ -124,12 +132,12 @@
 
   function applicableSteps(raw) {
     var kept = effective(raw);
-    return survey.steps.filter(function (step) { return holds(step.show_if, kept); });
+    return survey.steps.filter(function (step) { return holds(step.relevant, kept); });
   }
 
   function applicableQuestions(step, raw) {
     var kept = effective(raw);
-    return step.questions.filter(function (q) { return holds(q.show_if, kept); });
+    return step.questions.filter(function (q) { return holds(q.relevant, kept); });
   }
 
   function tooLong(text) {
@@ -140,14 +148,25 @@
     });
   }
 
-  function questionError(q, values) {
+  function isDate(value) {
+    if (!/^[0-9]{4}-[0-9]{2}-[0-9]{2}$/.test(value)) { return false; }
+    var parts = value.split("-").map(Number);
+    var day = new Date(Date.UTC(parts[0], parts[1] - 1, parts[2]));
+    return day.getUTCFullYear() === parts[0] && day.getUTCMonth() === parts[1] - 1 &&
+      day.getUTCDate() === parts[2];
+  }
+
+  function questionError(q, values, kept) {
+    if (q.type === "note") { return null; }
     if (!values.length) {
       if (!q.required) { return null; }
+      if (q.required_message) { return q.required_message; }
       if (q.type === "consent") { return messages.consent; }
+      if (q.type === "acknowledge") { return messages.acknowledge; }
       if (["single_choice", "multiple_choice", "yes_no"].indexOf(q.type) !== -1) { return messages.choose; }
       return messages.answer;
     }
-    if (["consent", "yes_no", "single_choice"].indexOf(q.type) !== -1 && values.length > 1) {
+    if (q.type !== "multiple_choice" && values.length > 1) {
       return messages.only_one;
     }
     if (q.type === "consent" && values[0] !== "yes") { return messages.consent; }
@@ -158,13 +177,23 @@
     }
     if (q.type === "email" && !EMAIL.test(values[0])) { return messages.email; }
     if (q.type === "phone" && !PHONE.test(values[0])) { return messages.phone; }
-    return tooLong(values[0]);
+    if (q.type === "acknowledge" && values[0] !== "OK") { return messages.acknowledge; }
+    if (q.type === "integer" && !/^-?[0-9]+$/.test(values[0])) { return messages.integer; }
+    if (q.type === "decimal" && !/^-?[0-9]+(\.[0-9]+)?$/.test(values[0])) { return messages.decimal; }
+    if (q.type === "date" && !isDate(values[0])) { return messages.date; }
+    var long = tooLong(values[0]);
+    if (long) { return long; }
+    if (q.constraint && !WMExpressions.holds(q.constraint, kept, values)) {
+      return q.constraint_message || messages.constraint;
+    }
+    return null;
   }
 
   function validateStep(step, raw) {
     var errors = {};
+    var kept = effective(raw);
     applicableQuestions(step, raw).forEach(function (q) {
-      var message = questionError(q, raw[q.id] || []);
+      var message = questionError(q, raw[q.id] || [], kept);
       if (message) { errors[q.id] = message; }
       var gloss = raw[q.id + GLOSS];
       if (q.gloss && survey.mode === "assisted" && gloss) {
@@ -261,7 +290,7 @@
     var current = stepById(state.step);
     current.questions.forEach(function (q) {
       var block = section(state.step).querySelector('[data-question-block="' + q.id + '"]');
-      if (block) { block.hidden = !holds(q.show_if, kept); }
+      if (block) { block.hidden = !holds(q.relevant, kept); }
     });
     form.setAttribute("data-step", state.step);
     form.setAttribute("data-response-id", state.id);

@@ -1,0 +1,382 @@
+"""The XLSForm expressions a survey may use for skip logic and constraints.
+
+``relevant`` and ``constraint`` cells hold a small part of XPath: ``${q} = 'yes'``,
+``selected(${q}, 'x')``, comparisons, ``and``/``or``/``not()``, arithmetic, ``.`` for
+the answer being checked, ``string-length(.)``. An expression is parsed once, here,
+into a tree of plain lists; the server evaluates the tree below and the browser
+evaluates the very same tree (``static/js/expressions.js``), so both decide alike.
+Anything outside this subset is refused with the reason, never guessed at.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+Node = list[Any]
+Value = str | float | bool
+
+_TOKEN = re.compile(
+    r"""
+    (?P<space>\s+)
+  | (?P<ref>\$\{(?P<name>[^}]*)\})
+  | (?P<number>\d+(?:\.\d*)?|\.\d+)
+  | (?P<string>'[^']*'|"[^"]*")
+  | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
+  | (?P<dot>\.(?![.\w]))
+  | (?P<word>[A-Za-z_][\w.-]*)
+  | (?P<other>.)
+    """,
+    re.VERBOSE | re.ASCII,
+)
+_NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
+# name: (fewest arguments, most arguments or None for any number)
+FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "selected": (2, 2),
+    "count-selected": (1, 1),
+    "string-length": (0, 1),
+    "not": (1, 1),
+    "true": (0, 0),
+    "false": (0, 0),
+    "today": (0, 0),
+    "number": (1, 1),
+    "int": (1, 1),
+    "string": (1, 1),
+    "concat": (1, None),
+    "contains": (2, 2),
+    "starts-with": (2, 2),
+    "if": (3, 3),
+    "coalesce": (2, 2),
+}
+_ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
+# XPath's number(): no exponent, no "Infinity", no "NaN" (Python's float() takes all three).
+_NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
+
+
+class ExpressionError(ValueError):
+    """An expression the app cannot use, with the reason in plain words."""
+
+
+@dataclass(frozen=True)
+class Expression:
+    """A parsed expression: its source text and the tree both evaluators share."""
+
+    source: str
+    tree: Node = field(compare=False)
+
+    def references(self) -> set[str]:
+        return set(_references(self.tree))
+
+    def uses_current(self) -> bool:
+        return _uses_current(self.tree)
+
+    def holds(self, answers: Mapping[str, Sequence[str]], current: Sequence[str] = ()) -> bool:
+        return boolean(evaluate(self.tree, answers, current))
+
+    def requires(self, question: str, value: str) -> bool:
+        """Whether the expression can only hold when ``question``'s answer includes ``value``."""
+        return _requires(self.tree, question, value)
+
+
+def parse(source: str) -> Expression:
+    """Parse ``source`` or raise :class:`ExpressionError` saying what is wrong."""
+    tokens = list(_tokens(source))
+    if not tokens:
+        raise ExpressionError("the expression is empty")
+    parser = _Parser(tokens)
+    tree = parser.expression()
+    left = parser.peek()
+    if left is not None:
+        raise ExpressionError(f"unexpected {left[1]!r} after a complete expression")
+    return Expression(source.strip(), tree)
+
+
+def _tokens(source: str) -> Iterator[tuple[str, str]]:
+    for match in _TOKEN.finditer(source):
+        kind = match.lastgroup or "other"
+        text = match.group()
+        if kind == "space":
+            continue
+        if kind == "ref":
+            name = match.group("name").strip()
+            if not _NAME.match(name):
+                raise ExpressionError(f"${{{name}}} is not a question name")
+            yield "ref", name
+        elif kind == "other":
+            if text == "/":
+                raise ExpressionError("paths such as /data/question are not supported: use ${name}")
+            raise ExpressionError(f"the character {text!r} is not understood")
+        else:
+            yield kind, text
+
+
+class _Parser:
+    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self) -> tuple[str, str] | None:
+        return self.tokens[self.at] if self.at < len(self.tokens) else None
+
+    def take(self) -> tuple[str, str]:
+        token = self.peek()
+        if token is None:
+            raise ExpressionError("the expression ends too early")
+        self.at += 1
+        return token
+
+    def accept(self, *texts: str) -> str | None:
+        token = self.peek()
+        if token is not None and token[0] in {"op", "word"} and token[1] in texts:
+            self.at += 1
+            return token[1]
+        return None
+
+    def expect(self, text: str) -> None:
+        if self.accept(text) is None:
+            found = self.peek()
+            raise ExpressionError(
+                f"expected {text!r} but found {found[1]!r}" if found else f"a missing {text!r}"
+            )
+
+    def binary(self, operators: tuple[str, ...], operand: Callable[[], Node]) -> Node:
+        left = operand()
+        while (op := self.accept(*operators)) is not None:
+            left = ["bin", op, left, operand()]
+        return left
+
+    def expression(self) -> Node:
+        return self.binary(("or",), self.conjunction)
+
+    def conjunction(self) -> Node:
+        return self.binary(("and",), self.equality)
+
+    def equality(self) -> Node:
+        return self.binary(("=", "!="), self.relation)
+
+    def relation(self) -> Node:
+        return self.binary(("<", "<=", ">", ">="), self.sum)
+
+    def sum(self) -> Node:
+        return self.binary(("+", "-"), self.product)
+
+    def product(self) -> Node:
+        return self.binary(("*", "div", "mod"), self.unary)
+
+    def unary(self) -> Node:
+        if self.accept("-") is not None:
+            return ["neg", self.unary()]
+        return self.primary()
+
+    def primary(self) -> Node:
+        kind, text = self.take()
+        if kind == "number":
+            return ["num", float(text)]
+        if kind == "string":
+            return ["str", text[1:-1]]
+        if kind == "ref":
+            return ["ref", text]
+        if kind == "dot":
+            return ["cur"]
+        if kind == "op" and text == "(":
+            inner = self.expression()
+            self.expect(")")
+            return inner
+        if kind == "word":
+            if self.accept("(") is None:
+                raise ExpressionError(
+                    f"{text!r} is not understood: name a question as ${{{text}}}, "
+                    f"or put text in quotes as '{text}'"
+                )
+            if text not in FUNCTIONS:
+                raise ExpressionError(f"the function {text}() is not supported")
+            args: list[Node] = []
+            if self.accept(")") is None:
+                args.append(self.expression())
+                while self.accept(",") is not None:
+                    args.append(self.expression())
+                self.expect(")")
+            fewest, most = FUNCTIONS[text]
+            if len(args) < fewest or (most is not None and len(args) > most):
+                raise ExpressionError(f"{text}() cannot take {len(args)} argument(s)")
+            return ["call", text, args]
+        raise ExpressionError(f"unexpected {text!r}")
+
+
+def _children(node: Node) -> list[Node]:
+    if node[0] == "bin":
+        return [node[2], node[3]]
+    if node[0] == "neg":
+        return [node[1]]
+    if node[0] == "call":
+        return list(node[2])
+    return []
+
+
+def _references(node: Node) -> Iterator[str]:
+    if node[0] == "ref":
+        yield node[1]
+    for child in _children(node):
+        yield from _references(child)
+
+
+def _uses_current(node: Node) -> bool:
+    if node[0] == "cur" or (node[0] == "call" and node[1] == "string-length" and not node[2]):
+        return True
+    return any(_uses_current(child) for child in _children(node))
+
+
+def _requires(node: Node, question: str, value: str) -> bool:
+    if node[0] == "bin" and node[1] == "and":
+        return _requires(node[2], question, value) or _requires(node[3], question, value)
+    if node[0] == "bin" and node[1] == "=":
+        sides = [node[2], node[3]]
+        return ["ref", question] in sides and ["str", value] in sides
+    if node[0] == "call" and node[1] == "selected":
+        return node[2] == [["ref", question], ["str", value]]
+    return False
+
+
+# Evaluation follows XPath 1.0, as ODK does: an answer is a string (the values of a
+# multiple choice joined by spaces, "" when unanswered), comparisons with a number
+# are numeric, and an ISO date compares with another date as a date.
+
+
+def number(value: Value) -> float:
+    if isinstance(value, bool):
+        return 1.0 if value else 0.0
+    if isinstance(value, float):
+        return value
+    text = value.strip()
+    return float(text) if _NUMBER.match(text) else math.nan
+
+
+def string(value: Value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float):
+        if math.isnan(value):
+            return "NaN"
+        if math.isinf(value):
+            return "Infinity" if value > 0 else "-Infinity"
+        return str(int(value)) if value == int(value) else repr(value)
+    return value
+
+
+def boolean(value: Value) -> bool:
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, float):
+        return not math.isnan(value) and value != 0
+    return value != ""
+
+
+def _compare(op: str, left: Value, right: Value) -> bool:
+    if op in {"=", "!="}:
+        if isinstance(left, bool) or isinstance(right, bool):
+            same = boolean(left) == boolean(right)
+        elif isinstance(left, float) or isinstance(right, float):
+            same = number(left) == number(right)
+        else:
+            same = left == right
+        return same if op == "=" else not same
+    if isinstance(left, str) and isinstance(right, str):
+        if _ISO_DATE.match(left) and _ISO_DATE.match(right):
+            a, b = left, right
+            return {"<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b}[op]
+    x, y = number(left), number(right)
+    return {"<": x < y, "<=": x <= y, ">": x > y, ">=": x >= y}[op]
+
+
+def _arithmetic(op: str, x: float, y: float) -> float:
+    if op == "+":
+        return x + y
+    if op == "-":
+        return x - y
+    if op == "*":
+        return x * y
+    if op == "div":
+        if y == 0:
+            return math.nan if x == 0 or math.isnan(x) else math.copysign(math.inf, x)
+        return x / y
+    if y == 0 or math.isinf(x) or math.isnan(x) or math.isnan(y):
+        return math.nan
+    return math.fmod(x, y)
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def evaluate(
+    node: Node, answers: Mapping[str, Sequence[str]], current: Sequence[str] = ()
+) -> Value:
+    """The value of a parsed tree, given the answers so far and the answer being checked."""
+    kind = node[0]
+    if kind == "num":
+        return float(node[1])
+    if kind == "str":
+        return str(node[1])
+    if kind == "ref":
+        return " ".join(answers.get(node[1], ()))
+    if kind == "cur":
+        return " ".join(current)
+    if kind == "neg":
+        return -number(evaluate(node[1], answers, current))
+    if kind == "bin":
+        op = node[1]
+        if op == "and":
+            return boolean(evaluate(node[2], answers, current)) and boolean(
+                evaluate(node[3], answers, current)
+            )
+        if op == "or":
+            return boolean(evaluate(node[2], answers, current)) or boolean(
+                evaluate(node[3], answers, current)
+            )
+        left = evaluate(node[2], answers, current)
+        right = evaluate(node[3], answers, current)
+        if op in COMPARISONS:
+            return _compare(op, left, right)
+        return _arithmetic(op, number(left), number(right))
+    return _call(node[1], node[2], answers, current)
+
+
+def _call(
+    name: str, args: list[Node], answers: Mapping[str, Sequence[str]], current: Sequence[str]
+) -> Value:
+    values = [evaluate(arg, answers, current) for arg in args]
+    if name == "selected":
+        return string(values[1]).strip() in string(values[0]).split()
+    if name == "count-selected":
+        return float(len(string(values[0]).split()))
+    if name == "string-length":
+        text = string(values[0]) if values else " ".join(current)
+        return float(len(text))
+    if name == "not":
+        return not boolean(values[0])
+    if name in {"true", "false"}:
+        return name == "true"
+    if name == "today":
+        return today()
+    if name == "number":
+        return number(values[0])
+    if name == "int":
+        x = number(values[0])
+        return x if math.isnan(x) or math.isinf(x) else float(math.trunc(x))
+    if name == "string":
+        return string(values[0])
+    if name == "concat":
+        return "".join(string(v) for v in values)
+    if name == "contains":
+        return string(values[1]) in string(values[0])
+    if name == "starts-with":
+        return string(values[0]).startswith(string(values[1]))
+    if name == "if":
+        return values[1] if boolean(values[0]) else values[2]
+    # coalesce: the first value that is not empty
+    return values[0] if string(values[0]) != "" else values[1]
