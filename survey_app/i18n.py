@@ -8,6 +8,7 @@ speaker has checked it.
 
 from __future__ import annotations
 
+import copy
 import os
 import tempfile
 from collections.abc import Iterable, Sequence
@@ -19,7 +20,7 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, current_app, g, request
-from flask_babel import Babel
+from flask_babel import Babel, Domain, get_locale
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
 NEEDS_REVIEW = "needs-review"
@@ -161,11 +162,46 @@ def strings_needing_review(code: str, source: Path = CATALOGUES) -> list[tuple[s
     return pending
 
 
+def catalogue(code: str, source: Path = CATALOGUES) -> Any:
+    """The shipped Babel catalogue of ``code``, or None."""
+    po_path = source / code / "LC_MESSAGES" / "messages.po"
+    if not po_path.exists():
+        return None
+    with po_path.open("rb") as po_file:
+        return read_po(po_file)
+
+
+class ReviewedDomain(Domain):
+    """The compiled catalogues, with bilingual volunteers' corrections over them.
+
+    Corrections live in the database so that they show at once, without a release.
+    """
+
+    def get_translations(self) -> Any:
+        base = super().get_translations()
+        if not g:
+            return base
+        locale = str(get_locale())
+        cached = g.get("reviewed_translations")
+        if cached is not None and cached[0] == locale:
+            return cached[1]
+        from . import storage  # storage imports this module's neighbours; import late
+
+        found = storage.reviews.corrections(storage.get_db(), locale, storage.reviews.INTERFACE)
+        translations = base
+        if found and hasattr(base, "_catalog"):
+            translations = copy.copy(base)
+            translations._catalog = {**base._catalog, **found}
+        g.reviewed_translations = (locale, translations)
+        return translations
+
+
 def init_app(app: Flask) -> None:
     compiled = Path(app.instance_path) / "locale"
     compile_catalogues(CATALOGUES, compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
-    Babel(app, locale_selector=_select_locale)
+    babel = Babel(app, locale_selector=_select_locale)
+    babel.domain_instance = ReviewedDomain()
 
     @app.context_processor
     def _language_context() -> dict[str, object]:

@@ -29,6 +29,8 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "collect.thanks": PUBLIC,
     "translations_review.overview": PUBLIC,
     "translations_review.language_detail": PUBLIC,
+    "translations_review.review": ("volunteer", "coordinator"),
+    "translations_review.export_po": ("coordinator",),
     "sync.openapi": PUBLIC,
     # Residents' phones send without an account; devices add their token.
     "sync.receive_responses": PUBLIC,
@@ -48,6 +50,15 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.people": ("coordinator",),
     "admin.engagement": ("coordinator", "analyst"),
     "admin.engagement_csv": ("coordinator", "analyst"),
+    "admin.surveys": ("coordinator",),
+    "admin.upload_survey": ("coordinator",),
+    "admin.survey": ("coordinator",),
+    "admin.preview": ("coordinator",),
+    "admin.publish": ("coordinator",),
+    "admin.unpublish": ("coordinator",),
+    "admin.download_xlsform": ("coordinator",),
+    "admin.responses_csv": ("coordinator", "analyst"),
+    "admin.edit_texts": ("coordinator",),
 }
 
 
@@ -94,6 +105,7 @@ def _path(app: Flask, rule: str) -> str:
         "token": "not-a-token",
         "device_id": "nope",
         "filename": "css/app.css",
+        "language_tag": "bn",
     }
     path = rule
     for name, value in values.items():

@@ -86,3 +86,13 @@ class InviteForm(FlaskForm):
         _l("Languages they speak"),
         description=_l("So that doors needing a language can be matched to someone who speaks it."),
     )
+
+
+class XLSFormUploadForm(FlaskForm):
+    file = FileField(
+        _l("XLSForm spreadsheet (.xlsx)"),
+        description=_l(
+            "Sheets 'survey', 'choices' and 'settings', as ODK and KoboToolbox use them."
+        ),
+        validators=[FileRequired(_l("Choose the spreadsheet to upload."))],
+    )

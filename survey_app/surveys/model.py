@@ -321,3 +321,35 @@ def _check_consent_rules(survey: Survey) -> None:
                 raise SurveyDefinitionError(
                     f"contact question {question.id!r} must be shown only after contact consent"
                 )
+
+
+def set_text(definition: dict[str, Any], key: str, text: str) -> None:
+    """Write the default-language text ``key`` (as :func:`flatten_texts` names it)."""
+    kind, _, rest = key.partition(".")
+    if not rest:
+        definition[key] = text
+        return
+    if kind == "step":
+        step_id, part = rest.rsplit(".", 1)
+        target = next(s for s in definition["steps"] if s["id"] == step_id)
+    elif kind == "question":
+        question_id, part = rest.rsplit(".", 1)
+        target = next(
+            q for s in definition["steps"] for q in s.get("questions", []) if q["id"] == question_id
+        )
+    elif kind == "choice":
+        list_name, value = rest.split(".", 1)
+        target, part = (
+            next(c for c in definition["choices"][list_name] if c["value"] == value),
+            "label",
+        )
+    else:
+        list_name, group_id = rest.split(".", 1)
+        target, part = (
+            next(g for g in definition["choice_groups"][list_name] if g["id"] == group_id),
+            "label",
+        )
+    if text:
+        target[part] = text
+    elif part != "label":
+        target.pop(part, None)

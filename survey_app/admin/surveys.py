@@ -1,0 +1,209 @@
+"""Surveys: XLSForm upload, preview in every language, publish, versions, texts, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext
+from werkzeug.wrappers import Response as BaseResponse
+
+from .. import i18n, storage
+from ..auth.access import role_required
+from ..auth.forms import EmptyForm
+from ..surveys import xlsform
+from ..surveys.model import flatten_texts, set_text
+from . import bp
+from .forms import XLSFormUploadForm
+
+MAX_XLSFORM_BYTES = 5 * 1024 * 1024
+
+
+def _languages() -> list[str]:
+    return [option.code for option in i18n.offered()]
+
+
+def _list_page(form: XLSFormUploadForm, problems: list[xlsform.Problem], status: int) -> Any:
+    page = render_template(
+        "admin/surveys.html",
+        surveys=storage.surveys.all_surveys(storage.get_db()),
+        form=form,
+        problems=problems,
+    )
+    return page, status
+
+
+@bp.get("/surveys")
+@role_required("coordinator")
+def surveys() -> Any:
+    return _list_page(XLSFormUploadForm(), [], 200)
+
+
+@bp.post("/surveys")
+@role_required("coordinator")
+def upload_survey() -> Any:
+    """An XLSForm becomes a survey's working copy; any problem and nothing changes."""
+    form = XLSFormUploadForm()
+    if not form.validate_on_submit():
+        return _list_page(form, [], 422)
+    data = form.file.data.read(MAX_XLSFORM_BYTES + 1)
+    if len(data) > MAX_XLSFORM_BYTES:
+        form.file.errors = [gettext("This file is too large for a survey spreadsheet.")]
+        return _list_page(form, [], 422)
+    try:
+        imported = xlsform.read(data, _languages())
+    except xlsform.XLSFormError as error:
+        return _list_page(form, error.problems, 422)
+    survey_id = storage.surveys.save_draft(storage.get_db(), imported.definition)
+    flash(gettext("The survey was read. Preview it, then publish it when it is ready."))
+    for notice in imported.notices:
+        flash(notice)
+    return redirect(url_for(".survey", survey_id=survey_id))
+
+
+def _draft_or_404(survey_id: str) -> dict[str, Any]:
+    try:
+        return storage.surveys.draft_definition(storage.get_db(), survey_id)
+    except storage.NotFound:
+        abort(404)
+
+
+@bp.get("/surveys/<survey_id>")
+@role_required("coordinator")
+def survey(survey_id: str) -> str:
+    definition = _draft_or_404(survey_id)
+    db = storage.get_db()
+    row = next(r for r in storage.surveys.all_surveys(db) if r.id == survey_id)
+    return render_template(
+        "admin/survey.html",
+        row=row,
+        definition=definition,
+        versions=storage.surveys.versions(db, survey_id),
+        languages=i18n.offered(),
+        form=EmptyForm(),
+    )
+
+
+@bp.get("/surveys/<survey_id>/preview")
+@role_required("coordinator")
+def preview(survey_id: str) -> str:
+    """Every step and question of the working copy, in the page's language."""
+    _draft_or_404(survey_id)
+    draft = storage.surveys.draft(storage.get_db(), survey_id)
+    return render_template(
+        "admin/preview.html", survey=draft, languages=i18n.offered(), raw={}, errors={}
+    )
+
+
+@bp.post("/surveys/<survey_id>/publish")
+@role_required("coordinator")
+def publish(survey_id: str) -> BaseResponse:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    _draft_or_404(survey_id)
+    published = storage.surveys.publish_draft(storage.get_db(), survey_id)
+    flash(
+        gettext("Published: residents now answer version %(version)s.", version=published.version)
+    )
+    return redirect(url_for(".survey", survey_id=survey_id))
+
+
+@bp.post("/surveys/<survey_id>/unpublish")
+@role_required("coordinator")
+def unpublish(survey_id: str) -> BaseResponse:
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    try:
+        storage.surveys.unpublish(storage.get_db(), survey_id)
+    except storage.NotFound:
+        abort(404)
+    flash(gettext("Unpublished: residents can no longer open this survey."))
+    return redirect(url_for(".survey", survey_id=survey_id))
+
+
+@bp.get("/surveys/<survey_id>/xlsform")
+@role_required("coordinator")
+def download_xlsform(survey_id: str) -> BaseResponse:
+    data = xlsform.write(_draft_or_404(survey_id))
+    response = BaseResponse(
+        data, mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response.headers["Content-Disposition"] = f"attachment; filename={survey_id}.xlsx"
+    return response
+
+
+@bp.get("/surveys/<survey_id>/responses.csv")
+@role_required("coordinator", "analyst")
+def responses_csv(survey_id: str) -> BaseResponse:
+    """Every response with the version it answered; contact details are never in it."""
+    definition = _draft_or_404(survey_id)
+    db = storage.get_db()
+    questions = [
+        q["id"]
+        for s in definition["steps"]
+        for q in s.get("questions", [])
+        if not q.get("contact") and not q.get("records") and q["type"] != "note"
+    ]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    meta = [
+        "response_id",
+        "survey_version",
+        "language",
+        "mode",
+        "event",
+        "created_at",
+        "quote_consent",
+    ]
+    columns = [name for q in questions for name in (q, q + "__gloss")]
+    writer.writerow(meta + columns)
+    for fields, answers in storage.responses.export_rows(db, survey_id):
+        writer.writerow([fields[m] for m in meta] + [answers.get(c, "") for c in columns])
+    response = BaseResponse(buffer.getvalue(), mimetype="text/csv")
+    response.headers["Content-Disposition"] = f"attachment; filename={survey_id}-responses.csv"
+    return response
+
+
+@bp.route("/surveys/<survey_id>/texts/<language_tag>", methods=["GET", "POST"])
+@role_required("coordinator")
+def edit_texts(survey_id: str, language_tag: str) -> Any:
+    """Question and choice texts, in the survey's language or a translation, in the app."""
+    option = i18n.by_tag(language_tag)
+    definition = _draft_or_404(survey_id)
+    if option is None:
+        abort(404)
+    english = flatten_texts(definition)
+    default = definition.get("default_language", "en")
+    translated = definition.setdefault("translations", {}).setdefault(option.code, {})
+    form = EmptyForm()
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        if not form.validate_on_submit():
+            abort(400)
+        for key in english:
+            text = (request.form.get(f"text-{key}") or "").strip()
+            if option.code == default:
+                if not text and (key.endswith(".label") or key == "title"):
+                    errors[key] = gettext("This text cannot be empty.")
+                else:
+                    set_text(definition, key, text)
+            elif text:
+                translated[key] = text
+            else:
+                translated.pop(key, None)
+        if not errors:
+            storage.surveys.save_draft(storage.get_db(), definition)
+            flash(gettext("Texts saved. Publish the survey for residents to see them."))
+            return redirect(url_for(".edit_texts", survey_id=survey_id, language_tag=language_tag))
+    return render_template(
+        "admin/survey_texts.html",
+        survey_id=survey_id,
+        option=option,
+        is_default=option.code == default,
+        rows=[(key, text, translated.get(key, "")) for key, text in english.items()],
+        typed=request.form,
+        errors=errors,
+        form=form,
+    ), (422 if errors else 200)
