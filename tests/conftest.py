@@ -61,10 +61,17 @@ def shown_step(response: TestResponse) -> str:
 class Resident:
     """Fills the survey through real HTTP requests, as a browser without JavaScript would."""
 
-    def __init__(self, client: FlaskClient, lang: str = "en", assisted: bool = False) -> None:
+    def __init__(
+        self,
+        client: FlaskClient,
+        lang: str = "en",
+        assisted: bool = False,
+        survey_id: str = "what-matters",
+    ) -> None:
         self.client = client
         self.lang = lang
-        url = f"/{lang}/s/what-matters/" + ("?with=volunteer" if assisted else "")
+        self.url = f"/{lang}/s/{survey_id}/"
+        url = self.url + ("?with=volunteer" if assisted else "")
         first = client.get(url)
         assert first.status_code == 200
         page = soup(first)
@@ -80,7 +87,7 @@ class Resident:
         self.answers.update(answers)
         data: dict[str, Any] = dict(self.hidden, step=step, action=action)
         data.update(self.answers)
-        self.last = self.client.post(f"/{self.lang}/s/what-matters/", data=data)
+        self.last = self.client.post(self.url, data=data)
         page = soup(self.last)
         token = page.select_one("input[name=csrf_token]")
         if token is not None:

@@ -89,12 +89,17 @@ class Imported:
     notices: list[str] = field(default_factory=list)
 
 
+# Names in everyday English use that CLDR spells otherwise ("Bangla") or qualifies.
+ALIASES = {"bengali": "bn", "chinese": "zh", "mandarin": "zh", "farsi": "fa", "panjabi": "pa"}
+
+
 def _language_names(code: str) -> set[str]:
     try:
         locale = Locale.parse(code)
     except (ValueError, UnknownLocaleError):
         return {code.casefold()}
     names = {code.casefold(), code.replace("_", "-").casefold(), str(locale.language)}
+    names |= {name for name, alias in ALIASES.items() if alias == locale.language}
     for name in (locale.get_display_name("en"), locale.get_language_name("en")):
         if name:
             names.add(name.casefold())
@@ -221,6 +226,7 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
             )
         lists[list_name].add(name)
     names: dict[str, int] = {}
+    every_name = {row.get("name", "") for row in survey}
     depth = 0
     for row in survey:
         number = row["__row__"]
@@ -293,7 +299,7 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
             if column == "constraint" and name:
                 allowed.add(name)
             for reference in sorted(expression.references() - allowed):
-                reason = "comes later" if reference in names else "does not exist"
+                reason = "comes later" if reference in every_name else "does not exist"
                 problems.append(
                     Problem(
                         "survey",

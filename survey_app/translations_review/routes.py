@@ -69,6 +69,13 @@ def _survey_rows(code: str) -> list[Row]:
     return rows
 
 
+def _may_review(code: str) -> bool:
+    """Coordinators review any language; a volunteer, the languages their account lists."""
+    if not current_user.is_authenticated or current_user.role not in REVIEWERS:
+        return False
+    return current_user.role == "coordinator" or code in current_user.user.languages
+
+
 def _option(code: str) -> i18n.Language:
     option = i18n.by_tag(code)
     if option is None:
@@ -105,7 +112,7 @@ def language_detail(code: str) -> str:
     ]
     if show != "all":
         sections = [(caption, [r for r in rows if not r.reviewed]) for caption, rows in sections]
-    can_review = current_user.is_authenticated and current_user.role in REVIEWERS
+    can_review = _may_review(option.code)
     return render_template(
         "translations/detail.html",
         option=option,
@@ -120,6 +127,8 @@ def language_detail(code: str) -> str:
 @role_required(*REVIEWERS)
 def review(code: str) -> BaseResponse:
     option = _option(code)
+    if not _may_review(option.code):
+        abort(403)
     if not EmptyForm().validate_on_submit():
         abort(400)
     domain, key = request.form.get("domain", ""), request.form.get("key", "")
@@ -128,12 +137,21 @@ def review(code: str) -> BaseResponse:
     if row is None:
         abort(404)
     text = (request.form.get("text") or "").strip()
-    if request.form.get("action") == "correct" and text and text != row.text:
-        storage.reviews.record(storage.get_db(), option.code, domain, key, text, current_user.id)
+    if request.form.get("action") == "correct" and not text:
+        flash(gettext("A correction cannot be empty. Nothing was changed."))
+    elif request.form.get("action") == "correct" and text != row.text:
+        storage.reviews.record(
+            storage.get_db(), option.code, domain, key, text, current_user.user.id
+        )
         flash(gettext("Correction saved. It shows in the app now."))
     else:
         storage.reviews.record(
-            storage.get_db(), option.code, domain, key, _kept(option.code, row), current_user.id
+            storage.get_db(),
+            option.code,
+            domain,
+            key,
+            _kept(option.code, row),
+            current_user.user.id,
         )
         flash(gettext("Marked as reviewed."))
     return redirect(

@@ -134,7 +134,7 @@ def serious_violations(axe: Axe, page: Page) -> list[str]:
 PASSWORD = "a long password"
 
 
-def create_user(server: LiveServer, email: str, role: str) -> None:
+def create_user(server: LiveServer, email: str, role: str, languages: str = "") -> None:
     """An account made the way a coordinator would: with the create-user command."""
     subprocess.run(
         [
@@ -152,6 +152,8 @@ def create_user(server: LiveServer, email: str, role: str) -> None:
             role,
             "--password",
             PASSWORD,
+            "--languages",
+            languages,
         ],
         cwd=ROOT,
         check=True,

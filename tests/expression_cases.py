@@ -1,0 +1,59 @@
+"""Expressions with answers and the result both evaluators must give."""
+
+from __future__ import annotations
+
+from typing import Any
+
+ANSWERS: dict[str, list[str]] = {
+    "yes_no": ["yes"],
+    "age": ["17"],
+    "needs": ["school", "other"],
+    "name": ["Amina"],
+    "visit": ["2026-03-01"],
+    "empty": [],
+}
+
+# (expression, current answer, expected truth)
+CASES: list[tuple[str, list[str], bool]] = [
+    ("${yes_no} = 'yes'", [], True),
+    ("${yes_no} != 'yes'", [], False),
+    ("${age} > 16", [], True),
+    ("${age} >= 18 or ${yes_no} = 'no'", [], False),
+    ("${age} = 17", [], True),
+    ("${age} = '17'", [], True),
+    ("${empty} > 3", [], False),
+    ("${empty} = ''", [], True),
+    ("not(${empty} = '')", [], False),
+    ("selected(${needs}, 'other')", [], True),
+    ("selected(${needs}, 'health')", [], False),
+    ("count-selected(${needs}) = 2", [], True),
+    ("string-length(${name}) = 5", [], True),
+    (". > 0 and . < 20", ["7"], True),
+    (". > 0 and . < 20", ["25"], False),
+    (". > 0", ["abc"], False),
+    ("string-length(.) <= 3", ["টাকা"], False),
+    ("string-length(.) <= 4", ["টাকা"], True),
+    ("${visit} < '2026-04-01'", [], True),
+    ("${visit} > today()", [], False),
+    ("${age} + 3 = 20", [], True),
+    ("${age} div 2 > 8", [], True),
+    ("${age} mod 5 = 2", [], True),
+    ("-${age} < 0", [], True),
+    ("if(${yes_no} = 'yes', 1, 0) = 1", [], True),
+    ("contains(${name}, 'min')", [], True),
+    ("starts-with(${name}, 'Am') and true()", [], True),
+    ("coalesce(${empty}, 'x') = 'x'", [], True),
+    ("concat(${name}, '!') = 'Amina!'", [], True),
+    ("int(7.9) = 7 and number('1e3') != 1000", [], True),
+    ("1 div 0 > 1000000", [], True),
+    ("false() or (${age} > 10 and (${yes_no} = 'yes'))", [], True),
+]
+
+
+def as_json() -> list[dict[str, Any]]:
+    from survey_app.surveys.expressions import parse
+
+    return [
+        {"source": source, "tree": parse(source).tree, "current": current, "expected": expected}
+        for source, current, expected in CASES
+    ]

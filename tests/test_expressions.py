@@ -1,0 +1,40 @@
+"""The XLSForm expression subset: parsed once, evaluated by XPath's rules."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey_app.surveys.expressions import ExpressionError, parse
+from tests.expression_cases import ANSWERS, CASES
+
+
+@pytest.mark.parametrize(("source", "current", "expected"), CASES)
+def test_expression_gives_the_xpath_answer(source: str, current: list[str], expected: bool) -> None:
+    assert parse(source).holds(ANSWERS, current) is expected
+
+
+@pytest.mark.parametrize(
+    ("source", "reason"),
+    [
+        ("", "the expression is empty"),
+        ("${a} = = 1", "unexpected '='"),
+        ("regex(., 'x')", "the function regex() is not supported"),
+        ("/data/a = 1", "paths such as /data/question are not supported: use ${name}"),
+        ("yes = 1", "'yes' is not understood: name a question as ${yes}, or put text in quotes"),
+        ("selected(${a})", "selected() cannot take 1 argument(s)"),
+        ("(${a} = 1", "a missing ')'"),
+        ("${a b} = 1", "${a b} is not a question name"),
+        ("${a} = 1 ]", "the character ']' is not understood"),
+    ],
+)
+def test_an_unsupported_expression_says_why(source: str, reason: str) -> None:
+    with pytest.raises(ExpressionError) as raised:
+        parse(source)
+    assert str(raised.value).startswith(reason)
+
+
+def test_references_and_required_answers_are_read_from_the_tree() -> None:
+    expression = parse("${a} = 'yes' and selected(${b}, 'x') or ${c} > 1")
+    assert expression.references() == {"a", "b", "c"}
+    assert parse("${consent} = 'yes' and ${age} > 3").requires("consent", "yes")
+    assert not parse("${consent} = 'yes' or ${age} > 3").requires("consent", "yes")

@@ -1,0 +1,183 @@
+"""XLSForm import and export: the right survey, or every problem with its sheet and row."""
+
+from __future__ import annotations
+
+import pytest
+
+from survey_app.surveys import xlsform
+from survey_app.surveys.loader import bundled_survey_dir, load_definition
+from survey_app.surveys.model import parse_survey
+from tests.xlsforms import EN, FAMILY_CHOICES, FAMILY_SETTINGS, FAMILY_SURVEY, family_form, workbook
+
+LANGUAGES = ["en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh_Hans"]
+
+
+def test_a_form_with_groups_skip_logic_and_three_languages_imports_as_written() -> None:
+    imported = xlsform.read(family_form(), LANGUAGES)
+    definition = imported.definition
+    survey = parse_survey(definition)
+    assert survey.id == "families-send" and definition["form_version"] == "2026112201"
+    assert [step.id for step in survey.steps] == [
+        "consent",
+        "has_children",
+        "children",
+        "what_matters",
+        "next_visit",
+        "thanks_note",
+    ]
+    children = survey.steps[2]
+    assert children.relevant is not None and children.relevant.source == "${has_children} = 'yes'"
+    assert [(q.id, q.type) for q in children.questions] == [
+        ("children_count", "integer"),
+        ("needs", "multiple_choice"),
+        ("needs_other", "short_text"),
+    ]
+    assert survey.question("consent").type == "consent"  # acknowledge + records=consent
+    assert survey.question("what_matters").type == "long_text"  # appearance multiline
+    assert survey.question("next_visit").type == "date"
+    assert survey.question("thanks_note").type == "note"
+    assert survey.question("has_children").required
+    assert survey.text("question.has_children.required_message", "en") == "Please say yes or no"
+    assert survey.text("question.children_count.hint", "en") == "Count everyone under 18"
+    assert survey.text("question.children_count.label", "ar") == "كم عدد الأطفال؟"
+    assert survey.text("question.children_count.constraint_message", "ar") == "رقم من 1 إلى 19"
+    assert survey.text("choice.needs.health", "bn") == "স্বাস্থ্য"
+    # A text missing in a language falls back to the default language.
+    assert survey.text("question.children_count.hint", "bn") == "Count everyone under 18"
+    assert definition["review"]["bn"] == {"status": "draft"}
+    assert imported.notices == []
+
+
+def test_skip_logic_and_constraints_decide_what_applies() -> None:
+    survey = parse_survey(xlsform.read(family_form(), LANGUAGES).definition)
+    without = {"consent": ["yes"], "has_children": ["no"]}
+    assert [s.id for s in survey.applicable_steps(without)] == [
+        "consent",
+        "has_children",
+        "what_matters",
+        "next_visit",
+        "thanks_note",
+    ]
+    with_children = {"consent": ["yes"], "has_children": ["yes"], "needs": ["school", "other"]}
+    ((_step, questions),) = [
+        (s, qs) for s, qs in survey.applicable(with_children) if s.id == "children"
+    ]
+    assert [q.id for q in questions] == ["children_count", "needs", "needs_other"]
+    count = survey.question("children_count")
+    assert count.constraint is not None
+    assert count.constraint.holds({}, ["3"]) and not count.constraint.holds({}, ["25"])
+
+
+def test_import_export_import_gives_the_same_survey() -> None:
+    first = xlsform.read(family_form(), LANGUAGES).definition
+    again = xlsform.read(xlsform.write(first), LANGUAGES).definition
+    assert again == first
+    assert parse_survey(again) == parse_survey(first)
+
+
+def test_the_bundled_survey_exports_to_a_form_that_imports_and_round_trips() -> None:
+    exported = xlsform.write(load_definition(bundled_survey_dir()))
+    imported = xlsform.read(exported, LANGUAGES).definition
+    survey = parse_survey(imported)
+    assert survey.recording("consent") is not None
+    assert survey.question("contact_email").type == "email"
+    assert survey.question("contact_email").contact == "email"
+    assert survey.text("question.what_matters.label", "so")  # every language came along
+    assert xlsform.read(xlsform.write(imported), LANGUAGES).definition == imported
+
+
+def test_a_form_without_consent_gets_the_apps_consent_step_first() -> None:
+    data = workbook([["type", "name", "label"], ["text", "idea", "Your idea"]])
+    imported = xlsform.read(data, LANGUAGES)
+    survey = parse_survey(imported.definition)
+    assert survey.steps[0].questions[0].records == "consent"
+    assert survey.text("step.welcome.title", "bn")  # translated, from the bundled survey
+    assert imported.notices and "consent" in imported.notices[0]
+
+
+def _problems(data: bytes) -> list[tuple[str, int | None, str]]:
+    with pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(data, LANGUAGES)
+    return [(p.sheet, p.row, p.message) for p in raised.value.problems]
+
+
+def test_a_file_that_is_not_a_spreadsheet_says_so() -> None:
+    assert _problems(b"name,label\nq1,Hello\n") == [
+        ("", None, "This file is not an XLSForm spreadsheet (.xlsx).")
+    ]
+
+
+def test_a_missing_survey_sheet_is_named() -> None:
+    book = workbook([["type", "name", "label"], ["text", "a", "A"]])
+    import io
+
+    import openpyxl
+
+    loaded = openpyxl.load_workbook(io.BytesIO(book))
+    loaded["survey"].title = "questions"
+    out = io.BytesIO()
+    loaded.save(out)
+    assert _problems(out.getvalue()) == [("survey", None, "The spreadsheet has no 'survey' sheet.")]
+
+
+def test_every_problem_is_listed_with_sheet_and_row() -> None:
+    survey = [
+        ["type", "name", "label", "label::Klingon (tlh)", "relevant", "constraint"],
+        ["text", "name1", "A", "", "", ""],
+        ["text", "name1", "Again", "", "", ""],
+        ["select_one colours", "colour", "Colour", "", "", ""],
+        ["integer", "age", "Age", "", "${name1} = = 'x'", ""],
+        ["integer", "later", "Later", "", "${nowhere} > 1", "regex(., '[0-9]')"],
+        ["geopoint", "where", "Where", "", "", ""],
+    ]
+    choices = [["list_name", "name", "label"], ["sizes", "s", "Small"], ["sizes", "s", "Small"]]
+    problems = _problems(workbook(survey, choices))
+    where = [(sheet, row) for sheet, row, _message in problems]
+    assert ("survey", 1) in where  # the Klingon column
+    assert ("survey", 3) in where  # name1 used twice
+    assert ("survey", 4) in where  # no list 'colours'
+    assert ("survey", 5) in where  # broken expression
+    assert where.count(("survey", 6)) == 2  # unknown ${nowhere}; regex() unsupported
+    assert ("survey", 7) in where  # geopoint
+    assert ("choices", 3) in where  # duplicate choice
+    messages = " ".join(message for _sheet, _row, message in problems)
+    assert "Klingon (tlh)" in messages
+    assert "The name 'name1' is used twice (first on row 2)." in messages
+    assert "The choice list 'colours' does not exist." in messages
+    assert "unexpected '='" in messages
+    assert "${nowhere}, which does not exist" in messages
+    assert "regex() is not supported" in messages
+    assert "'geopoint' is not supported" in messages
+
+
+def test_a_condition_on_a_later_question_is_refused() -> None:
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["text", "first", "First", "${second} = 'x'"],
+        ["text", "second", "Second", ""],
+    ]
+    assert _problems(workbook(survey)) == [
+        (
+            "survey",
+            2,
+            "The relevant expression '${second} = 'x'' uses ${second}, which comes later: "
+            "use only questions asked before this one.",
+        )
+    ]
+
+
+def test_a_default_language_the_app_does_not_offer_is_refused() -> None:
+    settings = [["form_id", "default_language"], ["x", "Klingon"]]
+    problems = _problems(workbook(FAMILY_SURVEY, FAMILY_CHOICES, settings))
+    assert problems == [
+        ("settings", 2, "The default_language 'Klingon' is not a language the app offers.")
+    ]
+
+
+def test_languages_are_matched_by_code_or_by_name() -> None:
+    assert xlsform.match_language(EN, LANGUAGES) == "en"
+    assert xlsform.match_language("Bengali", LANGUAGES) == "bn"
+    assert xlsform.match_language("so", LANGUAGES) == "so"
+    assert xlsform.match_language("Chinese (zh-Hans)", LANGUAGES) == "zh_Hans"
+    assert xlsform.match_language("Klingon (tlh)", LANGUAGES) is None
+    assert FAMILY_SETTINGS[1][3] == EN
