@@ -32,12 +32,11 @@ def shown_questions(survey: Survey, step: Step, raw: Raw) -> list[Question]:
     the server drops its answer if the condition does not hold.
     """
     same_step = {q.id for q in step.questions}
+    kept = survey.effective_answers(raw)
     return [
         q
         for q in step.questions
-        if q.relevant is None
-        or q.relevant.references() & same_step
-        or q.relevant.holds(survey.effective_answers(raw))
+        if q.relevant is None or q.relevant.references() & same_step or q.relevant.holds(kept)
     ]
 
 

@@ -27,6 +27,7 @@ from pyxform.errors import PyXFormError
 from pyxform.xls2json import parse_file_to_json
 
 from .expressions import ExpressionError, parse
+from .loader import bundled_survey_dir, load_definition
 from .model import (
     CONSENT_FLAGS,
     CONTACT_FIELDS,
@@ -450,8 +451,6 @@ def _questions_of(
 
 def _standard_consent(taken: set[str]) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
     """The app's own consent step and its translations, for a form that asks none."""
-    from .loader import bundled_survey_dir, load_definition
-
     bundled = load_definition(bundled_survey_dir())
     step = copy.deepcopy(
         next(
