@@ -294,11 +294,6 @@ def _stem_bengali(word: str) -> str:
     return word
 
 
-def has_full_stemmer(language: str | None) -> bool:
-    """True when a Snowball stemmer exists for the language (not only a light stripper)."""
-    return (language or "") in _SNOWBALL
-
-
 @cache
 def stemmer(language: str | None) -> Callable[[str], str]:
     """A function stemming one normalised word, or the identity when no stemmer exists."""

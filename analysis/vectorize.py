@@ -17,11 +17,13 @@ from analysis.text import (
     dominant_script,
     guess_language,
     guess_latin_collection,
-    has_full_stemmer,
     normalize_language,
     normalize_text,
     tokenize,
 )
+
+# From this many answers every answer is centred, even when all are in one language.
+CENTRE_ALL_FROM = 200
 
 
 @dataclass
@@ -69,15 +71,18 @@ class ResponseVectorizer:
     n_components:
         LSA dimensions (fewer when there are fewer answers or words).
     center_languages:
-        Subtract each language's mean embedding before normalising, so that what answers in
-        one language share (their script, their function words) does not pull them into one
-        theme; only languages with at least ``min_language_size`` answers are centred.
+        Subtract a mean embedding from every answer before normalising, when at least two
+        languages have ``min_language_size`` answers or there are ``CENTRE_ALL_FROM``
+        answers in all: its language's mean when the language has that many answers, else
+        the mean of all answers. What all answers in one language share (script, function
+        words) then does not pull them into one theme, and what all answers share (common
+        words and n-grams) does not gather the vaguest answers into one catch-all theme.
     char_weight:
         Weight of character 3-5-gram TF-IDF joined to the word TF-IDF. None (the default)
-        means 1.0 when there are at least 200 answers and at least a fifth of them are in
-        languages with no Snowball stemmer (Bengali, Somali, Urdu, Hausa ...), where n-grams
-        inside words stand in for stemming, and 0 otherwise (for English they cost 2-3 times
-        the time for no clear gain).
+        means 1.0 when there are at least 200 answers and 0 below: n-grams inside words
+        match inflections and spelling variants (and stand in for stemming in languages with
+        no Snowball stemmer), but in a few dozen answers too few of them recur to link
+        anything.
     random_state:
         Seed for the randomised SVD.
     """
@@ -115,14 +120,13 @@ class ResponseVectorizer:
         self.chars_: TfidfVectorizer | None = None
         weight = self.char_weight
         if weight is None:
-            unstemmed = sum(1 for d in docs if not has_full_stemmer(d.language))
             # In a few dozen answers too few n-grams recur to link anything; they only
             # dilute the words and concepts that do.
-            weight = 1.0 if n >= 200 and unstemmed >= 0.2 * n else 0.0
+            weight = 1.0 if n >= 200 else 0.0
         self.char_weight_ = weight
         if weight > 0:
-            # Character n-grams within words match inflected forms in languages with no
-            # stemmer here (Somali, Bengali, Hausa ...).
+            # Character n-grams within words match inflected forms (in Somali, Bengali,
+            # Hausa ... where no stemmer exists here, and beyond what stemmers catch).
             self.chars_ = TfidfVectorizer(
                 analyzer="char_wb",
                 ngram_range=(3, 5),
@@ -145,6 +149,7 @@ class ResponseVectorizer:
             self.svd_ = None
             raw = tfidf.toarray() if n_features else np.zeros((n, 1), dtype=np.float32)
         self.language_means_: dict[str | None, np.ndarray] = {}
+        self.mean_: np.ndarray | None = None
         if self.center_languages:
             groups: defaultdict[str | None, list[int]] = defaultdict(list)
             for i, d in enumerate(docs):
@@ -152,8 +157,12 @@ class ResponseVectorizer:
             big = {
                 lang: rows for lang, rows in groups.items() if len(rows) >= self.min_language_size
             }
-            if len(big) >= 2:
+            # In a few dozen answers in one language the mean is mostly the themes
+            # themselves, and removing it only magnifies the vaguest answers; the
+            # catch-all theme it prevents appears in larger collections.
+            if len(big) >= 2 or n >= CENTRE_ALL_FROM:
                 normed = normalize(raw)
+                self.mean_ = normed.mean(axis=0)
                 self.language_means_ = {
                     lang: normed[rows].mean(axis=0) for lang, rows in big.items()
                 }
@@ -176,11 +185,8 @@ class ResponseVectorizer:
 
     def _finish(self, raw: np.ndarray, languages: list[str | None]) -> np.ndarray:
         z = normalize(raw)
-        if self.language_means_:
-            for lang, mean in self.language_means_.items():
-                rows = [i for i, lg in enumerate(languages) if lg == lang]
-                if rows:
-                    z[rows] -= mean
+        if self.mean_ is not None and languages:
+            z -= np.array([self.language_means_.get(lang, self.mean_) for lang in languages])
             z = normalize(z)
         return np.asarray(z, dtype=np.float64)
 

@@ -165,12 +165,40 @@ def test_quotes_are_central_and_different():
     assert set(muted) <= {4, 5, 6}
 
 
-def test_character_ngrams_stand_in_for_missing_stemmers():
+def test_character_ngrams_join_the_words_once_there_are_200_answers():
     from analysis.vectorize import ResponseVectorizer, prepare
 
     somali = [prepare(f"Guriga {i} kirada waa qaali iyo xaafadda", "so", None) for i in range(250)]
     english = [prepare(f"The rent {i} is far too high", "en", None) for i in range(250)]
     assert ResponseVectorizer().fit(somali).char_weight_ == 1.0
-    assert ResponseVectorizer().fit(english).char_weight_ == 0.0
+    assert ResponseVectorizer().fit(english).char_weight_ == 1.0
     assert ResponseVectorizer().fit(somali[:40]).char_weight_ == 0.0  # too few to help
     assert ResponseVectorizer(char_weight=0.5).fit(english).char_weight_ == 0.5
+    assert ResponseVectorizer(char_weight=0).fit(english).chars_ is None
+
+
+def test_what_every_answer_shares_is_taken_out_before_grouping():
+    """A word in every answer must not make answers on different topics look alike."""
+    from analysis.vectorize import CENTRE_ALL_FROM, Document, ResponseVectorizer, prepare
+
+    half = CENTRE_ALL_FROM // 2
+    housing = [f"council housing rent repairs damp flat {i}" for i in range(half)]
+    parks = [f"council parks green trees play benches {i}" for i in range(half)]
+    docs = [prepare(t, "en", None) for t in housing + parks]
+
+    def across(center: bool, n: int = half) -> float:
+        picked = docs[:n] + docs[half : half + n]
+        _, z = ResponseVectorizer(center_languages=center).fit_transform(picked)
+        return float(z[:n].mean(axis=0) @ z[n:].mean(axis=0))
+
+    assert across(center=False) > 0.1  # "council" links them
+    assert across(center=True) < -0.5
+    # A few dozen answers in one language are left as they are.
+    assert across(center=True, n=20) == pytest.approx(across(center=False, n=20))
+    # An answer in a language with too few answers of its own is centred by the mean of all.
+    vectorizer = ResponseVectorizer().fit(docs)
+    english = docs[0]
+    somali = Document(english.text, "so", "so", list(english.tokens))
+    _, alone = vectorizer.transform([somali])
+    _, same = vectorizer.transform([english])
+    assert np.allclose(alone, same)
