@@ -21,7 +21,7 @@ from tests.conftest import (
     sign_in,
     soup,
 )
-from tests.xlsforms import family_form, workbook
+from tests.xlsforms import family_form, work_form, workbook
 
 SURVEYS = "/en/admin/surveys"
 
@@ -283,3 +283,38 @@ def test_without_javascript_numbers_constraints_and_skip_logic_are_checked_by_th
         "what_matters": "حدائق آمنة",
         "next_visit": "2026-12-01",
     }
+
+
+def test_a_work_goals_form_in_urdu_is_checked_by_the_server_and_stores_what_applied(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    _upload(coordinator, work_form())
+    _press(coordinator, "work-goals", "publish")
+    resident = Resident(app.test_client(), "ur", survey_id="work-goals")
+    first = soup(resident.last)
+    assert first.select_one("html")["dir"] == "rtl"
+    assert shown_step(resident.post("agree", agree="yes")) == "now"
+    # The form's default answer is chosen already.
+    assert soup(resident.last).select_one("input[name=status][value=looking]").has_attr("checked")
+    too_many = resident.post("now", status="employed", hours="81")
+    assert field_errors(too_many) == {"hours": "0 سے 80 گھنٹے کے درمیان"}  # the form's Urdu
+    # Extended Arabic-Indic digits, as an Urdu keyboard types them, are a number.
+    assert shown_step(resident.post("now", hours="۳۷")) == "goals"
+    clash = resident.post("goals", goals=["none", "job"])
+    assert field_errors(clash) == {"goals": "'Nothing for now' cannot go with other goals"}
+    # Changing their mind: no longer working, nothing for now. Hours and the later
+    # questions no longer apply, so they are neither asked nor stored.
+    resident.post("goals", action="back")
+    assert shown_step(resident.post("now", status="looking")) == "goals"
+    finished = resident.post("goals", goals=["none"])
+    assert finished.status_code in (302, 303)
+    with app.app_context():
+        answers = dict(
+            storage.get_db()
+            .execute(
+                "SELECT question_id, value FROM answers WHERE response_id = ?",
+                [resident.response_id],
+            )
+            .fetchall()
+        )
+    assert answers == {"status": "looking", "goals": "none"}

@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from survey_app.surveys import xlsform
 from survey_app.surveys.loader import bundled_survey_dir, load_definition
 from survey_app.surveys.model import parse_survey
-from tests.xlsforms import EN, FAMILY_CHOICES, FAMILY_SETTINGS, FAMILY_SURVEY, family_form, workbook
+from tests.xlsforms import (
+    EN,
+    FAMILY_CHOICES,
+    FAMILY_SETTINGS,
+    FAMILY_SURVEY,
+    FEELINGS,
+    family_form,
+    wellbeing_form,
+    work_form,
+    workbook,
+)
 
 LANGUAGES = ["en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh_Hans"]
 
@@ -68,8 +80,75 @@ def test_skip_logic_and_constraints_decide_what_applies() -> None:
     assert count.constraint.holds({}, ["3"]) and not count.constraint.holds({}, ["25"])
 
 
-def test_import_export_import_gives_the_same_survey() -> None:
-    first = xlsform.read(family_form(), LANGUAGES).definition
+def test_a_work_goals_form_in_somali_and_urdu_imports_as_written() -> None:
+    imported = xlsform.read(work_form(), LANGUAGES)
+    survey = parse_survey(imported.definition)
+    assert survey.id == "work-goals" and imported.definition["form_version"] == "3"
+    assert [step.id for step in survey.steps] == ["agree", "now", "goals", "training", "start"]
+    assert [(q.id, q.type) for q in survey.steps[1].questions] == [
+        ("status", "single_choice"),
+        ("hours", "decimal"),
+    ]
+    assert survey.question("agree").type == "consent"
+    assert survey.question("status").default == "looking"
+    assert survey.text("question.hours.label", "ur") == "ہفتے میں گھنٹے"
+    assert survey.text("question.hours.constraint_message", "ur") == "0 سے 80 گھنٹے کے درمیان"
+    assert survey.text("question.hours.constraint_message", "so") == "Between 0 and 80 hours"
+    assert survey.text("choice.status.looking", "so") == "Maya"
+    # ODK's own metadata is left out, and the coordinator is told so.
+    assert [n.split("'")[1] for n in imported.notices] == ["started", "ended"]
+
+    hours = survey.question("hours").constraint
+    assert hours is not None
+    assert hours.holds({}, ["37.5"]) and not hours.holds({}, ["0"]) and not hours.holds({}, ["81"])
+    goals = survey.question("goals").constraint
+    assert goals is not None
+    assert goals.holds({}, ["job", "training"]) and goals.holds({}, ["none"])
+    assert not goals.holds({}, ["none", "job"])
+    start = survey.question("start").constraint
+    assert start is not None
+    assert start.holds({}, ["2999-01-01"]) and not start.holds({}, ["2000-01-01"])
+
+    def shown(answers: dict[str, list[str]]) -> list[str]:
+        return [s.id for s in survey.applicable_steps(answers)]
+
+    assert shown({"status": ["looking"], "goals": ["none"]}) == ["agree", "now", "goals"]
+    assert shown({"status": ["employed"], "goals": ["english"]}) == [
+        "agree",
+        "now",
+        "goals",
+        "training",
+        "start",
+    ]
+    applicable = dict(survey.applicable({"status": ["looking"]}))
+    assert [q.id for q in applicable[survey.steps[1]]] == ["status"]  # no hours unless working
+
+
+def test_a_wellbeing_form_with_one_scale_for_five_questions_imports_as_written() -> None:
+    imported = xlsform.read(wellbeing_form(), LANGUAGES)
+    survey = parse_survey(imported.definition)
+    assert survey.id == "wellbeing"
+    # It asks no consent of its own, so the app's consent step comes first.
+    assert [step.id for step in survey.steps] == ["welcome", "ok", "feelings", "support", "bye"]
+    assert survey.steps[0].questions[0].records == "consent"
+    assert survey.question("ok").type == "acknowledge"
+    feelings = survey.steps[2].questions
+    assert [q.id for q in feelings] == FEELINGS
+    assert {tuple(c.value for c in survey.choices_for(q)) for q in feelings} == {
+        ("never", "rarely", "some", "often", "always")
+    }
+    assert survey.text("choice.often.never", "ar") == "لا شيء من الوقت"
+    assert survey.text("step.feelings.title", "ar") == "خلال الأسبوعين الماضيين"
+    assert survey.question("support").type == "long_text"
+    everyone_fine = dict.fromkeys(FEELINGS, ["often"])
+    assert "support" not in [s.id for s in survey.applicable_steps(everyone_fine)]
+    one_never = everyone_fine | {"close": ["never"]}
+    assert "support" in [s.id for s in survey.applicable_steps(one_never)]
+
+
+@pytest.mark.parametrize("form", [family_form, work_form, wellbeing_form])
+def test_every_form_survives_export_and_import(form: Any) -> None:
+    first = xlsform.read(form(), LANGUAGES).definition
     again = xlsform.read(xlsform.write(first), LANGUAGES).definition
     assert again == first
     assert parse_survey(again) == parse_survey(first)

@@ -145,6 +145,10 @@ def _render_step(
 ) -> Response:
     form.step.data = step.id
     number, total = wizard.position(survey, step, raw)
+    questions = wizard.shown_questions(survey, step, raw)
+    # Questions whose page was sent before: an answer left empty there stays empty, while
+    # a question never shown yet starts from the form's default answer.
+    seen = set(request.form.getlist("seen"))
     page = render_template(
         "collect/step.html",
         survey=survey,
@@ -153,8 +157,10 @@ def _render_step(
         raw=raw,
         errors=errors or {},
         notice=notice,
-        questions=wizard.shown_questions(survey, step, raw),
+        questions=questions,
         carried=wizard.carried(survey, step, raw),
+        seen=seen,
+        seen_fields=sorted(seen | {q.id for q in questions}),
         number=number,
         total=total,
         is_first=wizard.neighbour(survey, step, raw, -1) is None,

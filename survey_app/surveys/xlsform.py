@@ -660,7 +660,11 @@ def write(definition: Mapping[str, Any]) -> bytes:
         [
             definition["title"],
             definition["id"],
-            definition.get("form_version") or str(definition.get("version", 1)),
+            # An imported form keeps its own version, even none; a bundled one has none
+            # of its own, so the definition's version stands in.
+            definition["form_version"]
+            if "form_version" in definition
+            else str(definition.get("version", 1)),
             column_label(default),
         ]
     )
