@@ -127,6 +127,15 @@ def test_publishing_makes_versions_and_residents_see_only_what_is_published(
     assert late[0]["status"] == "created"
 
 
+def stored_answers(app: Flask, response_id: str) -> dict[str, str]:
+    """What the database holds for one response, by question."""
+    with app.app_context():
+        rows = storage.get_db().execute(
+            "SELECT question_id, value FROM answers WHERE response_id = ?", [response_id]
+        )
+        return dict(rows.fetchall())
+
+
 def _texts(client: FlaskClient, url: str) -> dict[str, str]:
     page = soup(client.get(url))
     return {str(area["data-key"]): area.get_text() for area in page.select("textarea[data-key]")}
@@ -269,16 +278,7 @@ def test_without_javascript_numbers_constraints_and_skip_logic_are_checked_by_th
     assert shown_step(resident.post("has_children", has_children="no")) == "what_matters"
     finished = resident.complete(what_matters="حدائق آمنة", next_visit="2026-12-01")
     assert finished.status_code in (302, 303)
-    with app.app_context():
-        answers = dict(
-            storage.get_db()
-            .execute(
-                "SELECT question_id, value FROM answers WHERE response_id = ?",
-                [resident.response_id],
-            )
-            .fetchall()
-        )
-    assert answers == {
+    assert stored_answers(app, resident.response_id) == {
         "has_children": "no",
         "what_matters": "حدائق آمنة",
         "next_visit": "2026-12-01",
@@ -308,13 +308,4 @@ def test_a_work_goals_form_in_urdu_is_checked_by_the_server_and_stores_what_appl
     assert shown_step(resident.post("now", status="looking")) == "goals"
     finished = resident.post("goals", goals=["none"])
     assert finished.status_code in (302, 303)
-    with app.app_context():
-        answers = dict(
-            storage.get_db()
-            .execute(
-                "SELECT question_id, value FROM answers WHERE response_id = ?",
-                [resident.response_id],
-            )
-            .fetchall()
-        )
-    assert answers == {"status": "looking", "goals": "none"}
+    assert stored_answers(app, resident.response_id) == {"status": "looking", "goals": "none"}
