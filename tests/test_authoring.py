@@ -32,10 +32,10 @@ def _token(client: FlaskClient, url: str = SURVEYS) -> str:
     return str(field["value"])
 
 
-def _upload(client: FlaskClient, data: bytes) -> Any:
+def _upload(client: FlaskClient, data: bytes, surveys: str = SURVEYS) -> Any:
     return client.post(
-        SURVEYS,
-        data={"csrf_token": _token(client), "file": (io.BytesIO(data), "form.xlsx")},
+        surveys,
+        data={"csrf_token": _token(client, surveys), "file": (io.BytesIO(data), "form.xlsx")},
         content_type="multipart/form-data",
     )
 
@@ -69,6 +69,29 @@ def test_an_upload_with_problems_lists_them_and_changes_nothing(
         ["survey", "3", "The name 'a' is used twice (first on row 2)."]
     ]
     assert count_rows(app, "surveys") == before
+
+
+def test_a_coordinator_reads_the_problems_in_their_own_language(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    broken = workbook(
+        [["type", "name", "label"], ["text", "a", "A"], ["text", "a", "B"], ["integer", "b", "B"]]
+        + [["text", "c", "C"]],
+        settings=[["form_id"], ["Not Valid!"]],
+    )
+    reply = _upload(coordinator, broken, "/ar/admin/surveys")
+    assert reply.status_code == 422
+    messages = [
+        row.select("td")[2].get_text(strip=True)
+        for row in soup(reply).select("[data-testid=xlsform-problems] tbody tr")
+    ]
+    twice = "The name '%(name)s' is used twice (first on row %(row)s)."
+    form_id = "The form_id '%(id)s' must be lower-case letters, digits, - and _."
+    assert messages == [
+        catalogue_translation("ar", twice) % {"name": "a", "row": 2},
+        catalogue_translation("ar", form_id) % {"id": "Not Valid!"},
+    ]
+    assert count_rows(app, "surveys") == 1  # only the bundled survey
 
 
 def test_publishing_makes_versions_and_residents_see_only_what_is_published(
@@ -289,6 +312,16 @@ def test_a_work_goals_form_in_urdu_is_checked_by_the_server_and_stores_what_appl
     app: Flask, coordinator: FlaskClient
 ) -> None:
     _upload(coordinator, work_form())
+    # What the upload left out is said on the survey's page.
+    notices = [
+        p.get_text(strip=True)
+        for p in soup(coordinator.get(f"{SURVEYS}/work-goals")).select("[data-testid=flash]")
+    ]
+    assert notices == [
+        "The survey was read. Preview it, then publish it when it is ready.",
+        "'started' (start) is left out: the app records this itself.",
+        "'ended' (end) is left out: the app records this itself.",
+    ]
     _press(coordinator, "work-goals", "publish")
     resident = Resident(app.test_client(), "ur", survey_id="work-goals")
     first = soup(resident.last)

@@ -21,7 +21,7 @@ def test_expression_gives_the_xpath_answer(source: str, current: list[str], expe
         ("regex(., 'x')", "the function regex() is not supported"),
         ("/data/a = 1", "paths such as /data/question are not supported: use ${name}"),
         ("yes = 1", "'yes' is not understood: name a question as ${yes}, or put text in quotes"),
-        ("selected(${a})", "selected() cannot take 1 argument(s)"),
+        ("selected(${a})", "selected() cannot take 1 argument"),
         ("(${a} = 1", "a missing ')'"),
         ("${a b} = 1", "${a b} is not a question name"),
         ("${a} = 1 ]", "the character ']' is not understood"),

@@ -17,6 +17,8 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext, ngettext
+
 Node = list[Any]
 Value = str | float | bool
 
@@ -87,12 +89,14 @@ def parse(source: str) -> Expression:
     """Parse ``source`` or raise :class:`ExpressionError` saying what is wrong."""
     tokens = list(_tokens(source))
     if not tokens:
-        raise ExpressionError("the expression is empty")
+        raise ExpressionError(gettext("the expression is empty"))
     parser = _Parser(tokens)
     tree = parser.expression()
     left = parser.peek()
     if left is not None:
-        raise ExpressionError(f"unexpected {left[1]!r} after a complete expression")
+        raise ExpressionError(
+            gettext("unexpected %(token)s after a complete expression", token=repr(left[1]))
+        )
     return Expression(source.strip(), tree)
 
 
@@ -105,12 +109,16 @@ def _tokens(source: str) -> Iterator[tuple[str, str]]:
         if kind == "ref":
             name = match.group("name").strip()
             if not _NAME.match(name):
-                raise ExpressionError(f"${{{name}}} is not a question name")
+                raise ExpressionError(gettext("${%(name)s} is not a question name", name=name))
             yield "ref", name
         elif kind == "other":
             if text == "/":
-                raise ExpressionError("paths such as /data/question are not supported: use ${name}")
-            raise ExpressionError(f"the character {text!r} is not understood")
+                raise ExpressionError(
+                    gettext("paths such as /data/question are not supported: use ${name}")
+                )
+            raise ExpressionError(
+                gettext("the character %(character)s is not understood", character=repr(text))
+            )
         else:
             yield kind, text
 
@@ -126,7 +134,7 @@ class _Parser:
     def take(self) -> tuple[str, str]:
         token = self.peek()
         if token is None:
-            raise ExpressionError("the expression ends too early")
+            raise ExpressionError(gettext("the expression ends too early"))
         self.at += 1
         return token
 
@@ -141,7 +149,13 @@ class _Parser:
         if self.accept(text) is None:
             found = self.peek()
             raise ExpressionError(
-                f"expected {text!r} but found {found[1]!r}" if found else f"a missing {text!r}"
+                gettext(
+                    "expected %(wanted)s but found %(found)s",
+                    wanted=repr(text),
+                    found=repr(found[1]),
+                )
+                if found
+                else gettext("a missing %(wanted)s", wanted=repr(text))
             )
 
     def binary(self, operators: tuple[str, ...], operand: Callable[[], Node]) -> Node:
@@ -190,11 +204,17 @@ class _Parser:
         if kind == "word":
             if self.accept("(") is None:
                 raise ExpressionError(
-                    f"{text!r} is not understood: name a question as ${{{text}}}, "
-                    f"or put text in quotes as '{text}'"
+                    gettext(
+                        "%(word)s is not understood: name a question as ${%(name)s}, "
+                        "or put text in quotes as '%(name)s'",
+                        word=repr(text),
+                        name=text,
+                    )
                 )
             if text not in FUNCTIONS:
-                raise ExpressionError(f"the function {text}() is not supported")
+                raise ExpressionError(
+                    gettext("the function %(name)s() is not supported", name=text)
+                )
             args: list[Node] = []
             if self.accept(")") is None:
                 args.append(self.expression())
@@ -203,9 +223,16 @@ class _Parser:
                 self.expect(")")
             fewest, most = FUNCTIONS[text]
             if len(args) < fewest or (most is not None and len(args) > most):
-                raise ExpressionError(f"{text}() cannot take {len(args)} argument(s)")
+                raise ExpressionError(
+                    ngettext(
+                        "%(name)s() cannot take %(num)d argument",
+                        "%(name)s() cannot take %(num)d arguments",
+                        len(args),
+                        name=text,
+                    )
+                )
             return ["call", text, args]
-        raise ExpressionError(f"unexpected {text!r}")
+        raise ExpressionError(gettext("unexpected %(token)s", token=repr(text)))
 
 
 def _children(node: Node) -> list[Node]:

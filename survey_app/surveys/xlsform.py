@@ -22,6 +22,7 @@ from typing import Any
 
 import openpyxl
 from babel import Locale, UnknownLocaleError
+from flask_babel import gettext
 from openpyxl.utils.exceptions import InvalidFileException
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import parse_file_to_json
@@ -186,11 +187,11 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     except (InvalidFileException, zipfile.BadZipFile, KeyError, OSError, ValueError):
-        return [Problem("", None, "This file is not an XLSForm spreadsheet (.xlsx).")]
+        return [Problem("", None, gettext("This file is not an XLSForm spreadsheet (.xlsx)."))]
     problems: list[Problem] = []
     survey = _sheet_rows(book, "survey")
     if survey is None:
-        return [Problem("survey", None, "The spreadsheet has no 'survey' sheet.")]
+        return [Problem("survey", None, gettext("The spreadsheet has no 'survey' sheet."))]
     choices = _sheet_rows(book, "choices")
     settings = _sheet_rows(book, "settings") or []
     for sheet in ("survey", "choices", "settings"):
@@ -203,18 +204,24 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                     Problem(
                         sheet,
                         1,
-                        f"The column '{column}' is in a language the app does not offer: "
-                        f"'{language}'.",
+                        gettext(
+                            "The column '%(column)s' is in a language the app does not "
+                            "offer: '%(language)s'.",
+                            column=column,
+                            language=language,
+                        ),
                     )
                 )
     if not _columns(book, "survey") or "type" not in _columns(book, "survey"):
-        problems.append(Problem("survey", 1, "The 'survey' sheet needs a 'type' column."))
+        problems.append(Problem("survey", 1, gettext("The 'survey' sheet needs a 'type' column.")))
     lists: dict[str, set[str]] = {}
     for row in choices or []:
         list_name, name = row.get("list_name") or row.get("list name"), row.get("name")
         if not list_name or not name:
             problems.append(
-                Problem("choices", row["__row__"], "Each choice needs a list_name and a name.")
+                Problem(
+                    "choices", row["__row__"], gettext("Each choice needs a list_name and a name.")
+                )
             )
             continue
         if name in lists.setdefault(list_name, set()):
@@ -222,7 +229,11 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 Problem(
                     "choices",
                     row["__row__"],
-                    f"The choice '{name}' is in the list '{list_name}' twice.",
+                    gettext(
+                        "The choice '%(name)s' is in the list '%(list)s' twice.",
+                        name=name,
+                        list=list_name,
+                    ),
                 )
             )
         lists[list_name].add(name)
@@ -235,7 +246,7 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
         name = row.get("name", "")
         if not kind:
             if any(k != "__row__" for k in row):
-                problems.append(Problem("survey", number, "This row has no type."))
+                problems.append(Problem("survey", number, gettext("This row has no type.")))
             continue
         if kind in {"begin_group", "begin_repeat"}:
             depth += 1
@@ -243,36 +254,59 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
             depth -= 1
             if depth < 0:
                 problems.append(
-                    Problem("survey", number, "'end_group' without a 'begin_group' before it.")
+                    Problem(
+                        "survey",
+                        number,
+                        gettext("'end_group' without a 'begin_group' before it."),
+                    )
                 )
                 depth = 0
             continue
         if kind == "begin_repeat":
             problems.append(
-                Problem("survey", number, "Repeats are not supported: use a group instead.")
+                Problem(
+                    "survey", number, gettext("Repeats are not supported: use a group instead.")
+                )
             )
         elif kind in SELECT_TYPES:
             if not list_name:
-                problems.append(Problem("survey", number, f"'{kind}' needs a choice list name."))
+                problems.append(
+                    Problem(
+                        "survey", number, gettext("'%(type)s' needs a choice list name.", type=kind)
+                    )
+                )
             elif choices is None:
-                problems.append(Problem("choices", None, "The spreadsheet has no 'choices' sheet."))
+                problems.append(
+                    Problem("choices", None, gettext("The spreadsheet has no 'choices' sheet."))
+                )
             elif list_name not in lists:
                 problems.append(
-                    Problem("survey", number, f"The choice list '{list_name}' does not exist.")
+                    Problem(
+                        "survey",
+                        number,
+                        gettext("The choice list '%(list)s' does not exist.", list=list_name),
+                    )
                 )
         elif kind not in SIMPLE_TYPES and kind != "begin_group" and kind not in METADATA_TYPES:
             problems.append(
-                Problem("survey", number, f"The question type '{kind}' is not supported.")
+                Problem(
+                    "survey",
+                    number,
+                    gettext("The question type '%(type)s' is not supported.", type=kind),
+                )
             )
         if not name:
-            problems.append(Problem("survey", number, "This row needs a name."))
+            problems.append(Problem("survey", number, gettext("This row needs a name.")))
         elif not NAME.match(name):
             problems.append(
                 Problem(
                     "survey",
                     number,
-                    f"'{name}' cannot be a name: use letters, digits and _ only, "
-                    "starting with a letter.",
+                    gettext(
+                        "'%(name)s' cannot be a name: use letters, digits and _ only, "
+                        "starting with a letter.",
+                        name=name,
+                    ),
                 )
             )
         elif name in names:
@@ -280,7 +314,11 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 Problem(
                     "survey",
                     number,
-                    f"The name '{name}' is used twice (first on row {names[name]}).",
+                    gettext(
+                        "The name '%(name)s' is used twice (first on row %(row)s).",
+                        name=name,
+                        row=names[name],
+                    ),
                 )
             )
         else:
@@ -293,25 +331,46 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 expression = parse(source)
             except ExpressionError as error:
                 problems.append(
-                    Problem("survey", number, f"The {column} expression '{source}': {error}.")
+                    Problem(
+                        "survey",
+                        number,
+                        gettext(
+                            "The %(column)s expression '%(source)s': %(error)s.",
+                            column=column,
+                            source=source,
+                            error=error,
+                        ),
+                    )
                 )
                 continue
             allowed = {n for n, at in names.items() if at < number}
             if column == "constraint" and name:
                 allowed.add(name)
             for reference in sorted(expression.references() - allowed):
-                reason = "comes later" if reference in every_name else "does not exist"
+                if reference in every_name:
+                    message = gettext(
+                        "The %(column)s expression '%(source)s' uses ${%(name)s}, which comes "
+                        "later: use only questions asked before this one.",
+                        column=column,
+                        source=source,
+                        name=reference,
+                    )
+                else:
+                    message = gettext(
+                        "The %(column)s expression '%(source)s' uses ${%(name)s}, which does "
+                        "not exist: use only questions asked before this one.",
+                        column=column,
+                        source=source,
+                        name=reference,
+                    )
+                problems.append(Problem("survey", number, message))
+            if column == "relevant" and expression.uses_current():
                 problems.append(
                     Problem(
                         "survey",
                         number,
-                        f"The {column} expression '{source}' uses ${{{reference}}}, "
-                        f"which {reason}: use only questions asked before this one.",
+                        gettext("A relevant expression cannot use '.': %(source)s", source=source),
                     )
-                )
-            if column == "relevant" and expression.uses_current():
-                problems.append(
-                    Problem("survey", number, f"A relevant expression cannot use '.': {source}")
                 )
         for extra, allowed_values in (("records", CONSENT_FLAGS), ("contact", CONTACT_FIELDS)):
             if row.get(extra) and row[extra] not in allowed_values:
@@ -319,11 +378,15 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                     Problem(
                         "survey",
                         number,
-                        f"'{extra}' must be one of {', '.join(sorted(allowed_values))}.",
+                        gettext(
+                            "'%(column)s' must be one of %(values)s.",
+                            column=extra,
+                            values=", ".join(sorted(allowed_values)),
+                        ),
                     )
                 )
     if depth > 0:
-        problems.append(Problem("survey", None, "A 'begin_group' has no 'end_group'."))
+        problems.append(Problem("survey", None, gettext("A 'begin_group' has no 'end_group'.")))
     for row in settings[:1]:
         form_id = row.get("form_id")
         if form_id and not FORM_ID.match(form_id):
@@ -331,7 +394,10 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 Problem(
                     "settings",
                     row["__row__"],
-                    f"The form_id '{form_id}' must be lower-case letters, digits, - and _.",
+                    gettext(
+                        "The form_id '%(id)s' must be lower-case letters, digits, - and _.",
+                        id=form_id,
+                    ),
                 )
             )
         default = row.get("default_language")
@@ -340,7 +406,10 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 Problem(
                     "settings",
                     row["__row__"],
-                    f"The default_language '{default}' is not a language the app offers.",
+                    gettext(
+                        "The default_language '%(language)s' is not a language the app offers.",
+                        language=default,
+                    ),
                 )
             )
     return problems
@@ -443,10 +512,16 @@ def _questions_of(
             )
             found.extend(_questions_of(node.get("children", []), texts, inner, notices))
         elif kind in METADATA_TYPES:
-            notices.append(f"'{node['name']}' ({kind}) is left out: the app records this itself.")
+            notices.append(_left_out(str(node["name"]), kind))
         else:
             found.append(_question(node, texts, relevant))
     return found
+
+
+def _left_out(name: str, kind: str) -> str:
+    return gettext(
+        "'%(name)s' (%(type)s) is left out: the app records this itself.", name=name, type=kind
+    )
 
 
 def _standard_consent(taken: set[str]) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
@@ -525,7 +600,7 @@ def read(data: bytes, languages: Sequence[str]) -> Imported:
             step["questions"] = _questions_of(node.get("children", []), texts, [], notices)
             steps.append(step)
         elif kind in METADATA_TYPES:
-            notices.append(f"'{node['name']}' ({kind}) is left out: the app records this itself.")
+            notices.append(_left_out(str(node["name"]), kind))
         else:
             question = _question(node, texts, [])
             step = {"id": question["id"], "questions": [question]}
@@ -553,7 +628,9 @@ def read(data: bytes, languages: Sequence[str]) -> Imported:
         for code, found in consent_texts.items():
             if code in languages:
                 translations.setdefault(code, {}).update(found)
-        notices.append("The form asks for no consent, so the app's own consent step comes first.")
+        notices.append(
+            gettext("The form asks for no consent, so the app's own consent step comes first.")
+        )
     title = texts.pick(form.get("title"), "title") or form_id
     definition: dict[str, Any] = {
         "id": form_id,
