@@ -339,6 +339,18 @@ class ThemeFinder:
         k, k_scores, sample, sample_labels = self._choose_k(z, lo, hi)
         labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
         self.confidence_ = self._confidence(z, sample, sample_labels, k, k_scores, lo, hi)
+        # A choice pressed against a bound the team set says more about the bound than
+        # about the answers: say so, and which way to move it.
+        if k == hi == self.max_themes - n_existing and hi > lo:
+            self.confidence_.explanation += (
+                f" {k} is the most themes allowed here: the answers may hold more; "
+                "try a higher maximum."
+            )
+        elif k == lo == self.min_themes - n_existing and 2 < lo < hi:
+            self.confidence_.explanation += (
+                f" {k} is the fewest themes allowed here: try a lower minimum to see "
+                "broader themes."
+            )
         self._add_themes(rows, labels, k)
         self.chosen_k_ = n_existing + len({int(x) for x in self.labels_ if x >= n_existing})
 

@@ -152,6 +152,16 @@ def test_confidence_is_explained(english):
     assert result.chosen_k == len(result.themes)
 
 
+def test_a_choice_held_by_a_bound_says_which_way_to_move_it(english):
+    # Four concerns: a maximum of 3 holds the choice down, a minimum of 6 holds it up.
+    capped = find_themes(english, min_themes=2, max_themes=3).confidence.explanation
+    assert "3 is the most themes allowed here" in capped and "higher maximum" in capped
+    floored = find_themes(english, min_themes=6, max_themes=8).confidence.explanation
+    assert "6 is the fewest themes allowed here" in floored and "lower minimum" in floored
+    free = find_themes(english, min_themes=2, max_themes=8).confidence.explanation
+    assert "allowed here" not in free
+
+
 def test_bounds_on_the_number_of_themes_are_kept(english):
     assert len(find_themes(english, min_themes=2, max_themes=2).themes) <= 2
     assert len(find_themes(english, min_themes=6, max_themes=6, min_theme_size=1).themes) == 6
