@@ -77,7 +77,7 @@ def stored_embeddings(texts: Sequence[str], path: Path) -> np.ndarray:
     wanted = [text_key(t) for t in texts]
     missing = list(dict.fromkeys(k for k in wanted if k not in row_of))
     if missing:
-        by_key = {text_key(t): t for t in texts}
+        by_key = dict(zip(wanted, texts, strict=True))
         new = embed_texts([by_key[k] for k in missing])
         vectors = new if not keys else np.vstack([vectors, new])
         for key in missing:

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, Playwright, expect
 
 from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
 from tests.browser.test_offline import _open, _wait_for_worker
+from tests.conftest import catalogue_translation
 from tests.expression_cases import ANSWERS, as_json
 from tests.xlsforms import family_form
 
@@ -26,6 +27,15 @@ def _publish_family_form(browser: Browser, server: object, tmp_path: Path) -> No
     admin.locator("#file").set_input_files(str(upload))
     admin.get_by_test_id("upload-xlsform").click()
     expect(admin.get_by_test_id("publish")).to_be_visible()
+    read = catalogue_translation(
+        "ar", "The survey was read. Preview it, then publish it when it is ready."
+    )
+    expect(admin.get_by_test_id("flash")).to_have_text([read])
+    # The twelve language buttons wrap in rows, not one tall list: the first two share a row.
+    first, second = (
+        admin.get_by_test_id("preview-links").locator("a").nth(i).bounding_box() for i in (0, 1)
+    )
+    assert first is not None and second is not None and first["y"] == second["y"]
     assert serious_violations(axe, admin) == []
     admin.get_by_test_id("publish").click()
     expect(admin.get_by_test_id("unpublish")).to_be_visible()
