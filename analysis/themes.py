@@ -46,6 +46,9 @@ from analysis.nonanswers import is_non_answer
 from analysis.quotes import pick_quotes
 from analysis.vectorize import Document, ResponseVectorizer, majority_language, prepare
 
+# Stored vectors by response id (see analysis.embed): lists or numpy rows.
+Embeddings = Mapping[str, Sequence[float] | np.ndarray]
+
 UNTHEMED = -1
 NON_ANSWER = -2
 EXCLUDED = -3
@@ -129,7 +132,7 @@ class ThemeFinder:
         self,
         responses: Sequence[Response],
         codebook: Codebook | None = None,
-        embeddings: Mapping[str, Sequence[float]] | None = None,
+        embeddings: Embeddings | None = None,
     ) -> ThemeFinder:
         """Find themes; the result is in ``result_``.
 
@@ -169,7 +172,7 @@ class ThemeFinder:
         cls,
         responses: Sequence[Response],
         result: ThemeResult,
-        embeddings: Mapping[str, Sequence[float]] | None = None,
+        embeddings: Embeddings | None = None,
     ) -> ThemeFinder:
         """Rebuild the engine state behind ``result`` (for split, merge and search)."""
         settings = {k: v for k, v in result.settings.items() if k in _PARAMS}
@@ -194,7 +197,7 @@ class ThemeFinder:
         self,
         responses: Sequence[Response],
         excluded_ids: Iterable[str],
-        embeddings: Mapping[str, Sequence[float]] | None = None,
+        embeddings: Embeddings | None = None,
     ) -> None:
         responses = _checked(responses)
         self.responses_ = responses
@@ -242,7 +245,7 @@ class ThemeFinder:
         self.chosen_k_ = 0
 
     def _join_embeddings(
-        self, z: np.ndarray, active: list[int], embeddings: Mapping[str, Sequence[float]]
+        self, z: np.ndarray, active: list[int], embeddings: Embeddings
     ) -> np.ndarray:
         """Append stored sentence embeddings to the word-based vectors.
 
@@ -382,7 +385,9 @@ class ThemeFinder:
         if not scores:
             return lo, {}, sample, np.zeros(len(sample), dtype=np.int64)
         top = max(scores.values())
-        best = min(k for k, q in scores.items() if q >= 0.95 * top)
+        # Within 5 % of the best; written so that it holds when every score is negative
+        # (answers with nothing in common: no grouping beats chance).
+        best = min(k for k, q in scores.items() if q >= top - 0.05 * abs(top))
         return best, scores, sample, fits[best]
 
     def _confidence(
@@ -489,7 +494,7 @@ class ThemeFinder:
             self.centres_[j] = centre
             scores = self.embedding_[rows] @ centre if len(rows) else np.zeros(0)
             order = np.argsort(-scores, kind="stable")
-            keywords = self.labeller_.keywords(rows.tolist(), n_groups)
+            keywords = self.labeller_.keywords(rows.tolist(), n_groups, scores)
             if spec.id is None:
                 spec.id = _theme_id(keywords, [self.responses_[r].id for r in rows], used_ids)
                 used_ids.add(spec.id)
@@ -791,7 +796,7 @@ def find_themes(
     max_themes: int = 20,
     codebook: Codebook | None = None,
     random_state: int = 0,
-    embeddings: Mapping[str, Sequence[float]] | None = None,
+    embeddings: Embeddings | None = None,
     **options: Any,
 ) -> ThemeResult:
     """Candidate themes for ``responses``, keeping the decisions in ``codebook``.
@@ -809,7 +814,7 @@ def split_theme(
     theme_id: str,
     *,
     n_subthemes: int | None = None,
-    embeddings: Mapping[str, Sequence[float]] | None = None,
+    embeddings: Embeddings | None = None,
 ) -> ThemeResult:
     """``result`` with one theme split into sub-themes; all other placements unchanged."""
     finder = ThemeFinder.from_result(responses, result, embeddings)
@@ -822,7 +827,7 @@ def merge_themes(
     theme_ids: Sequence[str],
     *,
     name: str | None = None,
-    embeddings: Mapping[str, Sequence[float]] | None = None,
+    embeddings: Embeddings | None = None,
 ) -> ThemeResult:
     """``result`` with the named themes merged into the first of them."""
     return ThemeFinder.from_result(responses, result, embeddings).merge(theme_ids, name)
@@ -834,7 +839,7 @@ def similar_responses(
     *,
     k: int = 10,
     random_state: int = 0,
-    embeddings: Mapping[str, Sequence[float]] | None = None,
+    embeddings: Embeddings | None = None,
 ) -> list[tuple[str, float]]:
     """The ``k`` responses most like a text or like the responses with the given ids.
 

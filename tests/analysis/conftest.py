@@ -138,6 +138,46 @@ ENGLISH = [
 ]
 
 
+# Three topics the concept lexicon does not cover, in English and Bengali and without
+# glosses: no word is shared across the languages (ফুটবল is not football to a tokeniser).
+TOPICS = [
+    ("sport", "en", "The football match went to extra time"),
+    ("sport", "en", "Our team scored two goals in the final"),
+    ("sport", "en", "The striker missed a penalty"),
+    ("sport", "en", "Fans cheered in the stadium after the win"),
+    ("sport", "bn", "ফুটবল ম্যাচ অতিরিক্ত সময়ে গেল"),
+    ("sport", "bn", "আমাদের দল ফাইনালে দুটি গোল করেছে"),
+    ("sport", "bn", "স্ট্রাইকার পেনাল্টি মিস করেছে"),
+    ("sport", "bn", "জয়ের পর স্টেডিয়ামে দর্শকরা উল্লাস করল"),
+    ("weather", "en", "Heavy rain flooded the streets"),
+    ("weather", "en", "The storm brought strong wind and thunder"),
+    ("weather", "en", "It has been raining all week"),
+    ("weather", "en", "Snow and cold weather closed the roads"),
+    ("weather", "bn", "ভারী বৃষ্টিতে রাস্তা ডুবে গেছে"),
+    ("weather", "bn", "ঝড়ে প্রবল বাতাস আর বজ্রপাত হয়েছে"),
+    ("weather", "bn", "সারা সপ্তাহ বৃষ্টি হচ্ছে"),
+    ("weather", "bn", "তুষার আর ঠান্ডা আবহাওয়ায় রাস্তা বন্ধ"),
+    ("food", "en", "I cook rice and fish curry for dinner"),
+    ("food", "en", "Bake the bread in a hot oven"),
+    ("food", "en", "Add salt and spices to the soup"),
+    ("food", "en", "We ate vegetables and lentils for lunch"),
+    ("food", "bn", "রাতের খাবারে ভাত আর মাছের তরকারি রান্না করি"),
+    ("food", "bn", "গরম চুলায় রুটি সেঁকুন"),
+    ("food", "bn", "স্যুপে লবণ আর মশলা দিন"),
+    ("food", "bn", "দুপুরে আমরা সবজি আর ডাল খেয়েছি"),
+]
+
+
+@pytest.fixture
+def topics() -> list[Response]:
+    return [Response(f"t{i:02d}", text, language=lang) for i, (_, lang, text) in enumerate(TOPICS)]
+
+
+@pytest.fixture
+def topic_of() -> dict[str, str]:
+    return {f"t{i:02d}": topic for i, (topic, *_) in enumerate(TOPICS)}
+
+
 @pytest.fixture
 def multilingual() -> list[Response]:
     return [

