@@ -176,6 +176,13 @@ class ThemeFinder:
     ) -> ThemeFinder:
         """Rebuild the engine state behind ``result`` (for split, merge and search)."""
         settings = {k: v for k, v in result.settings.items() if k in _PARAMS}
+        if result.settings.get("stored_vector_dimensions") and not embeddings:
+            # Without them every answer would move in a different space than the one the
+            # themes were found in, and a split or search would not match the themes.
+            raise AnalysisError(
+                "these themes were found with stored vectors (embeddings or word vectors): "
+                "pass the same ones again"
+            )
         finder = cls(**settings)
         finder._prepare(responses, result.excluded_ids, embeddings)
         finder.specs_ = []
@@ -227,10 +234,13 @@ class ThemeFinder:
             random_state=self.random_state,
         )
         self.embedding_ = np.zeros((n, 1))
+        self.stored_dimensions_ = 0
         if active:
             _, z = self.vectorizer_.fit_transform([self.docs_[i] for i in active])
             if embeddings:
+                width = z.shape[1]
                 z = self._join_embeddings(z, active, embeddings)
+                self.stored_dimensions_ = z.shape[1] - width
             self.embedding_ = np.zeros((n, z.shape[1]))
             self.embedding_[active] = z
         self.labeller_ = ThemeLabeller().fit(
@@ -546,7 +556,8 @@ class ThemeFinder:
             size=len(na_rows),
             by_language=self._by_language(na_rows),
         )
-        settings = self.get_params()
+        # Recorded so that a later split, merge or search knows to ask for the same vectors.
+        settings = {**self.get_params(), "stored_vector_dimensions": self.stored_dimensions_}
         return ThemeResult(
             themes=themes,
             unthemed=unthemed,

@@ -346,7 +346,7 @@ def test_similar_responses_by_text_and_by_ids(english, english_concerns):
 def test_finder_object_shapes_like_an_estimator(english):
     finder = ThemeFinder(2, 8, random_state=0)
     assert finder.fit(english) is finder
-    assert finder.result_.settings == finder.get_params()
+    assert finder.result_.settings == {**finder.get_params(), "stored_vector_dimensions": 0}
     assert len(finder.labels_) == len(english)
     similar = finder.similar("knives and gangs", k=2)
     assert len(similar) == 2
@@ -406,6 +406,14 @@ def test_word_vectors_group_one_topic_across_languages_without_glosses(
     assert result.unthemed.size <= 6
     # The themes' answers share hardly a word, yet each has a label made of its words.
     assert all(t.label != "(no distinctive words)" for t in result.themes)
+    # The result says vectors were used, and editing it asks for the same ones again.
+    assert result.settings["stored_vector_dimensions"] == 384
+    biggest = max(result.themes, key=lambda t: t.size)
+    with pytest.raises(AnalysisError, match="pass the same ones again"):
+        split_theme(responses, result, biggest.id)
+    split = split_theme(responses, result, biggest.id, n_subthemes=2, embeddings=vectors)
+    assert len(split.themes) == 4
+    assert {t.id for t in split.themes} > {t.id for t in result.themes if t.id != biggest.id}
     # One vector per content word, kept by hash: no stop word, no answer's text.
     with np.load(store) as stored:
         keys = set(stored["keys"].tolist())
