@@ -7,7 +7,7 @@ import csv
 import json
 import sys
 import textwrap
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -169,7 +169,7 @@ def run_themes(args: argparse.Namespace) -> int:
     # Imported here so that input errors are reported before scikit-learn loads.
     from analysis.themes import find_themes
 
-    embeddings: dict[str, Any] | None = None
+    embeddings: Mapping[str, Any] | None = None
     if args.embeddings is not None:
         from analysis.embed import stored_embeddings
 

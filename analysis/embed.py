@@ -14,7 +14,7 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -108,61 +108,123 @@ def _save(path: Path, keys: list[str], vectors: np.ndarray) -> None:
         raise
 
 
-def word_vector_embeddings(
-    responses: Sequence[Response], path: Path, *, min_df: int | None = None
-) -> dict[str, np.ndarray]:
-    """Vectors for answers built from vectors of their words, kept in the file at ``path``.
+class WordVectors(Mapping[str, np.ndarray]):
+    """Answer vectors built from vectors of their words, kept in the file at ``path``.
 
-    Each distinct content word (stop words and numbers left out) is embedded once, alone,
-    and kept like an answer in :func:`stored_embeddings` (by SHA-256, so the file holds
-    no words); an answer's vector is the IDF-weighted sum of its words' vectors. Far
-    cheaper than embedding every answer, since a collection has many fewer words than
-    answers and new answers mostly reuse known words, and in the benchmark it brings
-    related words together (loan and mortgage, ফুটবল and football) better than embedding
-    whole answers does, except in Somali (see docs/benchmarks.md). The English gloss is
-    used where there is one. Pass the result to :func:`analysis.find_themes` as
-    ``embeddings``.
+    ``fit(responses)`` embeds each distinct content word of the collection once, alone
+    (stop words and numbers left out; from 50 answers up, words used by one answer only
+    are left out too, as in the word TF-IDF), keeping the vectors like answers in
+    :func:`stored_embeddings` (by SHA-256, so the file holds no words). An answer's vector
+    is the IDF-weighted sum of its words' vectors; the English gloss is used where there
+    is one. A collection has far fewer distinct words than answers and new answers mostly
+    reuse known words, so this costs seconds where embedding whole answers costs minutes.
+    It links related words (loan and mortgage, ফুটবল and football); the small model does
+    not know Somali words well (see docs/benchmarks.md).
+
+    The fitted object is a mapping from response id to vector, to pass to
+    :func:`analysis.find_themes` as ``embeddings``; called on a list of texts it gives
+    their vectors in the same space, which the engine uses for codebook example phrases
+    and search text.
     """
-    if not responses:
-        return {}
-    fallback = majority_language([r.text for r in responses], [r.language for r in responses])
-    answer_words = [_content_words(r, fallback) for r in responses]
-    df = Counter(w for ws in answer_words for w in set(ws))
-    if min_df is None:
-        # As for the word TF-IDF: in a large collection a word seen once is mostly a typo.
-        min_df = 2 if len(responses) >= 50 else 1
-    vocabulary = sorted(w for w, count in df.items() if count >= min_df)
-    if vocabulary:
-        word_vectors = stored_embeddings(vocabulary, path).astype(np.float64)
-        # Embeddings of single words share a large common direction; without removing it
-        # every answer looks like every other.
-        word_vectors -= word_vectors.mean(axis=0)
-        n = len(responses)
-        idf = np.log((n + 1) / (np.array([df[w] for w in vocabulary]) + 1)) + 1
-        column = {w: j for j, w in enumerate(vocabulary)}
+
+    def __init__(self, path: Path, *, min_df: int | None = None) -> None:
+        self.path = path
+        self.min_df = min_df
+
+    def fit(self, responses: Sequence[Response]) -> WordVectors:
+        self.fallback_ = majority_language(
+            [r.text for r in responses], [r.language for r in responses]
+        )
+        answer_words = [
+            _content_words(*_text_and_language(r.text, r.language, r.gloss, self.fallback_))
+            for r in responses
+        ]
+        df = Counter(w for ws in answer_words for w in set(ws))
+        min_df = self.min_df
+        if min_df is None:
+            # As for the word TF-IDF: in a large collection a word seen once is mostly a typo.
+            min_df = 2 if len(responses) >= 50 else 1
+        vocabulary = sorted(w for w, count in df.items() if count >= min_df)
+        self.n_ = len(responses)
+        self.column_ = {w: j for j, w in enumerate(vocabulary)}
+        self.idf_ = np.log((self.n_ + 1) / (np.array([df[w] for w in vocabulary]) + 1)) + 1
+        self.vectors_ = np.zeros((0, 1))
+        self.mean_ = np.zeros(1)
+        if vocabulary:
+            self.vectors_ = stored_embeddings(vocabulary, self.path).astype(np.float64)
+            # Embeddings of single words share a large common direction; without removing
+            # it every answer looks like every other.
+            self.mean_ = self.vectors_.mean(axis=0)
+            self.vectors_ -= self.mean_
+        rows = self._combine(answer_words, self.vectors_, self.idf_, self.column_)
+        self.answer_vectors_ = {r.id: rows[i] for i, r in enumerate(responses)}
+        return self
+
+    def __getitem__(self, response_id: str) -> np.ndarray:
+        return self.answer_vectors_[response_id]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.answer_vectors_)
+
+    def __len__(self) -> int:
+        return len(self.answer_vectors_)
+
+    def __call__(self, texts: Sequence[str]) -> np.ndarray:
+        """Vectors for new texts (codebook phrases, search text) in the fitted space.
+
+        Words the collection did not use are embedded and kept too when the model is
+        installed, and left out when it is not.
+        """
+        word_lists = [
+            _content_words(*_text_and_language(t, None, None, self.fallback_)) for t in texts
+        ]
+        vectors, idf, column = self.vectors_, self.idf_, dict(self.column_)
+        new = sorted({w for ws in word_lists for w in ws} - set(column))
+        if new and available():
+            extra = stored_embeddings(new, self.path).astype(np.float64) - self.mean_
+            vectors = np.vstack([vectors, extra]) if len(column) else extra
+            # A word the collection never used is as rare as a word can be there.
+            idf = np.concatenate([idf, np.full(len(new), np.log(self.n_ + 1) + 1)])
+            column.update({w: len(self.column_) + i for i, w in enumerate(new)})
+        return self._combine(word_lists, vectors, idf, column)
+
+    @staticmethod
+    def _combine(
+        word_lists: Sequence[list[str]],
+        vectors: np.ndarray,
+        idf: np.ndarray,
+        column: dict[str, int],
+    ) -> np.ndarray:
+        """The IDF-weighted sum of each list's word vectors, at unit length (0 if none)."""
         rows, cols, weights = [], [], []
-        for i, ws in enumerate(answer_words):
-            for w in ws:
+        for i, words in enumerate(word_lists):
+            for w in words:
                 j = column.get(w)
                 if j is not None:
                     rows.append(i)
                     cols.append(j)
                     weights.append(idf[j])
-        counts = sparse.csr_matrix((weights, (rows, cols)), shape=(n, len(vocabulary)))
-        vectors = np.asarray(counts @ word_vectors)
-        norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-        vectors = vectors / np.where(norms > 0, norms, 1.0)
-    else:
-        vectors = np.zeros((len(responses), 1), dtype=np.float64)
-    return {r.id: vectors[i] for i, r in enumerate(responses)}
+        counts = sparse.csr_matrix((weights, (rows, cols)), shape=(len(word_lists), len(vectors)))
+        out = np.asarray(counts @ vectors) if len(column) else np.zeros((len(word_lists), 1))
+        norms = np.linalg.norm(out, axis=1, keepdims=True)
+        return out / np.where(norms > 0, norms, 1.0)
 
 
-def _content_words(response: Response, fallback: str | None) -> list[str]:
-    language: str | None
-    if response.gloss and response.gloss.strip():
-        text, language = response.gloss, "en"
-    else:
-        text = response.text
-        language = normalize_language(response.language) or guess_language(text, fallback)
+def word_vector_embeddings(
+    responses: Sequence[Response], path: Path, *, min_df: int | None = None
+) -> WordVectors:
+    """``WordVectors(path, min_df=min_df).fit(responses)``: vectors by response id."""
+    return WordVectors(path, min_df=min_df).fit(responses)
+
+
+def _text_and_language(
+    text: str, language: str | None, gloss: str | None, fallback: str | None
+) -> tuple[str, str | None]:
+    if gloss and gloss.strip():
+        return gloss, "en"
+    return text, normalize_language(language) or guess_language(text, fallback)
+
+
+def _content_words(text: str, language: str | None) -> list[str]:
     stops = stopwords(language)
     return [w for w in text_words(text) if w not in stops and not w.isdigit()]

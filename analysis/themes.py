@@ -235,6 +235,11 @@ class ThemeFinder:
         )
         self.embedding_ = np.zeros((n, 1))
         self.stored_dimensions_ = 0
+        self.text_vectors_: Any = None
+        # Means removed from the stored vectors: per language, and of all answers (used
+        # for answers in smaller languages); None when nothing is removed.
+        self.stored_means_: dict[str | None, np.ndarray] = {}
+        self.stored_mean_: np.ndarray | None = None
         if active:
             _, z = self.vectorizer_.fit_transform([self.docs_[i] for i in active])
             if embeddings:
@@ -257,33 +262,54 @@ class ThemeFinder:
     def _join_embeddings(
         self, z: np.ndarray, active: list[int], embeddings: Embeddings
     ) -> np.ndarray:
-        """Append stored sentence embeddings to the word-based vectors.
-
-        Multilingual embeddings place answers in one language near each other whatever
-        they say; removing each language's mean vector first lets topic decide instead.
-        """
+        """Append stored vectors (sentence embeddings or word vectors) to the word-based
+        ones, each language's mean removed when two languages have 5 answers or more."""
         first = next(iter(embeddings.values()))
         e = np.zeros((len(active), len(first)))
         for pos, row in enumerate(active):
             vector = embeddings.get(self.responses_[row].id)
             if vector is not None:
                 e[pos] = np.asarray(vector, dtype=np.float64)
-        e = normalize(e)
+        # Kept to place new text (codebook phrases, search text) in the same space, when
+        # the stored vectors can be made for any text (analysis.embed.WordVectors can).
+        self.text_vectors_ = embeddings if callable(embeddings) else None
         languages = [self.docs_[row].source_language for row in active]
         groups = Counter(languages)
         big = [lang for lang, count in groups.items() if count >= 5]
         if len(big) >= 2:
-            for language in big:
-                rows = [p for p, lg in enumerate(languages) if lg == language]
-                e[rows] -= e[rows].mean(axis=0)
-            e = normalize(e)
-        return normalize(np.hstack([z, self.embedding_weight * e]))
+            normed = normalize(e)
+            self.stored_means_ = {
+                lang: normed[[p for p, lg in enumerate(languages) if lg == lang]].mean(axis=0)
+                for lang in big
+            }
+            self.stored_mean_ = normed.mean(axis=0)
+        return normalize(np.hstack([z, self._centre_stored(e, languages)]))
+
+    def _centre_stored(self, e: np.ndarray, languages: Sequence[str | None]) -> np.ndarray:
+        """Stored vectors at unit length, each language's mean removed, weighted.
+
+        Multilingual embeddings place answers in one language near each other whatever
+        they say; removing each language's mean vector lets the topic decide instead.
+        """
+        e = normalize(e)
+        if self.stored_mean_ is not None:
+            overall = self.stored_mean_
+            e = normalize(e - np.array([self.stored_means_.get(lg, overall) for lg in languages]))
+        return self.embedding_weight * e
 
     def _transform(self, docs: list[Document]) -> np.ndarray:
-        """Vectors for new text in the space of ``embedding_`` (word part only)."""
+        """Vectors for new text in the space of ``embedding_``.
+
+        The stored-vector part is made from the text when the stored vectors can be (word
+        vectors), and is left at zero otherwise (the text is compared on its words).
+        """
         _, z = self.vectorizer_.transform(docs)
         width = self.embedding_.shape[1]
-        if z.shape[1] < width:  # stored embeddings were joined; new text has none
+        if z.shape[1] < width:  # stored vectors were joined
+            if self.text_vectors_ is not None:
+                e = np.asarray(self.text_vectors_([d.text for d in docs]), dtype=np.float64)
+                e = self._centre_stored(e, [d.source_language for d in docs])
+                return normalize(np.hstack([z, e]))
             z = np.hstack([z, np.zeros((len(z), width - z.shape[1]))])
         return z
 

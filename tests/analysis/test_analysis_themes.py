@@ -406,6 +406,14 @@ def test_word_vectors_group_one_topic_across_languages_without_glosses(
     assert result.unthemed.size <= 6
     # The themes' answers share hardly a word, yet each has a label made of its words.
     assert all(t.label != "(no distinctive words)" for t in result.themes)
+    # Search text is placed with the same word vectors: an English search finds the
+    # Bengali answers on the topic, which share no word with it.
+    query = "a goal in the football match"
+    bengali_sport = {r.id for r in responses if truth[r.id] == "sport" and r.language == "bn"}
+    found = [i for i, _ in similar_responses(responses, query, k=5, embeddings=vectors)]
+    assert all(truth[i] == "sport" for i in found) and bengali_sport & set(found)
+    words_alone = [i for i, s in similar_responses(responses, query, k=5) if s > 0.1]
+    assert not bengali_sport & set(words_alone)
     # The result says vectors were used, and editing it asks for the same ones again.
     assert result.settings["stored_vector_dimensions"] == 384
     biggest = max(result.themes, key=lambda t: t.size)
