@@ -164,6 +164,7 @@ class ThemeFinder:
         free = [i for i in self.active_ if self.responses_[i].id not in pinned]
         free = self._assign_to_codebook(codebook, free)
         self._cluster_rest(free, n_existing=len(self.specs_))
+        self.confidence_.explanation += self._language_note()
         self.result_ = self._build_result()
         return self
 
@@ -392,6 +393,28 @@ class ThemeFinder:
             )
         self._add_themes(rows, labels, k)
         self.chosen_k_ = n_existing + len({int(x) for x in self.labels_ if x >= n_existing})
+
+    def _language_note(self) -> str:
+        """A warning when answers in several languages have nothing to link them but words.
+
+        Without a gloss or stored vectors, answers in two languages meet only through the
+        words they share and the small concept lexicon; the team should know that themes
+        across languages are then the weakest part of the draft, and what would help.
+        """
+        if self.stored_dimensions_:
+            return ""
+        # A glossed answer is clustered on its English gloss: it counts as English here.
+        counts = Counter(self.docs_[i].language for i in self.active_)
+        languages = sorted(lang for lang, count in counts.items() if lang and count >= 5)
+        if len(languages) < 2:
+            return ""
+        return (
+            f" The answers are in {len(languages)} languages ({', '.join(languages)}) "
+            "without a gloss to join them: answers in different languages are linked only "
+            "by words they share and a short list of common concerns, so themes across "
+            "languages are the least certain part of this draft. English glosses, word "
+            "vectors or sentence embeddings link them (see docs/analysis.md)."
+        )
 
     def _choose_k(
         self, z: np.ndarray, lo: int, hi: int

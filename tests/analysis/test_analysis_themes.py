@@ -96,6 +96,20 @@ def test_three_concerns_in_four_languages_make_three_themes(multilingual, multil
     assert concerns == {"housing", "doctor", "safety"}
 
 
+def test_languages_with_nothing_to_join_them_are_flagged(multilingual):
+    # Bengali answers have glosses; English, Somali and Urdu are three languages with no
+    # gloss between them, and the confidence explanation says what would join them.
+    note = "languages (en, so, ur) without a gloss to join them"
+    assert note in find_themes(multilingual, max_themes=8).confidence.explanation
+    # English answers and glossed Bengali ones are all clustered in English.
+    glossed = [r for r in multilingual if r.language == "en" or r.gloss]
+    assert {r.language for r in glossed} == {"en", "bn"}
+    assert "without a gloss" not in find_themes(glossed, max_themes=8).confidence.explanation
+    vectors = {r.id: [float(r.language == "so"), 1.0] for r in multilingual}
+    result = find_themes(multilingual, max_themes=8, embeddings=vectors)
+    assert "without a gloss" not in result.confidence.explanation
+
+
 def test_bengali_quotes_keep_original_text_and_gloss(multilingual):
     result = find_themes(multilingual, min_themes=2, max_themes=8)
     bengali = [q for t in result.themes for q in t.quotes if q.language == "bn"]
