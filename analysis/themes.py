@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -136,9 +136,10 @@ class ThemeFinder:
     ) -> ThemeFinder:
         """Find themes; the result is in ``result_``.
 
-        ``embeddings`` (optional) maps response ids to stored sentence embeddings (see
-        :mod:`analysis.embed`); they are joined to the word-based vectors, weighted by
-        ``embedding_weight``, after each language's mean is removed from them.
+        ``embeddings`` (optional) maps response ids to stored vectors: sentence embeddings
+        or :class:`analysis.embed.WordVectors`. They are joined to the word-based vectors,
+        weighted by ``embedding_weight``, after each language's mean is removed from them;
+        when the mapping is callable (word vectors), new text is placed with it too.
         """
         if self.min_themes < 1 or self.max_themes < self.min_themes:
             raise AnalysisError(
@@ -247,8 +248,11 @@ class ThemeFinder:
                 width = z.shape[1]
                 z = self._join_embeddings(z, active, embeddings)
                 self.stored_dimensions_ = z.shape[1] - width
-            self.embedding_ = np.zeros((n, z.shape[1]))
-            self.embedding_[active] = z
+            if len(active) == n:
+                self.embedding_ = z
+            else:
+                self.embedding_ = np.zeros((n, z.shape[1]))
+                self.embedding_[active] = z
         self.labeller_ = ThemeLabeller().fit(
             [
                 surface_terms(self.docs_[i].text, self.docs_[i].language)
@@ -266,37 +270,49 @@ class ThemeFinder:
         """Append stored vectors (sentence embeddings or word vectors) to the word-based
         ones, each language's mean removed when two languages have 5 answers or more."""
         first = next(iter(embeddings.values()))
-        e = np.zeros((len(active), len(first)))
+        # float32 and in place: at 100,000 answers each copy of these is 150 MB.
+        e = np.zeros((len(active), len(first)), dtype=np.float32)
         for pos, row in enumerate(active):
             vector = embeddings.get(self.responses_[row].id)
             if vector is not None:
-                e[pos] = np.asarray(vector, dtype=np.float64)
+                e[pos] = vector
         # Kept to place new text (codebook phrases, search text) in the same space, when
         # the stored vectors can be made for any text (analysis.embed.WordVectors can).
         self.text_vectors_ = embeddings if callable(embeddings) else None
         languages = [self.docs_[row].source_language for row in active]
         groups = Counter(languages)
         big = [lang for lang, count in groups.items() if count >= 5]
+        normalize(e, copy=False)
         if len(big) >= 2:
-            normed = normalize(e)
             self.stored_means_ = {
-                lang: normed[[p for p, lg in enumerate(languages) if lg == lang]].mean(axis=0)
+                lang: e[[p for p, lg in enumerate(languages) if lg == lang]].mean(axis=0)
                 for lang in big
             }
-            self.stored_mean_ = normed.mean(axis=0)
-        return normalize(np.hstack([z, self._centre_stored(e, languages)]))
+            self.stored_mean_ = e.mean(axis=0)
+        e = self._centre_stored(e, languages, copy=False)
+        joined = np.empty((len(active), z.shape[1] + e.shape[1]))
+        joined[:, : z.shape[1]] = z
+        joined[:, z.shape[1] :] = e
+        return normalize(joined, copy=False)
 
-    def _centre_stored(self, e: np.ndarray, languages: Sequence[str | None]) -> np.ndarray:
+    def _centre_stored(
+        self, e: np.ndarray, languages: Sequence[str | None], *, copy: bool = True
+    ) -> np.ndarray:
         """Stored vectors at unit length, each language's mean removed, weighted.
 
         Multilingual embeddings place answers in one language near each other whatever
         they say; removing each language's mean vector lets the topic decide instead.
         """
-        e = normalize(e)
+        e = normalize(np.asarray(e, dtype=np.float32), copy=copy)
         if self.stored_mean_ is not None:
-            overall = self.stored_mean_
-            e = normalize(e - np.array([self.stored_means_.get(lg, overall) for lg in languages]))
-        return self.embedding_weight * e
+            rows: defaultdict[str | None, list[int]] = defaultdict(list)
+            for pos, language in enumerate(languages):
+                rows[language].append(pos)
+            for language, positions in rows.items():
+                e[positions] -= self.stored_means_.get(language, self.stored_mean_)
+            normalize(e, copy=False)
+        e *= self.embedding_weight
+        return e
 
     def _transform(self, docs: list[Document]) -> np.ndarray:
         """Vectors for new text in the space of ``embedding_``.
@@ -352,8 +368,9 @@ class ThemeFinder:
             self.confidence_ = _no_confidence("All answers were placed in the codebook's themes.")
             self.chosen_k_ = n_existing
             return
-        z = self.embedding_[rows]
-        distinct = len(np.unique(np.round(z, 6), axis=0))
+        # All answers (the usual case): use the matrix itself, not a copy of it.
+        z = self.embedding_ if len(rows) == len(self.embedding_) else self.embedding_[rows]
+        distinct = _count_distinct(z, self.random_state)
         if distinct == 1 or len(rows) < 2 * self.min_theme_size:
             if n_existing == 0:
                 # Too few (or identical) answers to compare: one theme is the honest answer.
@@ -391,7 +408,7 @@ class ThemeFinder:
                 f" {k} is the fewest themes allowed here: try a lower minimum to see "
                 "broader themes."
             )
-        self._add_themes(rows, labels, k)
+        self._add_themes(rows, labels, k, z=z)
         self.chosen_k_ = n_existing + len({int(x) for x in self.labels_ if x >= n_existing})
 
     def _language_note(self) -> str:
@@ -495,10 +512,20 @@ class ThemeFinder:
         )
 
     def _add_themes(
-        self, rows: list[int], labels: np.ndarray, k: int, *, filter_noise: bool = True
+        self,
+        rows: list[int],
+        labels: np.ndarray,
+        k: int,
+        *,
+        filter_noise: bool = True,
+        z: np.ndarray | None = None,
     ) -> None:
-        """Turn cluster labels of ``rows`` into new themes, sending poor fits to unthemed."""
-        z = self.embedding_[rows]
+        """Turn cluster labels of ``rows`` into new themes, sending poor fits to unthemed.
+
+        ``z`` is ``embedding_[rows]`` when the caller has it already (not copied twice).
+        """
+        if z is None:
+            z = self.embedding_[rows]
         rows_arr = np.asarray(rows)
         labels = labels.copy()
         if filter_noise:
@@ -813,16 +840,32 @@ def _leave_one_out_similarity(z: np.ndarray, labels: np.ndarray, k: int) -> np.n
     """Each answer's cosine similarity to its theme's centre computed without itself.
 
     In a small theme an answer's own weight in the centre would make even an unrelated
-    answer look like it belongs.
+    answer look like it belongs. Computed from dot products with the themes' sums (n x k),
+    never from an n x d matrix of "centre without me" vectors.
     """
     sums = np.zeros((k, z.shape[1]))
     placed = labels >= 0
     np.add.at(sums, labels[placed], z[placed])
-    others = sums[np.maximum(labels, 0)] - z
-    norms = np.linalg.norm(others, axis=1)
-    sims = np.einsum("ij,ij->i", z, others) / np.where(norms > 0, norms, 1.0)
-    sims[~placed | (norms == 0)] = 0.0
+    own = np.maximum(labels, 0)
+    dot = (z @ sums.T)[np.arange(len(z)), own]
+    self_dot = np.einsum("ij,ij->i", z, z)
+    # |sum - z|^2 = |sum|^2 - 2 z.sum + |z|^2
+    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", sums, sums)[own] - 2 * dot + self_dot, 0))
+    sims = (dot - self_dot) / np.where(norms > 1e-6, norms, 1.0)
+    sims[~placed | (norms <= 1e-6)] = 0.0
     return sims
+
+
+def _count_distinct(z: np.ndarray, seed: int) -> int:
+    """How many different rows ``z`` has (to 6 decimals), without copying it.
+
+    Rows are compared by their projections on two random directions: different answers'
+    vectors never project alike on both by chance, and identical answers' vectors are
+    identical.
+    """
+    directions = np.random.default_rng(seed).normal(size=(z.shape[1], 2))
+    keys = np.round(z @ directions, 6)
+    return len(np.unique(keys, axis=0))
 
 
 def _theme_id(keywords: list[str], member_ids: list[str], used: set[str]) -> str:
@@ -861,7 +904,8 @@ def find_themes(
 ) -> ThemeResult:
     """Candidate themes for ``responses``, keeping the decisions in ``codebook``.
 
-    ``embeddings`` optionally maps response ids to stored sentence embeddings;
+    ``embeddings`` optionally maps response ids to stored vectors (see
+    :meth:`ThemeFinder.fit`);
     ``options`` are further :class:`ThemeFinder` parameters.
     """
     finder = ThemeFinder(min_themes, max_themes, random_state=random_state, **options)
