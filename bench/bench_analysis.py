@@ -26,7 +26,7 @@ import sys
 import tempfile
 import time
 import tracemalloc
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -126,7 +126,7 @@ def base_name(name: str) -> str:
 
 
 # Vectors per set, computed once before the runs (as the app would store them).
-_EMBEDDINGS: dict[str, dict[str, np.ndarray]] = {}
+_EMBEDDINGS: dict[str, Mapping[str, np.ndarray]] = {}
 
 
 def responses_of(ds: Dataset) -> list[Response]:
