@@ -7,7 +7,7 @@ import csv
 import json
 import sys
 import textwrap
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -173,12 +173,14 @@ def run_themes(args: argparse.Namespace) -> int:
     if args.embeddings is not None:
         from analysis.embed import stored_embeddings
 
-        vectors = stored_embeddings([r.text for r in responses], args.embeddings)
+        vectors = stored_embeddings(
+            [r.text for r in responses], args.embeddings, on_new=_announce("answers")
+        )
         embeddings = {r.id: v for r, v in zip(responses, vectors, strict=True)}
     elif args.word_vectors is not None:
         from analysis.embed import word_vector_embeddings
 
-        embeddings = word_vector_embeddings(responses, args.word_vectors)
+        embeddings = word_vector_embeddings(responses, args.word_vectors, on_new=_announce("words"))
     result = find_themes(
         responses,
         min_themes=args.min_themes,
@@ -201,6 +203,15 @@ def run_themes(args: argparse.Namespace) -> int:
             "gives sharper themes (not for answers in Somali alone); see docs/analysis.md."
         )
     return 0
+
+
+def _announce(what: str) -> Callable[[int], None]:
+    """Say on stderr that the slow part starts, so that a long first run is not a mystery."""
+
+    def announce(count: int) -> None:
+        print(f"Embedding {count} new {what} once (kept for later runs) ...", file=sys.stderr)
+
+    return announce
 
 
 def _vectors_available() -> bool:

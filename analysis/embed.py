@@ -19,7 +19,7 @@ import os
 import tempfile
 import zipfile
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
 
 import numpy as np
@@ -67,8 +67,12 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
-def stored_embeddings(texts: Sequence[str], path: Path) -> np.ndarray:
+def stored_embeddings(
+    texts: Sequence[str], path: Path, *, on_new: Callable[[int], None] | None = None
+) -> np.ndarray:
     """Embeddings of ``texts`` from the file at ``path``, embedding only texts not in it.
+
+    ``on_new`` is told how many texts are about to be embedded (the slow part), if any.
 
     New vectors are added to the file (written whole to a temporary file, then moved into
     place, so an interrupted run leaves the old file intact), and a second run over the
@@ -92,6 +96,8 @@ def stored_embeddings(texts: Sequence[str], path: Path) -> np.ndarray:
     missing = list(dict.fromkeys(k for k in wanted if k not in row_of))
     if missing:
         by_key = dict(zip(wanted, texts, strict=True))
+        if on_new is not None:
+            on_new(len(missing))
         new = embed_texts([by_key[k] for k in missing])
         vectors = new if not keys else np.vstack([vectors, new])
         for key in missing:
@@ -132,9 +138,16 @@ class WordVectors(Mapping[str, np.ndarray]):
     and search text.
     """
 
-    def __init__(self, path: Path, *, min_df: int | None = None) -> None:
+    def __init__(
+        self,
+        path: Path,
+        *,
+        min_df: int | None = None,
+        on_new: Callable[[int], None] | None = None,
+    ) -> None:
         self.path = path
         self.min_df = min_df
+        self.on_new = on_new
 
     def fit(self, responses: Sequence[Response]) -> WordVectors:
         self.fallback_ = majority_language(
@@ -156,7 +169,8 @@ class WordVectors(Mapping[str, np.ndarray]):
         self.vectors_ = np.zeros((0, 1))
         self.mean_ = np.zeros(1)
         if vocabulary:
-            self.vectors_ = stored_embeddings(vocabulary, self.path).astype(np.float64)
+            self.vectors_ = stored_embeddings(vocabulary, self.path, on_new=self.on_new)
+            self.vectors_ = self.vectors_.astype(np.float64)
             # Embeddings of single words share a large common direction; without removing
             # it every answer looks like every other.
             self.mean_ = self.vectors_.mean(axis=0)
@@ -216,10 +230,14 @@ class WordVectors(Mapping[str, np.ndarray]):
 
 
 def word_vector_embeddings(
-    responses: Sequence[Response], path: Path, *, min_df: int | None = None
+    responses: Sequence[Response],
+    path: Path,
+    *,
+    min_df: int | None = None,
+    on_new: Callable[[int], None] | None = None,
 ) -> WordVectors:
-    """``WordVectors(path, min_df=min_df).fit(responses)``: vectors by response id."""
-    return WordVectors(path, min_df=min_df).fit(responses)
+    """``WordVectors(path, ...).fit(responses)``: vectors by response id."""
+    return WordVectors(path, min_df=min_df, on_new=on_new).fit(responses)
 
 
 def _text_and_language(

