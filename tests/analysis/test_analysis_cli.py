@@ -302,7 +302,7 @@ def test_cli_word_vectors_link_languages_and_are_kept(
     store = tmp_path / "words.npz"
     out = tmp_path / "themes.json"
     args = ["themes", export, "--text-column", "answer", "--language-column", "lang"]
-    args += ["--max-themes", "6", "--word-vectors", store, "--out", out]
+    args += ["--min-themes", "3", "--max-themes", "3", "--word-vectors", store, "--out", out]
     first = run_cli(*args, cwd=tmp_path)
     assert first.returncode == 0, first.stderr
     # The slow first step is announced, with the number of words it embeds and keeps.

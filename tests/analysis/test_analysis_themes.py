@@ -414,7 +414,9 @@ def test_word_vectors_group_one_topic_across_languages_without_glosses(
 
     store = tmp_path / "words.npz"
     vectors = word_vector_embeddings(responses, store)
-    result = find_themes(responses, min_themes=2, max_themes=6, embeddings=vectors)
+    # Three themes asked for: in 24 answers the number chosen freely moves between 3 and 4
+    # with the seed (weather in two), which is not what this test is about.
+    result = find_themes(responses, min_themes=3, max_themes=3, embeddings=vectors)
     assert len(result.themes) == 3 and all(one_topic_in_both_languages(result))
     assert {truth[t.member_ids[0]] for t in result.themes} == {"sport", "weather", "food"}
     assert result.unthemed.size <= 6
