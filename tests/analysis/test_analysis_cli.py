@@ -340,13 +340,14 @@ def test_cli_without_the_embedding_package_says_how_to_get_it(survey_csv: Path, 
     assert not out.exists() and not (tmp_path / "v.npz").exists()
 
 
+@pytest.mark.parametrize("option", ["--embeddings", "--word-vectors"])
 def test_cli_refuses_a_file_that_is_not_an_embeddings_file(
-    survey_csv: Path, tmp_path: Path, capsys
+    survey_csv: Path, tmp_path: Path, capsys, option: str
 ):
     store = tmp_path / "vectors.npz"
     store.write_text("id,vector\n", encoding="utf-8")
     out = tmp_path / "themes.json"
-    args = ["themes", str(survey_csv), "--text-column", "answer", "--embeddings", str(store)]
+    args = ["themes", str(survey_csv), "--text-column", "answer", option, str(store)]
     assert main([*args, "--out", str(out)]) == 2
     assert "is not an embeddings file" in capsys.readouterr().err
     assert store.read_text(encoding="utf-8") == "id,vector\n" and not out.exists()

@@ -446,6 +446,25 @@ def test_word_vectors_group_one_topic_across_languages_without_glosses(
     assert "football".encode("utf-32-le") not in store.read_bytes()
 
 
+def test_word_vectors_of_answers_without_content_words(tmp_path: Path, english):
+    from analysis.embed import WordVectors
+
+    # Answers made only of stop words and numbers have no word to embed: their vector is
+    # zero, the other answers are themed as usual, and nothing is embedded for them.
+    bare = [Response("z1", "It is what it is"), Response("z2", "and the 2 of them")]
+    vectors = WordVectors(tmp_path / "words.npz").fit([*english, *bare])
+    assert not np.any(vectors["z1"]) and not np.any(vectors["z2"])
+    result = find_themes([*english, *bare], max_themes=8, embeddings=vectors)
+    assert len(result.themes) >= 2
+    placed = {i for t in result.themes for i in t.member_ids}
+    assert {"z1", "z2"} <= placed | set(result.unthemed.member_ids) | set(
+        result.non_answers.member_ids
+    )
+    # Only stop words: nothing to embed at all, and no file is needed.
+    empty = WordVectors(tmp_path / "none.npz").fit(bare)
+    assert not (tmp_path / "none.npz").exists() and not np.any(empty["z1"])
+
+
 def test_embedding_helper_gives_unit_vectors_for_any_language():
     from analysis import embed
 
