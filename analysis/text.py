@@ -186,8 +186,15 @@ _SOMALI_EXTRA = frozenset(
     ku ka la soo sii kale badan aad waa waxa oo ayaa ayay ayuu aniga adiga isaga iyada
     anaga annaga idinka iyaga kan kaas tan taas kuwa kuwan mid midka sidoo kale laakiin
     laakin haddii hadii markaan marka inay inuu in ay ii ina noo idin kala wuxu yahay tahay
-    yihiin ahaa jira jirta jiraa karo kara doonaa ayaan ayey bay buu wuu way ama mise""".split()
+    yihiin ahaa jira jirta jiraa karo kara doonaa ayaan ayey bay buu wuu way ama mise
+    laga loo lagu lala loogu looga lagama kaga kugu kuugu noogu iska isu isugu isaga
+    ahayd ahaayeen ahaan karaan karto kari karin karaa karta karay jiro jirto jireen
+    leh leedahay leeyahay leeyihiin inta intaas halka halkaas kuwaas kuwii kii tii sida
+    siday kasta dhamaan dhammaan waxaana waxayna wuxuuna ayaana markaas kadib kaddib
+    ilaa iyadoo iyagoo isagoo ayagoo balse hadda weli wali mar markale""".split()
 )
+# Bengali function words the stop list lacks (postpositions and a past auxiliary).
+_BENGALI_EXTRA = frozenset("সাথে সঙ্গে কারণে তুলনায় করেছিল হিসেবে হিসাবে নিয়ে দ্বারা যেমন".split())
 
 
 # The Urdu list in stopwordsiso is largely mis-encoded; these common function words are
@@ -247,6 +254,8 @@ def stopwords(language: str | None) -> frozenset[str]:
         cleaned.add(word)
     if language == "so":
         cleaned |= _SOMALI_EXTRA
+    if language == "bn":
+        cleaned |= {normalize_text(w) for w in _BENGALI_EXTRA}
     if language == "ur":
         cleaned |= {normalize_text(w) for w in _URDU_EXTRA}
     return frozenset(cleaned)

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from analysis.concepts import concept_tokens
+from analysis.labels import surface_terms
 from analysis.metrics import accuracy, ari, nmi, scores
 from analysis.nonanswers import is_non_answer
 from analysis.quotes import pick_quotes
@@ -32,6 +33,18 @@ def test_bengali_words_keep_their_vowel_signs_and_virama():
 def test_bengali_tokens_drop_stop_words_and_light_suffixes():
     assert tokenize("আমার বাড়ির ভাড়া", "bn") == ["বাড়ি", "ভাড়া"]
     assert tokenize("ডাক্তারের", "bn") == tokenize("ডাক্তার", "bn")
+
+
+def test_somali_and_bengali_grammatical_words_are_not_label_words():
+    # Labels on Somali answers once read "laga / loo / lagu": grammatical words the stop
+    # lists lacked. They are gone from tokens and from the words labels are made of.
+    somali = "Dadka waxaa laga qaaday guryaha, loo dhisay lagu noolaan karaan"
+    assert not {"laga", "loo", "lagu", "karaan"} & set(surface_terms(somali, "so"))
+    assert "dadka" in surface_terms(somali, "so")
+    bengali = "বন্ধুদের সাথে পার্কে যাই, বৃষ্টির কারণে বন্ধ"
+    terms = set(surface_terms(bengali, "bn"))
+    assert not {normalize_text("সাথে"), normalize_text("কারণে")} & terms
+    assert normalize_text("পার্কে") in terms
 
 
 def test_arabic_script_variants_are_folded():
