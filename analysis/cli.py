@@ -197,6 +197,14 @@ def run_themes(args: argparse.Namespace) -> int:
         raise AnalysisError(f"cannot write {args.out}: {exc.strerror}") from None
     print(summary(result))
     print(f"\nWrote {args.out}")
+    if args.word_vectors is not None and embeddings is not None:
+        somali = getattr(embeddings, "language_counts_", {}).get("so", 0)
+        if somali > 0.5 * len(responses):
+            print(
+                f"\nNote: {somali} of {len(responses)} answers are in Somali without a gloss. "
+                "Word vectors made themes on Somali answers worse in the benchmark "
+                "(docs/benchmarks.md): compare with a run without --word-vectors."
+            )
     if embeddings is None and _vectors_available():
         print(
             "\nTip: --word-vectors words.npz links related words and languages and often "

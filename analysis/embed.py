@@ -153,10 +153,10 @@ class WordVectors(Mapping[str, np.ndarray]):
         self.fallback_ = majority_language(
             [r.text for r in responses], [r.language for r in responses]
         )
-        answer_words = [
-            _content_words(*_text_and_language(r.text, r.language, r.gloss, self.fallback_))
-            for r in responses
-        ]
+        texts = [_text_and_language(r.text, r.language, r.gloss, self.fallback_) for r in responses]
+        # The language each answer's words are in (English for a glossed answer).
+        self.language_counts_ = Counter(language for _, language in texts)
+        answer_words = [_content_words(text, language) for text, language in texts]
         df = Counter(w for ws in answer_words for w in set(ws))
         min_df = self.min_df
         if min_df is None:

