@@ -9,10 +9,13 @@ import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from analysis.codebook import Codebook
 from analysis.model import AnalysisError, Response, ThemeResult
+
+if TYPE_CHECKING:  # imported for real only when used: it loads scikit-learn
+    from analysis.embed import WordVectors
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -170,6 +173,7 @@ def run_themes(args: argparse.Namespace) -> int:
     from analysis.themes import find_themes
 
     embeddings: Mapping[str, Any] | None = None
+    word_vectors: WordVectors | None = None
     if args.embeddings is not None:
         from analysis.embed import stored_embeddings
 
@@ -180,7 +184,10 @@ def run_themes(args: argparse.Namespace) -> int:
     elif args.word_vectors is not None:
         from analysis.embed import word_vector_embeddings
 
-        embeddings = word_vector_embeddings(responses, args.word_vectors, on_new=_announce("words"))
+        word_vectors = word_vector_embeddings(
+            responses, args.word_vectors, on_new=_announce("words")
+        )
+        embeddings = word_vectors
     result = find_themes(
         responses,
         min_themes=args.min_themes,
@@ -197,8 +204,8 @@ def run_themes(args: argparse.Namespace) -> int:
         raise AnalysisError(f"cannot write {args.out}: {exc.strerror}") from None
     print(summary(result))
     print(f"\nWrote {args.out}")
-    if args.word_vectors is not None and embeddings is not None:
-        somali = getattr(embeddings, "language_counts_", {}).get("so", 0)
+    if word_vectors is not None:
+        somali = word_vectors.language_counts_.get("so", 0)
         if somali > 0.5 * len(responses):
             print(
                 f"\nNote: {somali} of {len(responses)} answers are in Somali without a gloss. "

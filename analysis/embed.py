@@ -26,13 +26,8 @@ import numpy as np
 from scipy import sparse
 
 from analysis.model import AnalysisError, Response
-from analysis.text import (
-    guess_language,
-    normalize_language,
-    stopwords,
-    text_words,
-)
-from analysis.vectorize import majority_language
+from analysis.text import stopwords, text_words
+from analysis.vectorize import clustering_text, majority_language
 
 
 def available() -> bool:
@@ -153,7 +148,9 @@ class WordVectors(Mapping[str, np.ndarray]):
         self.fallback_ = majority_language(
             [r.text for r in responses], [r.language for r in responses]
         )
-        texts = [_text_and_language(r.text, r.language, r.gloss, self.fallback_) for r in responses]
+        texts = [
+            clustering_text(r.text, r.language, r.gloss, self.fallback_)[:2] for r in responses
+        ]
         # The language each answer's words are in (English for a glossed answer).
         self.language_counts_ = Counter(language for _, language in texts)
         answer_words = [_content_words(text, language) for text, language in texts]
@@ -195,7 +192,7 @@ class WordVectors(Mapping[str, np.ndarray]):
         installed, and left out when it is not.
         """
         word_lists = [
-            _content_words(*_text_and_language(t, None, None, self.fallback_)) for t in texts
+            _content_words(*clustering_text(t, None, None, self.fallback_)[:2]) for t in texts
         ]
         vectors, idf, column = self.vectors_, self.idf_, dict(self.column_)
         new = sorted({w for ws in word_lists for w in ws} - set(column))
@@ -238,14 +235,6 @@ def word_vector_embeddings(
 ) -> WordVectors:
     """``WordVectors(path, ...).fit(responses)``: vectors by response id."""
     return WordVectors(path, min_df=min_df, on_new=on_new).fit(responses)
-
-
-def _text_and_language(
-    text: str, language: str | None, gloss: str | None, fallback: str | None
-) -> tuple[str, str | None]:
-    if gloss and gloss.strip():
-        return gloss, "en"
-    return text, normalize_language(language) or guess_language(text, fallback)
 
 
 def _content_words(text: str, language: str | None) -> list[str]:

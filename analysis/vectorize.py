@@ -40,22 +40,35 @@ class Document:
     tokens: list[str] = field(default_factory=list)
 
 
+def clustering_text(
+    text: str, language: str | None, gloss: str | None, fallback: str | None = None
+) -> tuple[str, str | None, str | None]:
+    """What an answer is clustered on: (text, its language, the answer's own language).
+
+    The English gloss when there is one, so that the same concern said in two languages
+    lands together; the answer itself otherwise, in its given or guessed language.
+    """
+    source = normalize_language(language) or guess_language(text, fallback)
+    if gloss and gloss.strip():
+        return gloss, "en", source
+    return text, source, source
+
+
 def prepare(
     text: str, language: str | None, gloss: str | None, fallback: str | None = None
 ) -> Document:
     """Choose what to cluster on for one answer and tokenise it once."""
-    language = normalize_language(language) or guess_language(text, fallback)
+    clustered, clustered_language, language = clustering_text(text, language, gloss, fallback)
+    doc = Document(text=clustered, language=clustered_language, source_language=language)
     if gloss and gloss.strip():
-        doc = Document(text=gloss, language="en", source_language=language)
         # The original words still count (they link to answers in the same language without
         # a gloss) but the gloss decides: its tokens are counted twice.
         gloss_tokens = tokenize(gloss, "en")
         doc.tokens = gloss_tokens + gloss_tokens + tokenize(text, language)
         doc.tokens += concept_tokens(gloss) * 2
-        return doc
-    doc = Document(text=text, language=language, source_language=language)
-    # Concept tokens count twice: they are the only bridge between languages.
-    doc.tokens = tokenize(text, language) + concept_tokens(text) * 2
+    else:
+        # Concept tokens count twice: they are the only bridge between languages.
+        doc.tokens = tokenize(text, language) + concept_tokens(text) * 2
     return doc
 
 
