@@ -67,11 +67,12 @@ class Resident:
         lang: str = "en",
         assisted: bool = False,
         survey_id: str = "what-matters",
+        query: str = "",
     ) -> None:
         self.client = client
         self.lang = lang
         self.url = f"/{lang}/s/{survey_id}/"
-        url = self.url + ("?with=volunteer" if assisted else "")
+        url = self.url + (query or ("?with=volunteer" if assisted else ""))
         first = client.get(url)
         assert first.status_code == 200
         page = soup(first)

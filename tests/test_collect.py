@@ -396,3 +396,37 @@ def test_a_page_fetched_for_the_offline_cache_does_not_change_the_language(
     client.get("/so/", headers={"Sec-Fetch-Mode": "navigate"})
     client.get("/pt/", headers={"Sec-Fetch-Mode": "cors"})
     assert client.get("/").location == "/so/"
+
+
+def test_a_door_s_response_id_serves_one_resident_only(app: Flask, client: FlaskClient) -> None:
+    """The address the door log opened, opened again (a reload, the next resident), starts a
+    response of its own instead of colliding with the one already stored."""
+    door_id = "0b6f7a4e-5d1c-4c2a-9e8f-2a1b3c4d5e6f"
+    query = f"?with=volunteer&response={door_id}"
+    first = Resident(client, query=query)
+    assert first.response_id == door_id
+    assert first.complete(what_matters="Lifts that work").status_code == 303
+    second = Resident(client, query=query)
+    assert second.response_id != door_id
+    assert second.complete(what_matters="A GP who listens").status_code == 303
+    assert count_rows(app, "responses") == 2
+
+
+def test_the_thanks_page_says_the_answers_arrived_and_leads_back_to_the_round(
+    app: Flask, client: FlaskClient
+) -> None:
+    with app.app_context():
+        db = storage.get_db()
+        with storage.write(db):
+            db.execute(
+                "INSERT INTO events (id, kind, name, survey_id, area, created_at) VALUES"
+                " ('RND234', 'door_knocking', 'Millwall', 'what-matters', '', '2026-11-22')"
+            )
+    resident = Resident(client, query="?with=volunteer&event=RND234&round=RND234")
+    done = resident.complete()
+    assert done.location == "/en/s/what-matters/thanks?v=1&event=RND234"
+    page = soup(client.get(done.location))
+    assert page.select_one("[data-testid=received]").get_text(strip=True) == (
+        "Your answers have been received."
+    )
+    assert page.select_one("[data-testid=back-to-round]")["href"] == "/en/rounds/RND234"

@@ -88,11 +88,16 @@ def _front_survey() -> Survey | None:
 
 
 def _given_response_id() -> str | None:
-    """An id chosen beforehand, as the door log does to link a door to its response."""
+    """An id chosen beforehand, as the door log does to link a door to its response.
+
+    Only while no response is stored under it: an address opened again (a reload, the
+    back button, the next resident) starts a response of its own.
+    """
     try:
-        return str(uuid.UUID(request.args.get("response", "")))
+        given = str(uuid.UUID(request.args.get("response", "")))
     except ValueError:
         return None
+    return None if storage.responses.exists(storage.get_db(), given) else given
 
 
 def _known_event(code: str | None) -> str | None:
@@ -179,8 +184,9 @@ def survey_start(survey_id: str) -> Response:
     survey = _survey(survey_id)
     mode = "assisted" if request.args.get("with") == "volunteer" else "self"
     event = _known_event(request.args.get("event"))
+    given = _given_response_id()
     form = SurveyPageForm(
-        response_id=_given_response_id() or str(uuid.uuid4()),
+        response_id=given or str(uuid.uuid4()),
         survey_version=str(survey.version),
         mode=mode,
         event=event or "",
@@ -194,7 +200,7 @@ def survey_start(survey_id: str) -> Response:
             current_app.config["MAX_ANSWER_LENGTH"],
             event,
             kiosk=_kiosk(),
-            response_id=_given_response_id(),
+            response_id=given,
         ),
         "messages": client_messages(),
     }
@@ -286,15 +292,30 @@ def survey_step(survey_id: str) -> BaseResponse:
             ),
             status=409,
         ) from None
-    kiosk: dict[str, Any] = {"kiosk": "1"} if form.kiosk.data == "1" else {}
-    return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version, **kiosk), code=303)
+    where: dict[str, Any] = {"kiosk": "1"} if form.kiosk.data == "1" else {}
+    if mode == "assisted" and _known_event(form.event.data):
+        where["event"] = form.event.data
+    return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version, **where), code=303)
+
+
+def _round_of(code: str | None) -> str | None:
+    """The door-knocking round a volunteer came from, to lead back to it."""
+    if not code or not _known_event(code):
+        return None
+    event = storage.events.get(storage.get_db(), code)
+    return event.id if event.kind == "door_knocking" else None
 
 
 @bp.get("/s/<survey_id>/thanks")
 def thanks(survey_id: str) -> Response:
     version = request.args.get("v", type=int)
     survey = _survey(survey_id, version)
-    page = render_template("collect/thanks.html", survey=survey, kiosk=_kiosk())
+    page = render_template(
+        "collect/thanks.html",
+        survey=survey,
+        kiosk=_kiosk(),
+        round=_round_of(request.args.get("event")),
+    )
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -71,6 +71,7 @@ def door_log(event_id: str) -> BaseResponse:
                     survey_id=event.survey_id,
                     event=event.id,
                     response=knock.response_id,
+                    round=event.id,
                     **volunteer,
                 )
             )

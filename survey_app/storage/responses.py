@@ -181,6 +181,11 @@ def get(db: Database, response_id: str) -> StoredResponse:
     )
 
 
+def exists(db: Database, response_id: str) -> bool:
+    """Whether a response is stored under this id."""
+    return db.execute("SELECT 1 FROM responses WHERE id = ?", [response_id]).fetchone() is not None
+
+
 def count(db: Database, survey_id: str | None = None) -> int:
     if survey_id is None:
         return int(db.execute("SELECT count(*) FROM responses").fetchone()[0])

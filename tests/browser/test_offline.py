@@ -51,7 +51,8 @@ def _fill_response(page: Page, what_matters: str) -> str:
     page.locator("#q-quote_consent--yes").check()
     page.locator("#q-get_involved--no").check()
     page.get_by_test_id("submit").click()
-    expect(page.get_by_test_id("saved-on-device")).to_be_visible()
+    # Kept on the device, or already sent: either way the answers are safe.
+    expect(page.get_by_test_id("thanks-status")).to_be_visible()
     return response_id
 
 

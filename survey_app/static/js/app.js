@@ -18,17 +18,24 @@
   function show() {
     if (!panel) { return Promise.resolve(); }
     return Promise.all([
-      WMStore.count("outbox"), WMStore.get("meta", "last_sent"), WMStore.count("problems")
+      WMStore.all("outbox"), WMStore.get("meta", "last_sent"), WMStore.count("problems")
     ]).then(function (values) {
       var number = new Intl.NumberFormat(lang);
-      panel.querySelector("[data-wm-waiting]").textContent = number.format(values[0]);
-      panel.setAttribute("data-waiting", String(values[0]));
+      var waiting = values[0].length;
+      var held = values[0].filter(function (item) { return item.conflict; }).length;
+      panel.querySelector("[data-wm-waiting]").textContent = number.format(waiting);
+      panel.setAttribute("data-waiting", String(waiting));
+      panel.setAttribute("data-held", String(held));
+      panel.querySelector("[data-wm-held]").hidden = held === 0;
+      panel.querySelector("[data-wm-held-count]").textContent = number.format(held);
       var last = panel.querySelector("[data-wm-last-sent]");
       last.textContent = values[1] ? formatTime(values[1].value) : last.getAttribute("data-never");
       var problems = panel.querySelector("[data-wm-problems]");
       problems.hidden = values[2] === 0;
       panel.querySelector("[data-wm-problem-count]").textContent = number.format(values[2]);
       panel.hidden = false;
+    }).then(function () {
+      document.dispatchEvent(new CustomEvent("wm-outbox-shown"));
     });
   }
 
@@ -119,6 +126,9 @@
   if (panel) {
     panel.querySelector("[data-wm-send-now]").addEventListener("click", send);
     panel.querySelector("[data-wm-export]").addEventListener("click", exportFile);
+    panel.querySelector("[data-wm-resend-held]").addEventListener("click", function () {
+      WMOutbox.resendHeld().then(send);
+    });
   }
   window.addEventListener("online", send);
   if ("serviceWorker" in navigator) {

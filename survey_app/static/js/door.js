@@ -7,14 +7,6 @@
   var saved = document.querySelector("[data-wm-door-saved]");
   var language = form.querySelector("[data-question-block=language]");
 
-  function newId() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var b = crypto.getRandomValues(new Uint8Array(16));
-    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
-    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
-    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
-  }
-
   function chosen() {
     var picked = form.querySelector("[name=outcome]:checked");
     return picked ? picked.value : "";
@@ -33,22 +25,24 @@
     event.preventDefault();
     var door = form.querySelector("[name=door]").value.trim();
     var knock = {
-      id: form.querySelector("[name=id]").value || newId(),
+      // Always an id made now: a door log page kept for offline use carries the same
+      // id every time it opens, and a reused id would let one door replace another.
+      id: WMOutbox.newId(),
       event_id: form.getAttribute("data-event"), street: street, door: door || null,
       outcome: outcome, language: outcome === "needs_language" ? code : null,
       knocked_at: new Date().toISOString()
     };
-    if (outcome === "completed") { knock.response_id = newId(); }
+    if (outcome === "completed") { knock.response_id = WMOutbox.newId(); }
     WMOutbox.queue(knock, "door").then(function () {
       if (knock.response_id) {
         // Straight on to the survey with this resident, under the id the door now names.
         var survey = new URL(form.getAttribute("data-survey-url"), window.location.href);
         survey.searchParams.set("response", knock.response_id);
+        survey.searchParams.set("round", knock.event_id);
         window.location.href = survey.toString();
         return;
       }
       saved.hidden = false;
-      form.querySelector("[name=id]").value = newId();
       form.querySelector("[name=door]").value = "";
       form.querySelectorAll("[name=outcome]").forEach(function (input) { input.checked = false; });
       update();

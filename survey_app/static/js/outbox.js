@@ -44,11 +44,17 @@
     }).then(function (data) {
       var done = [];
       var refused = [];
+      var held = [];
       data.receipts.forEach(function (receipt, index) {
         var item = items[index];
         if (!item || receipt.id !== item.id) { return; }
         if (receipt.status === "created" || receipt.status === "duplicate") {
           done.push(item.id);
+        } else if (receipt.status === "conflict") {
+          // Another response is stored under this id: these answers were NOT saved. They
+          // stay in the outbox, held back from sending, until a person sends them anew.
+          item.conflict = receipt;
+          held.push(item);
         } else {
           item.receipt = receipt;
           refused.push(item);
@@ -56,6 +62,8 @@
       });
       return scope.WMStore.removeMany("outbox", done).then(function () {
         return refused.length ? scope.WMStore.move("outbox", "problems", refused) : null;
+      }).then(function () {
+        return Promise.all(held.map(function (item) { return scope.WMStore.put("outbox", item); }));
       }).then(function () {
         return scope.WMStore.put("meta", { key: "last_sent", value: new Date().toISOString() });
       }).then(function () { return done.length; });
@@ -65,7 +73,7 @@
   function flushOnce() {
     return Promise.all([scope.WMStore.all("outbox"), scope.WMStore.get("meta", "device")])
       .then(function (found) {
-        var items = found[0];
+        var items = found[0].filter(function (item) { return !item.conflict; });
         if (!items.length) { return 0; }
         var ordered = oldestFirst(items);
         var kind = kindOf(ordered[0]);
@@ -85,11 +93,49 @@
     return sending;
   }
 
+  // Queue an item under its own id. Never replaces another: a second item with an id
+  // already waiting fails with a ConstraintError, so one person's answers cannot
+  // overwrite another's.
   function queue(payload, kind) {
     var item = { id: payload.id, kind: kind || "response", payload: payload,
                  queued_at: new Date().toISOString() };
-    return scope.WMStore.put("outbox", item);
+    return scope.WMStore.add("outbox", item);
   }
 
-  scope.WMOutbox = { flush: flush, queue: queue, kindOf: kindOf, payloadOf: payloadOf };
+  function newId() {
+    if (scope.crypto && scope.crypto.randomUUID) { return scope.crypto.randomUUID(); }
+    var b = scope.crypto.getRandomValues(new Uint8Array(16));
+    b[6] = (b[6] & 0x0f) | 0x40; b[8] = (b[8] & 0x3f) | 0x80;
+    var h = Array.prototype.map.call(b, function (x) { return (x + 0x100).toString(16).slice(1); }).join("");
+    return h.slice(0, 8) + "-" + h.slice(8, 12) + "-" + h.slice(12, 16) + "-" + h.slice(16, 20) + "-" + h.slice(20);
+  }
+
+  // Items the server refused as conflicts get ids of their own and go out again: their
+  // answers are a different response from the one stored under the old id.
+  function resendHeld() {
+    return scope.WMStore.all("outbox").then(function (items) {
+      var held = items.filter(function (item) { return item.conflict; });
+      return held.reduce(function (chain, item) {
+        return chain.then(function () {
+          var id = newId();
+          var payload = Object.assign({}, payloadOf(item), { id: id });
+          var renewed = { id: id, kind: kindOf(item), payload: payload, queued_at: item.queued_at,
+                          replaces: item.id };
+          return scope.WMStore.rekey("outbox", item.id, renewed);
+        });
+      }, Promise.resolve()).then(function () { return held.length; });
+    });
+  }
+
+  // Where an item stands: "waiting", "held" (a conflict), "refused" or "sent".
+  function status(id) {
+    return Promise.all([scope.WMStore.get("outbox", id), scope.WMStore.get("problems", id)])
+      .then(function (found) {
+        if (found[0]) { return found[0].conflict ? "held" : "waiting"; }
+        return found[1] ? "refused" : "sent";
+      });
+  }
+
+  scope.WMOutbox = { flush: flush, queue: queue, kindOf: kindOf, payloadOf: payloadOf,
+                     newId: newId, resendHeld: resendHeld, status: status };
 })(self);

@@ -38,7 +38,7 @@
         var result;
         Promise.resolve(work(tx.objectStore(storeName))).then(function (value) { result = value; });
         tx.oncomplete = function () { resolve(result); };
-        tx.onerror = function () { reject(tx.error); };
+        tx.onerror = function (event) { reject(event.target.error || tx.error); };
         tx.onabort = function () { reject(tx.error || new Error("transaction aborted")); };
       });
     });
@@ -54,6 +54,10 @@
   scope.WMStore = {
     put: function (storeName, value) {
       return run(storeName, "readwrite", function (store) { store.put(value); });
+    },
+    // Like put, but never replaces: a value whose key is taken fails with a ConstraintError.
+    add: function (storeName, value) {
+      return run(storeName, "readwrite", function (store) { store.add(value); });
     },
     get: function (storeName, key) {
       return run(storeName, "readonly", function (store) { return requestValue(store.get(key)); });
@@ -77,8 +81,16 @@
             tx.objectStore(from).delete(value.id);
           });
           tx.oncomplete = function () { resolve(); };
-          tx.onerror = function () { reject(tx.error); };
+          tx.onerror = function (event) { reject(event.target.error || tx.error); };
+          tx.onabort = function () { reject(tx.error || new Error("transaction aborted")); };
         });
+      });
+    },
+    // Replace an entry by the same entry under another key, in one transaction.
+    rekey: function (storeName, oldKey, value) {
+      return run(storeName, "readwrite", function (store) {
+        store.delete(oldKey);
+        store.add(value);
       });
     },
     removeMany: function (storeName, keys) {

@@ -76,18 +76,29 @@
   if (!survey.event && /^[0-9A-Z]{6}$/.test(params.get("event") || "")) {
     survey.event = params.get("event");
   }
+  // The id a door log chose for this door's response. It names one resident's answers
+  // only: once used (queued, sent, refused) a reload or the next resident gets a new one.
   var given = survey.response_id || (UUID.test(params.get("response") || "") ? params.get("response") : null);
-  if (given) { draftKey += "|" + given; }
-  var state = { id: given || newId(), step: survey.steps[0].id, started_at: new Date().toISOString() };
+  var round = /^[0-9A-Z]{6}$/.test(params.get("round") || "") ? params.get("round") : null;
+  var newId = WMOutbox.newId;
+  var state = { id: newId(), step: survey.steps[0].id, started_at: new Date().toISOString() };
 
-  function newId() {
-    if (window.crypto && crypto.randomUUID) { return crypto.randomUUID(); }
-    var bytes = crypto.getRandomValues(new Uint8Array(16));
-    bytes[6] = (bytes[6] & 0x0f) | 0x40;
-    bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    var hex = Array.prototype.map.call(bytes, function (b) { return (b + 0x100).toString(16).slice(1); });
-    return [hex.slice(0, 4), hex.slice(4, 6), hex.slice(6, 8), hex.slice(8, 10), hex.slice(10)]
-      .map(function (part) { return part.join(""); }).join("-");
+  function usedKey(id) { return "used|" + id; }
+
+  // Whether an id has already carried a response from this device.
+  function used(id) {
+    return Promise.all([
+      WMStore.get("meta", usedKey(id)), WMStore.get("outbox", id), WMStore.get("problems", id)
+    ]).then(function (found) { return found.some(Boolean); });
+  }
+
+  // The address without the door's response id, so that a reload of the thanks screen
+  // (or a tablet waking on it) starts a new response, never the last one again.
+  function forgetGivenId() {
+    if (!params.has("response")) { return; }
+    var address = new URL(window.location.href);
+    address.searchParams.delete("response");
+    window.history.replaceState(null, "", address.toString());
   }
 
   function format(message, values) {
@@ -312,9 +323,12 @@
   // Once finished, a response is in the outbox: no late draft save may revive it.
   var finished = false;
 
+  var ready = false;
+
   function saveDraft() {
-    // A kiosk is shared: nothing of one person may wait for the next.
-    if (finished || survey.kiosk) { return Promise.resolve(); }
+    // A kiosk is shared: nothing of one person may wait for the next. Before the draft
+    // is looked up, the id (and so the draft's key) is not settled yet.
+    if (!ready || finished || survey.kiosk) { return Promise.resolve(); }
     return WMStore.put("drafts", {
       key: draftKey, id: state.id, step: state.step, started_at: state.started_at,
       raw: gather(), saved_at: new Date().toISOString()
@@ -360,21 +374,59 @@
     return response;
   }
 
-  function finish(raw) {
+  // Queue under the response's own id; should that id be taken after all (another tab,
+  // an old page), the response takes a new one rather than replace anybody's answers.
+  function queueOnce(raw, attempts) {
     var response = buildResponse(raw);
+    return WMStore.put("meta", { key: usedKey(state.id), at: new Date().toISOString() })
+      .then(function () { return WMOutbox.queue(response); })
+      .catch(function (error) {
+        if (!error || error.name !== "ConstraintError" || attempts <= 0) { throw error; }
+        state.id = newId();
+        return queueOnce(raw, attempts - 1);
+      });
+  }
+
+  // The thanks screen says what happened to these answers: sent, still on this device,
+  // or held back because the server has other answers under the same id.
+  function showStatus() {
+    var line = thanks.querySelector("[data-wm-thanks-status]");
+    if (!line) { return Promise.resolve(); }
+    return WMOutbox.status(state.id).then(function (where) {
+      var shown = where === "sent" ? "sent" : where === "held" ? "held" : "kept";
+      line.setAttribute("data-state", shown);
+      line.querySelectorAll("[data-wm-state]").forEach(function (part) {
+        part.hidden = part.getAttribute("data-wm-state") !== shown;
+      });
+    });
+  }
+
+  function finish(raw) {
     finished = true;
     if (pendingSave) { clearTimeout(pendingSave); pendingSave = null; }
     // "Saved" shows only after the outbox write has completed.
-    return WMOutbox.queue(response).then(function () {
+    return queueOnce(raw, 3).then(function () {
       return WMStore.remove("drafts", draftKey);
     }).then(function () {
+      forgetGivenId();
       if (survey.kiosk) { return leaveNothingBehind(); }
       form.hidden = true;
       thanks.hidden = false;
+      // A new response starts in the same place: same event, mode and round, no old id.
+      var again = thanks.querySelector("[data-testid=again]");
+      if (again) { again.href = window.location.pathname + window.location.search; }
+      var back = thanks.querySelector("[data-wm-round-link]");
+      if (back && round) {
+        back.href = back.getAttribute("data-prefix") + round;
+        back.hidden = false;
+      }
       document.title = thanks.querySelector("h1").textContent.trim() + " – " +
         document.title.split(" – ").pop();
       thanks.querySelector("h1").focus();
-      if (window.WMApp) { window.WMApp.queued(); }
+      document.addEventListener("wm-outbox-shown", showStatus);
+      return showStatus().then(function () {
+        if (window.WMApp) { return window.WMApp.queued(); }
+      });
     });
   }
 
@@ -426,9 +478,10 @@
     var button = event.submitter;
     if (button && button.value === "language") {
       var tag = form.querySelector("[name=switch_to]").value;
+      // Same address in another language: the event, the door's response id and the
+      // volunteer mode all stay, and so does the draft saved under them.
       saveDraft().then(function () {
-        window.location.href = "/" + tag + "/s/" + survey.id + "/" +
-          (survey.mode === "assisted" ? "?with=volunteer" : "");
+        window.location.href = "/" + tag + "/s/" + survey.id + "/" + window.location.search;
       });
       return;
     }
@@ -447,7 +500,13 @@
     });
   });
 
-  WMStore.get("drafts", draftKey).then(function (draft) {
+  (given ? used(given) : Promise.resolve(true)).then(function (taken) {
+    if (!taken) {
+      state.id = given;
+      draftKey += "|" + given;
+    }
+    return WMStore.get("drafts", draftKey);
+  }).then(function (draft) {
     if (!draft || survey.kiosk) { return null; }
     return WMStore.get("outbox", draft.id).then(function (queued) {
       // A draft of a response already queued is stale: start afresh.
@@ -459,9 +518,11 @@
       fill(draft.raw);
       form.querySelector("[data-wm-draft-notice]").hidden = false;
     }
+    ready = true;
     form.setAttribute("data-wm-ready", "true");
     render(false);
   }, function () {
+    ready = true;
     form.setAttribute("data-wm-ready", "true");
     render(false);
   });
