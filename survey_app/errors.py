@@ -29,6 +29,13 @@ def _render(title: str, message: str, status: int) -> tuple[str | dict[str, str]
 
 
 def init_app(app: Flask) -> None:
+    @app.before_request
+    def _pages_take_forms() -> None:
+        # Flask-WTF reads a JSON body as form data, and a list or a number there breaks it:
+        # pages take forms, only the API takes JSON.
+        if request.method == "POST" and request.is_json and not request.path.startswith("/api/"):
+            raise UserFacingError(gettext("This page takes a form, not JSON."), status=400)
+
     @app.errorhandler(UserFacingError)
     def _user_facing(error: UserFacingError) -> tuple[str | dict[str, str], int]:
         return _render(error.title or gettext("Something went wrong"), error.message, error.status)

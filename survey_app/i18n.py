@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from babel import Locale
+from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, current_app, g, request
@@ -70,9 +70,11 @@ def negotiate(accepted: Iterable[str], codes: Sequence[str]) -> str | None:
     asking for ``zh-CN`` gets Simplified Chinese and ``pt-BR`` gets Portuguese.
     """
     for wanted in accepted:
+        # A browser may send anything here ("xx", "*", a typo): what Babel cannot read
+        # is skipped, so the visitor falls back to an offered language, never an error.
         try:
             asked = Locale.parse(wanted.replace("-", "_"))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, UnknownLocaleError):
             continue
         for code in codes:
             if str(asked) == code:

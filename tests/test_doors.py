@@ -15,12 +15,16 @@ from tests.conftest import count_rows, make_user, sign_in, soup
 
 @pytest.fixture
 def round_and_token(app: Flask, client: FlaskClient) -> tuple[str, str]:
-    make_user(app, "volunteer")
+    user = make_user(app, "volunteer")
     page = soup(sign_in(client, "volunteer@example.org"))
     token = page.select_one("[data-wm-device]")["data-token"]
     with app.app_context():
         event = storage.events.create(
-            storage.get_db(), kind="door_knocking", name="Millwall", survey_id="what-matters"
+            storage.get_db(),
+            kind="door_knocking",
+            name="Millwall",
+            survey_id="what-matters",
+            volunteer_ids=(user.id,),
         )
     return event.id, str(token)
 
@@ -158,3 +162,16 @@ def test_coordinator_sees_follow_ups_with_speakers_and_clears_labels(
     after = soup(desk.get(f"/en/admin/events/{event_id}"))
     assert after.select("[data-testid=follow-ups]") == []
     assert after.select_one("tr[data-outcome=completed] td").get_text() == "1"
+
+
+def test_a_device_of_a_volunteer_not_on_the_round_cannot_log_its_doors(
+    app: Flask, round_and_token: tuple[str, str]
+) -> None:
+    event_id, _token = round_and_token
+    make_user(app, "volunteer", "sami@example.org")
+    other = app.test_client()
+    token = soup(sign_in(other, "sami@example.org")).select_one("[data-wm-device]")["data-token"]
+    reply = send(other, str(token), knock(event_id)).get_json()
+    assert reply["receipts"][0]["status"] == "rejected"
+    assert reply["receipts"][0]["errors"] == {"event_id": "You are not a volunteer on this round."}
+    assert count_rows(app, "doors") == 0

@@ -75,12 +75,19 @@ def matrix_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
     )
     with app.app_context():
         db = storage.get_db()
-        for role in ROLES:
+        users = [
             storage.accounts.create_user(
                 db, email=f"{role}@example.org", name=role, role=role, password=PASSWORD
             )
+            for role in ROLES
+        ]
+        # The volunteer is on the round: a volunteer who is not is refused (test_rounds).
         event = storage.events.create(
-            db, kind="door_knocking", name="Round", survey_id="what-matters"
+            db,
+            kind="door_knocking",
+            name="Round",
+            survey_id="what-matters",
+            volunteer_ids=tuple(u.id for u in users if u.role == "volunteer"),
         )
         app.config["MATRIX_EVENT"] = event.id
     return app

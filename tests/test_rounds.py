@@ -12,7 +12,7 @@ from tests.conftest import count_rows, make_user, sign_in, soup
 
 @pytest.fixture
 def volunteer(app: Flask, client: FlaskClient) -> tuple[FlaskClient, str]:
-    make_user(app, "volunteer")
+    user = make_user(app, "volunteer")
     sign_in(client, "volunteer@example.org")
     with app.app_context():
         event = storage.events.create(
@@ -21,6 +21,7 @@ def volunteer(app: Flask, client: FlaskClient) -> tuple[FlaskClient, str]:
             name="Millwall",
             survey_id="what-matters",
             area="Manchester Road\nWestferry Road",
+            volunteer_ids=(user.id,),
         )
     return client, event.id
 
@@ -150,3 +151,32 @@ def test_volunteers_on_a_round_find_it_and_others_do_not(app: Flask, client: Fla
     samis = app.test_client()
     sign_in(samis, "sami@example.org", "river lantern quietly")
     assert soup(samis.get("/en/rounds/")).select("[data-round]") == []
+
+
+def test_a_volunteer_not_on_a_round_can_neither_open_it_nor_log_its_doors(
+    app: Flask, volunteer: tuple[FlaskClient, str]
+) -> None:
+    _own_client, event_id = volunteer
+    with app.app_context():
+        storage.accounts.create_user(
+            storage.get_db(),
+            email="sami@example.org",
+            name="Sami",
+            role="volunteer",
+            password="river lantern quietly",
+        )
+    sami = app.test_client()
+    sign_in(sami, "sami@example.org", "river lantern quietly")
+    assert sami.get(f"/en/rounds/{event_id}").status_code == 403
+    token = soup(sami.get("/en/rounds/")).select_one("input[name=csrf_token]")
+    reply = sami.post(
+        f"/en/rounds/{event_id}",
+        data={
+            "csrf_token": token["value"],
+            "id": "0b6f7a4e-5d1c-4c2a-9e8f-2a1b3c4d5e6f",
+            "street": "Manchester Road",
+            "outcome": "no_answer",
+        },
+    )
+    assert reply.status_code == 403
+    assert count_rows(app, "doors") == 0

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 
 from flask import abort, flash, redirect, render_template, url_for
@@ -13,7 +12,7 @@ from .. import storage
 from ..auth.access import role_required
 from ..auth.forms import EmptyForm
 from ..sync.batch import store_batch
-from ..sync.payload import MAX_BATCH
+from ..sync.payload import MAX_BATCH, BatchError, read_json
 from . import bp
 from .forms import ImportForm
 
@@ -49,8 +48,8 @@ def import_file() -> str:
     receipts: list[dict[str, object]] = []
     if form.validate_on_submit():
         try:
-            saved = json.loads(form.file.data.read().decode("utf-8"))
-        except (UnicodeDecodeError, ValueError):
+            saved = read_json(form.file.data.read())
+        except BatchError:
             saved = None
         items = saved.get("responses") if isinstance(saved, dict) else None
         if not isinstance(items, list):

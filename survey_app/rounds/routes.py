@@ -38,6 +38,9 @@ def door_log(event_id: str) -> BaseResponse:
         abort(404)
     if event.kind != "door_knocking":
         abort(404)
+    user = current_user.user
+    if not storage.events.works_on(db, event.id, user.id, user.role):
+        abort(403)
     form = _form()
     if form.validate_on_submit():
         knock = Knock(

@@ -126,6 +126,16 @@ def volunteer_names(db: Database, event_id: str) -> list[str]:
     return [str(row[0]) for row in rows]
 
 
+def works_on(db: Database, event_id: str, user_id: int, role: str) -> bool:
+    """Whether a person may log doors on this event: its own volunteers, and coordinators."""
+    if role == "coordinator":
+        return True
+    found = db.execute(
+        "SELECT 1 FROM event_volunteers WHERE event_id = ? AND user_id = ?", [event_id, user_id]
+    ).fetchone()
+    return found is not None
+
+
 def rounds_for(db: Database, user_id: int, role: str) -> list[Event]:
     """Door-knocking rounds a person works on: a volunteer's own, or all for a coordinator."""
     if role == "coordinator":

@@ -7,6 +7,7 @@ from typing import Any
 from flask_babel import gettext
 
 from .. import storage
+from ..storage.accounts import Device
 from ..storage.doors import OUTCOMES, Knock
 from .batch import receipt
 from .payload import read_time, response_id
@@ -58,17 +59,26 @@ def read_knock(item: Any) -> tuple[Knock | None, dict[str, str]]:
     ), {}
 
 
-def store_knocks(items: list[Any], device_id: str) -> list[dict[str, Any]]:
+def store_knocks(items: list[Any], device: Device) -> list[dict[str, Any]]:
+    """A receipt per door; only the round's own volunteers (and coordinators) log its doors."""
     receipts = []
     with storage.write(storage.get_db()) as db:
-        storage.accounts.touch_device(db, device_id)
+        storage.accounts.touch_device(db, device.id)
+        user = storage.accounts.get_user(db, device.user_id)
         for item in items:
             knock, errors = read_knock(item)
+            if knock is not None and not storage.events.works_on(
+                db, knock.event_id, user.id, user.role
+            ):
+                knock, errors = (
+                    None,
+                    {"event_id": gettext("You are not a volunteer on this round.")},
+                )
             if knock is None:
                 receipts.append(receipt(response_id(item), "rejected", errors))
                 continue
             try:
-                outcome = storage.doors.log(db, knock, device_id)
+                outcome = storage.doors.log(db, knock, device.id)
             except storage.ResponseConflict:
                 receipts.append(
                     receipt(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -12,6 +13,8 @@ from flask_babel import gettext
 from ..surveys.answers import GLOSS_SUFFIX, MODES, clean_text
 
 MAX_BATCH = 100
+# SQLite keeps integers in 64 bits; a version is a small number anyway.
+MAX_VERSION = 2**31 - 1
 
 
 class BatchError(ValueError):
@@ -30,6 +33,20 @@ class Item:
     created_at: str
     raw: dict[str, list[str]]
     event_id: str | None = None
+
+
+def read_json(data: bytes) -> Any:
+    """A request body as JSON, or :class:`BatchError` with a message for the sender.
+
+    A UTF-8 byte-order mark is accepted (and ignored), as RFC 8259 allows, because
+    files saved by Windows tools start with one. Nesting too deep for the parser is
+    refused like any other body that is not JSON.
+    """
+    try:
+        text = data.decode("utf-8")
+        return json.loads(text.removeprefix("\ufeff"))
+    except (ValueError, RecursionError):
+        raise BatchError(gettext("The request body is not valid JSON.")) from None
 
 
 def batch_items(body: Any) -> list[Any]:
@@ -88,7 +105,7 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     if not isinstance(survey_id, str) or not survey_id:
         errors["survey_id"] = gettext("Say which survey this answers.")
     version = item.get("survey_version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
         errors["survey_version"] = gettext("Say which version of the survey this answers.")
     language = item.get("language")
     if language not in languages:

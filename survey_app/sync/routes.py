@@ -13,7 +13,7 @@ from . import bp
 from .batch import store_batch
 from .doors import store_knocks
 from .openapi import OPENAPI
-from .payload import MAX_BATCH, BatchError, batch_items
+from .payload import MAX_BATCH, BatchError, batch_items, read_json
 
 
 def _device() -> Device | None:
@@ -40,14 +40,17 @@ def _device() -> Device | None:
     return device
 
 
+def _json_body() -> object:
+    if not request.is_json:
+        raise BatchError(gettext("Send the body as JSON (Content-Type: application/json)."))
+    return read_json(request.get_data(cache=False))
+
+
 @bp.post("/responses")
 @csrf.exempt
 def receive_responses() -> Response:
-    body = request.get_json(silent=True)
-    if body is None:
-        raise UserFacingError(gettext("The request body is not valid JSON."), status=400)
     try:
-        items = batch_items(body)
+        items = batch_items(_json_body())
     except BatchError as error:
         raise UserFacingError(str(error), status=400) from None
     device = _device()
@@ -59,9 +62,10 @@ def receive_responses() -> Response:
 @csrf.exempt
 def receive_doors() -> Response:
     """The door log: only a signed-in volunteer's device knocks on doors."""
-    body = request.get_json(silent=True)
-    if body is None:
-        raise UserFacingError(gettext("The request body is not valid JSON."), status=400)
+    try:
+        body = _json_body()
+    except BatchError as error:
+        raise UserFacingError(str(error), status=400) from None
     device = _device()
     if device is None:
         raise UserFacingError(
@@ -74,7 +78,7 @@ def receive_doors() -> Response:
         raise UserFacingError(
             gettext("Send at most %(count)s responses at a time.", count=MAX_BATCH), status=400
         )
-    return jsonify(receipts=store_knocks(items, device.id))
+    return jsonify(receipts=store_knocks(items, device))
 
 
 @bp.get("/openapi.json")

@@ -31,6 +31,10 @@ def test_door_log_works_offline_and_lands_once(browser: Browser, tmp_path: Path)
                 " ('RND234', 'door_knocking', 'Millwall', 'what-matters', 'Manchester Road',"
                 " '2026-11-22')"
             )
+            conn.execute(
+                "INSERT INTO event_volunteers (event_id, user_id)"
+                " SELECT 'RND234', id FROM users WHERE email = 'vol@example.org'"
+            )
         tablet = browser.new_context()
         page = tablet.new_page()
         sign_in(page, server, "vol@example.org", lang="ar", device="Tablet 2")

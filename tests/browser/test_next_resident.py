@@ -128,6 +128,12 @@ def test_two_residents_in_a_row_each_reach_the_database_once(
         page = context.new_page()
         if path == "door":
             create_user(server, "vol@example.org", "volunteer")
+            with sqlite3.connect(server.database) as conn:
+                conn.execute(
+                    "INSERT INTO event_volunteers (event_id, user_id)"
+                    " SELECT ?, id FROM users WHERE email = 'vol@example.org'",
+                    (ROUND,),
+                )
             sign_in(page, server, "vol@example.org", lang="ar", device="Tablet 2")
             page.goto(f"{server.url}/ar/rounds/{ROUND}")
         else:
