@@ -138,7 +138,7 @@ def test_publishing_makes_versions_and_residents_see_only_what_is_published(
         survey = storage.surveys.published(storage.get_db(), "families-send")
     assert survey.text("question.what_matters.label", "en") == "What matters most to your family?"
     exported = coordinator.get("/en/admin/surveys/families-send/responses.csv")
-    rows = list(csv.DictReader(io.StringIO(exported.get_data(as_text=True))))
+    rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
     assert [(r["survey_version"], r["children_count"]) for r in rows] == [("1", "2")]
 
     # Unpublished: residents cannot open it, a tablet's queued answers still arrive.

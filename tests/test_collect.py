@@ -2,12 +2,24 @@
 
 from __future__ import annotations
 
+import codecs
+import csv
+import io
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
 from survey_app import storage
-from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
+from tests.conftest import (
+    Resident,
+    count_rows,
+    field_errors,
+    make_user,
+    shown_step,
+    sign_in,
+    soup,
+)
 
 
 def test_first_visit_follows_accept_language(client: FlaskClient) -> None:
@@ -430,3 +442,19 @@ def test_the_thanks_page_says_the_answers_arrived_and_leads_back_to_the_round(
         "Your answers have been received."
     )
     assert page.select_one("[data-testid=back-to-round]")["href"] == "/en/rounds/RND234"
+
+
+def test_the_responses_csv_opens_in_excel_with_every_script(app: Flask) -> None:
+    """UTF-8 with a byte-order mark: Excel then reads Bengali, Arabic and Chinese as written."""
+    words = ["পার্কগুলো পরিষ্কার", "الدرج مظلم في الليل", "公园需要更干净"]
+    for lang, text in zip(["bn", "ar", "zh-Hans"], words, strict=True):
+        Resident(app.test_client(), lang=lang).complete(what_matters=text)
+    make_user(app, "coordinator")
+    coordinator = app.test_client()
+    sign_in(coordinator, "coordinator@example.org")
+    reply = coordinator.get("/en/admin/surveys/what-matters/responses.csv")
+    assert reply.data.startswith(codecs.BOM_UTF8)
+    assert reply.headers["Cache-Control"] == "no-store"
+    rows = list(csv.DictReader(io.StringIO(reply.data.decode("utf-8-sig"))))
+    assert sorted(r["what_matters"] for r in rows) == sorted(words)
+    assert all(text.encode() in reply.data for text in words)  # byte for byte

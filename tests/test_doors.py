@@ -175,3 +175,9 @@ def test_a_device_of_a_volunteer_not_on_the_round_cannot_log_its_doors(
     assert reply["receipts"][0]["status"] == "rejected"
     assert reply["receipts"][0]["errors"] == {"event_id": "You are not a volunteer on this round."}
     assert count_rows(app, "doors") == 0
+
+
+def test_doors_are_sorted_as_people_read_them() -> None:
+    labels = ["10", "4B", "2", "Flat 12", "4A", "4", "Flat 3", "٣", "1"]
+    ordered = sorted(labels, key=storage.doors.door_order)
+    assert ordered == ["1", "2", "٣", "4", "4A", "4B", "10", "Flat 3", "Flat 12"]

@@ -84,7 +84,8 @@ def test_fixing_the_median_on_a_baseline(app: Flask, coordinator: FlaskClient) -
 def test_csv_of_the_figures(app: Flask, coordinator: FlaskClient) -> None:
     _fill(app, [3, 0, 2])
     reply = coordinator.get("/en/admin/engagement.csv?period=week")
-    rows = list(csv.reader(io.StringIO(reply.get_data(as_text=True))))
+    assert reply.data.startswith("\ufeff".encode())  # so that Excel reads it as UTF-8
+    rows = list(csv.reader(io.StringIO(reply.data.decode("utf-8-sig"))))
     assert reply.mimetype == "text/csv"
     assert rows == [
         ["point", "period_start", "responses", "median", "excluded", "astronomical"],

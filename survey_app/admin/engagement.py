@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from flask import Response, render_template, request
@@ -18,6 +16,7 @@ from ..auth.access import role_required
 from ..charts import explain, render_svg
 from ..storage.measures import MEASURES, PERIODS
 from . import bp
+from .csv_files import csv_response
 from .forms import KIND_NAMES
 
 # Whole sentences, not stitched words: other languages inflect them differently.
@@ -129,24 +128,16 @@ def engagement_csv() -> Response:
         storage.get_db(), options.measure, options.period, options.kind or None
     )
     astronomical = set(_points(options.astronomical))
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(
-        ["point", "period_start", options.measure, "median", "excluded", "astronomical"]
-    )
-    for i, (start, value) in enumerate(series):
-        writer.writerow(
-            [
-                i + 1,
-                start.isoformat(),
-                "" if value is None else value,
-                chart.centre_at(i),
-                int(i in chart.excluded),
-                int(i in astronomical),
-            ]
-        )
-    response = Response(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = (
-        f"attachment; filename={options.measure}-per-{options.period}.csv"
-    )
-    return response
+    header = ["point", "period_start", options.measure, "median", "excluded", "astronomical"]
+    rows = [
+        [
+            i + 1,
+            start.isoformat(),
+            "" if value is None else value,
+            chart.centre_at(i),
+            int(i in chart.excluded),
+            int(i in astronomical),
+        ]
+        for i, (start, value) in enumerate(series)
+    ]
+    return csv_response([header, *rows], f"{options.measure}-per-{options.period}.csv")

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import itertools
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -16,6 +15,7 @@ from ..auth.forms import EmptyForm
 from ..surveys import xlsform
 from ..surveys.model import flatten_texts, set_text
 from . import bp
+from .csv_files import csv_response
 from .forms import XLSFormUploadForm
 
 MAX_XLSFORM_BYTES = 5 * 1024 * 1024
@@ -146,8 +146,6 @@ def responses_csv(survey_id: str) -> BaseResponse:
         for q in s.get("questions", [])
         if not q.get("contact") and not q.get("records") and q["type"] != "note"
     ]
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
     meta = [
         "response_id",
         "survey_version",
@@ -158,12 +156,11 @@ def responses_csv(survey_id: str) -> BaseResponse:
         "quote_consent",
     ]
     columns = [name for q in questions for name in (q, q + "__gloss")]
-    writer.writerow(meta + columns)
-    for fields, answers in storage.responses.export_rows(db, survey_id):
-        writer.writerow([fields[m] for m in meta] + [answers.get(c, "") for c in columns])
-    response = BaseResponse(buffer.getvalue(), mimetype="text/csv")
-    response.headers["Content-Disposition"] = f"attachment; filename={survey_id}-responses.csv"
-    return response
+    rows = (
+        [fields[m] for m in meta] + [answers.get(c, "") for c in columns]
+        for fields, answers in storage.responses.export_rows(db, survey_id)
+    )
+    return csv_response(itertools.chain([meta + columns], rows), f"{survey_id}-responses.csv")
 
 
 @bp.route("/surveys/<survey_id>/texts/<language_tag>", methods=["GET", "POST"])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from dataclasses import dataclass
 from typing import Literal
 
@@ -90,6 +91,14 @@ class FollowUp:
     knocked_at: str
 
 
+def door_order(label: str | None) -> tuple[tuple[int, int, str], ...]:
+    """Sort key for door labels as people read them: 2 before 10, 4 before 4A before 4B."""
+    if not label:
+        return ()
+    parts = re.findall(r"\d+|\D+", label.casefold())
+    return tuple((0, int(p), "") if p.isdecimal() else (1, 0, p.strip()) for p in parts)
+
+
 def follow_ups(db: Database, event_id: str) -> list[FollowUp]:
     """Doors to visit again, by street: the latest knock at each door decides."""
     rows = db.execute(
@@ -100,11 +109,11 @@ def follow_ups(db: Database, event_id: str) -> list[FollowUp]:
             WHERE e.event_id = d.event_id AND e.street = d.street
               AND e.door IS d.door AND d.door IS NOT NULL)
           AND outcome IN ('come_back', 'needs_language')
-        ORDER BY street, door
         """,
         [event_id],
     )
-    return [FollowUp(*row) for row in rows]
+    found = [FollowUp(*row) for row in rows]
+    return sorted(found, key=lambda f: (f.street.casefold(), door_order(f.door)))
 
 
 def summary(db: Database, event_id: str) -> dict[str, int]:
