@@ -86,6 +86,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .auth import access, cli
     from .auth import bp as auth_bp
     from .collect import bp as collect_bp
+    from .kiosk import bp as kiosk_bp
+    from .kiosk import init_app as kiosk_init
     from .offline import bp as offline_bp
     from .offline.routes import asset_version
     from .rounds import bp as rounds_bp
@@ -99,6 +101,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(rounds_bp)
+    app.register_blueprint(kiosk_bp)
+    kiosk_init(app)
     access.init_app(app)
     cli.init_app(app)
     app.config["ASSET_VERSION"] = asset_version(app)

@@ -62,6 +62,20 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting(
+        "KIOSK_IDLE_SECONDS",
+        120,
+        "In kiosk mode, seconds without a touch before a half-finished survey shows its "
+        "countdown to starting again.",
+        _int,
+    ),
+    Setting(
+        "KIOSK_COUNTDOWN_SECONDS",
+        30,
+        "In kiosk mode, seconds the countdown shows before the survey starts again and "
+        "the unfinished answers are cleared.",
+        _int,
+    ),
+    Setting(
         "SEND_FILE_MAX_AGE_DEFAULT",
         3600,
         "Seconds browsers may cache static files.",

@@ -47,6 +47,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.clear_doors": ("coordinator",),
     "rounds.door_log": ("volunteer", "coordinator"),
     "rounds.my_rounds": ("volunteer", "coordinator"),
+    "kiosk.settings": ("volunteer", "coordinator"),
     "admin.people": ("coordinator",),
     "admin.engagement": ("coordinator", "analyst"),
     "admin.engagement_csv": ("coordinator", "analyst"),

@@ -42,7 +42,7 @@ def client_survey(
         "event": event,
         "kiosk": kiosk,
         "response_id": response_id,
-        "start": url_for("collect.start", kiosk="1") if kiosk else url_for("collect.start"),
+        "start": url_for("collect.start"),
         "max_length": max_length,
         "api": url_for("sync.receive_responses"),
         "steps": [

@@ -16,7 +16,6 @@ class SurveyPageForm(FlaskForm):
     mode = HiddenField(validators=[AnyOf(MODES)])
     step = HiddenField(validators=[DataRequired()])
     event = HiddenField(validators=[Optional(), Regexp(r"^[0-9A-Z]{6}$")])
-    kiosk = HiddenField(validators=[Optional(), AnyOf(["1"])])
 
     def tampered(self) -> bool:
         """True when the response id, mode or step is wrong: the page was changed.
@@ -25,7 +24,7 @@ class SurveyPageForm(FlaskForm):
         version with the person's answers, as a survey changed meanwhile would be.
         """
         return any(
-            name not in {"csrf_token", "survey_version", "event", "kiosk"} for name in self.errors
+            name not in {"csrf_token", "survey_version", "event"} for name in self.errors
         )
 
     def version(self) -> int | None:

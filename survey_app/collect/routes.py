@@ -20,7 +20,7 @@ from flask import (
 from flask_babel import gettext, refresh
 from werkzeug.wrappers import Response as BaseResponse
 
-from .. import i18n, storage
+from .. import i18n, kiosk, storage
 from ..errors import UserFacingError
 from ..extensions import csrf
 from ..surveys.answers import gather, validate_response, validate_step
@@ -116,7 +116,7 @@ def _known_version(survey_id: str, version: int) -> Survey | None:
 
 def _kiosk() -> bool:
     """A tablet left in a reception: each person starts afresh and leaves nothing behind."""
-    return request.args.get("kiosk") == "1"
+    return kiosk.is_on()
 
 
 @bp.get("/")
@@ -190,7 +190,6 @@ def survey_start(survey_id: str) -> Response:
         survey_version=str(survey.version),
         mode=mode,
         event=event or "",
-        kiosk="1" if _kiosk() else "",
     )
     client = {
         "survey": client_survey(
@@ -292,7 +291,7 @@ def survey_step(survey_id: str) -> BaseResponse:
             ),
             status=409,
         ) from None
-    where: dict[str, Any] = {"kiosk": "1"} if form.kiosk.data == "1" else {}
+    where: dict[str, Any] = {}
     if mode == "assisted" and _known_event(form.event.data):
         where["event"] = form.event.data
     return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version, **where), code=303)

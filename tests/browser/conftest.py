@@ -72,10 +72,14 @@ class LiveServer:
         return rows
 
 
-def start_server(tmp: Path, port: int | None = None) -> LiveServer:
+def start_server(
+    tmp: Path, port: int | None = None, settings: dict[str, str] | None = None
+) -> LiveServer:
+    """The app as run.py runs it; ``settings`` as WHATMATTERS_<NAME> environment variables."""
     port = port or _free_port()
     database = tmp / "live.sqlite"
     env = dict(os.environ, PYTHONUNBUFFERED="1")
+    env.update({f"WHATMATTERS_{name}": value for name, value in (settings or {}).items()})
     log_path = tmp / "server.log"
     # A file, not a pipe: an unread pipe that fills up would stall the server.
     with log_path.open("ab") as log:
@@ -172,3 +176,14 @@ def sign_in(
     if device:
         page.locator("#device_label").fill(device)
     page.get_by_test_id("sign-in").click()
+
+
+def make_kiosk(page: Page, server: LiveServer, lang: str = "en") -> None:
+    """A staff member turns this browser into a kiosk, which signs them out."""
+    email = f"kiosk-{time.monotonic_ns()}@example.org"
+    create_user(server, email, "coordinator")
+    sign_in(page, server, email, lang=lang)
+    page.goto(f"{server.url}/{lang}/kiosk/")
+    page.get_by_test_id("kiosk-on").click()
+    expect(page.get_by_test_id("kiosk-staff-link")).to_be_visible()
+    expect(page.get_by_test_id("sign-out")).to_have_count(0)

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import LiveServer, create_user, sign_in, start_server
+from tests.browser.conftest import LiveServer, create_user, make_kiosk, sign_in, start_server
 from tests.browser.test_offline import _wait_for_worker
 
 ROUND = "RND234"
@@ -94,7 +94,7 @@ def _open_path(page: Page, server: LiveServer, path: str) -> bool:
         )
         return True
     if path == "kiosk":
-        page.goto(f"{server.url}/ar/?kiosk=1")
+        page.goto(f"{server.url}/ar/")
         page.get_by_test_id("start").click()
         return False
     page.goto(f"{server.url}/ar/s/what-matters/")
@@ -136,6 +136,8 @@ def test_two_residents_in_a_row_each_reach_the_database_once(
                 )
             sign_in(page, server, "vol@example.org", lang="ar", device="Tablet 2")
             page.goto(f"{server.url}/ar/rounds/{ROUND}")
+        elif path == "kiosk":
+            make_kiosk(page, server, lang="ar")
         else:
             page.goto(f"{server.url}/ar/")
         _wait_for_worker(page)

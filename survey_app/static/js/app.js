@@ -74,6 +74,8 @@
   }
 
   function exportFile() {
+    // On a kiosk the next person must not carry off the last person's answers.
+    if (window.WMKiosk && WMKiosk.locked()) { return Promise.resolve(); }
     return Promise.all([WMStore.all("outbox"), WMStore.all("problems")]).then(function (lists) {
       var items = lists[0].concat(lists[1]);
       var of = function (kind) {

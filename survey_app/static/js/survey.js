@@ -435,8 +435,12 @@
   function leaveNothingBehind() {
     form.reset();
     form.remove();
+    thanks.querySelectorAll("[data-wm-not-kiosk]").forEach(function (node) { node.remove(); });
+    thanks.querySelector("[data-wm-kiosk-thanks]").hidden = false;
     thanks.hidden = false;
     thanks.querySelector("h1").focus();
+    showStatus();
+    document.addEventListener("wm-outbox-shown", showStatus);
     if (window.WMApp) { window.WMApp.queued(); }
     var nextPerson = function () { window.location.replace(survey.start); };
     thanks.querySelector("[data-wm-next-person]").addEventListener("click", function (event) {
@@ -500,7 +504,11 @@
     });
   });
 
-  (given ? used(given) : Promise.resolve(true)).then(function (taken) {
+  var kioskReady = window.WMKiosk ? WMKiosk.ready : Promise.resolve(false);
+  Promise.all([given ? used(given) : Promise.resolve(true), kioskReady]).then(function (found) {
+    var taken = found[0];
+    // A kiosk is a property of the device, whatever this page's address or origin.
+    survey.kiosk = survey.kiosk || found[1];
     if (!taken) {
       state.id = given;
       draftKey += "|" + given;
