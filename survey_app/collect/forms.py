@@ -23,9 +23,7 @@ class SurveyPageForm(FlaskForm):
         A wrong survey version is not counted: it is mended by showing the current
         version with the person's answers, as a survey changed meanwhile would be.
         """
-        return any(
-            name not in {"csrf_token", "survey_version", "event"} for name in self.errors
-        )
+        return any(name not in {"csrf_token", "survey_version", "event"} for name in self.errors)
 
     def version(self) -> int | None:
         if "survey_version" in self.errors:

@@ -226,7 +226,15 @@
 
   function section(id) { return form.querySelector('[data-wm-step="' + id + '"]'); }
 
+  // The page title says there is a problem, as the server's error pages do.
+  function titled(problem) {
+    var prefix = messages.error_prefix + " ";
+    var plain = document.title.indexOf(prefix) === 0 ? document.title.slice(prefix.length) : document.title;
+    document.title = problem ? prefix + plain : plain;
+  }
+
   function clearErrors() {
+    titled(false);
     form.querySelector("[data-wm-errors]").replaceChildren();
     form.querySelectorAll(".field-error").forEach(function (node) { node.remove(); });
     form.querySelectorAll(".has-error").forEach(function (node) { node.classList.remove("has-error"); });
@@ -287,6 +295,7 @@
     });
     summary.append(heading, list);
     form.querySelector("[data-wm-errors]").appendChild(summary);
+    titled(true);
     summary.focus();
   }
 
@@ -314,6 +323,7 @@
     form.querySelector("[data-wm-back]").hidden = index === 0;
     var heading = section(state.step).querySelector("h1");
     document.title = heading.textContent.trim() + " – " + document.title.split(" – ").pop();
+    titled(form.querySelector("[data-wm-errors]").children.length > 0);
     if (focus) {
       window.scrollTo(0, 0);
       heading.focus();
