@@ -458,3 +458,36 @@ def test_the_responses_csv_opens_in_excel_with_every_script(app: Flask) -> None:
     rows = list(csv.DictReader(io.StringIO(reply.data.decode("utf-8-sig"))))
     assert sorted(r["what_matters"] for r in rows) == sorted(words)
     assert all(text.encode() in reply.data for text in words)  # byte for byte
+
+
+def test_an_answer_records_the_language_it_was_given_in(app: Flask, client: FlaskClient) -> None:
+    """The screen shows English; the resident speaks Somali, and the volunteer says so."""
+    resident = Resident(client, lang="en", assisted=True)
+    page = soup(resident.post("welcome", consent="yes"))
+    chooser = page.select_one("select[name=what_matters__language]")
+    assert chooser.select_one("option[selected]")["value"] == "en"  # the screen's by default
+    assert chooser.select_one("option[value=so]").get_text(strip=True) == "Soomaali"
+    resident.complete(
+        what_matters="Guryaha waa qaali",
+        what_matters__gloss="Housing is expensive",
+        what_matters__language="so",
+        good_life="Parks",
+    )
+    with app.app_context():
+        stored = storage.responses.get(storage.get_db(), resident.response_id)
+    assert stored.language == "en"  # the screen's language stays the response's
+    assert stored.languages["what_matters"] == "so"
+    assert stored.languages["good_life"] == "en"
+
+
+def test_an_unknown_answer_language_is_refused_in_the_person_s_language(
+    app: Flask, client: FlaskClient
+) -> None:
+    resident = Resident(client, lang="en", assisted=True)
+    resident.post("welcome", consent="yes")
+    reply = resident.post("what-matters", what_matters="Buses", what_matters__language="xx")
+    assert reply.status_code == 422
+    assert field_errors(reply) == {
+        "what_matters__language": "Please choose one of the languages shown."
+    }
+    assert count_rows(app, "responses") == 0

@@ -216,3 +216,42 @@ def test_a_conflict_inside_a_batch_is_undone_alone(app: Flask, client: FlaskClie
     with app.app_context():
         kept = storage.responses.get(storage.get_db(), stored["id"])
     assert kept.answers["what_matters"] == ["Guryo la awoodi karo"]
+
+
+def test_answer_languages_are_stored_and_part_of_what_a_response_is(
+    app: Flask, client: FlaskClient
+) -> None:
+    item = make(language="en", answer_languages={"what_matters": "so"})
+    assert send(client, item) == [{"id": item["id"], "status": "created"}]
+    with app.app_context():
+        stored = storage.responses.get(storage.get_db(), item["id"])
+    assert stored.languages["what_matters"] == "so" and stored.language == "en"
+    # The same answers said to be in another language are another response.
+    other = dict(item, answer_languages={"what_matters": "bn"})
+    assert send(client, other)[0]["status"] == "conflict"
+    # Naming the screen's own language changes nothing: older devices send no languages.
+    plain = make(language="en")
+    send(client, plain)
+    assert send(client, dict(plain, answer_languages={"what_matters": "en"}))[0] == {
+        "id": plain["id"],
+        "status": "duplicate",
+    }
+
+
+@pytest.mark.parametrize(
+    ("overrides", "field"),
+    [
+        ({"answer_languages": {"what_matters": "xx"}}, "what_matters__language"),
+        ({"answer_languages": {"nope": "so"}}, "nope__language"),
+        (
+            {"mode": "self", "glosses": {}, "answer_languages": {"what_matters": "so"}},
+            "what_matters__language",
+        ),
+    ],
+)
+def test_a_bad_answer_language_is_rejected(
+    app: Flask, client: FlaskClient, overrides: dict[str, Any], field: str
+) -> None:
+    [receipt] = send(client, make(**overrides))
+    assert receipt["status"] == "rejected" and field in receipt["errors"]
+    assert count_rows(app, "responses") == 0

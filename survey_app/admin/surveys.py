@@ -140,8 +140,8 @@ def responses_csv(survey_id: str) -> BaseResponse:
     """Every response with the version it answered; contact details are never in it."""
     definition = _draft_or_404(survey_id)
     db = storage.get_db()
-    questions = [
-        q["id"]
+    shown = [
+        q
         for s in definition["steps"]
         for q in s.get("questions", [])
         if not q.get("contact") and not q.get("records") and q["type"] != "note"
@@ -155,7 +155,18 @@ def responses_csv(survey_id: str) -> BaseResponse:
         "created_at",
         "quote_consent",
     ]
-    columns = [name for q in questions for name in (q, q + "__gloss")]
+    # Free-text answers also say which language their words are in (not always the
+    # screen's: a volunteer may note that the resident spoke another).
+    free_text = {"long_text", "short_text"}
+    columns = [
+        name
+        for q in shown
+        for name in (
+            (q["id"], q["id"] + "__gloss", q["id"] + "__language")
+            if q["type"] in free_text
+            else (q["id"], q["id"] + "__gloss")
+        )
+    ]
     rows = (
         [fields[m] for m in meta] + [answers.get(c, "") for c in columns]
         for fields, answers in storage.responses.export_rows(db, survey_id)

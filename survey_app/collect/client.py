@@ -8,7 +8,7 @@ from flask import url_for
 from flask_babel import gettext
 
 from ..i18n import Language
-from ..surveys.answers import MESSAGES
+from ..surveys.answers import MESSAGES, answer_languages
 from ..surveys.expressions import Expression
 from ..surveys.model import Survey
 
@@ -44,6 +44,7 @@ def client_survey(
         "response_id": response_id,
         "start": url_for("collect.start"),
         "max_length": max_length,
+        "answer_languages": sorted(answer_languages()),
         "api": url_for("sync.receive_responses"),
         "steps": [
             {

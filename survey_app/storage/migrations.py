@@ -221,3 +221,15 @@ def _survey_authoring(db: Database) -> None:
         )
         """
     )
+
+
+@MIGRATIONS(name="0009_answer_language")
+def _answer_language(db: Database) -> None:
+    # The language of the words in an answer, which may differ from the screen's: a
+    # resident who speaks Sylheti while the volunteer's tablet shows English. Earlier
+    # answers were given in the screen language of their response.
+    db.execute("ALTER TABLE answers ADD COLUMN language TEXT")
+    db.execute(
+        "UPDATE answers SET language ="
+        " (SELECT r.language FROM responses r WHERE r.id = answers.response_id)"
+    )

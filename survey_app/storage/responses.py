@@ -33,6 +33,8 @@ class StoredResponse:
     answers: dict[str, list[str]]
     glosses: dict[str, str]
     contact: dict[str, str]
+    # The language of each answer's words (the screen's unless a volunteer said otherwise).
+    languages: dict[str, str]
 
 
 def _content_hash(
@@ -48,6 +50,11 @@ def _content_hash(
         "flags": submission.flags,
         "contact": submission.contact,
     }
+    # Only answers in another language than the screen's change what a response is, so
+    # responses sent before answers had a language keep the same hash.
+    other = {qid: code for qid, code in submission.languages.items() if code != language}
+    if other:
+        content["answer_languages"] = other
     if event_id is not None:
         content["event"] = event_id
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
@@ -105,8 +112,8 @@ def save(
             ],
         )
         db.conn.executemany(
-            "INSERT INTO answers (response_id, question_id, position, value, gloss)"
-            " VALUES (?, ?, ?, ?, ?)",
+            "INSERT INTO answers (response_id, question_id, position, value, gloss, language)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
             [
                 (
                     response_id,
@@ -114,6 +121,7 @@ def save(
                     position,
                     value,
                     submission.glosses.get(qid) if position == 0 else None,
+                    submission.languages.get(qid, language),
                 )
                 for qid, values in submission.answers.items()
                 for position, value in enumerate(values)
@@ -145,12 +153,14 @@ def get(db: Database, response_id: str) -> StoredResponse:
         raise NotFound(f"response {response_id}")
     answers: dict[str, list[str]] = {}
     glosses: dict[str, str] = {}
-    for qid, value, gloss in db.execute(
-        "SELECT question_id, value, gloss FROM answers WHERE response_id = ?"
+    languages: dict[str, str] = {}
+    for qid, value, gloss, spoken in db.execute(
+        "SELECT question_id, value, gloss, language FROM answers WHERE response_id = ?"
         " ORDER BY question_id, position",
         [response_id],
     ):
         answers.setdefault(qid, []).append(value)
+        languages[qid] = spoken
         if gloss:
             glosses[qid] = gloss
     contact_row = db.execute(
@@ -178,6 +188,7 @@ def get(db: Database, response_id: str) -> StoredResponse:
         answers=answers,
         glosses=glosses,
         contact=contact,
+        languages=languages,
     )
 
 
@@ -213,12 +224,13 @@ def export_rows(db: Database, survey_id: str) -> Iterator[tuple[dict[str, Any], 
     )
     for response_id, version, language, mode, event_id, created_at, quote in responses:
         answers: dict[str, list[str]] = {}
-        for question_id, value, gloss in db.execute(
-            "SELECT question_id, value, gloss FROM answers WHERE response_id = ?"
+        for question_id, value, gloss, spoken in db.execute(
+            "SELECT question_id, value, gloss, language FROM answers WHERE response_id = ?"
             " ORDER BY question_id, position",
             [response_id],
         ):
             answers.setdefault(question_id, []).append(value)
+            answers[question_id + "__language"] = [spoken or language]
             if gloss:
                 answers.setdefault(question_id + "__gloss", []).append(gloss)
         yield (

@@ -13,12 +13,17 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
+from flask import current_app
 from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
 from .model import ACKNOWLEDGED, CHOICE_TYPES, DISPLAY_TYPES, NO, YES, Question, Step, Survey
 
 GLOSS_SUFFIX = "__gloss"
+# The language a free-text answer was given in, when a volunteer says it is not the
+# screen's: one of the offered languages, or "other".
+LANGUAGE_SUFFIX = "__language"
+OTHER_LANGUAGE = "other"
 MODES = ("self", "assisted")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -47,6 +52,7 @@ MESSAGES = {
     "date": _l("Please enter a real date: year, month and day."),
     "acknowledge": _l("Please tick the box to go on."),
     "constraint": _l("This answer is not one the survey can accept. Please check it."),
+    "language": _l("Please choose one of the languages shown."),
 }
 
 
@@ -60,6 +66,8 @@ class Submission:
 
     answers: dict[str, list[str]] = field(default_factory=dict)
     glosses: dict[str, str] = field(default_factory=dict)
+    # Answers given in another language than the screen's, by question.
+    languages: dict[str, str] = field(default_factory=dict)
     flags: dict[str, bool] = field(default_factory=dict)
     contact: dict[str, str] = field(default_factory=dict)
 
@@ -90,9 +98,15 @@ def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, lis
             values = [ascii_number(v) for v in values]
         raw[question.id] = [v for v in values if v]
         if question.gloss:
-            glosses = [clean_text(v) for v in getlist(question.id + GLOSS_SUFFIX)]
-            raw[question.id + GLOSS_SUFFIX] = [g for g in glosses if g]
+            for suffix in (GLOSS_SUFFIX, LANGUAGE_SUFFIX):
+                extra = [clean_text(v) for v in getlist(question.id + suffix)]
+                raw[question.id + suffix] = [v for v in extra if v]
     return raw
+
+
+def answer_languages() -> set[str]:
+    """The codes an answer's language may take."""
+    return {*current_app.config["LANGUAGES"], OTHER_LANGUAGE}
 
 
 def _too_long(text: str, limit: int) -> str | None:
@@ -202,6 +216,10 @@ def validate_step(
             message = _too_long(gloss[0], max_length)
             if message:
                 errors[question.id + GLOSS_SUFFIX] = message
+        spoken = raw.get(question.id + LANGUAGE_SUFFIX, [])
+        if question.gloss and mode == "assisted" and spoken:
+            if len(spoken) > 1 or spoken[0] not in answer_languages():
+                errors[question.id + LANGUAGE_SUFFIX] = _message("language")
     if step.require_one_of and not any(raw.get(qid) for qid in step.require_one_of):
         first = step.require_one_of[0]
         errors.setdefault(first, _message("one_of"))
@@ -243,6 +261,9 @@ def validate_response(
             gloss = raw.get(question.id + GLOSS_SUFFIX, [])
             if question.gloss and mode == "assisted" and gloss:
                 submission.glosses[question.id] = gloss[0]
+            spoken = raw.get(question.id + LANGUAGE_SUFFIX, [])
+            if question.gloss and mode == "assisted" and spoken:
+                submission.languages[question.id] = spoken[0]
     if errors:
         return None, errors, first_bad
     for flag in ("consent", "quote_consent", "contact_consent"):
@@ -264,12 +285,16 @@ def unexpected_answers(survey: Survey, raw: Raw, *, mode: str) -> dict[str, str]
     for name, values in raw.items():
         if not values:
             continue
-        question_id = name.removesuffix(GLOSS_SUFFIX)
+        question_id = name.removesuffix(GLOSS_SUFFIX).removesuffix(LANGUAGE_SUFFIX)
         question = known.get(question_id)
         if question is None or (name != question_id and not question.gloss):
             errors[name] = gettext("This survey has no such question.")
         elif question_id not in applicable:
             errors[name] = gettext("This question does not apply, given the other answers.")
-        elif name != question_id and mode != "assisted":
+        elif name.endswith(GLOSS_SUFFIX) and mode != "assisted":
             errors[name] = gettext("Only a volunteer-assisted response can have a gloss.")
+        elif name.endswith(LANGUAGE_SUFFIX) and mode != "assisted":
+            errors[name] = gettext(
+                "Only a volunteer-assisted response can name an answer's language."
+            )
     return errors

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask_babel import gettext
 
-from ..surveys.answers import GLOSS_SUFFIX, MODES, clean_text
+from ..surveys.answers import GLOSS_SUFFIX, LANGUAGE_SUFFIX, MODES, clean_text
 
 MAX_BATCH = 100
 # SQLite keeps integers in 64 bits; a version is a small number anyway.
@@ -118,7 +118,8 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     if event_id is not None and not isinstance(event_id, str):
         errors["event_id"] = gettext("This event does not exist.")
     raw: dict[str, list[str]] = {}
-    for field, suffix in (("answers", ""), ("glosses", GLOSS_SUFFIX)):
+    fields = (("answers", ""), ("glosses", GLOSS_SUFFIX), ("answer_languages", LANGUAGE_SUFFIX))
+    for field, suffix in fields:
         given = item.get(field, {})
         if not isinstance(given, dict):
             errors[field] = gettext("Answers must be a JSON object.")

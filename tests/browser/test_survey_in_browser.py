@@ -199,3 +199,30 @@ def test_language_is_remembered_and_offered_in_its_own_name(
     expect(page.locator("html")).to_have_attribute("dir", "rtl")
     page.goto(live_server.url + "/")
     assert re.search(r"/ur/$", page.url)
+
+
+def test_a_volunteer_notes_the_language_the_resident_answered_in(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server.url + "/en/s/what-matters/?with=volunteer")
+    form = page.locator("form[data-wm-ready]")
+    expect(form).to_have_count(1)
+    response_id = form.get_attribute("data-response-id")
+    page.locator("#q-consent").check()
+    page.locator("[data-testid=next]:visible").click()
+    page.locator("#q-what_matters").fill("Waxaan u baahanahay beer nadiif ah")
+    page.locator("#q-what_matters__gloss").fill("We need a clean park")
+    expect(page.locator("#q-what_matters__language")).to_have_value("en")
+    page.locator("#q-what_matters__language").select_option("so")
+    for _ in range(4):
+        page.locator("[data-testid=next]:visible").click()
+    page.locator("#q-quote_consent--no").check()
+    page.locator("#q-get_involved--no").check()
+    page.locator("[data-testid=submit]:visible").click()
+    rows = live_server.wait_for(
+        "SELECT r.language, a.language FROM answers a JOIN responses r ON r.id = a.response_id"
+        " WHERE r.id = ? AND a.question_id = 'what_matters'",
+        (response_id,),
+        [("en", "so")],
+    )
+    assert rows == [("en", "so")]

@@ -7,6 +7,7 @@
   var EMAIL = /^[^@\s]+@[^@\s]+\.[^@\s]+$/;
   var PHONE = /^\+?[0-9 ()\-]{7,20}$/;
   var GLOSS = "__gloss";
+  var LANGUAGE = "__language";
   var NUMBERS = ["integer", "decimal"];
 
   // Digits in any script (৩, ٣) as 0-9, as the server's ascii_number() does: a digit's
@@ -115,7 +116,7 @@
     var data = new FormData(form);
     var raw = {};
     Object.keys(questions).forEach(function (id) {
-      [id, id + GLOSS].forEach(function (name) {
+      [id, id + GLOSS, id + LANGUAGE].forEach(function (name) {
         var values = data.getAll(name).map(function (v) { return clean(String(v)); })
           .map(function (v) { return NUMBERS.indexOf(questions[id].type) !== -1 && name === id ? asciiNumber(v) : v; })
           .filter(function (v) { return v !== ""; });
@@ -210,6 +211,11 @@
       if (q.gloss && survey.mode === "assisted" && gloss) {
         message = tooLong(gloss[0]);
         if (message) { errors[q.id + GLOSS] = message; }
+      }
+      var spoken = raw[q.id + LANGUAGE];
+      if (q.gloss && survey.mode === "assisted" && spoken &&
+          (spoken.length > 1 || survey.answer_languages.indexOf(spoken[0]) === -1)) {
+        errors[q.id + LANGUAGE] = messages.language;
       }
     });
     if (step.require_one_of.length &&
@@ -366,6 +372,7 @@
   function buildResponse(raw) {
     var answers = {};
     var glosses = {};
+    var spoken = {};
     applicableSteps(raw).forEach(function (step) {
       applicableQuestions(step, raw).forEach(function (q) {
         if (!raw[q.id]) { return; }
@@ -373,12 +380,15 @@
         if (q.gloss && survey.mode === "assisted" && raw[q.id + GLOSS]) {
           glosses[q.id] = raw[q.id + GLOSS][0];
         }
+        if (q.gloss && survey.mode === "assisted" && raw[q.id + LANGUAGE]) {
+          spoken[q.id] = raw[q.id + LANGUAGE][0];
+        }
       });
     });
     var response = {
       id: state.id, survey_id: survey.id, survey_version: survey.version,
       language: survey.language, mode: survey.mode, created_at: new Date().toISOString(),
-      answers: answers, glosses: glosses
+      answers: answers, glosses: glosses, answer_languages: spoken
     };
     if (survey.event) { response.event_id = survey.event; }
     return response;
