@@ -27,6 +27,7 @@ _RESPONSE = {
         "survey_version": {
             "type": "integer",
             "minimum": 1,
+            "maximum": 2**31 - 1,
             "description": "The version the person answered; older published "
             "versions stay accepted.",
         },
@@ -52,6 +53,13 @@ _RESPONSE = {
         "glosses": {
             "type": "object",
             "description": "A volunteer's English gloss of a free-text answer, by question id "
+            "(assisted responses only).",
+            "additionalProperties": {"type": "string"},
+        },
+        "answer_languages": {
+            "type": "object",
+            "description": "The language a free-text answer was given in, by question id, when "
+            "it is not the response's screen language: an offered language code or 'other' "
             "(assisted responses only).",
             "additionalProperties": {"type": "string"},
         },
