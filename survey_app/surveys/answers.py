@@ -198,15 +198,18 @@ def validate_step(
     mode: str,
     max_length: int,
     questions: list[Question] | None = None,
+    kept: Raw | None = None,
 ) -> dict[str, str]:
     """Messages for the fields of one step that need mending, keyed by field name.
 
-    ``questions`` are the step's applicable questions, when the caller knows them.
+    ``questions`` are the step's applicable questions and ``kept`` the answers that
+    count, when the caller knows them (a batch of responses saves working them out again).
     """
     errors: dict[str, str] = {}
     if questions is None:
         questions = survey.applicable_questions(step, raw)
-    kept = survey.effective_answers(raw)
+    if kept is None:
+        kept = survey.effective_answers(raw)
     for question in questions:
         message = _question_error(survey, question, raw.get(question.id, []), max_length, kept)
         if message:
@@ -227,7 +230,13 @@ def validate_step(
 
 
 def validate_response(
-    survey: Survey, raw: Raw, *, mode: str, max_length: int
+    survey: Survey,
+    raw: Raw,
+    *,
+    mode: str,
+    max_length: int,
+    applicable: list[tuple[Step, list[Question]]] | None = None,
+    kept: Raw | None = None,
 ) -> tuple[Submission | None, dict[str, str], Step | None]:
     """Check every step a respondent saw.
 
@@ -239,9 +248,13 @@ def validate_response(
     errors: dict[str, str] = {}
     first_bad: Step | None = None
     submission = Submission()
-    for step, questions in survey.applicable(raw):
+    if kept is None:
+        kept = survey.effective_answers(raw)
+    if applicable is None:
+        applicable = survey.applicable(raw, kept)
+    for step, questions in applicable:
         step_errors = validate_step(
-            survey, step, raw, mode=mode, max_length=max_length, questions=questions
+            survey, step, raw, mode=mode, max_length=max_length, questions=questions, kept=kept
         )
         if step_errors and first_bad is None:
             first_bad = step
@@ -273,14 +286,21 @@ def validate_response(
     return submission, {}, None
 
 
-def unexpected_answers(survey: Survey, raw: Raw, *, mode: str) -> dict[str, str]:
+def unexpected_answers(
+    survey: Survey,
+    raw: Raw,
+    *,
+    mode: str,
+    applicable: list[tuple[Step, list[Question]]] | None = None,
+) -> dict[str, str]:
     """Fields that name no question, or a question these answers do not lead to.
 
     The web form drops such fields; a device sending JSON is told, so that a
     client and the server that disagree about the survey find out at once.
     """
     known = {q.id: q for q in survey.questions()}
-    applicable = {q.id for _step, questions in survey.applicable(raw) for q in questions}
+    steps = applicable if applicable is not None else survey.applicable(raw)
+    applies = {q.id for _step, questions in steps for q in questions}
     errors: dict[str, str] = {}
     for name, values in raw.items():
         if not values:
@@ -289,7 +309,7 @@ def unexpected_answers(survey: Survey, raw: Raw, *, mode: str) -> dict[str, str]
         question = known.get(question_id)
         if question is None or (name != question_id and not question.gloss):
             errors[name] = gettext("This survey has no such question.")
-        elif question_id not in applicable:
+        elif question_id not in applies:
             errors[name] = gettext("This question does not apply, given the other answers.")
         elif name.endswith(GLOSS_SUFFIX) and mode != "assisted":
             errors[name] = gettext("Only a volunteer-assisted response can have a gloss.")

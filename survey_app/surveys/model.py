@@ -140,9 +140,15 @@ class Survey:
                     kept[question.id] = list(answers[question.id])
         return kept
 
-    def applicable(self, answers: Mapping[str, list[str]]) -> list[tuple[Step, list[Question]]]:
-        """Each step these answers lead to, with the questions of it that apply."""
-        kept = self.effective_answers(answers)
+    def applicable(
+        self, answers: Mapping[str, list[str]], kept: Mapping[str, list[str]] | None = None
+    ) -> list[tuple[Step, list[Question]]]:
+        """Each step these answers lead to, with the questions of it that apply.
+
+        ``kept`` is ``effective_answers(answers)`` when the caller has it already.
+        """
+        if kept is None:
+            kept = self.effective_answers(answers)
         return [
             (step, [q for q in step.questions if q.relevant is None or q.relevant.holds(kept)])
             for step in self.steps

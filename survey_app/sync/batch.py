@@ -10,6 +10,7 @@ from flask_babel import gettext
 
 from .. import storage
 from ..surveys.answers import unexpected_answers, validate_response
+from ..surveys.model import Survey
 from .payload import Item, read_item, response_id
 
 
@@ -20,63 +21,97 @@ def receipt(rid: str | None, status: str, errors: dict[str, str] | None = None) 
     return made
 
 
-def _store(item: Item, device_id: str | None) -> dict[str, Any]:
-    db = storage.get_db()
-    try:
-        survey = storage.surveys.get_version(db, item.survey_id, item.survey_version)
-    except storage.NotFound:
+class _Lookups:
+    """Surveys and events a batch names, each read once per batch, not once per response."""
+
+    def __init__(self) -> None:
+        self.surveys: dict[tuple[str, int], Survey | None] = {}
+        self.events: dict[str, bool] = {}
+
+    def survey(self, survey_id: str, version: int) -> Survey | None:
+        key = (survey_id, version)
+        if key not in self.surveys:
+            try:
+                self.surveys[key] = storage.surveys.get_version(
+                    storage.get_db(), survey_id, version
+                )
+            except storage.NotFound:
+                self.surveys[key] = None
+        return self.surveys[key]
+
+    def event_exists(self, event_id: str) -> bool:
+        if event_id not in self.events:
+            self.events[event_id] = storage.events.exists(storage.get_db(), event_id)
+        return self.events[event_id]
+
+
+def _check(
+    item: Item, device_id: str | None, lookups: _Lookups
+) -> storage.responses.NewResponse | dict[str, Any]:
+    """The response ready to store, or the receipt that refuses it."""
+    survey = lookups.survey(item.survey_id, item.survey_version)
+    if survey is None:
         return receipt(
             item.id,
             "rejected",
             {"survey_version": gettext("This survey or version does not exist on the server.")},
         )
-    if item.event_id is not None and not storage.events.exists(db, item.event_id):
+    if item.event_id is not None and not lookups.event_exists(item.event_id):
         return receipt(item.id, "rejected", {"event_id": gettext("This event does not exist.")})
-    errors = unexpected_answers(survey, item.raw, mode=item.mode)
+    kept = survey.effective_answers(item.raw)
+    applicable = survey.applicable(item.raw, kept)
+    errors = unexpected_answers(survey, item.raw, mode=item.mode, applicable=applicable)
     if errors:
         return receipt(item.id, "rejected", errors)
     limit = current_app.config["MAX_ANSWER_LENGTH"]
     submission, errors, _step = validate_response(
-        survey, item.raw, mode=item.mode, max_length=limit
+        survey, item.raw, mode=item.mode, max_length=limit, applicable=applicable, kept=kept
     )
     if submission is None:
         return receipt(item.id, "rejected", errors)
-    try:
-        outcome = storage.responses.save(
-            db,
-            response_id=item.id,
-            survey=survey,
-            language=item.language,
-            mode=item.mode,
-            submission=submission,
-            created_at=item.created_at,
-            device_id=device_id,
-            event_id=item.event_id,
-        )
-    except storage.ResponseConflict:
-        return receipt(
-            item.id,
-            "conflict",
-            {"id": gettext("A different response with this id is stored already; it was kept.")},
-        )
-    return receipt(item.id, outcome)
+    return storage.responses.NewResponse(
+        id=item.id,
+        survey=survey,
+        language=item.language,
+        mode=item.mode,
+        submission=submission,
+        created_at=item.created_at,
+        device_id=device_id,
+        event_id=item.event_id,
+    )
 
 
 def store_batch(items: Sequence[Any], device_id: str | None = None) -> list[dict[str, Any]]:
     """A receipt per item, in order, returned only after the batch has committed.
 
-    One commit for the batch, each response in its own savepoint: a bad one is
-    undone alone, and no receipt leaves before the commit has succeeded.
+    Every response is checked first, outside the write lock, so other devices' batches
+    are not kept waiting while this one is read; then one transaction stores all that
+    passed. No receipt leaves before the commit has succeeded, and a failed commit
+    stores none of them (the device keeps them and sends again).
     """
     languages = set(current_app.config["LANGUAGES"])
-    receipts = []
+    lookups = _Lookups()
+    checked: list[storage.responses.NewResponse | dict[str, Any]] = []
+    for raw_item in items:
+        item, errors = read_item(raw_item, languages)
+        if item is None:
+            checked.append(receipt(response_id(raw_item), "rejected", errors))
+        else:
+            checked.append(_check(item, device_id, lookups))
+    ready = [entry for entry in checked if isinstance(entry, storage.responses.NewResponse)]
     with storage.write(storage.get_db()) as db:
         if device_id is not None:
             storage.accounts.touch_device(db, device_id)
-        for raw_item in items:
-            item, errors = read_item(raw_item, languages)
-            if item is None:
-                receipts.append(receipt(response_id(raw_item), "rejected", errors))
-            else:
-                receipts.append(_store(item, device_id))
+        outcomes = iter(storage.responses.save_many(db, ready))
+    receipts = []
+    for entry in checked:
+        if not isinstance(entry, storage.responses.NewResponse):
+            receipts.append(entry)
+            continue
+        outcome = next(outcomes)
+        if outcome == "conflict":
+            message = gettext("A different response with this id is stored already; it was kept.")
+            receipts.append(receipt(entry.id, "conflict", {"id": message}))
+        else:
+            receipts.append(receipt(entry.id, outcome))
     return receipts
