@@ -255,3 +255,15 @@ def test_a_bad_answer_language_is_rejected(
     [receipt] = send(client, make(**overrides))
     assert receipt["status"] == "rejected" and field in receipt["errors"]
     assert count_rows(app, "responses") == 0
+
+
+def test_the_same_id_twice_in_one_batch_is_stored_once(app: Flask, client: FlaskClient) -> None:
+    item = make()
+    changed = dict(item, answers=dict(item["answers"], what_matters="Something else"))
+    other = make()
+    receipts = send(client, item, item, changed, other)
+    assert [r["status"] for r in receipts] == ["created", "duplicate", "conflict", "created"]
+    assert count_rows(app, "responses") == 2
+    with app.app_context():
+        kept = storage.responses.get(storage.get_db(), item["id"])
+    assert kept.answers["what_matters"] == ["Guryo la awoodi karo"]
