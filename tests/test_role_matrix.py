@@ -152,3 +152,30 @@ def test_route_answers_each_role_rightly(
                 assert reply.status_code == 302 and "/en/sign-in" in reply.location, (method, path)
             else:
                 assert reply.status_code == 403, (method, path, role, reply.status_code)
+
+
+@pytest.mark.parametrize("role", ["analyst", "coordinator", "volunteer"])
+def test_no_one_is_shown_a_link_their_role_cannot_open(matrix_app: Flask, role: str) -> None:
+    """Every page a role lands on or can open: each link on it opens for that role."""
+    from bs4 import BeautifulSoup
+
+    client = _client(matrix_app, role)
+    starts = {
+        "analyst": ["/en/admin/engagement", "/en/"],
+        "coordinator": ["/en/admin/engagement", "/en/admin/people", "/en/admin/events", "/en/"],
+        "volunteer": ["/en/rounds/", "/en/"],
+    }[role]
+    checked = 0
+    for start in starts:
+        page = BeautifulSoup(client.get(start).get_data(as_text=True), "html.parser")
+        for link in page.select("a[href^='/']"):
+            href = link["href"]
+            if href.startswith("/static/") or href.endswith(("/sign-out", ".csv", ".xlsx")):
+                continue
+            if link.find_parent(attrs={"hidden": True}) is not None:
+                continue  # shown only on a kiosk, to staff
+            reply = client.get(href)
+            reply.close()
+            assert reply.status_code not in (401, 403), (role, start, href)
+            checked += 1
+    assert checked >= 1  # (earlier tests in this module may have unpublished the survey)

@@ -129,8 +129,8 @@ def test_volunteers_on_a_round_find_it_and_others_do_not(app: Flask, client: Fla
         )
     sign_in(client, "coordinator@example.org")
     page = soup(client.get("/en/admin/events"))
-    option = page.select_one(f"#volunteers option[value='{hodan.id}']")
-    assert option.get_text() == "Hodan"
+    option = page.select_one(f"#volunteers input[type=checkbox][value='{hodan.id}']")
+    assert page.select_one(f"label[for={option['id']}]").get_text() == "Hodan"
     reply = client.post(
         "/en/admin/events",
         data={

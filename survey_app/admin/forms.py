@@ -17,6 +17,7 @@ from wtforms import (
 )
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+from wtforms.widgets import CheckboxInput, ListWidget
 
 
 class ImportForm(FlaskForm):
@@ -33,6 +34,13 @@ KIND_NAMES = {
     "drop_in": _l("Drop-in (for example a GP reception)"),
     "online": _l("Online link"),
 }
+
+
+class CheckboxesField(SelectMultipleField):
+    """Several choices as tick boxes: easy with a finger, unlike a box that needs Ctrl-click."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
 
 
 class EventForm(FlaskForm):
@@ -52,10 +60,10 @@ class EventForm(FlaskForm):
         _l("Number of tables (World Café, optional)"),
         validators=[Optional(), NumberRange(min=1, max=200)],
     )
-    volunteers = SelectMultipleField(
+    volunteers = CheckboxesField(
         _l("Volunteers (door-knocking rounds)"), coerce=int, validate_choice=False
     )
-    languages = SelectMultipleField(
+    languages = CheckboxesField(
         _l("Languages for the leaflet"),
         description=_l("The leaflet and QR code show the survey's name in each of these."),
     )
@@ -82,7 +90,7 @@ class InviteForm(FlaskForm):
         ],
     )
     role = SelectField(_l("Role"), choices=[SelectChoice(k, v) for k, v in ROLE_NAMES.items()])
-    languages = SelectMultipleField(
+    languages = CheckboxesField(
         _l("Languages they speak"),
         description=_l("So that doors needing a language can be matched to someone who speaks it."),
     )

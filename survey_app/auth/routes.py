@@ -29,7 +29,7 @@ def sign_in() -> BaseResponse | str:
             login_user(SignedIn(user))
             if user.role != "volunteer":
                 return redirect(
-                    url_for("admin.devices" if user.role == "coordinator" else "collect.start")
+                    url_for("admin.devices" if user.role == "coordinator" else "admin.engagement")
                 )
             label = form.device_label.data or request.user_agent.string[:60] or "device"
             device, token = storage.accounts.register_device(db, user, label)
