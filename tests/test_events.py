@@ -9,7 +9,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from survey_app import storage
-from tests.conftest import Resident, make_user, sign_in, soup
+from tests.conftest import Resident, catalogue_translation, make_user, sign_in, soup
 
 
 def _create(client: FlaskClient, **fields: object) -> str:
@@ -134,3 +134,41 @@ def test_events_are_for_coordinators(
         make_user(app, role)
         sign_in(client, f"{role}@example.org")
     assert client.get("/en/admin/events").status_code == expected
+
+
+def test_the_leaflet_speaks_to_residents_in_each_language(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    code = _create(coordinator, host="Sami (volunteer lead)")
+    page = soup(coordinator.get(f"/en/admin/events/{code}"))
+    leaflet = page.select_one(".leaflet")
+    parts = {li["lang"]: li for li in leaflet.select(".leaflet-languages li")}
+    english = (
+        "Tell us what matters to you. Scan the code with your phone's camera, or type "
+        "the address. It takes about five minutes, and you can answer in your own language."
+    )
+    for lang in ("bn", "so"):
+        invitation = parts[lang].select_one(".leaflet-invitation").get_text(strip=True)
+        assert invitation == catalogue_translation(lang, english)
+    # The date in the reader's own language and digits.
+    assert "ডিসেম্বর" in parts["bn"].select_one("[data-testid=leaflet-when]").get_text()
+    assert "১" in parts["bn"].select_one("[data-testid=leaflet-when]").get_text()
+    # Nothing for staff on the printed part; the event's details are screen-only.
+    assert "Sami" not in leaflet.get_text()
+    assert "no-print" in page.select_one("dl.facts")["class"]
+
+
+def test_the_coordinator_is_warned_when_the_public_address_is_not_set(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    code = _create(coordinator)
+    warning = soup(coordinator.get(f"/en/admin/events/{code}")).select_one(
+        "[data-testid=public-address-warning]"
+    )
+    assert "cannot open it" in warning.get_text()  # localhost: a phone cannot reach it
+    app.config["PUBLIC_URL"] = "https://whatmatters.example.org"
+    page = soup(coordinator.get(f"/en/admin/events/{code}"))
+    assert page.select_one("[data-testid=public-address-warning]") is None
+    assert page.select_one("[data-testid=short-link]")["href"] == (
+        f"https://whatmatters.example.org/e/{code}"
+    )

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date, time
 from itertools import groupby
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, format_date, format_time, gettext
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
@@ -13,7 +15,9 @@ from wtforms.fields.choices import SelectChoice
 from .. import i18n, storage
 from ..auth.access import role_required
 from ..auth.forms import EmptyForm
+from ..storage.events import Event
 from ..surveys.loader import DEFAULT_SURVEY_ID
+from ..surveys.model import Survey
 from . import bp
 from .forms import KIND_NAMES, EventForm
 from .qr import qr_svg
@@ -103,10 +107,7 @@ def event(event_id: str) -> str:
     survey = storage.surveys.latest(db, found.survey_id)
     link = public_url(url_for("short_link", code=found.id))
     languages = [i18n.language(code) for code in found.languages] or [i18n.current_language()]
-    leaflet = [
-        (option, survey.text("title", option.code), f"{link}?lang={option.tag}")
-        for option in languages
-    ]
+    leaflet = [_leaflet_part(found, survey, option, link) for option in languages]
     return render_template(
         "admin/event.html",
         event=found,
@@ -117,7 +118,48 @@ def event(event_id: str) -> str:
         door_round=door_round(found.id) if found.kind == "door_knocking" else None,
         volunteers=storage.events.volunteer_names(db, found.id),
         form=EmptyForm(),
+        address_unset=not current_app.config["PUBLIC_URL"],
+        local_address=request.host.split(":")[0] in LOCAL_HOSTS,
     )
+
+
+# Addresses that mean "this machine": printed on a leaflet they lead nowhere.
+LOCAL_HOSTS = {"localhost", "127.0.0.1", "[::1]", "0.0.0.0"}
+
+
+def _leaflet_part(event: Event, survey: Survey, option: i18n.Language, link: str) -> LeafletPart:
+    """What a resident reads on the leaflet in one language: all in that language."""
+    when = None
+    with force_locale(option.code):
+        invitation = gettext(
+            "Tell us what matters to you. Scan the code with your phone's camera, or type "
+            "the address. It takes about five minutes, and you can answer in your own language."
+        )
+        if event.starts_on:
+            day = date.fromisoformat(event.starts_on)
+            when = format_date(day, "full")
+            if event.starts_at:
+                when = gettext(
+                    "%(day)s at %(time)s",
+                    day=when,
+                    time=format_time(time.fromisoformat(event.starts_at), "short"),
+                )
+    return LeafletPart(
+        language=option,
+        title=survey.text("title", option.code),
+        invitation=invitation,
+        when=when,
+        url=f"{link}?lang={option.tag}",
+    )
+
+
+@dataclass(frozen=True)
+class LeafletPart:
+    language: i18n.Language
+    title: str
+    invitation: str
+    when: str | None
+    url: str
 
 
 @bp.post("/events/<event_id>/clear-doors")
