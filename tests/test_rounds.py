@@ -180,3 +180,71 @@ def test_a_volunteer_not_on_a_round_can_neither_open_it_nor_log_its_doors(
     )
     assert reply.status_code == 403
     assert count_rows(app, "doors") == 0
+
+
+def _undo(client: FlaskClient, event_id: str, knock: str) -> object:
+    token = soup(client.get(f"/en/rounds/{event_id}")).select_one("input[name=csrf_token]")
+    return client.post(
+        f"/en/rounds/{event_id}/undo", data={"csrf_token": token["value"], "knock": knock}
+    )
+
+
+def test_a_mistaken_door_can_be_undone_for_a_while_and_the_undo_is_recorded(
+    app: Flask, volunteer: tuple[FlaskClient, str]
+) -> None:
+    client, event_id = volunteer
+    _post(client, event_id, street="Manchester Road", door="10", outcome="come_back")
+    _post(client, event_id, street="Manchester Road", door="2", outcome="no_answer")
+    page = soup(client.get(f"/en/rounds/{event_id}"))
+    recent = page.select("[data-testid=recent-doors] li")
+    assert [li.span.get_text(" ", strip=True).split(",")[0] for li in recent] == [
+        "Manchester Road 2: No answer",
+        "Manchester Road 10: Come back later",
+    ]
+    # The history lists doors as people read them: 2 before 10.
+    history = page.select("[data-testid=door-history] > ul > li > strong")
+    assert [h.get_text(strip=True) for h in history] == ["Manchester Road 2", "Manchester Road 10"]
+    knock = recent[1].select_one("input[name=knock]")["value"]
+    assert _undo(client, event_id, knock).status_code == 302
+    with app.app_context():
+        db = storage.get_db()
+        row = db.execute("SELECT undone_at IS NOT NULL, undone_by FROM doors WHERE id = ?", [knock])
+        assert row.fetchone() == (1, 1)
+        # Undone doors no longer count: no follow-up for door 10.
+        assert storage.doors.follow_ups(db, event_id) == []
+        assert storage.doors.summary(db, event_id)["come_back"] == 0
+    assert count_rows(app, "doors") == 2  # kept, marked undone
+    history = soup(client.get(f"/en/rounds/{event_id}")).select("[data-testid=door-history] del")
+    assert [d.get_text() for d in history] == ["Come back later"]
+
+
+def test_only_your_own_recent_doors_can_be_undone(
+    app: Flask, volunteer: tuple[FlaskClient, str]
+) -> None:
+    client, event_id = volunteer
+    _post(client, event_id, street="Manchester Road", door="3", outcome="declined")
+    with app.app_context():
+        db = storage.get_db()
+        knock = db.execute("SELECT id FROM doors").fetchone()[0]
+        user = storage.accounts.create_user(
+            db, email="sami@example.org", name="Sami", role="volunteer", password="a long password"
+        )
+        with storage.write(db):
+            db.execute(
+                "INSERT INTO event_volunteers (event_id, user_id) VALUES (?, ?)",
+                [event_id, user.id],
+            )
+    sami = app.test_client()
+    sign_in(sami, "sami@example.org", "a long password")
+    reply = _undo(sami, event_id, knock)
+    assert reply.status_code == 302
+    assert "can no longer be undone" in soup(sami.get(reply.location)).get_text()
+    with app.app_context():
+        db = storage.get_db()
+        # Too late for its own volunteer too, once the minutes have passed.
+        with storage.write(db):
+            db.execute("UPDATE doors SET received_at = '2026-01-01T10:00:00+00:00'")
+    _undo(client, event_id, knock)
+    with app.app_context():
+        row = storage.get_db().execute("SELECT undone_at FROM doors").fetchone()
+    assert row == (None,)

@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import format_datetime, gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
@@ -15,9 +15,20 @@ from wtforms.fields.choices import SelectChoice
 from .. import i18n, storage
 from ..admin.events import OUTCOME_NAMES
 from ..auth.access import role_required
+from ..auth.forms import EmptyForm
 from ..storage.doors import Knock
 from . import bp
 from .forms import DoorForm
+
+
+@bp.app_template_filter("door_time")
+def door_time(value: str) -> str:
+    """A knock's time as the volunteer reads it: their language, the app's time zone."""
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        return value
+    return format_datetime(moment, "short")
 
 
 def _form() -> DoorForm:
@@ -54,7 +65,7 @@ def door_log(event_id: str) -> BaseResponse:
             response_id=str(uuid.uuid4()) if form.outcome.data == "completed" else None,
         )
         try:
-            storage.doors.log(db, knock, device_id=None)
+            storage.doors.log(db, knock, device_id=None, user_id=user.id)
         except storage.ResponseConflict:
             abort(409)
         flash(
@@ -83,7 +94,17 @@ def door_log(event_id: str) -> BaseResponse:
         form.id.data = str(uuid.uuid4())
         form.street.data = request.args.get("street", "")
     streets = [line.strip() for line in event.area.splitlines() if line.strip()]
-    page = render_template("rounds/door_log.html", event=event, form=form, streets=streets)
+    page = render_template(
+        "rounds/door_log.html",
+        event=event,
+        form=form,
+        streets=streets,
+        recent=storage.doors.undoable(db, event.id, user.id, datetime.now(UTC)),
+        history=storage.doors.history(db, event.id),
+        outcomes=OUTCOME_NAMES,
+        undo_form=EmptyForm(),
+        undo_minutes=storage.doors.UNDO_MINUTES,
+    )
     response = make_response(page, 422 if form.errors else 200)
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -96,3 +117,34 @@ def my_rounds() -> str:
     user = current_user.user
     rounds = storage.events.rounds_for(storage.get_db(), user.id, user.role)
     return render_template("rounds/index.html", rounds=rounds)
+
+
+@bp.post("/<event_id>/undo")
+@role_required("volunteer", "coordinator")
+def undo_door(event_id: str) -> BaseResponse:
+    """Undo a door logged by mistake: kept in the record as undone, by whom and when."""
+    user = current_user.user
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    if not storage.events.works_on(storage.get_db(), event_id, user.id, user.role):
+        abort(403)
+    try:
+        storage.doors.undo(
+            storage.get_db(),
+            event_id,
+            request.form.get("knock", ""),
+            user.id,
+            user.role,
+            datetime.now(UTC),
+        )
+    except storage.doors.CannotUndo:
+        flash(
+            gettext(
+                "That door can no longer be undone: only your own doors, for %(minutes)s "
+                "minutes after they were logged.",
+                minutes=storage.doors.UNDO_MINUTES,
+            )
+        )
+    else:
+        flash(gettext("Undone. Log the door again with the right outcome."))
+    return redirect(url_for(".door_log", event_id=event_id))

@@ -6,6 +6,7 @@ import hashlib
 import json
 import re
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Literal
 
 from sqlite_utils import Database
@@ -52,8 +53,13 @@ class Knock:
         return hashlib.sha256(json.dumps(content, ensure_ascii=False).encode()).hexdigest()
 
 
-def log(db: Database, knock: Knock, device_id: str | None) -> Literal["created", "duplicate"]:
-    """Store a knock once; the same id again is a duplicate, or a conflict if it differs."""
+def log(
+    db: Database, knock: Knock, device_id: str | None, user_id: int | None = None
+) -> Literal["created", "duplicate"]:
+    """Store a knock once; the same id again is a duplicate, or a conflict if it differs.
+
+    ``user_id`` is who logged it (a device's owner, or the person on the page).
+    """
     digest = knock.content_hash()
     with write(db):
         found = db.execute("SELECT content_hash FROM doors WHERE id = ?", [knock.id]).fetchone()
@@ -63,8 +69,9 @@ def log(db: Database, knock: Knock, device_id: str | None) -> Literal["created",
             raise ResponseConflict(knock.id)
         db.execute(
             "INSERT INTO doors (id, event_id, device_id, street, door, outcome, language,"
-            " response_id, knocked_at, received_at, content_hash)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " response_id, knocked_at, received_at, content_hash, logged_by)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?,"
+            " coalesce(?, (SELECT user_id FROM devices WHERE id = ?)))",
             [
                 knock.id,
                 knock.event_id,
@@ -77,6 +84,8 @@ def log(db: Database, knock: Knock, device_id: str | None) -> Literal["created",
                 knock.knocked_at,
                 utc_now(),
                 digest,
+                user_id,
+                device_id,
             ],
         )
     return "created"
@@ -103,9 +112,9 @@ def follow_ups(db: Database, event_id: str) -> list[FollowUp]:
     """Doors to visit again, by street: the latest knock at each door decides."""
     rows = db.execute(
         """
-        SELECT street, door, outcome, language, knocked_at FROM doors d
+        SELECT street, door, outcome, language, knocked_at FROM counted_doors d
         WHERE event_id = ? AND knocked_at = (
-            SELECT max(knocked_at) FROM doors e
+            SELECT max(knocked_at) FROM counted_doors e
             WHERE e.event_id = d.event_id AND e.street = d.street
               AND e.door IS d.door AND d.door IS NOT NULL)
           AND outcome IN ('come_back', 'needs_language')
@@ -119,7 +128,8 @@ def follow_ups(db: Database, event_id: str) -> list[FollowUp]:
 def summary(db: Database, event_id: str) -> dict[str, int]:
     """Knocks by outcome in a round."""
     rows = db.execute(
-        "SELECT outcome, count(*) FROM doors WHERE event_id = ? GROUP BY outcome", [event_id]
+        "SELECT outcome, count(*) FROM counted_doors WHERE event_id = ? GROUP BY outcome",
+        [event_id],
     )
     counts = dict.fromkeys(OUTCOMES, 0)
     counts.update({str(outcome): int(count) for outcome, count in rows})
@@ -140,7 +150,7 @@ def by_volunteer(db: Database, event_id: str) -> list[tuple[str, int, int]]:
     rows = db.execute(
         """
         SELECT coalesce(u.name, '?'), count(*), sum(d.outcome = 'completed')
-        FROM doors d LEFT JOIN devices v ON v.id = d.device_id
+        FROM counted_doors d LEFT JOIN devices v ON v.id = d.device_id
         LEFT JOIN users u ON u.id = v.user_id
         WHERE d.event_id = ? GROUP BY u.id ORDER BY count(*) DESC, u.name
         """,
@@ -152,7 +162,7 @@ def by_volunteer(db: Database, event_id: str) -> list[tuple[str, int, int]]:
 def by_hour(db: Database, event_id: str) -> list[tuple[str, int]]:
     """(hour as 'YYYY-MM-DDTHH', doors knocked) for a round, in time order (UTC)."""
     rows = db.execute(
-        "SELECT substr(knocked_at, 1, 13) AS hour, count(*) FROM doors WHERE event_id = ?"
+        "SELECT substr(knocked_at, 1, 13) AS hour, count(*) FROM counted_doors WHERE event_id = ?"
         " GROUP BY hour ORDER BY hour",
         [event_id],
     )
@@ -165,3 +175,75 @@ def speakers(db: Database, language: str) -> list[str]:
         "SELECT name, languages FROM users WHERE role = 'volunteer' AND active = 1 ORDER BY name"
     )
     return [str(name) for name, codes in rows if language in str(codes).split(",")]
+
+
+# How long a volunteer has to undo a door logged by mistake.
+UNDO_MINUTES = 10
+
+
+@dataclass(frozen=True)
+class LoggedDoor:
+    """A knock as the round's page lists it."""
+
+    id: str
+    street: str
+    door: str | None
+    outcome: str
+    language: str | None
+    knocked_at: str
+    received_at: str
+    logged_by: int | None
+    undone_at: str | None
+
+
+_LOGGED = (
+    "SELECT id, street, door, outcome, language, knocked_at, received_at, logged_by, undone_at"
+    " FROM doors"
+)
+
+
+def undoable(db: Database, event_id: str, user_id: int, now: datetime) -> list[LoggedDoor]:
+    """This person's knocks on the round that they may still undo, newest first."""
+    since = (now - timedelta(minutes=UNDO_MINUTES)).isoformat(timespec="seconds")
+    rows = db.execute(
+        f"{_LOGGED} WHERE event_id = ? AND logged_by = ? AND undone_at IS NULL"
+        " AND received_at >= ? ORDER BY received_at DESC, rowid DESC",
+        [event_id, user_id, since],
+    )
+    return [LoggedDoor(*row) for row in rows]
+
+
+def history(db: Database, event_id: str) -> list[tuple[str, str | None, list[LoggedDoor]]]:
+    """Every door of the round with its knocks in time order, undone ones included."""
+    rows = [LoggedDoor(*row) for row in db.execute(f"{_LOGGED} WHERE event_id = ?", [event_id])]
+    doors: dict[tuple[str, str | None], list[LoggedDoor]] = {}
+    for row in sorted(rows, key=lambda r: r.knocked_at):
+        doors.setdefault((row.street, row.door), []).append(row)
+    ordered = sorted(doors, key=lambda key: (key[0].casefold(), door_order(key[1])))
+    return [(street, door, doors[(street, door)]) for street, door in ordered]
+
+
+class CannotUndo(Exception):
+    """The knock is not this person's, is undone already, or is too old to undo."""
+
+
+def undo(
+    db: Database, event_id: str, knock_id: str, user_id: int, role: str, now: datetime
+) -> None:
+    """Mark a knock undone, recording who and when; only its own volunteer, for a while."""
+    since = (now - timedelta(minutes=UNDO_MINUTES)).isoformat(timespec="seconds")
+    with write(db):
+        row = db.execute(
+            "SELECT logged_by, received_at, undone_at FROM doors WHERE id = ? AND event_id = ?",
+            [knock_id, event_id],
+        ).fetchone()
+        if row is None or row[2] is not None:
+            raise CannotUndo(knock_id)
+        if row[0] != user_id and role != "coordinator":
+            raise CannotUndo(knock_id)
+        if row[1] < since:
+            raise CannotUndo(knock_id)
+        db.execute(
+            "UPDATE doors SET undone_at = ?, undone_by = ? WHERE id = ?",
+            [now.isoformat(timespec="seconds"), user_id, knock_id],
+        )

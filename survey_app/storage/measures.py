@@ -39,7 +39,7 @@ def _daily(db: Database, measure: str, kind: str | None) -> Daily:
     else:
         sql = (
             "SELECT substr(d.knocked_at, 1, 10) AS day, count(*), sum(d.outcome = 'completed')"
-            " FROM doors d JOIN events e ON e.id = d.event_id"
+            " FROM counted_doors d JOIN events e ON e.id = d.event_id"
             " WHERE ? IS NULL OR e.kind = ? GROUP BY day"
         )
     return {

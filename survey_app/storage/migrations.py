@@ -233,3 +233,18 @@ def _answer_language(db: Database) -> None:
         "UPDATE answers SET language ="
         " (SELECT r.language FROM responses r WHERE r.id = answers.response_id)"
     )
+
+
+@MIGRATIONS(name="0010_door_undo")
+def _door_undo(db: Database) -> None:
+    # A volunteer may undo a mistaken door for a few minutes. The knock stays, marked
+    # with who undid it and when, so that the round's record shows the correction.
+    db.execute("ALTER TABLE doors ADD COLUMN logged_by INTEGER REFERENCES users (id)")
+    db.execute("ALTER TABLE doors ADD COLUMN undone_at TEXT")
+    db.execute("ALTER TABLE doors ADD COLUMN undone_by INTEGER REFERENCES users (id)")
+    db.execute(
+        "UPDATE doors SET logged_by ="
+        " (SELECT v.user_id FROM devices v WHERE v.id = doors.device_id)"
+    )
+    # The knocks that count, for every count and list of a round.
+    db.execute("CREATE VIEW counted_doors AS SELECT * FROM doors WHERE undone_at IS NULL")

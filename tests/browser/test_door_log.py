@@ -77,3 +77,49 @@ def test_door_log_works_offline_and_lands_once(browser: Browser, tmp_path: Path)
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
+
+
+def test_a_door_logged_by_mistake_offline_is_undone_before_it_leaves(
+    browser: Browser, tmp_path: Path
+) -> None:
+    server = start_server(tmp_path)
+    try:
+        create_user(server, "vol@example.org", "volunteer")
+        with sqlite3.connect(server.database) as conn:
+            conn.execute(
+                "INSERT INTO events (id, kind, name, survey_id, area, created_at) VALUES"
+                " ('RND234', 'door_knocking', 'Millwall', 'what-matters', '', '2026-11-22')"
+            )
+            conn.execute(
+                "INSERT INTO event_volunteers (event_id, user_id)"
+                " SELECT 'RND234', id FROM users WHERE email = 'vol@example.org'"
+            )
+        tablet = browser.new_context()
+        page = tablet.new_page()
+        sign_in(page, server, "vol@example.org", lang="so", device="Tablet 3")
+        _wait_for_worker(page)
+        page.goto(server.url + "/so/rounds/RND234")
+        tablet.set_offline(True)
+        page.reload()
+        page.locator("#street").fill("Manchester Road")
+        _log(page, "14", "declined")  # meant "come back"
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "1")
+        page.get_by_test_id("undo-last").click()
+        expect(page.get_by_test_id("door-undone")).to_be_visible()
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0")
+        _log(page, "14", "come_back")
+        tablet.set_offline(False)
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0", timeout=15000)
+        rows = server.wait_for("SELECT door, outcome FROM doors", (), [("14", "come_back")])
+        assert rows == [("14", "come_back")]
+        # Online, the page lists the volunteer's recent doors, each with an undo.
+        page.reload()
+        expect(page.get_by_test_id("undo-door")).to_have_count(1)
+        assert serious_violations(Axe(), page) == []
+        page.get_by_test_id("undo-door").click()
+        expect(page.get_by_test_id("logged")).to_be_visible()
+        assert server.query("SELECT undone_at IS NOT NULL FROM doors") == [(1,)]
+        tablet.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)

@@ -5,6 +5,23 @@
   var form = document.querySelector("[data-wm-door-form]");
   if (!form || !window.WMOutbox || !window.WMStore) { return; }
   var saved = document.querySelector("[data-wm-door-saved]");
+  var undone = document.querySelector("[data-wm-door-undone]");
+  var last = null;
+
+  // Undo the last door: still on the device, it simply never leaves; already sent, the
+  // page (online) lists it with the server's own undo.
+  document.querySelector("[data-wm-undo-last]").addEventListener("click", function () {
+    if (!last) { return; }
+    WMStore.get("outbox", last).then(function (waiting) {
+      if (!waiting) { window.location.reload(); return null; }
+      return WMStore.remove("outbox", last).then(function () {
+        last = null;
+        saved.hidden = true;
+        undone.hidden = false;
+        if (window.WMApp) { window.WMApp.show(); }
+      });
+    });
+  });
   var language = form.querySelector("[data-question-block=language]");
 
   function chosen() {
@@ -42,6 +59,8 @@
         window.location.href = survey.toString();
         return;
       }
+      last = knock.id;
+      undone.hidden = true;
       saved.hidden = false;
       form.querySelector("[name=door]").value = "";
       form.querySelectorAll("[name=outcome]").forEach(function (input) { input.checked = false; });
