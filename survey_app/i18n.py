@@ -13,6 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, current_app, g, request
-from flask_babel import Babel, Domain, get_locale
+from flask_babel import Babel, Domain, format_datetime, get_locale
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
 NEEDS_REVIEW = "needs-review"
@@ -204,6 +205,15 @@ def init_app(app: Flask) -> None:
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     babel = Babel(app, locale_selector=_select_locale)
     babel.domain_instance = ReviewedDomain()
+
+    @app.template_filter("local_time")
+    def _local_time(value: str) -> str:
+        """A stored UTC time as people read it: their language, the app's time zone."""
+        try:
+            moment = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            return str(value)
+        return format_datetime(moment, "short")
 
     @app.context_processor
     def _language_context() -> dict[str, object]:

@@ -174,6 +174,7 @@ def _path_values(app: Flask) -> dict[str, list[str]]:
         "device_id": ["nope"],
         "filename": ["css/app.css"],
         "language_tag": ["bn"],
+        "user_id": ["1", "2", "999"],
     }
 
 
@@ -185,7 +186,8 @@ def requests(draw: st.DrawFn, app: Flask) -> dict[str, Any]:
     for name, values in _path_values(app).items():
         value = draw(st.sampled_from(values) | ODD.filter(lambda v: "/" not in v and v))
         value = quote(value, safe="")
-        path = path.replace(f"<{name}>", value).replace(f"<path:{name}>", value)
+        for pattern in (f"<{name}>", f"<path:{name}>", f"<int:{name}>"):
+            path = path.replace(pattern, value)
     methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
     method = draw(st.sampled_from(methods))
     query = draw(

@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 
 from survey_app import storage
 from survey_app.storage.passwords import password_problem
-from tests.conftest import count_rows, make_user, sign_in, soup
+from tests.conftest import PASSWORD, count_rows, make_user, sign_in, soup
 
 
 @pytest.mark.parametrize(
@@ -125,3 +125,91 @@ def test_people_page_is_for_coordinators(
         make_user(app, role)
         sign_in(client, f"{role}@example.org")
     assert client.get("/en/admin/people").status_code == expected
+
+
+def _change(client: FlaskClient, user_id: int, **fields: str) -> object:
+    token = soup(client.get("/en/admin/people")).select_one("input[name=csrf_token]")["value"]
+    return client.post(f"/en/admin/people/{user_id}", data={"csrf_token": token, **fields})
+
+
+def _status(client: FlaskClient, user_id: int) -> str:
+    row = soup(client.get("/en/admin/people")).select_one(f"tr[data-person='{user_id}']")
+    return str(row.select_one("[data-testid=status]").get_text(strip=True))
+
+
+def test_deactivating_someone_ends_their_session_and_signs_out_their_devices(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    volunteer = make_user(app, "volunteer")
+    tablet = app.test_client()
+    token = soup(sign_in(tablet, "volunteer@example.org")).select_one("[data-wm-device]")[
+        "data-token"
+    ]
+    assert tablet.get("/en/rounds/").status_code == 200
+    assert _change(coordinator, volunteer.id, action="deactivate").status_code == 303
+    assert _status(coordinator, volunteer.id) == "Deactivated"
+    # The open session ends at once, and the tablet can no longer send.
+    assert tablet.get("/en/rounds/").status_code == 302
+    reply = tablet.post(
+        "/api/v1/doors", json={"doors": []}, headers={"Authorization": f"Bearer {token}"}
+    )
+    assert reply.status_code == 403
+    assert sign_in(app.test_client(), "volunteer@example.org").status_code == 200  # refused
+    _change(coordinator, volunteer.id, action="reactivate")
+    assert _status(coordinator, volunteer.id) == "Active"
+    again = app.test_client()
+    assert soup(sign_in(again, "volunteer@example.org")).select_one("[data-wm-device]")
+    log = soup(coordinator.get("/en/admin/people")).select("[data-testid=staff-log] tbody tr")
+    assert [[td.get_text(strip=True) for td in row.select("td")][1:] for row in log[:2]] == [
+        ["Coordinator", "Reactivated", "Volunteer"],
+        ["Coordinator", "Deactivated", "Volunteer"],
+    ]
+
+
+def test_a_role_change_is_recorded_and_the_last_coordinator_stays(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    volunteer = make_user(app, "volunteer")
+    _change(coordinator, volunteer.id, action="role", role="analyst")
+    with app.app_context():
+        assert storage.accounts.get_user(storage.get_db(), volunteer.id).role == "analyst"
+    log = soup(coordinator.get("/en/admin/people")).select_one("[data-testid=staff-log] tbody tr")
+    assert "Role changed: Volunteer → Analysis team" in log.get_text(" ", strip=True)
+    with app.app_context():
+        me = storage.accounts.authenticate(storage.get_db(), "coordinator@example.org", PASSWORD)
+    assert me is not None
+    reply = _change(coordinator, me.id, action="role", role="volunteer")
+    page = soup(coordinator.get(reply.location))
+    assert "at least one active coordinator" in page.get_text()
+    with app.app_context():
+        assert storage.accounts.get_user(storage.get_db(), me.id).role == "coordinator"
+
+
+def test_a_password_reset_link_works_once_and_replaces_the_last(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    volunteer = make_user(app, "volunteer")
+    first = soup(_change(coordinator, volunteer.id, action="link"))
+    old_link = first.select_one("[data-testid=invite-link]")["href"]
+    page = soup(_change(coordinator, volunteer.id, action="link"))
+    link = page.select_one("[data-testid=invite-link]")["href"]
+    assert link != old_link
+    assert app.test_client().get(old_link.removeprefix("http://localhost")).status_code == 404
+    person = app.test_client()
+    path = link.removeprefix("http://localhost")
+    form = soup(person.get(path))
+    reply = person.post(
+        path,
+        data={
+            "csrf_token": form.select_one("input[name=csrf_token]")["value"],
+            "password": "quiet harbour lanterns",
+            "confirm": "quiet harbour lanterns",
+        },
+    )
+    assert reply.status_code == 302
+    assert soup(sign_in(app.test_client(), "volunteer@example.org", "quiet harbour lanterns"))
+    with app.app_context():
+        db = storage.get_db()
+        assert storage.accounts.authenticate(db, "volunteer@example.org", PASSWORD) is None
+        assert storage.accounts.authenticate(db, "volunteer@example.org", "quiet harbour lanterns")
+    assert person.get(path).status_code == 404  # used once

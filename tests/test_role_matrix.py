@@ -49,6 +49,8 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "rounds.my_rounds": ("volunteer", "coordinator"),
     "kiosk.settings": ("volunteer", "coordinator"),
     "admin.people": ("coordinator",),
+    "admin.change_person": ("coordinator",),
+    "rounds.undo_door": ("volunteer", "coordinator"),
     "admin.engagement": ("coordinator", "analyst"),
     "admin.engagement_csv": ("coordinator", "analyst"),
     "admin.surveys": ("coordinator",),
@@ -114,10 +116,12 @@ def _path(app: Flask, rule: str) -> str:
         "device_id": "nope",
         "filename": "css/app.css",
         "language_tag": "bn",
+        "user_id": "1",
     }
     path = rule
     for name, value in values.items():
-        path = path.replace(f"<{name}>", value).replace(f"<path:{name}>", value)
+        for pattern in (f"<{name}>", f"<path:{name}>", f"<int:{name}>"):
+            path = path.replace(pattern, value)
     return path
 
 

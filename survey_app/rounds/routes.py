@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from flask import abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import format_datetime, gettext
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 from wtforms.fields.choices import SelectChoice
@@ -19,16 +19,6 @@ from ..auth.forms import EmptyForm
 from ..storage.doors import Knock
 from . import bp
 from .forms import DoorForm
-
-
-@bp.app_template_filter("door_time")
-def door_time(value: str) -> str:
-    """A knock's time as the volunteer reads it: their language, the app's time zone."""
-    try:
-        moment = datetime.fromisoformat(value)
-    except ValueError:
-        return value
-    return format_datetime(moment, "short")
 
 
 def _form() -> DoorForm:

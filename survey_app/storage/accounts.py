@@ -13,6 +13,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from .db import write
 from .errors import NotFound, StorageError
+from .staff_log import record
 from .surveys import utc_now
 
 ROLES = ("coordinator", "volunteer", "analyst")
@@ -186,7 +187,13 @@ class Person:
 
 
 def invite_user(
-    db: Database, *, email: str, name: str, role: str, languages: tuple[str, ...] = ()
+    db: Database,
+    *,
+    email: str,
+    name: str,
+    role: str,
+    languages: tuple[str, ...] = (),
+    actor_id: int | None = None,
 ) -> tuple[User, str]:
     """An account that the person completes by choosing a password through a link.
 
@@ -213,6 +220,7 @@ def invite_user(
                 expires,
             ],
         )
+        record(db, actor_id, "invited", int(cursor.lastrowid or 0), role)
     return get_user(db, int(cursor.lastrowid or 0)), token
 
 

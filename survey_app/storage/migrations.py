@@ -248,3 +248,21 @@ def _door_undo(db: Database) -> None:
     )
     # The knocks that count, for every count and list of a round.
     db.execute("CREATE VIEW counted_doors AS SELECT * FROM doors WHERE undone_at IS NULL")
+
+
+@MIGRATIONS(name="0011_staff_log")
+def _staff_log(db: Database) -> None:
+    # What coordinators did to accounts: who, to whom, what and when (UTC). Names and
+    # emails are not copied here; the ids lead to them while the accounts exist.
+    db.execute(
+        """
+        CREATE TABLE staff_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users (id),
+            action TEXT NOT NULL,
+            subject_id INTEGER REFERENCES users (id),
+            detail TEXT NOT NULL DEFAULT ''
+        )
+        """
+    )
