@@ -225,3 +225,25 @@ def test_import_is_for_coordinators_only(app: Flask, client: FlaskClient) -> Non
     make_user(app, "volunteer")
     sign_in(client, "volunteer@example.org")
     assert client.get("/en/admin/import").status_code == 403
+
+
+def test_a_tablet_is_one_device_however_often_its_volunteer_signs_in(
+    app: Flask, client: FlaskClient
+) -> None:
+    make_user(app, "volunteer")
+    tokens = [
+        soup(sign_in(client, "volunteer@example.org")).select_one("[data-wm-device]")["data-token"]
+        for _ in range(3)
+    ]
+    assert count_rows(app, "devices") == 1
+    assert len(set(tokens)) == 3
+    send = [
+        client.post("/api/v1/doors", json={"doors": []}, headers={"Authorization": f"Bearer {t}"})
+        for t in tokens
+    ]
+    # Only the newest token sends: an older copy of the page cannot.
+    assert [reply.status_code for reply in send] == [401, 401, 200]
+    # Another person on the same tablet gets a device of their own.
+    make_user(app, "volunteer", "sami@example.org")
+    sign_in(client, "sami@example.org")
+    assert count_rows(app, "devices") == 2

@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from flask import flash, make_response, redirect, render_template, request, url_for
+from flask import (
+    current_app,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_babel import gettext
 from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,6 +21,8 @@ from ..extensions import limiter
 from . import bp
 from .access import SignedIn
 from .forms import EmptyForm, SignInForm, WelcomeForm
+
+DEVICE_COOKIE = "wm_device"
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
@@ -32,11 +42,23 @@ def sign_in() -> BaseResponse | str:
                     url_for("admin.devices" if user.role == "coordinator" else "admin.engagement")
                 )
             label = form.device_label.data or request.user_agent.string[:60] or "device"
-            device, token = storage.accounts.register_device(db, user, label)
+            device, token = storage.accounts.register_device(
+                db, user, label, known=request.cookies.get(DEVICE_COOKIE)
+            )
             page = render_template("auth/device_ready.html", device=device, token=token)
             response = make_response(page)
             # The token is shown once, to this page's script: never cache the page.
             response.headers["Cache-Control"] = "no-store"
+            # Which device this browser is, so that signing in again reuses it. Only the id:
+            # the token that lets it send stays in the page's storage.
+            response.set_cookie(
+                DEVICE_COOKIE,
+                device.id,
+                max_age=10 * 365 * 24 * 3600,
+                httponly=True,
+                samesite="Lax",
+                secure=current_app.config["SESSION_COOKIE_SECURE"],
+            )
             return response
     return render_template("auth/sign_in.html", form=form, error=error)
 

@@ -106,16 +106,37 @@ def _token_hash(token: str) -> str:
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
-def register_device(db: Database, user: User, label: str) -> tuple[Device, str]:
-    """A new device for ``user`` and its token, which is shown once and stored only hashed."""
+def register_device(
+    db: Database, user: User, label: str, known: str | None = None
+) -> tuple[Device, str]:
+    """The device for ``user`` and a new token, which is shown once and stored only hashed.
+
+    ``known`` is the id this browser was given before: if it is this person's own device
+    and not revoked, the same row gets a new token (one row per tablet, however often its
+    volunteer signs in); otherwise a new device is registered.
+    """
     token = secrets.token_urlsafe(32)
-    device_id = str(uuid.uuid4())
     with write(db):
-        db.execute(
-            "INSERT INTO devices (id, user_id, label, token_hash, created_at)"
-            " VALUES (?, ?, ?, ?, ?)",
-            [device_id, user.id, label[:100] or "device", _token_hash(token), utc_now()],
+        reused = (
+            known
+            and db.execute(
+                "SELECT 1 FROM devices WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+                [known, user.id],
+            ).fetchone()
         )
+        if reused:
+            device_id = str(known)
+            db.execute(
+                "UPDATE devices SET token_hash = ?, label = ? WHERE id = ?",
+                [_token_hash(token), label[:100] or "device", device_id],
+            )
+        else:
+            device_id = str(uuid.uuid4())
+            db.execute(
+                "INSERT INTO devices (id, user_id, label, token_hash, created_at)"
+                " VALUES (?, ?, ?, ?, ?)",
+                [device_id, user.id, label[:100] or "device", _token_hash(token), utc_now()],
+            )
     return get_device(db, device_id), token
 
 
