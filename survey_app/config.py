@@ -56,6 +56,11 @@ SETTINGS: tuple[Setting, ...] = (
         "(e.g. https://whatmatters.example.org). Empty: the address of the request.",
     ),
     Setting(
+        "TIMEZONE",
+        "Europe/London",
+        "Time zone in which staff pages show times (stored times are UTC), e.g. Europe/London.",
+    ),
+    Setting(
         "MAX_ANSWER_LENGTH",
         5000,
         "Most characters accepted in one free-text answer.",

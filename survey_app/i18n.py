@@ -203,6 +203,7 @@ def init_app(app: Flask) -> None:
     compiled = Path(app.instance_path) / "locale"
     compile_catalogues(CATALOGUES, compiled)
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
+    app.config["BABEL_DEFAULT_TIMEZONE"] = app.config["TIMEZONE"]
     babel = Babel(app, locale_selector=_select_locale)
     babel.domain_instance = ReviewedDomain()
 

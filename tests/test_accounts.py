@@ -247,3 +247,21 @@ def test_a_tablet_is_one_device_however_often_its_volunteer_signs_in(
     make_user(app, "volunteer", "sami@example.org")
     sign_in(client, "sami@example.org")
     assert count_rows(app, "devices") == 2
+
+
+def test_staff_pages_show_times_in_the_app_s_time_zone(app: Flask, client: FlaskClient) -> None:
+    """Stored in UTC; shown in London time (BST in summer), in the reader's language."""
+    make_user(app, "coordinator")
+    sign_in(client, "coordinator@example.org")
+    with app.app_context():
+        db = storage.get_db()
+        user = storage.accounts.get_user(db, 1)
+        device, _token = storage.accounts.register_device(db, user, "Tablet 9")
+        with storage.write(db):
+            db.execute(
+                "UPDATE devices SET last_seen_at = '2026-07-01T09:30:00+00:00' WHERE id = ?",
+                [device.id],
+            )
+    cell = soup(client.get("/en/admin/devices")).select_one(f"tr[data-device='{device.id}'] time")
+    assert cell["datetime"] == "2026-07-01T09:30:00+00:00"
+    assert "10:30" in cell.get_text()
