@@ -181,3 +181,15 @@ def test_doors_are_sorted_as_people_read_them() -> None:
     labels = ["10", "4B", "2", "Flat 12", "4A", "4", "Flat 3", "٣", "1"]
     ordered = sorted(labels, key=storage.doors.door_order)
     assert ordered == ["1", "2", "٣", "4", "4A", "4B", "10", "Flat 3", "Flat 12"]
+
+
+def test_a_cancelled_round_takes_no_more_doors(
+    app: Flask, round_and_token: tuple[str, str]
+) -> None:
+    event_id, token = round_and_token
+    with app.app_context():
+        storage.events.set_cancelled(storage.get_db(), event_id, True)
+    [receipt] = send(app.test_client(), token, knock(event_id)).get_json()["receipts"]
+    assert receipt["status"] == "rejected"
+    assert receipt["errors"] == {"event_id": "This round was cancelled."}
+    assert count_rows(app, "doors") == 0

@@ -172,3 +172,63 @@ def test_the_coordinator_is_warned_when_the_public_address_is_not_set(
     assert page.select_one("[data-testid=short-link]")["href"] == (
         f"https://whatmatters.example.org/e/{code}"
     )
+
+
+def _version_two(app: Flask) -> None:
+    """A changed "What matters" survey, published as version 2."""
+    with app.app_context():
+        db = storage.get_db()
+        definition = storage.surveys.draft_definition(db, "what-matters")
+        definition["title"] = "What matters to you now?"
+        storage.surveys.save_draft(db, definition, source="bundled")
+        assert storage.surveys.publish_draft(db, "what-matters").version == 2
+
+
+def test_an_event_keeps_to_the_survey_version_it_was_given(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    code = _create(coordinator, kind="world_cafe", survey="what-matters@1")
+    _version_two(app)
+    page = soup(coordinator.get(f"/e/{code}", follow_redirects=True))
+    assert page.select_one("input[name=survey_version]")["value"] == "1"
+    # An event that follows the published survey gets the new version.
+    other = _create(coordinator, kind="world_cafe", name="Drop-in")
+    page = soup(coordinator.get(f"/e/{other}", follow_redirects=True))
+    assert page.select_one("input[name=survey_version]")["value"] == "2"
+    detail = soup(coordinator.get(f"/en/admin/events/{code}"))
+    assert "version 1" in detail.select_one("[data-testid=event-survey]").get_text()
+
+
+def test_an_event_is_changed_and_cancelled_and_its_link_stays(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    volunteer = make_user(app, "volunteer")
+    code = _create(coordinator)
+    form = soup(coordinator.get(f"/en/admin/events/{code}/edit"))
+    assert form.select_one("#name")["value"] == "Millwall round"
+    data = {
+        tag["name"]: tag.get("value", "")
+        for tag in form.select("form input[type=hidden], form input[type=text]")
+    }
+    data.update(
+        name="Millwall round (Saturday)", volunteers=[str(volunteer.id)], survey="what-matters"
+    )
+    reply = coordinator.post(f"/en/admin/events/{code}/edit", data=data)
+    assert reply.status_code == 302 and reply.location.endswith(f"/admin/events/{code}")
+    with app.app_context():
+        event = storage.events.get(storage.get_db(), code)
+        assert (event.name, event.kind) == ("Millwall round (Saturday)", "door_knocking")
+        assert storage.events.volunteer_ids(storage.get_db(), code) == [volunteer.id]
+    tablet = app.test_client()
+    sign_in(tablet, "volunteer@example.org")
+    assert tablet.get(f"/en/rounds/{code}").status_code == 200
+
+    token = soup(coordinator.get(f"/en/admin/events/{code}")).select_one("input[name=csrf_token]")
+    coordinator.post(
+        f"/en/admin/events/{code}/cancel", data={"csrf_token": token["value"], "action": "cancel"}
+    )
+    listing = soup(coordinator.get("/en/admin/events"))
+    assert listing.select_one(f"tr[data-event='{code}'] [data-testid=cancelled]") is not None
+    assert tablet.get(f"/en/rounds/{code}").status_code == 410
+    assert soup(tablet.get("/en/rounds/")).select("[data-round]") == []
+    assert coordinator.get(f"/e/{code}").status_code == 302  # printed leaflets still open

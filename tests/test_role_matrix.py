@@ -44,6 +44,8 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.import_file": ("coordinator",),
     "admin.events": ("coordinator",),
     "admin.event": ("coordinator",),
+    "admin.edit_event": ("coordinator",),
+    "admin.cancel_event": ("coordinator",),
     "admin.clear_doors": ("coordinator",),
     "rounds.door_log": ("volunteer", "coordinator"),
     "rounds.my_rounds": ("volunteer", "coordinator"),

@@ -19,6 +19,8 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from ..surveys.loader import DEFAULT_SURVEY_ID
+
 
 class ImportForm(FlaskForm):
     file = FileField(
@@ -51,6 +53,14 @@ class EventForm(FlaskForm):
         _l("Name"),
         validators=[DataRequired(_l("Give the event a name.")), Length(max=200)],
         description=_l("For example 'Door-knocking, Millwall, 14 March'."),
+    )
+    survey = SelectField(
+        _l("Survey"),
+        default=DEFAULT_SURVEY_ID,
+        description=_l(
+            "Which survey people answer at this event. Keep it on one version so that a "
+            "change to the survey does not reach people half-way through the event."
+        ),
     )
     starts_on = DateField(_l("Date (optional)"), validators=[Optional()])
     starts_at = TimeField(_l("Time (optional)"), validators=[Optional()])

@@ -179,11 +179,19 @@ def _render_step(
     return response
 
 
+def _event_version(code: str | None, survey_id: str) -> int | None:
+    """The survey version an event keeps to, if it keeps to one."""
+    if code is None:
+        return None
+    event = storage.events.get(storage.get_db(), code)
+    return event.survey_version if event.survey_id == survey_id else None
+
+
 @bp.get("/s/<survey_id>/")
 def survey_start(survey_id: str) -> Response:
-    survey = _survey(survey_id)
     mode = "assisted" if request.args.get("with") == "volunteer" else "self"
     event = _known_event(request.args.get("event"))
+    survey = _survey(survey_id, _event_version(event, survey_id))
     given = _given_response_id()
     form = SurveyPageForm(
         response_id=given or str(uuid.uuid4()),

@@ -16,6 +16,7 @@ from .. import i18n, storage
 from ..admin.events import OUTCOME_NAMES
 from ..auth.access import role_required
 from ..auth.forms import EmptyForm
+from ..errors import UserFacingError
 from ..storage.doors import Knock
 from . import bp
 from .forms import DoorForm
@@ -42,6 +43,11 @@ def door_log(event_id: str) -> BaseResponse:
     user = current_user.user
     if not storage.events.works_on(db, event.id, user.id, user.role):
         abort(403)
+    if event.cancelled:
+        raise UserFacingError(
+            gettext("This round was cancelled by a coordinator. No more doors can be logged."),
+            status=410,
+        )
     form = _form()
     if form.validate_on_submit():
         knock = Knock(

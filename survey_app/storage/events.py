@@ -29,11 +29,18 @@ class Event:
     tables: int | None
     languages: tuple[str, ...]
     responses: int = 0
+    survey_version: int | None = None
+    cancelled_at: str | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
 
 
 _COLUMNS = (
     "e.id, e.kind, e.name, e.survey_id, e.starts_on, e.starts_at, e.area, e.host, e.tables,"
-    " e.languages, (SELECT count(*) FROM responses r WHERE r.event_id = e.id)"
+    " e.languages, (SELECT count(*) FROM responses r WHERE r.event_id = e.id),"
+    " e.survey_version, e.cancelled_at"
 )
 
 
@@ -50,6 +57,8 @@ def _event(row: tuple[object, ...]) -> Event:
         tables=int(str(row[8])) if row[8] else None,
         languages=tuple(code for code in str(row[9]).split(",") if code),
         responses=int(str(row[10])),
+        survey_version=int(str(row[11])) if row[11] is not None else None,
+        cancelled_at=str(row[12]) if row[12] else None,
     )
 
 
@@ -66,6 +75,7 @@ def create(
     tables: int | None = None,
     languages: tuple[str, ...] = (),
     volunteer_ids: tuple[int, ...] = (),
+    survey_version: int | None = None,
 ) -> Event:
     if kind not in KINDS:
         raise ValueError(f"kind must be one of {KINDS}")
@@ -76,7 +86,8 @@ def create(
                 break
         db.execute(
             "INSERT INTO events (id, kind, name, survey_id, starts_on, starts_at, area, host,"
-            " tables, languages, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " tables, languages, created_at, survey_version)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 code,
                 kind,
@@ -89,6 +100,7 @@ def create(
                 tables,
                 ",".join(languages),
                 utc_now(),
+                survey_version,
             ],
         )
         db.conn.executemany(
@@ -96,6 +108,63 @@ def create(
             [(code, user_id) for user_id in volunteer_ids],
         )
     return get(db, code)
+
+
+def update(
+    db: Database,
+    event_id: str,
+    *,
+    name: str,
+    survey_id: str,
+    survey_version: int | None,
+    starts_on: str | None,
+    starts_at: str | None,
+    area: str,
+    host: str,
+    tables: int | None,
+    languages: tuple[str, ...],
+    volunteer_ids: tuple[int, ...],
+) -> Event:
+    """Change an event's details; its kind and short link stay."""
+    with write(db):
+        cursor = db.execute(
+            "UPDATE events SET name = ?, survey_id = ?, survey_version = ?, starts_on = ?,"
+            " starts_at = ?, area = ?, host = ?, tables = ?, languages = ? WHERE id = ?",
+            [
+                name.strip(),
+                survey_id,
+                survey_version,
+                starts_on,
+                starts_at,
+                area.strip(),
+                host.strip(),
+                tables,
+                ",".join(languages),
+                event_id,
+            ],
+        )
+        if cursor.rowcount == 0:
+            raise NotFound(f"event {event_id}")
+        db.execute("DELETE FROM event_volunteers WHERE event_id = ?", [event_id])
+        db.conn.executemany(
+            "INSERT INTO event_volunteers (event_id, user_id) VALUES (?, ?)",
+            [(event_id, user_id) for user_id in volunteer_ids],
+        )
+    return get(db, event_id)
+
+
+def set_cancelled(db: Database, event_id: str, cancelled: bool) -> None:
+    """Cancel an event (or undo that): its answers stay, its round takes no more doors."""
+    with write(db):
+        db.execute(
+            "UPDATE events SET cancelled_at = ? WHERE id = ?",
+            [utc_now() if cancelled else None, event_id],
+        )
+
+
+def volunteer_ids(db: Database, event_id: str) -> list[int]:
+    rows = db.execute("SELECT user_id FROM event_volunteers WHERE event_id = ?", [event_id])
+    return [int(row[0]) for row in rows]
 
 
 def get(db: Database, event_id: str) -> Event:
@@ -139,10 +208,10 @@ def works_on(db: Database, event_id: str, user_id: int, role: str) -> bool:
 def rounds_for(db: Database, user_id: int, role: str) -> list[Event]:
     """Door-knocking rounds a person works on: a volunteer's own, or all for a coordinator."""
     if role == "coordinator":
-        where, params = "e.kind = 'door_knocking'", []
+        where, params = "e.kind = 'door_knocking' AND e.cancelled_at IS NULL", []
     else:
         where = (
-            "e.kind = 'door_knocking' AND e.id IN"
+            "e.kind = 'door_knocking' AND e.cancelled_at IS NULL AND e.id IN"
             " (SELECT event_id FROM event_volunteers WHERE user_id = ?)"
         )
         params = [user_id]

@@ -266,3 +266,12 @@ def _staff_log(db: Database) -> None:
         )
         """
     )
+
+
+@MIGRATIONS(name="0012_event_version_and_cancel")
+def _event_version_and_cancel(db: Database) -> None:
+    # The survey version an event collects: NULL follows whatever is published when a
+    # person answers; a number keeps the event on that version (a round mid-way through
+    # is not switched to a changed survey).
+    db.execute("ALTER TABLE events ADD COLUMN survey_version INTEGER")
+    db.execute("ALTER TABLE events ADD COLUMN cancelled_at TEXT")

@@ -74,6 +74,8 @@ def store_knocks(items: list[Any], device: Device) -> list[dict[str, Any]]:
                     None,
                     {"event_id": gettext("You are not a volunteer on this round.")},
                 )
+            elif knock is not None and storage.events.get(db, knock.event_id).cancelled:
+                knock, errors = None, {"event_id": gettext("This round was cancelled.")}
             if knock is None:
                 receipts.append(receipt(response_id(item), "rejected", errors))
                 continue
