@@ -103,11 +103,15 @@ def create(
                 survey_version,
             ],
         )
-        db.conn.executemany(
-            "INSERT INTO event_volunteers (event_id, user_id) VALUES (?, ?)",
-            [(code, user_id) for user_id in volunteer_ids],
-        )
+        _add_volunteers(db, code, volunteer_ids)
     return get(db, code)
+
+
+def _add_volunteers(db: Database, event_id: str, user_ids: tuple[int, ...]) -> None:
+    db.conn.executemany(
+        "INSERT INTO event_volunteers (event_id, user_id) VALUES (?, ?)",
+        [(event_id, user_id) for user_id in user_ids],
+    )
 
 
 def update(
@@ -146,10 +150,7 @@ def update(
         if cursor.rowcount == 0:
             raise NotFound(f"event {event_id}")
         db.execute("DELETE FROM event_volunteers WHERE event_id = ?", [event_id])
-        db.conn.executemany(
-            "INSERT INTO event_volunteers (event_id, user_id) VALUES (?, ?)",
-            [(event_id, user_id) for user_id in volunteer_ids],
-        )
+        _add_volunteers(db, event_id, volunteer_ids)
     return get(db, event_id)
 
 

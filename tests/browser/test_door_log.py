@@ -8,8 +8,29 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
+from tests.browser.conftest import (
+    LiveServer,
+    create_user,
+    serious_violations,
+    sign_in,
+    start_server,
+)
 from tests.browser.test_offline import _fill_response, _wait_for_worker
+
+
+def _round_with_a_volunteer(server: LiveServer) -> None:
+    """Round RND234 on Manchester Road, with vol@example.org on it."""
+    create_user(server, "vol@example.org", "volunteer")
+    with sqlite3.connect(server.database) as conn:
+        conn.execute(
+            "INSERT INTO events (id, kind, name, survey_id, area, created_at) VALUES"
+            " ('RND234', 'door_knocking', 'Millwall', 'what-matters', 'Manchester Road',"
+            " '2026-11-22')"
+        )
+        conn.execute(
+            "INSERT INTO event_volunteers (event_id, user_id)"
+            " SELECT 'RND234', id FROM users WHERE email = 'vol@example.org'"
+        )
 
 
 def _log(page: Page, door: str, outcome: str, language: str | None = None) -> None:
@@ -24,17 +45,7 @@ def _log(page: Page, door: str, outcome: str, language: str | None = None) -> No
 def test_door_log_works_offline_and_lands_once(browser: Browser, tmp_path: Path) -> None:
     server = start_server(tmp_path)
     try:
-        create_user(server, "vol@example.org", "volunteer")
-        with sqlite3.connect(server.database) as conn:
-            conn.execute(
-                "INSERT INTO events (id, kind, name, survey_id, area, created_at) VALUES"
-                " ('RND234', 'door_knocking', 'Millwall', 'what-matters', 'Manchester Road',"
-                " '2026-11-22')"
-            )
-            conn.execute(
-                "INSERT INTO event_volunteers (event_id, user_id)"
-                " SELECT 'RND234', id FROM users WHERE email = 'vol@example.org'"
-            )
+        _round_with_a_volunteer(server)
         tablet = browser.new_context()
         page = tablet.new_page()
         sign_in(page, server, "vol@example.org", lang="ar", device="Tablet 2")
@@ -84,16 +95,7 @@ def test_a_door_logged_by_mistake_offline_is_undone_before_it_leaves(
 ) -> None:
     server = start_server(tmp_path)
     try:
-        create_user(server, "vol@example.org", "volunteer")
-        with sqlite3.connect(server.database) as conn:
-            conn.execute(
-                "INSERT INTO events (id, kind, name, survey_id, area, created_at) VALUES"
-                " ('RND234', 'door_knocking', 'Millwall', 'what-matters', '', '2026-11-22')"
-            )
-            conn.execute(
-                "INSERT INTO event_volunteers (event_id, user_id)"
-                " SELECT 'RND234', id FROM users WHERE email = 'vol@example.org'"
-            )
+        _round_with_a_volunteer(server)
         tablet = browser.new_context()
         page = tablet.new_page()
         sign_in(page, server, "vol@example.org", lang="so", device="Tablet 3")
