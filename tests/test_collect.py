@@ -491,3 +491,20 @@ def test_an_unknown_answer_language_is_refused_in_the_person_s_language(
         "what_matters__language": "Please choose one of the languages shown."
     }
     assert count_rows(app, "responses") == 0
+
+
+def test_every_script_a_page_loads_is_kept_for_offline_use(client: FlaskClient) -> None:
+    """A script left out of the service worker's cache works offline only while the browser's
+    own cache happens to hold it: kiosk mode and the door log would then fail without signal."""
+    import re
+    from pathlib import Path
+
+    templates = Path(__file__).parent.parent / "survey_app" / "templates"
+    used = {
+        name
+        for page in templates.rglob("*.html")
+        for name in re.findall(r"filename='(js/[\w.-]+)'", page.read_text("utf-8"))
+    }
+    worker = client.get("/sw.js").get_data(as_text=True)
+    cached = set(re.findall(r"/static/(js/[\w.-]+)", worker))
+    assert used and used <= cached, used - cached

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from flask import Response, abort, flash, make_response, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -113,10 +113,11 @@ def change_person(user_id: int) -> BaseResponse:
             elif action == "deactivate":
                 signed_out = storage.people.set_active(db, actor, user_id, False)
                 flash(
-                    gettext(
-                        "%(name)s can no longer sign in; %(count)s devices were signed out.",
+                    ngettext(
+                        "%(name)s can no longer sign in; %(num)s device was signed out.",
+                        "%(name)s can no longer sign in; %(num)s devices were signed out.",
+                        signed_out,
                         name=person.name,
-                        count=signed_out,
                     )
                 )
             else:

@@ -19,6 +19,8 @@ STATIC_FILES = [
     "js/app.js",
     "js/expressions.js",
     "js/survey.js",
+    "js/kiosk.js",
+    "js/door.js",
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",
