@@ -536,8 +536,8 @@
     return WMStore.get("drafts", draftKey);
   }).then(function (draft) {
     if (!draft || survey.kiosk) { return null; }
-    return WMStore.get("outbox", draft.id).then(function (queued) {
-      // A draft of a response already queued is stale: start afresh.
+    return used(draft.id).then(function (queued) {
+      // A draft of a response already queued or sent is stale: start afresh.
       return queued ? WMStore.remove("drafts", draftKey).then(function () { return null; }) : draft;
     });
   }).then(function (draft) {
