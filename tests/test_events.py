@@ -151,9 +151,9 @@ def test_the_leaflet_speaks_to_residents_in_each_language(
         invitation = parts[lang].select_one(".leaflet-invitation").get_text(strip=True)
         assert invitation == catalogue_translation(lang, english)
     # The date in the reader's own language (Babel's Bengali dates keep 0-9 digits).
-    assert "মঙ্গলবার, 1 ডিসেম্বর, 2026" in parts["bn"].select_one(
-        "[data-testid=leaflet-when]"
-    ).get_text()
+    assert (
+        "মঙ্গলবার, 1 ডিসেম্বর, 2026" in parts["bn"].select_one("[data-testid=leaflet-when]").get_text()
+    )
     assert "Talaado" in parts["so"].select_one("[data-testid=leaflet-when]").get_text()
     # Nothing for staff on the printed part; the event's details are screen-only.
     assert "Sami" not in leaflet.get_text()
