@@ -168,3 +168,34 @@ def coordinator(app: Flask, client: FlaskClient) -> FlaskClient:
     make_user(app, "coordinator")
     sign_in(client, "coordinator@example.org")
     return client
+
+
+def staff_app(database: Path, **config: Any) -> Flask:
+    """An app with one account for each role and a round with the volunteer on it; the
+    round's code is ``app.config["STAFF_ROUND"]``."""
+    app = create_app(
+        {
+            "DATABASE": str(database),
+            "SECRET_KEY": "staff",
+            "WTF_CSRF_ENABLED": False,
+            "RATELIMIT_ENABLED": False,
+            **config,
+        }
+    )
+    with app.app_context():
+        db = storage.get_db()
+        users = [
+            storage.accounts.create_user(
+                db, email=f"{role}@example.org", name=role, role=role, password=PASSWORD
+            )
+            for role in ("volunteer", "analyst", "coordinator")
+        ]
+        event = storage.events.create(
+            db,
+            kind="door_knocking",
+            name="Round",
+            survey_id="what-matters",
+            volunteer_ids=(users[0].id,),
+        )
+    app.config["STAFF_ROUND"] = event.id
+    return app

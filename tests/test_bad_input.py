@@ -19,8 +19,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from survey_app import create_app, storage
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, staff_app
 
 ODD_LANGUAGES = ["xx", "zz-ZZ", "*", ";;;", "en;q=abc", "x" * 300, "é", "i-klingon", "-", "\x7f"]
 
@@ -29,34 +28,11 @@ ODD_LANGUAGES = ["xx", "zz-ZZ", "*", ";;;", "en;q=abc", "x" * 300, "é", "i-klin
 def fuzz_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
     """A server as it runs for people: errors become pages (not exceptions), CSRF aside so
     that fuzzed forms reach the code behind them."""
-    database = tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite"
-    app = create_app(
-        {
-            "DATABASE": str(database),
-            "SECRET_KEY": "fuzz",
-            "TESTING": False,
-            "PROPAGATE_EXCEPTIONS": False,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
+    yield staff_app(
+        tmp_path_factory.mktemp("fuzz") / "fuzz.sqlite",
+        TESTING=False,
+        PROPAGATE_EXCEPTIONS=False,
     )
-    with app.app_context():
-        db = storage.get_db()
-        users = [
-            storage.accounts.create_user(
-                db, email=f"{role}@example.org", name=role, role=role, password=PASSWORD
-            )
-            for role in ("volunteer", "analyst", "coordinator")
-        ]
-        event = storage.events.create(
-            db,
-            kind="door_knocking",
-            name="Round",
-            survey_id="what-matters",
-            volunteer_ids=(users[0].id,),
-        )
-    app.config["FUZZ_EVENT"] = event.id
-    yield app
 
 
 def _rows(app: Flask) -> dict[str, int]:
@@ -168,8 +144,8 @@ def _path_values(app: Flask) -> dict[str, list[str]]:
     return {
         "lang_tag": ["en", "ar", "so"],
         "survey_id": ["what-matters"],
-        "event_id": [app.config["FUZZ_EVENT"]],
-        "code": [app.config["FUZZ_EVENT"]],
+        "event_id": [app.config["STAFF_ROUND"]],
+        "code": [app.config["STAFF_ROUND"]],
         "token": ["not-a-token"],
         "device_id": ["nope"],
         "filename": ["css/app.css"],

@@ -9,8 +9,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app import create_app, storage
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, staff_app
 
 PUBLIC = "everyone"
 DEVICE = "device token"
@@ -69,33 +68,8 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
 
 @pytest.fixture(scope="module")
 def matrix_app(tmp_path_factory: pytest.TempPathFactory) -> Flask:
-    app = create_app(
-        {
-            "DATABASE": str(tmp_path_factory.mktemp("matrix") / "m.sqlite"),
-            "SECRET_KEY": "matrix",
-            "TESTING": True,
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-        }
-    )
-    with app.app_context():
-        db = storage.get_db()
-        users = [
-            storage.accounts.create_user(
-                db, email=f"{role}@example.org", name=role, role=role, password=PASSWORD
-            )
-            for role in ROLES
-        ]
-        # The volunteer is on the round: a volunteer who is not is refused (test_rounds).
-        event = storage.events.create(
-            db,
-            kind="door_knocking",
-            name="Round",
-            survey_id="what-matters",
-            volunteer_ids=tuple(u.id for u in users if u.role == "volunteer"),
-        )
-        app.config["MATRIX_EVENT"] = event.id
-    return app
+    # The volunteer is on the round: a volunteer who is not is refused (test_rounds).
+    return staff_app(tmp_path_factory.mktemp("matrix") / "m.sqlite", TESTING=True)
 
 
 def _client(app: Flask, role: str | None) -> FlaskClient:
@@ -112,8 +86,8 @@ def _path(app: Flask, rule: str) -> str:
     values = {
         "lang_tag": "en",
         "survey_id": "what-matters",
-        "event_id": app.config["MATRIX_EVENT"],
-        "code": app.config["MATRIX_EVENT"],
+        "event_id": app.config["STAFF_ROUND"],
+        "code": app.config["STAFF_ROUND"],
         "token": "not-a-token",
         "device_id": "nope",
         "filename": "css/app.css",
