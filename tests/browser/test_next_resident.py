@@ -282,3 +282,23 @@ def test_the_outbox_never_replaces_a_waiting_response(page: Page, live_server: L
         }"""
     )
     assert outcome == ["ConstraintError", "first"]
+
+
+def test_a_response_the_server_refuses_is_not_said_to_be_on_its_way(
+    page: Page, live_server: LiveServer
+) -> None:
+    page.goto(live_server.url + "/en/")
+    expect(page.get_by_test_id("start")).to_be_visible()
+    outcome = page.evaluate(
+        """async () => {
+          const id = crypto.randomUUID();
+          await WMOutbox.queue({id, survey_id: "what-matters", survey_version: 999,
+            language: "en", mode: "self", created_at: new Date().toISOString(),
+            answers: {consent: "yes"}});
+          const before = await WMOutbox.status(id);
+          await WMOutbox.flush();
+          return [before, await WMOutbox.status(id)];
+        }"""
+    )
+    assert outcome == ["waiting", "refused"]
+    assert live_server.query("SELECT count(*) FROM responses WHERE survey_version = 999") == [(0,)]

@@ -413,7 +413,8 @@
     var line = thanks.querySelector("[data-wm-thanks-status]");
     if (!line) { return Promise.resolve(); }
     return WMOutbox.status(state.id).then(function (where) {
-      var shown = where === "sent" ? "sent" : where === "held" ? "held" : "kept";
+      // Refused by the server (a survey it does not know, say) is not "will be sent" either.
+      var shown = where === "sent" ? "sent" : where === "waiting" ? "kept" : "held";
       line.setAttribute("data-state", shown);
       line.querySelectorAll("[data-wm-state]").forEach(function (part) {
         part.hidden = part.getAttribute("data-wm-state") !== shown;
