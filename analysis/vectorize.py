@@ -65,10 +65,10 @@ def prepare(
         # a gloss) but the gloss decides: its tokens are counted twice.
         gloss_tokens = tokenize(gloss, "en")
         doc.tokens = gloss_tokens + gloss_tokens + tokenize(text, language)
-        doc.tokens += concept_tokens(gloss) * 2
+        doc.tokens += concept_tokens(gloss, "en") * 2
     else:
         # Concept tokens count twice: they are the only bridge between languages.
-        doc.tokens = tokenize(text, language) + concept_tokens(text) * 2
+        doc.tokens = tokenize(text, language) + concept_tokens(text, language) * 2
     return doc
 
 

@@ -181,7 +181,7 @@ def topic_of() -> dict[str, str]:
 @pytest.fixture
 def multilingual() -> list[Response]:
     return [
-        Response(f"m{i:02d}", text, language=lang, gloss=gloss)
+        Response(f"m{i:02d}", text, language=lang, gloss=gloss, can_quote=True)
         for i, (_, lang, text, gloss) in enumerate(MULTILINGUAL)
     ]
 
@@ -199,6 +199,7 @@ def english() -> list[Response]:
             text,
             language="en",
             attributes={"area": "Poplar" if i % 2 else "Bow", "age": "18-34" if i % 3 else "65+"},
+            can_quote=True,  # these residents agreed to be quoted
         )
         for i, (_, text) in enumerate(ENGLISH)
     ]

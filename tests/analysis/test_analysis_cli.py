@@ -76,11 +76,12 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
 @pytest.fixture
 def survey_csv(tmp_path: Path, multilingual: list[Response]) -> Path:
     rows = [
-        [f"r{i}", r.text, r.language or "", r.gloss or "", "Poplar" if i % 2 else "Bow"]
+        [f"r{i}", r.text, r.language or "", r.gloss or "", "Poplar" if i % 2 else "Bow", "yes"]
         for i, r in enumerate(multilingual)
     ]
-    rows.append(["r-na", "don't know", "en", "", "Bow"])
-    return write_csv(tmp_path / "export.csv", ["id", "answer", "lang", "gloss", "area"], rows)
+    rows.append(["r-na", "don't know", "en", "", "Bow", "yes"])
+    header = ["id", "answer", "lang", "gloss", "area", "quote_consent"]
+    return write_csv(tmp_path / "export.csv", header, rows)
 
 
 def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path, multilingual: list[Response]):
@@ -160,14 +161,18 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
     blank_id = write_csv(tmp_path / "blank.csv", ["id", "answer"], [["", "rent"]])
     dup = write_csv(tmp_path / "dup.csv", ["id", "answer"], [["1", "rent"], ["1", "GP"]])
     return {
-        "wrong text column": (good, ["--text-column", "Answer"], "no text column 'Answer'"),
+        "wrong text column": (good, ["--text-column", "Answer"], "no question column 'Answer'"),
         "wrong id column": (good, ["--text-column", "answer", "--id-column", "ref"], "'id'"),
         "missing file": (tmp_path / "nope.csv", ["--text-column", "answer"], "no such file"),
         "empty file": (empty, ["--text-column", "answer"], "is empty"),
         "header only": (header_only, ["--text-column", "answer"], "no answers"),
         "not utf-8": (latin1, ["--text-column", "answer"], "not UTF-8"),
         "blank id": (blank_id, ["--text-column", "answer", "--id-column", "id"], "empty id"),
-        "duplicate ids": (dup, ["--text-column", "answer", "--id-column", "id"], "more than once"),
+        "duplicate ids": (
+            dup,
+            ["--text-column", "answer", "--id-column", "id"],
+            "more than one row",
+        ),
         "bad bounds": (
             good,
             ["--text-column", "answer", "--min-themes", "9", "--max-themes", "3"],
@@ -369,3 +374,91 @@ def test_cli_refuses_a_file_that_is_not_an_embeddings_file(
     assert main([*args, "--out", str(out)]) == 2
     assert "is not an embeddings file" in capsys.readouterr().err
     assert store.read_text(encoding="utf-8") == "id,vector\n" and not out.exists()
+
+
+def test_cli_withholds_quotes_without_a_consent_column(tmp_path: Path, english: list[Response]):
+    path = write_csv(tmp_path / "a.csv", ["text"], [[r.text] for r in english])
+    out = tmp_path / "o.json"
+    done = run_cli("themes", path, "--question", "text", "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["themes"] and all(t["quotes"] == [] for t in data["themes"])
+    assert data["not_quotable"] == len(english)
+    assert "Quotes are withheld" in done.stdout and "no quote consent column" in done.stdout
+    assert any("Quotes are withheld" in note for note in data["input"]["notes"])
+    assert not any(f'"{r.text}' in done.stdout for r in english)
+    # For data with no residents behind it, a person may say so.
+    allowed = run_cli(
+        "themes", path, "--question", "text", "--quotes-without-consent", "--out", out, cwd=tmp_path
+    )
+    assert allowed.returncode == 0, allowed.stderr
+    assert all(t["quotes"] for t in json.loads(out.read_text(encoding="utf-8"))["themes"])
+
+
+def test_cli_reads_quote_consent_per_answer(tmp_path: Path, english: list[Response]):
+    rows = [[r.id, r.text, ["yes", "no", "", "maybe"][i % 4]] for i, r in enumerate(english)]
+    path = write_csv(tmp_path / "a.csv", ["id", "text", "quote_consent"], rows)
+    out = tmp_path / "o.json"
+    done = run_cli(
+        "themes", path, "--question", "text", "--id-column", "id", "--out", out, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    agreed = {row[0] for row in rows if row[2] == "yes"}
+    quoted = {q["response_id"] for t in data["themes"] for q in t["quotes"]}
+    assert quoted and quoted <= agreed
+    assert data["input"]["quotable"] == len(agreed)
+    assert "neither yes nor no" in done.stdout
+
+
+def test_cli_reads_an_xlsx_with_multi_line_answers(tmp_path: Path, english: list[Response]):
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["response_id", "what_matters", "quote_consent"])
+    for r in english:
+        sheet.append([r.id, r.text.replace(" ", "\n", 1), "yes"])
+    sheet.append(["blank", "", "yes"])  # a resident who skipped the question
+    path = tmp_path / "export.xlsx"
+    book.save(path)
+    out = tmp_path / "o.json"
+    done = run_cli("themes", path, "--question", "what_matters", "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["n_responses"] == len(english)
+    assert data["input"]["empty"] == 1
+    quoted = {q["response_id"]: q["text"] for t in data["themes"] for q in t["quotes"]}
+    by_id = {r.id: r.text.replace(" ", "\n", 1) for r in english}
+    assert quoted and all(by_id[rid] == text for rid, text in quoted.items())
+
+
+def test_cli_names_the_free_text_questions_when_none_is_given(tmp_path: Path):
+    header = ["response_id", "a", "a__gloss", "a__language", "b", "b__gloss", "b__language"]
+    path = write_csv(tmp_path / "x.csv", header, [["1", "rent", "", "en", "parks", "", "en"]])
+    done = run_cli("themes", path, cwd=tmp_path)
+    assert done.returncode == 2
+    assert "several free-text questions" in done.stderr and "a, b" in done.stderr
+    only_one = write_csv(tmp_path / "y.csv", header[:4], [["1", "rent", "", "en"]])
+    assert run_cli("themes", only_one, cwd=tmp_path).returncode == 0
+    empty = write_csv(tmp_path / "z.csv", header[:4], [["1", "", "", "en"], ["2", " ", "", ""]])
+    done = run_cli("themes", empty, cwd=tmp_path)
+    assert done.returncode == 2 and "no answers to 'a' (2 rows, all empty)" in done.stderr
+
+
+def test_cli_output_piped_into_head_ends_quietly(survey_csv: Path, tmp_path: Path):
+    command = (
+        f"{sys.executable} -m analysis themes {survey_csv} --question answer "
+        f"--out {tmp_path / 'o.json'} | head -n 1"
+    )
+    done = subprocess.run(
+        command,
+        shell=True,
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.stdout.strip().endswith("non-answers.")
+    assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr

@@ -97,7 +97,7 @@ def test_english_stop_words_keep_age_words_and_concepts_still_see_stop_words():
     assert {"the", "and", "because", "home", "work"} <= stops
     assert not {"young", "old", "older"} & stops
     # A stop word can still carry a concept across languages.
-    assert concept_tokens("home") == ["\u27e8housing\u27e9"]
+    assert concept_tokens("home", "en") == ["\u27e8housing\u27e9"]
 
 
 def test_language_names_and_codes():
@@ -119,9 +119,26 @@ def test_guessing_a_language():
 
 def test_concept_tokens_bridge_languages():
     housing = "\u27e8housing\u27e9"
-    for text in ("high rent", "বাড়ি ভাড়া", "Kirada guriga", "گھر کا کرایہ", "Ev kirası"):
-        assert housing in concept_tokens(text), text
-    assert concept_tokens("training course") == []  # English words match exactly only
+    for text, language in (
+        ("high rent", "en"),
+        ("বাড়ি ভাড়া", "bn"),
+        ("Kirada guriga", "so"),
+        ("گھر کا کرایہ", "ur"),
+        ("Ev kirası", "tr"),
+    ):
+        assert housing in concept_tokens(text, language), text
+    assert concept_tokens("training course", "en") == []  # English words match exactly only
+
+
+def test_a_concept_matches_only_in_its_own_language():
+    # "bin" is a thousand in Turkish, "park" a car park in Polish too; neither is rubbish
+    # or a park to an English list, and no list answers for a language it does not have.
+    assert concept_tokens("Kira bin lira oldu", "tr") == ["\u27e8housing\u27e9"]
+    assert concept_tokens("the bin is full", "en") == ["\u27e8rubbish\u27e9"]
+    assert concept_tokens("bin", "tr") == []
+    assert concept_tokens("ev", "en") == []
+    assert concept_tokens("home", None) == []
+    assert concept_tokens("home", "xx") == []
 
 
 @pytest.mark.parametrize(

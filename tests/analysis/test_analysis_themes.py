@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -70,6 +71,19 @@ def test_unquotable_answers_are_themed_but_never_quoted(english):
     assert quoted and not any(text.startswith("The") for text in quoted)
     themed = {i for t in result.themes for i in t.member_ids}
     assert {r.id for r in muted if not r.can_quote} <= themed
+    assert result.not_quotable == sum(not r.can_quote for r in muted) > 0
+    assert result.to_dict()["not_quotable"] == result.not_quotable
+
+
+def test_an_answer_is_never_quoted_unless_its_resident_agreed(english):
+    """Consent is never assumed: a Response made without can_quote is themed, not quoted,
+    and its words appear in no quote of the JSON result."""
+    unsaid = [Response(r.id, r.text, r.language) for r in english]
+    result = find_themes(unsaid, min_themes=2, max_themes=8)
+    assert result.themes and all(t.quotes == [] for t in result.themes)
+    assert result.not_quotable == len(unsaid)
+    dumped = json.dumps(result.to_dict(), ensure_ascii=False)
+    assert not any(r.text in dumped for r in unsaid)
 
 
 def test_same_input_and_seed_give_same_output(english):
@@ -199,7 +213,7 @@ def test_duplicate_ids_are_a_clear_error():
 
 
 def test_one_response_is_one_theme():
-    result = find_themes([Response("only", "The rent is too high")])
+    result = find_themes([Response("only", "The rent is too high", can_quote=True)])
     assert [t.member_ids for t in result.themes] == [["only"]]
     assert result.themes[0].quotes[0].text == "The rent is too high"
 
@@ -474,3 +488,34 @@ def test_embedding_helper_gives_unit_vectors_for_any_language():
     # The same concern in Somali is nearer the English than an unrelated sentence is.
     other = embed.embed_texts(["The football match was won in extra time"])[0]
     assert vectors[1] @ vectors[0] > vectors[1] @ other
+
+
+def test_a_turkish_bin_is_not_an_english_bin():
+    """Turkish answers about prices ("bin lira", a thousand lira) beside English answers
+    about bins: no Turkish answer joins the bins, and no theme is labelled with a concept
+    name ("rubbish", "money") that no answer used."""
+    english = [
+        "The bins are never emptied",
+        "Overflowing bins and litter everywhere",
+        "Rubbish bins smell in summer",
+        "Nobody collects the bins on our street",
+        "Bus fares went up again",
+        "The bus is always late",
+        "More buses in the evening please",
+        "The bus stop has no shelter",
+    ]
+    turkish = [
+        "Kira bin lira arttı",
+        "Faturalar bin liradan fazla",
+        "Market fiyatları çok yüksek, bin lira yetmiyor",
+        "Elektrik faturası bin lira geldi",
+    ]
+    responses = [Response(f"e{i}", t, "en") for i, t in enumerate(english)]
+    responses += [Response(f"t{i}", t, "tr") for i, t in enumerate(turkish)]
+    result = find_themes(responses, min_themes=3, max_themes=3)
+    bins = next(t for t in result.themes if "e0" in t.member_ids)
+    assert not any(i.startswith("t") for i in bins.member_ids)
+    used = set(re.findall(r"\w+", " ".join(english + turkish).casefold()))
+    for theme in result.themes:
+        for word in re.findall(r"\w+", " ".join([theme.label, *theme.keywords]).casefold()):
+            assert word in used, (word, theme.label)

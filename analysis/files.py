@@ -1,0 +1,238 @@
+"""Reading answers from the files teams have: the app's export, other CSV or TSV, XLSX.
+
+The app's responses export (``response_id``, ``quote_consent``, then per question ``<q>``,
+``<q>__gloss`` and, for free text, ``<q>__language``) is read with nothing but the question
+to theme: ids, glosses, languages and quote consent are found by their column names.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analysis.model import AnalysisError, Response
+
+# How the app and common tools write yes and no in a consent column.
+_YES = frozenset({"yes", "y", "true", "1", "agreed", "consented"})
+_NO = frozenset({"no", "n", "false", "0", "", "declined", "refused"})
+
+
+@dataclass(frozen=True)
+class Table:
+    """A file's header and rows, every cell as text."""
+
+    columns: list[str]
+    rows: list[list[str]]
+
+    def column(self, name: str) -> int:
+        return self.columns.index(name)
+
+
+@dataclass
+class Answers:
+    """The answers read for one question, and what a person should know about them."""
+
+    responses: list[Response]
+    question: str
+    skipped_empty: int = 0
+    consent_column: str | None = None
+    notes: list[str] = field(default_factory=list)
+
+
+def read_table(path: Path) -> Table:
+    """A CSV, TSV or XLSX file as text cells; AnalysisError with a plain message if it isn't."""
+    if path.suffix.lower() in {".xlsx", ".xlsm"}:
+        return _read_xlsx(path)
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        raise AnalysisError(f"{path}: no such file") from None
+    except OSError as exc:
+        raise AnalysisError(f"{path}: cannot read it ({exc.strerror})") from None
+    if raw.startswith(b"PK\x03\x04"):
+        return _read_xlsx(path)
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise AnalysisError(
+            f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}). "
+            "Save it as 'CSV UTF-8' and try again."
+        ) from None
+    if not content.strip():
+        raise AnalysisError(f"{path} is empty")
+    # Only the header line decides the delimiter; answers may hold any character, and the
+    # csv module (not str.splitlines, which also breaks at U+2028 and inside quotes) decides
+    # where a row ends.
+    header = content.split("\n", 1)[0]
+    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in header else ","
+    if delimiter == "," and header.count(";") > header.count(","):
+        delimiter = ";"
+    try:
+        rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
+    except csv.Error as exc:
+        raise AnalysisError(f"{path} is not valid CSV: {exc}") from None
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise AnalysisError(f"{path} is empty")
+    return Table(columns=[c.strip() for c in rows[0]], rows=rows[1:])
+
+
+def _read_xlsx(path: Path) -> Table:
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise AnalysisError(f"{path}: no such file") from None
+    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+        raise AnalysisError(f"{path} is not an Excel workbook this tool can read ({exc})") from None
+    try:
+        sheet = book.worksheets[0]
+        rows = [
+            ["" if cell is None else str(cell) for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+    finally:
+        book.close()
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise AnalysisError(f"{path} is empty")
+    width = len(rows[0])
+    return Table(
+        columns=[c.strip() for c in rows[0]], rows=[(r + [""] * width)[:width] for r in rows[1:]]
+    )
+
+
+def free_text_questions(table: Table) -> list[str]:
+    """The questions of an app export whose answers are free text (they say their language)."""
+    return [c[: -len("__language")] for c in table.columns if c.endswith("__language")]
+
+
+def consent_value(value: str) -> bool | None:
+    """True or False for the ways a consent cell says yes or no; None when it says neither."""
+    word = value.strip().casefold()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    return None
+
+
+def read_answers(
+    path: Path,
+    *,
+    question: str | None = None,
+    id_column: str | None = None,
+    gloss_column: str | None = None,
+    language_column: str | None = None,
+    consent_column: str | None = None,
+    attribute_columns: Sequence[str] = (),
+    quotes_without_consent: bool = False,
+) -> Answers:
+    """The answers to ``question`` in the file at ``path``, as :class:`Response` objects.
+
+    Columns not named are found as the app's export names them. An answer may be quoted
+    only when its consent column says yes; with no consent column, no answer may be quoted
+    unless ``quotes_without_consent`` (for data with no residents, such as benchmarks).
+    Rows with an empty answer are left out and counted.
+    """
+    table = read_table(path)
+    columns = table.columns
+    if question is None:
+        question = _only_question(path, table)
+    id_column = id_column or ("response_id" if "response_id" in columns else None)
+    if gloss_column is None and f"{question}__gloss" in columns:
+        gloss_column = f"{question}__gloss"
+    if language_column is None:
+        for candidate in (f"{question}__language", "language"):
+            if candidate in columns:
+                language_column = candidate
+                break
+    if consent_column is None and "quote_consent" in columns:
+        consent_column = "quote_consent"
+    wanted: list[tuple[str, str | None]] = [
+        ("question", question),
+        ("id", id_column),
+        ("gloss", gloss_column),
+    ]
+    wanted += [("language", language_column), ("consent", consent_column)]
+    wanted += [("attribute", c) for c in attribute_columns]
+    for role, name in wanted:
+        if name is not None and name not in columns:
+            raise AnalysisError(
+                f"{path} has no {role} column {name!r}; its columns are: "
+                + ", ".join(repr(c) for c in columns)
+            )
+
+    def cell(row: list[str], name: str | None) -> str:
+        if name is None:
+            return ""
+        at = columns.index(name)
+        return row[at] if at < len(row) else ""
+
+    answers = Answers(responses=[], question=question, consent_column=consent_column)
+    unclear = 0
+    seen: set[str] = set()
+    for number, row in enumerate(table.rows):
+        text = cell(row, question)
+        if not text.strip():
+            answers.skipped_empty += 1
+            continue
+        rid = cell(row, id_column).strip() if id_column else str(number)
+        if not rid:
+            raise AnalysisError(f"{path}: row {number + 2} has an empty id")
+        if rid in seen:
+            raise AnalysisError(f"{path}: the id {rid!r} is on more than one row")
+        seen.add(rid)
+        if consent_column is not None:
+            agreed = consent_value(cell(row, consent_column))
+            unclear += agreed is None
+            can_quote = bool(agreed)
+        else:
+            can_quote = quotes_without_consent
+        answers.responses.append(
+            Response(
+                id=rid,
+                text=text,
+                language=cell(row, language_column).strip() or None,
+                gloss=cell(row, gloss_column).strip() or None,
+                attributes={c: cell(row, c) for c in attribute_columns},
+                can_quote=can_quote,
+            )
+        )
+    if consent_column is None and not quotes_without_consent:
+        answers.notes.append(
+            f"Quotes are withheld: {path.name} has no quote consent column, so no answer is "
+            "known to be quotable. Add one (the app's export has 'quote_consent'), or, for "
+            "data with no residents behind it, pass --quotes-without-consent."
+        )
+    if unclear:
+        answers.notes.append(
+            f"{unclear} answers have a quote consent that is neither yes nor no; "
+            "they are not quoted."
+        )
+    if not answers.responses:
+        raise AnalysisError(
+            f"{path} has no answers to {question!r}"
+            + (f" ({answers.skipped_empty} rows, all empty)" if answers.skipped_empty else "")
+        )
+    return answers
+
+
+def _only_question(path: Path, table: Table) -> str:
+    """The question to theme when none is named: the export's only free-text question."""
+    found = free_text_questions(table)
+    if len(found) == 1:
+        return found[0]
+    if found:
+        raise AnalysisError(
+            f"{path} has several free-text questions; name one with --question: " + ", ".join(found)
+        )
+    raise AnalysisError(
+        f"name the column of answers with --question; the columns of {path} are: "
+        + ", ".join(repr(c) for c in table.columns)
+    )
