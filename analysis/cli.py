@@ -8,6 +8,7 @@ import os
 import re
 import sys
 import textwrap
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -125,7 +126,12 @@ def summary(result: ThemeResult, width: int = 100) -> str:
             text = quote.text if not quote.gloss else f"{quote.text} [{quote.gloss}]"
             lines.append("    " + textwrap.shorten(f'"{text}"', width - 4, placeholder=' …"'))
     if result.unthemed.size:
-        lines.append(f"    Not yet themed: {result.unthemed.size} answers")
+        why = Counter(m.reason or "not close enough to any theme" for m in result.unthemed.members)
+        lines.append(
+            f"    Not yet themed: {result.unthemed.size} answers ("
+            + "; ".join(f"{count}: {reason}" for reason, count in why.most_common())
+            + ")"
+        )
     return "\n".join(lines)
 
 

@@ -49,12 +49,14 @@ class Member:
     """A response placed in a theme; ``score`` is its cosine similarity to the theme centre.
 
     ``placed_by`` says why it is there: ``'engine'``, ``'codebook'`` (a person pinned it) or
-    ``'example'`` (it matched the theme's example phrases).
+    ``'example'`` (it matched the theme's example phrases). In the "not yet themed" and
+    non-answer groups, ``reason`` says in plain words why it is not in a theme.
     """
 
     response_id: str
     score: float
     placed_by: str = "engine"
+    reason: str | None = None
 
 
 @dataclass

@@ -203,6 +203,10 @@ class ThemeFinder:
                 if row is not None and finder.labels_[row] != EXCLUDED:
                     finder.labels_[row] = j
                     finder.placed_by_[row] = member.placed_by
+        for member in result.unthemed.members:
+            row = finder.index_.get(member.response_id)
+            if row is not None and member.reason:
+                finder.unthemed_why_[row] = member.reason
         finder.result_ = finder._build_result()
         return finder
 
@@ -219,6 +223,7 @@ class ThemeFinder:
         excluded = set(excluded_ids)
         self.labels_ = np.full(n, UNTHEMED, dtype=np.int64)
         self.placed_by_ = ["engine"] * n
+        self.unthemed_why_: dict[int, str] = {}
         fallback = majority_language([r.text for r in responses], [r.language for r in responses])
         self.docs_: list[Document] = [
             prepare(r.text, r.language, r.gloss, fallback) for r in responses
@@ -540,6 +545,8 @@ class ThemeFinder:
             z = self.embedding_[rows]
         rows_arr = np.asarray(rows)
         labels = labels.copy()
+        # Why each answer left unthemed was left out (an index into UNTHEMED_REASONS).
+        cause = np.full(len(rows), -1, dtype=np.int64)
         if filter_noise:
             coverage = self.vectorizer_.coverage_
             active_pos = {row: p for p, row in enumerate(self.active_)}
@@ -549,10 +556,14 @@ class ThemeFinder:
                 # embeddings), so an answer must also be well below a typical one.
                 typical = float(np.median(sims[labels >= 0])) if np.any(labels >= 0) else 0.0
                 threshold = min(self.min_similarity, 0.5 * typical)
-                labels[(sims < threshold) & (labels >= 0)] = UNTHEMED
+                far = (sims < threshold) & (labels >= 0)
+                labels[far] = UNTHEMED
+                cause[far] = _FAR
                 sizes = np.bincount(labels[labels >= 0], minlength=k)
                 small = np.flatnonzero(sizes < min(self.min_theme_size, len(rows)))
-                labels[np.isin(labels, small)] = UNTHEMED
+                in_small = np.isin(labels, small)
+                labels[in_small] = UNTHEMED
+                cause[in_small] = _SMALL
                 # Answers left out may still fit another surviving theme well.
                 keep = np.flatnonzero(np.bincount(labels[labels >= 0], minlength=k) > 0)
                 if len(keep) == 0:
@@ -568,12 +579,15 @@ class ThemeFinder:
             weak = np.array([coverage[active_pos[r]] < 0.05 for r in rows])
             if len(rows) > 50:
                 labels[weak] = UNTHEMED
+                cause[weak] = _RARE_WORDS
         used = sorted({int(x) for x in labels if x >= 0}, key=lambda c: (-np.sum(labels == c), c))
         base = len(self.specs_)
         for new, old in enumerate(used):
             self.specs_.append(_Spec(None))
             self.labels_[rows_arr[labels == old]] = base + new
         self.labels_[rows_arr[labels == UNTHEMED]] = UNTHEMED
+        for pos in np.flatnonzero(labels == UNTHEMED):
+            self.unthemed_why_[int(rows_arr[pos])] = UNTHEMED_REASONS[max(int(cause[pos]), 0)]
 
     # ------------------------------------------------------------------ results
 
@@ -630,7 +644,12 @@ class ThemeFinder:
             id=UNTHEMED_ID,
             label="Not yet themed",
             members=[
-                Member(self.responses_[r].id, _r(s), "engine")
+                Member(
+                    self.responses_[r].id,
+                    _r(s),
+                    "engine",
+                    reason=self.unthemed_why_.get(int(r), UNTHEMED_REASONS[_FAR]),
+                )
                 for r, s in zip(unthemed_rows, nearest, strict=True)
             ],
             size=len(unthemed_rows),
@@ -640,7 +659,10 @@ class ThemeFinder:
         non_answers = Group(
             id=NON_ANSWER_ID,
             label="Non-answers (don't know, nothing, no comment)",
-            members=[Member(self.responses_[r].id, 1.0, "engine") for r in na_rows],
+            members=[
+                Member(self.responses_[r].id, 1.0, "engine", reason=NON_ANSWER_REASON)
+                for r in na_rows
+            ],
             size=len(na_rows),
             by_language=self._by_language(na_rows),
         )
@@ -790,6 +812,15 @@ class ThemeFinder:
                 return j
         raise AnalysisError(f"there is no theme with id {theme_id!r}")
 
+
+# Why an answer is "not yet themed", in plain words, shown to the team per answer.
+UNTHEMED_REASONS = (
+    "not close enough to any theme",
+    "its group was too small to be a theme",
+    "almost none of its words were used by anyone else",
+)
+_FAR, _SMALL, _RARE_WORDS = 0, 1, 2
+NON_ANSWER_REASON = "says nothing to theme (a non-answer, such as 'don't know')"
 
 # How much stored vectors count beside the words, unless said (docs/benchmarks.md, 2026-12-04).
 SENTENCE_WEIGHT = 3.0

@@ -23,7 +23,7 @@ from analysis import (
     similar_responses,
     split_theme,
 )
-from analysis.themes import NON_ANSWER_ID, UNTHEMED_ID
+from analysis.themes import NON_ANSWER_ID, UNTHEMED_ID, UNTHEMED_REASONS
 
 
 def concern_of_theme(theme, concerns: dict[str, str]) -> tuple[str, float]:
@@ -145,6 +145,12 @@ def test_noise_goes_to_not_yet_themed(english):
     themed = {i for t in result.themes for i in t.member_ids}
     assert not themed & {"x1", "x2", "x3"}
     assert len(result.themes) == 4
+    # Each answer left out says why, in words a team can read; the reason survives a
+    # rebuild from the stored result (as the workspace does).
+    reasons = {m.response_id: m.reason for m in result.unthemed.members}
+    assert all(reasons[i] in UNTHEMED_REASONS for i in ("x1", "x2", "x3"))
+    again = ThemeFinder.from_result(english + noise, result).result_
+    assert {m.response_id: m.reason for m in again.unthemed.members} == reasons
 
 
 def test_non_answers_are_set_aside(english):
@@ -164,6 +170,7 @@ def test_non_answers_are_set_aside(english):
     themed = {i for t in result.themes for i in t.member_ids}
     assert not themed & {f"n{i}" for i in range(1, 8)}
     assert result.non_answers.by_language["en"] >= 4
+    assert all("non-answer" in (m.reason or "") for m in result.non_answers.members)
 
 
 def test_a_gloss_that_says_nothing_makes_a_non_answer():
