@@ -174,10 +174,10 @@ def run_themes(args: argparse.Namespace) -> int:
                 file=sys.stderr,
             )
     if args.embeddings is not None:
-        from analysis.embed import stored_embeddings
+        from analysis.embed import embedding_text, stored_embeddings
 
         vectors = stored_embeddings(
-            [r.text for r in responses], args.embeddings, on_new=_announce("answers")
+            [embedding_text(r) for r in responses], args.embeddings, on_new=_announce("answers")
         )
         embeddings = {r.id: v for r, v in zip(responses, vectors, strict=True)}
         kept = args.embeddings

@@ -68,6 +68,17 @@ def embed_texts(
     return np.vstack(rows).astype(np.float32)
 
 
+def embedding_text(response: Response) -> str:
+    """What is embedded for an answer: its English gloss when there is one, else its words.
+
+    On SIB-200 in three languages with glosses, embedding the gloss grouped by topic better
+    (NMI 0.35) than embedding the original (0.29): docs/benchmarks.md.
+    """
+    if response.gloss and response.gloss.strip():
+        return response.gloss
+    return response.text
+
+
 def text_key(text: str) -> str:
     """The key a text's vector is stored under: its SHA-256.
 

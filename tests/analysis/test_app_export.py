@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
@@ -9,6 +10,7 @@ import sys
 import uuid
 from pathlib import Path
 
+import numpy as np
 from flask import Flask
 
 from tests.conftest import make_user, sign_in
@@ -118,9 +120,19 @@ def test_the_apps_export_runs_with_only_the_question(app: Flask, tmp_path: Path)
     for quote in quotes:
         text, agreed = sent[quote["response_id"]]
         assert agreed and quote["text"] == text
+    # Each answer was embedded once, its gloss where it has one, and the vectors are kept
+    # beside the export (a second run embeds nothing).
+    with np.load(tmp_path / "what-matters-responses.vectors.npz") as stored:
+        keys = set(stored["keys"].tolist())
+    # (The app stores a Windows line break as "\n".)
+    embedded = {gloss or text.replace("\r\n", "\n") for _, _, text, gloss in ANSWERS}
+    assert keys == {hashlib.sha256(t.encode("utf-8")).hexdigest() for t in embedded}
+    again = run_cli("themes", path, "--question", "what_matters", cwd=tmp_path)
+    assert again.returncode == 0 and "Embedding" not in again.stderr
     printed = done.stdout
     file_text = written.read_text(encoding="utf-8")
     for text, agreed in sent.values():
+        text = text.replace("\r\n", "\n")
         if not agreed:
             assert json.dumps(text, ensure_ascii=False) not in file_text
             assert text[:30] not in printed
