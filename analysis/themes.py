@@ -23,13 +23,19 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import sparse
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
-from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 from analysis.codebook import Codebook
+from analysis.geometry import (
+    candidate_ks,
+    centres_of,
+    count_distinct,
+    knn_graph,
+    leave_one_out_similarity,
+    modularity,
+)
 from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
 from analysis.model import (
     AnalysisError,
@@ -382,7 +388,7 @@ class ThemeFinder:
             return
         # All answers (the usual case): use the matrix itself, not a copy of it.
         z = self.embedding_ if len(rows) == len(self.embedding_) else self.embedding_[rows]
-        distinct = _count_distinct(z, self.random_state)
+        distinct = count_distinct(z, self.random_state)
         if distinct == 1 or len(rows) < 2 * self.min_theme_size:
             if n_existing == 0:
                 # Too few (or identical) answers to compare: one theme is the honest answer.
@@ -461,10 +467,10 @@ class ThemeFinder:
             sample = z[np.sort(rng.choice(len(z), self.sample_size, replace=False))]
         else:
             sample = z
-        graph = _knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
+        graph = knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
         scores: dict[int, float] = {}
         fits: dict[int, np.ndarray] = {}
-        for k in _candidate_ks(lo, hi):
+        for k in candidate_ks(lo, hi):
             if k >= len(sample):
                 continue
             # Averaged over three k-means starts: one start's luck moved the choice (9, 12
@@ -473,7 +479,7 @@ class ThemeFinder:
                 KMeans(k, n_init=1, random_state=self.random_state + r).fit_predict(sample)
                 for r in range(_K_STARTS)
             ]
-            scores[k] = float(np.mean([_modularity(graph, labels, k) for labels in runs]))
+            scores[k] = float(np.mean([modularity(graph, labels, k) for labels in runs]))
             fits[k] = runs[0]
         if not scores:
             return lo, {}, sample, np.zeros(len(sample), dtype=np.int64)
@@ -551,7 +557,7 @@ class ThemeFinder:
             coverage = self.vectorizer_.coverage_
             active_pos = {row: p for p, row in enumerate(self.active_)}
             for _ in range(2):
-                sims = _leave_one_out_similarity(z, labels, k)
+                sims = leave_one_out_similarity(z, labels, k)
                 # Similarities run lower when vectors have more parts (character n-grams,
                 # embeddings), so an answer must also be well below a typical one.
                 typical = float(np.median(sims[labels >= 0])) if np.any(labels >= 0) else 0.0
@@ -568,7 +574,7 @@ class ThemeFinder:
                 keep = np.flatnonzero(np.bincount(labels[labels >= 0], minlength=k) > 0)
                 if len(keep) == 0:
                     break
-                centres = _centres(z, labels, k)
+                centres = centres_of(z, labels, k)
                 loose = np.flatnonzero(labels == UNTHEMED)
                 if len(loose):
                     near = z[loose] @ centres[keep].T
@@ -602,7 +608,7 @@ class ThemeFinder:
             rows = np.flatnonzero(self.labels_ == j)
             if len(rows) == 0 and not spec.from_codebook:
                 continue
-            centre = _centres(self.embedding_[rows], np.zeros(len(rows), dtype=np.int64), 1)[0]
+            centre = centres_of(self.embedding_[rows], np.zeros(len(rows), dtype=np.int64), 1)[0]
             self.centres_[j] = centre
             scores = self.embedding_[rows] @ centre if len(rows) else np.zeros(0)
             order = np.argsort(-scores, kind="stable")
@@ -858,76 +864,6 @@ def _checked(responses: Sequence[Response]) -> list[Response]:
         seen.add(r.id)
     # Sorting by id makes the result independent of the order answers arrive in.
     return sorted(responses, key=lambda r: r.id)
-
-
-def _candidate_ks(lo: int, hi: int, steps: int = 14) -> list[int]:
-    if hi - lo + 1 <= steps:
-        return list(range(lo, hi + 1))
-    grid = np.geomspace(lo, hi, steps)
-    return sorted({int(round(x)) for x in grid} | {lo, hi})
-
-
-def _knn_graph(z: np.ndarray, n_neighbors: int) -> sparse.csr_matrix:
-    """Symmetric 0/1 graph linking each answer to its nearest neighbours (cosine)."""
-    n_neighbors = min(n_neighbors, len(z) - 1)
-    graph = NearestNeighbors(n_neighbors=n_neighbors).fit(z).kneighbors_graph(mode="connectivity")
-    graph = ((graph + graph.T) > 0).astype(np.float64)
-    return sparse.csr_matrix(graph)
-
-
-def _modularity(graph: sparse.csr_matrix, labels: np.ndarray, k: int) -> float:
-    """Newman's modularity of a grouping of the graph's nodes."""
-    degree = np.asarray(graph.sum(axis=1)).ravel()
-    total = degree.sum()
-    if total == 0:
-        return 0.0
-    member = sparse.csr_matrix(
-        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
-    )
-    inside = (member @ graph @ member.T).diagonal().sum() / total
-    share = member @ degree / total
-    return float(inside - np.sum(share**2))
-
-
-def _centres(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    centres = np.zeros((k, z.shape[1]))
-    for c in range(k):
-        members = z[labels == c]
-        if len(members):
-            centres[c] = members.mean(axis=0)
-    return normalize(centres)
-
-
-def _leave_one_out_similarity(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
-    """Each answer's cosine similarity to its theme's centre computed without itself.
-
-    In a small theme an answer's own weight in the centre would make even an unrelated
-    answer look like it belongs. Computed from dot products with the themes' sums (n x k),
-    never from an n x d matrix of "centre without me" vectors.
-    """
-    sums = np.zeros((k, z.shape[1]))
-    placed = labels >= 0
-    np.add.at(sums, labels[placed], z[placed])
-    own = np.maximum(labels, 0)
-    dot = (z @ sums.T)[np.arange(len(z)), own]
-    self_dot = np.einsum("ij,ij->i", z, z)
-    # |sum - z|^2 = |sum|^2 - 2 z.sum + |z|^2
-    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", sums, sums)[own] - 2 * dot + self_dot, 0))
-    sims = (dot - self_dot) / np.where(norms > 1e-6, norms, 1.0)
-    sims[~placed | (norms <= 1e-6)] = 0.0
-    return sims
-
-
-def _count_distinct(z: np.ndarray, seed: int) -> int:
-    """How many different rows ``z`` has (to 6 decimals), without copying it.
-
-    Rows are compared by their projections on two random directions: different answers'
-    vectors never project alike on both by chance, and identical answers' vectors are
-    identical.
-    """
-    directions = np.random.default_rng(seed).normal(size=(z.shape[1], 2))
-    keys = np.round(z @ directions, 6)
-    return len(np.unique(keys, axis=0))
 
 
 def _theme_id(keywords: list[str], member_ids: list[str], used: set[str]) -> str:

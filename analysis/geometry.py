@@ -1,0 +1,81 @@
+"""Geometry of answer vectors for the theme engine: neighbour graphs, modularity, centres.
+
+Plain functions on numpy arrays (rows are unit-length answer vectors), no engine state.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import sparse
+from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import normalize
+
+
+def candidate_ks(lo: int, hi: int, steps: int = 14) -> list[int]:
+    if hi - lo + 1 <= steps:
+        return list(range(lo, hi + 1))
+    grid = np.geomspace(lo, hi, steps)
+    return sorted({int(round(x)) for x in grid} | {lo, hi})
+
+
+def knn_graph(z: np.ndarray, n_neighbors: int) -> sparse.csr_matrix:
+    """Symmetric 0/1 graph linking each answer to its nearest neighbours (cosine)."""
+    n_neighbors = min(n_neighbors, len(z) - 1)
+    graph = NearestNeighbors(n_neighbors=n_neighbors).fit(z).kneighbors_graph(mode="connectivity")
+    graph = ((graph + graph.T) > 0).astype(np.float64)
+    return sparse.csr_matrix(graph)
+
+
+def modularity(graph: sparse.csr_matrix, labels: np.ndarray, k: int) -> float:
+    """Newman's modularity of a grouping of the graph's nodes."""
+    degree = np.asarray(graph.sum(axis=1)).ravel()
+    total = degree.sum()
+    if total == 0:
+        return 0.0
+    member = sparse.csr_matrix(
+        (np.ones(len(labels)), (labels, np.arange(len(labels)))), shape=(k, len(labels))
+    )
+    inside = (member @ graph @ member.T).diagonal().sum() / total
+    share = member @ degree / total
+    return float(inside - np.sum(share**2))
+
+
+def centres_of(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    centres = np.zeros((k, z.shape[1]))
+    for c in range(k):
+        members = z[labels == c]
+        if len(members):
+            centres[c] = members.mean(axis=0)
+    return normalize(centres)
+
+
+def leave_one_out_similarity(z: np.ndarray, labels: np.ndarray, k: int) -> np.ndarray:
+    """Each answer's cosine similarity to its theme's centre computed without itself.
+
+    In a small theme an answer's own weight in the centre would make even an unrelated
+    answer look like it belongs. Computed from dot products with the themes' sums (n x k),
+    never from an n x d matrix of "centre without me" vectors.
+    """
+    sums = np.zeros((k, z.shape[1]))
+    placed = labels >= 0
+    np.add.at(sums, labels[placed], z[placed])
+    own = np.maximum(labels, 0)
+    dot = (z @ sums.T)[np.arange(len(z)), own]
+    self_dot = np.einsum("ij,ij->i", z, z)
+    # |sum - z|^2 = |sum|^2 - 2 z.sum + |z|^2
+    norms = np.sqrt(np.maximum(np.einsum("ij,ij->i", sums, sums)[own] - 2 * dot + self_dot, 0))
+    sims = (dot - self_dot) / np.where(norms > 1e-6, norms, 1.0)
+    sims[~placed | (norms <= 1e-6)] = 0.0
+    return sims
+
+
+def count_distinct(z: np.ndarray, seed: int) -> int:
+    """How many different rows ``z`` has (to 6 decimals), without copying it.
+
+    Rows are compared by their projections on two random directions: different answers'
+    vectors never project alike on both by chance, and identical answers' vectors are
+    identical.
+    """
+    directions = np.random.default_rng(seed).normal(size=(z.shape[1], 2))
+    keys = np.round(z @ directions, 6)
+    return len(np.unique(keys, axis=0))
