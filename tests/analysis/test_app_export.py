@@ -4,15 +4,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
 import uuid
 from pathlib import Path
 
 import numpy as np
 from flask import Flask
 
+from tests.analysis.conftest import run_cli
 from tests.conftest import make_user, sign_in
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -82,18 +80,6 @@ def export(app: Flask, folder: Path) -> Path:
     path = folder / "what-matters-responses.csv"
     path.write_bytes(reply.data)
     return path
-
-
-def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=300,
-    )
 
 
 def test_the_apps_export_runs_with_only_the_question(app: Flask, tmp_path: Path) -> None:
