@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from . import accounts, doors, events, measures, people, responses, reviews, surveys
+from . import accounts, doors, events, measures, people, responses, reviews, surveys, vectors
 from .db import connect, initialise, is_reachable, release, thread_connection, write
 from .errors import NotFound, ResponseConflict, StorageError
 
@@ -26,6 +26,7 @@ __all__ = [
     "responses",
     "reviews",
     "surveys",
+    "vectors",
     "write",
 ]
 

@@ -275,3 +275,24 @@ def _event_version_and_cancel(db: Database) -> None:
     # is not switched to a changed survey).
     db.execute("ALTER TABLE events ADD COLUMN survey_version INTEGER")
     db.execute("ALTER TABLE events ADD COLUMN cancelled_at TEXT")
+
+
+@MIGRATIONS(name="0013_answer_vectors")
+def _answer_vectors(db: Database) -> None:
+    # Each free-text answer's sentence embedding, made once (on first use) and kept for
+    # every later analysis. A vector says much about the words it was made from, so it
+    # lives and dies with the answer: deleting the response deletes its vectors.
+    # ``text_hash`` is the SHA-256 of the text embedded (the gloss, or the answer): a
+    # corrected gloss is embedded again instead of keeping a stale vector.
+    db.execute(
+        """
+        CREATE TABLE answer_vectors (
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            question_id TEXT NOT NULL,
+            model TEXT NOT NULL,
+            text_hash TEXT NOT NULL,
+            vector BLOB NOT NULL,
+            PRIMARY KEY (response_id, question_id, model)
+        )
+        """
+    )

@@ -1,0 +1,72 @@
+"""Answers' vectors in the app's database: made once, kept, and erased with the answers."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+import pytest
+from flask import Flask
+
+from analysis import ThemeFinder
+from survey_app import storage, themes_input
+from tests.analysis.test_app_export import ANSWERS, post_answers
+from tests.conftest import count_rows
+
+
+@pytest.fixture
+def embedded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Every text the real model is asked to embed (the model itself still runs)."""
+    seen: list[str] = []
+    real = themes_input.embed_texts
+
+    def counting(texts: Sequence[str], **kwargs: object) -> np.ndarray:
+        seen.extend(texts)
+        return real(texts)
+
+    monkeypatch.setattr(themes_input, "embed_texts", counting)
+    return seen
+
+
+def test_vectors_are_made_once_kept_and_erased_with_the_answer(
+    app: Flask, embedded: list[str]
+) -> None:
+    sent = post_answers(app)
+    with app.app_context():
+        db = storage.get_db()
+        responses = themes_input.responses_for(db, "what-matters", "what_matters")
+        assert {r.id for r in responses} == set(sent)
+        # Quote consent comes from the response, never assumed.
+        assert {r.id for r in responses if r.can_quote} == {i for i, (_, q) in sent.items() if q}
+        first = themes_input.vectors_for(db, "what_matters", responses)
+        assert count_rows(app, "answer_vectors") == len(ANSWERS)
+        # The gloss is what is embedded where there is one.
+        assert sorted(embedded) == sorted(
+            gloss or text.replace("\r\n", "\n") for _, _, text, gloss in ANSWERS
+        )
+        # A second analysis embeds nothing and gets the same vectors.
+        embedded.clear()
+        again = themes_input.vectors_for(db, "what_matters", responses)
+        assert embedded == []
+        assert all(np.array_equal(first[i], again[i]) for i in first)
+        # They theme the answers as vectors made afresh would.
+        themes = ThemeFinder(3, 3).fit(responses, embeddings=again).result_
+        assert sum(t.size for t in themes.themes) + themes.unthemed.size == len(ANSWERS)
+        # A corrected gloss is embedded again; the others are not.
+        changed = next(r for r in responses if r.gloss)
+        with storage.write(db):
+            db.execute(
+                "UPDATE answers SET gloss = ? WHERE response_id = ? AND question_id = ?",
+                ["Damp walls and a very high rent", changed.id, "what_matters"],
+            )
+        responses = themes_input.responses_for(db, "what-matters", "what_matters")
+        themes_input.vectors_for(db, "what_matters", responses)
+        assert embedded == ["Damp walls and a very high rent"]
+        assert count_rows(app, "answer_vectors") == len(ANSWERS)
+        # Erasing a response erases its vectors with it.
+        gone = next(iter(sent))
+        with storage.write(db):
+            db.execute("DELETE FROM responses WHERE id = ?", [gone])
+        assert count_rows(app, "answer_vectors") == len(ANSWERS) - 1
+        left = [row[0] for row in db.execute("SELECT response_id FROM answer_vectors")]
+        assert gone not in left
