@@ -125,3 +125,36 @@ def test_a_door_logged_by_mistake_offline_is_undone_before_it_leaves(
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
+
+
+def test_a_coordinator_on_a_round_logs_doors_with_javascript(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """A coordinator's browser has no device key, so the outbox could never send its doors:
+    the door goes to the server at once instead, under the coordinator, and is counted."""
+    server = start_server(tmp_path)
+    try:
+        _round_with_a_volunteer(server)
+        create_user(server, "coord@example.org", "coordinator")
+        context = browser.new_context()
+        page = context.new_page()
+        sign_in(page, server, "coord@example.org")
+        page.goto(server.url + "/en/rounds/RND234")
+        expect(page.locator("[data-wm-door-form]")).to_be_visible()
+        page.wait_for_function("window.WMStore !== undefined")
+        page.locator("#street").fill("Manchester Road")
+        page.locator("#door").fill("22")
+        page.locator("input[name=outcome][value=declined]").check()
+        page.get_by_test_id("log-door").click()
+        expect(page.get_by_test_id("logged")).to_contain_text("Manchester Road 22")
+        rows = server.query(
+            "SELECT d.door, d.outcome, d.device_id, u.email FROM doors d"
+            " JOIN users u ON u.id = d.logged_by"
+        )
+        assert rows == [("22", "declined", None, "coord@example.org")]
+        # Nothing waits in an outbox that could never send it.
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0")
+        context.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)

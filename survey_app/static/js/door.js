@@ -7,6 +7,13 @@
   var saved = document.querySelector("[data-wm-door-saved]");
   var undone = document.querySelector("[data-wm-door-undone]");
   var last = null;
+  // Only a signed-in volunteer's tablet has a device key, and the outbox sends doors with
+  // it. Without one (a coordinator out on a round) a queued door could never leave: the
+  // form then goes to the server as it would without JavaScript, under the person signed in.
+  var hasDevice = false;
+  WMStore.get("meta", "device").then(function (device) {
+    hasDevice = Boolean(device && device.token);
+  });
 
   // Undo the last door: still on the device, it simply never leaves; already sent, the
   // page (online) lists it with the server's own undo.
@@ -34,6 +41,7 @@
   update();
 
   form.addEventListener("submit", function (event) {
+    if (!hasDevice) { return; }
     var outcome = chosen();
     var street = form.querySelector("[name=street]").value.trim();
     var code = form.querySelector("[name=language]").value;
