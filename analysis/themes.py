@@ -513,12 +513,7 @@ class ThemeFinder:
             level = "medium"
         else:
             level = "low"
-        words = [
-            f"Tried {len(k_scores)} numbers of themes between {lo} and {hi}; {k} was the "
-            "smallest that kept similar answers together about as well as any "
-            f"(modularity {k_scores.get(k, 0.0):.2f}, "
-            f"best {max(k_scores.values(), default=0):.2f}; silhouette {silhouette:.2f})."
-        ]
+        words = [_how_k_was_chosen(k, k_scores, lo, hi, silhouette)]
         words.append(
             f"Re-running with other seeds gave a grouping that agrees {stability:.0%} "
             "(adjusted Rand index) with this one, so confidence is "
@@ -875,6 +870,33 @@ def _theme_id(keywords: list[str], member_ids: list[str], used: set[str]) -> str
     while candidate in used:
         candidate, n = f"theme-{digest}-{n}", n + 1
     return candidate
+
+
+def _how_k_was_chosen(
+    k: int, k_scores: dict[int, float], lo: int, hi: int, silhouette: float
+) -> str:
+    """How the number of themes was chosen, and which other numbers came close, in words."""
+    if len(k_scores) <= 1:
+        return (
+            f"{k} themes: the only number the bounds allowed ({lo} to {hi}) "
+            f"(silhouette {silhouette:.2f})."
+        )
+    tried = sorted(k_scores)
+    best = max(k_scores.values())
+    close = [c for c in tried if c != k and k_scores[c] >= best - 0.05 * abs(best)]
+    text = (
+        f"Tried {len(tried)} numbers of themes from {tried[0]} to {tried[-1]}. With {k}, "
+        "answers that are alike fell in the same theme about as often as with any larger "
+        f"number, so {k} was taken as the smallest that does (neighbour-graph modularity "
+        f"{k_scores.get(k, 0.0):.2f}; best {best:.2f}; silhouette {silhouette:.2f})."
+    )
+    if close:
+        listed = ", ".join(str(c) for c in close[:-1])
+        listed = f"{listed} and {close[-1]}" if listed else str(close[-1])
+        text += f" {listed} {'was' if len(close) == 1 else 'were'} nearly as good."
+    else:
+        text += " No other number came close."
+    return text
 
 
 def _no_confidence(explanation: str) -> Confidence:

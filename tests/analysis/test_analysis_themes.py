@@ -187,6 +187,23 @@ def test_confidence_is_explained(english):
     assert set(conf.k_scores) == set(range(2, 9))
     assert str(result.chosen_k) in conf.explanation
     assert result.chosen_k == len(result.themes)
+    # In sentences: how many were tried, and which other numbers came close.
+    assert "Tried 7 numbers of themes from 2 to 8." in conf.explanation
+    close = [
+        k
+        for k, q in conf.k_scores.items()
+        if k != result.chosen_k and q >= 0.95 * max(conf.k_scores.values())
+    ]
+    if close:
+        assert str(close[-1]) in conf.explanation and "nearly as good" in conf.explanation
+    else:
+        assert "No other number came close." in conf.explanation
+
+
+def test_one_number_allowed_is_said_in_a_sentence(english):
+    explanation = find_themes(english, min_themes=3, max_themes=3).confidence.explanation
+    assert explanation.startswith("3 themes: the only number the bounds allowed (3 to 3)")
+    assert "Tried 1 numbers" not in explanation
 
 
 def test_a_choice_held_by_a_bound_says_which_way_to_move_it(english):
