@@ -128,6 +128,7 @@ def stored_embeddings(
     missing = list(dict.fromkeys(k for k in wanted if k not in row_of))
     if missing:
         by_key = dict(zip(wanted, texts, strict=True))
+        _writable(path)
         if on_new is not None:
             on_new(len(missing))
         new = embed_texts([by_key[k] for k in missing], model_id=model_id)
@@ -139,8 +140,21 @@ def stored_embeddings(
     return vectors[[row_of[k] for k in wanted]] if wanted else vectors[:0]
 
 
+def _writable(path: Path) -> None:
+    """Refuse, before minutes of embedding, a place the vectors could not be kept."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as exc:
+        raise AnalysisError(
+            f"cannot keep the vectors in {path} ({exc.strerror or exc}); name a file in a "
+            "folder you can write to"
+        ) from None
+
+
 def _save(path: Path, keys: list[str], vectors: np.ndarray, model_id: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    _writable(path)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name, suffix=".tmp")
     try:
         with os.fdopen(handle, "wb") as out:

@@ -465,3 +465,13 @@ def test_cli_output_piped_into_head_ends_quietly(survey_csv: Path, tmp_path: Pat
     )
     assert done.stdout.strip().endswith("non-answers.")
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
+
+
+def test_cli_says_when_the_vectors_cannot_be_kept(survey_csv: Path, tmp_path: Path, capsys):
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("", encoding="utf-8")
+    out = tmp_path / "o.json"
+    args = ["themes", str(survey_csv), "--question", "answer", "--out", str(out)]
+    assert main([*args, "--embeddings", str(blocker / "v.npz")]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: cannot keep the vectors in") and not out.exists()
