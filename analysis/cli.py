@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.codebook import Codebook
 from analysis.files import Answers, read_answers
-from analysis.model import AnalysisError, ThemeResult
+from analysis.model import AnalysisError, Response, ThemeResult
 
 if TYPE_CHECKING:  # imported for real only when used: it loads scikit-learn
     from analysis.embed import WordVectors
@@ -215,12 +215,29 @@ def run_themes(args: argparse.Namespace) -> int:
                 "Word vectors made themes on Somali answers worse in the benchmark "
                 "(docs/benchmarks.md): compare with a run without --word-vectors."
             )
+    elif embeddings is not None:
+        somali = _unglossed_in(responses, "so")
+        if somali > 0.5 * len(responses):
+            print(
+                f"\nNote: {somali} of {len(responses)} answers are in Somali without a gloss. "
+                "The embedding model knows Somali less well than the other languages: on "
+                "Somali news headlines it made themes worse in the benchmark "
+                "(docs/benchmarks.md). Compare with a run with --no-embeddings, or add "
+                "English glosses."
+            )
     if kept is not None:
         print(
             f"\nThe answers' vectors are kept in {kept} for the next run. It is residents' "
             "data: keep it with the export and delete it with it."
         )
     return 0
+
+
+def _unglossed_in(responses: Sequence[Response], language: str) -> int:
+    """How many answers are in ``language`` (given, or guessed from the text) with no gloss."""
+    from analysis.vectorize import clustering_text
+
+    return sum(clustering_text(r.text, r.language, r.gloss)[1] == language for r in responses)
 
 
 def vectors_path(path: Path) -> Path:

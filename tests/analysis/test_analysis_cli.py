@@ -337,7 +337,11 @@ def test_cli_warns_when_word_vectors_meet_mostly_somali_answers(
         done = run_cli(*args, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         notes.append("answers are in Somali without a gloss" in done.stdout)
-    assert notes == [True, False]
+        # The sentence embeddings (the default) get the same warning on the same answers.
+        default = run_cli(*args[:-4], "--out", tmp_path / f"{name}.json", cwd=tmp_path)
+        assert default.returncode == 0, default.stderr
+        notes.append("knows Somali less well" in default.stdout)
+    assert notes == [True, True, False, False]
 
 
 def test_cli_without_the_embedding_package_says_how_to_get_it(survey_csv: Path, tmp_path: Path):
