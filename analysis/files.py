@@ -27,9 +27,6 @@ class Table:
     columns: list[str]
     rows: list[list[str]]
 
-    def column(self, name: str) -> int:
-        return self.columns.index(name)
-
 
 @dataclass
 class Answers:
@@ -168,10 +165,13 @@ def read_answers(
                 + ", ".join(repr(c) for c in columns)
             )
 
+    # The first column of each name, found once rather than for every cell.
+    position = {name: at for at, name in reversed(list(enumerate(columns)))}
+
     def cell(row: list[str], name: str | None) -> str:
         if name is None:
             return ""
-        at = columns.index(name)
+        at = position[name]
         return row[at] if at < len(row) else ""
 
     answers = Answers(responses=[], question=question, consent_column=consent_column)

@@ -36,6 +36,14 @@ ANSWERS = [
     ("parks", "en", "We need a bigger playground in the park", None),
     ("parks", "bn", "পার্কে আরও গাছ আর বেঞ্চ চাই", "More trees and benches in the park"),
     ("parks", "bn", "পার্কের খেলার মাঠ ভাঙা", "The park playground is broken"),
+    # Right-to-left and unglossed answers, as residents give them.
+    (
+        "parks",
+        "ar",
+        "نريد حديقة نظيفة\nومكانا آمنا للأطفال",
+        "A clean park and a safe place for children",
+    ),
+    ("housing", "so", 'Kirada guriga aad bay u qaali tahay, "waan ka daalnay"', None),
 ]
 
 
