@@ -81,6 +81,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
             bundled_survey_dir(), neighbourhoods=app.config["NEIGHBOURHOODS"]
         )
         storage.surveys.seed_bundled(storage.get_db(), definition)
+        # A run that was going when the server stopped never finishes: say so, and let a
+        # new one start.
+        storage.analysis_runs.fail_interrupted(storage.get_db())
 
     from .admin import bp as admin_bp
     from .auth import access, cli
@@ -93,6 +96,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .rounds import bp as rounds_bp
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
+    from .workspace import bp as workspace_bp
 
     app.register_blueprint(collect_bp)
     app.register_blueprint(review_bp)
@@ -102,6 +106,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(admin_bp)
     app.register_blueprint(rounds_bp)
     app.register_blueprint(kiosk_bp)
+    app.register_blueprint(workspace_bp)
     kiosk_init(app)
     access.init_app(app)
     cli.init_app(app)

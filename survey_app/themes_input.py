@@ -3,6 +3,9 @@ and each answer's sentence embedding, made once on first use and kept in the dat
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 import numpy as np
 from sqlite_utils import Database
 
@@ -11,9 +14,13 @@ from analysis.model import Response
 
 from . import storage
 
+EMBED_BATCH = 256
 
-def responses_for(db: Database, survey_id: str, question_id: str) -> list[Response]:
-    """The answers to ``question_id``; only residents who agreed to be quoted are quotable."""
+
+def responses_for(db: Database, survey_id: str, question_id: str, **scope: Any) -> list[Response]:
+    """The answers to ``question_id``; only residents who agreed to be quoted are quotable.
+    ``scope`` limits them (events, languages, since, until: see
+    :func:`storage.vectors.free_text_answers`)."""
     return [
         Response(
             id=a.response_id,
@@ -22,24 +29,34 @@ def responses_for(db: Database, survey_id: str, question_id: str) -> list[Respon
             gloss=a.gloss,
             can_quote=a.quote_consent,
         )
-        for a in storage.vectors.free_text_answers(db, survey_id, question_id)
+        for a in storage.vectors.free_text_answers(db, survey_id, question_id, **scope)
     ]
 
 
-def vectors_for(db: Database, question_id: str, responses: list[Response]) -> dict[str, np.ndarray]:
+def vectors_for(
+    db: Database,
+    question_id: str,
+    responses: list[Response],
+    progress: Callable[[float], None] | None = None,
+) -> dict[str, np.ndarray]:
     """Each answer's stored vector, embedding (and keeping) only answers that have none yet
-    or whose embedded text (the gloss, or the answer) has changed since."""
+    or whose embedded text (the gloss, or the answer) has changed since. ``progress`` is
+    told the share embedded so far, after each batch is kept."""
     texts = {r.id: embedding_text(r) for r in responses}
     known = storage.vectors.stored(db, question_id, SENTENCE_MODEL, texts)
     missing = [rid for rid, text in texts.items() if known.get(rid, ("",))[0] != text_key(text)]
     vectors = {rid: vector for rid, (_, vector) in known.items() if rid not in missing}
-    if missing:
-        made = embed_texts([texts[rid] for rid in missing])
+    # Kept batch by batch: a run stopped half-way has not wasted what it embedded.
+    for start in range(0, len(missing), EMBED_BATCH):
+        batch = missing[start : start + EMBED_BATCH]
+        made = embed_texts([texts[rid] for rid in batch])
         storage.vectors.keep(
             db,
             question_id,
             SENTENCE_MODEL,
-            [(rid, text_key(texts[rid]), made[i]) for i, rid in enumerate(missing)],
+            [(rid, text_key(texts[rid]), made[i]) for i, rid in enumerate(batch)],
         )
-        vectors.update({rid: made[i] for i, rid in enumerate(missing)})
+        vectors.update({rid: made[i] for i, rid in enumerate(batch)})
+        if progress:
+            progress(min(1.0, (start + len(batch)) / len(missing)))
     return vectors

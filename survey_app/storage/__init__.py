@@ -5,13 +5,37 @@ from __future__ import annotations
 from flask import Flask, current_app, g
 from sqlite_utils import Database
 
-from . import accounts, doors, events, measures, people, responses, reviews, surveys, vectors
+from . import (
+    accounts,
+    analysis_runs,
+    answer_lists,
+    doors,
+    events,
+    glosses,
+    measures,
+    people,
+    responses,
+    review_log,
+    reviews,
+    surveys,
+    theme_runs,
+    themes,
+    vectors,
+)
 from .db import connect, initialise, is_reachable, release, thread_connection, write
-from .errors import NotFound, ResponseConflict, StorageError
+from .errors import NotFound, Refused, ResponseConflict, Stale, StorageError
 
 __all__ = [
     "NotFound",
     "accounts",
+    "analysis_runs",
+    "answer_lists",
+    "glosses",
+    "review_log",
+    "theme_runs",
+    "themes",
+    "Refused",
+    "Stale",
     "doors",
     "events",
     "measures",

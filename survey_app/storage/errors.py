@@ -11,3 +11,11 @@ class NotFound(StorageError):
 
 class ResponseConflict(StorageError):
     """A response id already stored with different content; the stored one is kept."""
+
+
+class Stale(StorageError):
+    """A change made from a page showing an older state: refused, nothing changed."""
+
+
+class Refused(StorageError):
+    """A change the rules do not allow (quoting a resident who did not agree, ...)."""

@@ -296,3 +296,124 @@ def _answer_vectors(db: Database) -> None:
         )
         """
     )
+
+
+@MIGRATIONS(name="0014_review_workspace")
+def _review_workspace(db: Database) -> None:
+    # Who wrote an answer's English gloss (NULL: the volunteer at the door, with the
+    # answer) and who checked it. A gloss is used by the analysis as soon as it is saved.
+    db.execute("ALTER TABLE answers ADD COLUMN gloss_by INTEGER REFERENCES users (id)")
+    db.execute("ALTER TABLE answers ADD COLUMN gloss_at TEXT")
+    db.execute("ALTER TABLE answers ADD COLUMN gloss_checked_by INTEGER REFERENCES users (id)")
+    db.execute("ALTER TABLE answers ADD COLUMN gloss_checked_at TEXT")
+    # One analysis at a time per question: the partial unique index refuses a second
+    # waiting or running row in the same transaction that would start it.
+    db.execute(
+        """
+        CREATE TABLE analysis_runs (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            kind TEXT NOT NULL CHECK (kind IN ('find', 'place')),
+            status TEXT NOT NULL CHECK (status IN ('waiting', 'running', 'done', 'failed')),
+            progress REAL NOT NULL DEFAULT 0,
+            stage TEXT NOT NULL DEFAULT '',
+            scope TEXT NOT NULL DEFAULT '{}',
+            themes_wanted INTEGER,
+            started_by INTEGER REFERENCES users (id),
+            started_at TEXT NOT NULL,
+            finished_at TEXT,
+            error TEXT,
+            settings TEXT,
+            confidence TEXT,
+            changes TEXT
+        )
+        """
+    )
+    db.execute(
+        "CREATE UNIQUE INDEX one_run_at_a_time ON analysis_runs (survey_id, question_id)"
+        " WHERE status IN ('waiting', 'running')"
+    )
+    # The review state of one question's themes. ``version`` grows with every change, so
+    # a change made from a page that shows an older state is refused, never applied.
+    db.execute(
+        """
+        CREATE TABLE themes (
+            id TEXT PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            label TEXT NOT NULL,
+            name TEXT NOT NULL DEFAULT '',
+            description TEXT NOT NULL DEFAULT '',
+            keywords TEXT NOT NULL DEFAULT '[]',
+            locked INTEGER NOT NULL DEFAULT 0 CHECK (locked IN (0, 1)),
+            reviewed INTEGER NOT NULL DEFAULT 0 CHECK (reviewed IN (0, 1)),
+            position INTEGER NOT NULL DEFAULT 0,
+            version INTEGER NOT NULL DEFAULT 1,
+            run_id INTEGER REFERENCES analysis_runs (id),
+            updated_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX themes_by_question ON themes (survey_id, question_id)")
+    # An answer may speak to several themes. ``placed_by`` 'person' is a decision a new
+    # run keeps; 'engine' is the draft's.
+    db.execute(
+        """
+        CREATE TABLE theme_members (
+            theme_id TEXT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            placed_by TEXT NOT NULL CHECK (placed_by IN ('engine', 'person')),
+            score REAL,
+            PRIMARY KEY (theme_id, response_id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX members_by_response ON theme_members (response_id)")
+    # Every answer an analysis has seen, and why an answer in no theme is there. An answer
+    # with no row here is new since the last run. 'set_aside' is a person's decision.
+    db.execute(
+        """
+        CREATE TABLE reviewed_answers (
+            survey_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            state TEXT NOT NULL CHECK (state IN ('themed', 'unthemed', 'non_answer', 'set_aside')),
+            reason TEXT NOT NULL DEFAULT '',
+            run_id INTEGER REFERENCES analysis_runs (id),
+            PRIMARY KEY (survey_id, question_id, response_id)
+        )
+        """
+    )
+    # Quotes the team chose for the report; only from residents who agreed to be quoted.
+    db.execute(
+        """
+        CREATE TABLE pinned_quotes (
+            theme_id TEXT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            pinned_by INTEGER REFERENCES users (id),
+            pinned_at TEXT NOT NULL,
+            PRIMARY KEY (theme_id, response_id)
+        )
+        """
+    )
+    # Every review decision: who, when, what (in words' ingredients), and the state it
+    # replaced, so that it can be undone. ``after`` holds the versions the change left.
+    db.execute(
+        """
+        CREATE TABLE review_log (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users (id),
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}',
+            before TEXT NOT NULL DEFAULT '{}',
+            after TEXT NOT NULL DEFAULT '{}',
+            undone_at TEXT,
+            undone_by INTEGER REFERENCES users (id)
+        )
+        """
+    )
+    db.execute("CREATE INDEX review_log_by_question ON review_log (survey_id, question_id, id)")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,15 +22,39 @@ class FreeText:
     quote_consent: bool
 
 
-def free_text_answers(db: Database, survey_id: str, question_id: str) -> list[FreeText]:
-    """Every non-empty answer to ``question_id`` in ``survey_id``, oldest first."""
-    rows = db.execute(
+def free_text_answers(
+    db: Database,
+    survey_id: str,
+    question_id: str,
+    *,
+    events: Sequence[str] = (),
+    languages: Sequence[str] = (),
+    since: str | None = None,
+    until: str | None = None,
+) -> list[FreeText]:
+    """Every non-empty answer to ``question_id`` in ``survey_id``, oldest first; limited,
+    when asked, to some events, answer languages or days received (``since`` and ``until``
+    are ISO dates, both included)."""
+    sql = (
         "SELECT r.id, a.value, a.gloss, COALESCE(a.language, r.language), r.quote_consent"
         " FROM answers a JOIN responses r ON r.id = a.response_id"
         " WHERE r.survey_id = ? AND a.question_id = ? AND a.position = 0"
-        " AND trim(a.value) != '' ORDER BY r.received_at, r.id",
-        [survey_id, question_id],
+        " AND trim(a.value) != ''"
     )
+    params: list[object] = [survey_id, question_id]
+    if events:
+        sql += f" AND r.event_id IN ({','.join('?' * len(events))})"
+        params += list(events)
+    if languages:
+        sql += f" AND COALESCE(a.language, r.language) IN ({','.join('?' * len(languages))})"
+        params += list(languages)
+    if since:
+        sql += " AND substr(r.received_at, 1, 10) >= ?"
+        params.append(since)
+    if until:
+        sql += " AND substr(r.received_at, 1, 10) <= ?"
+        params.append(until)
+    rows = db.execute(sql + " ORDER BY r.received_at, r.id", params)
     return [
         FreeText(rid, text, gloss, language, bool(quote))
         for rid, text, gloss, language, quote in rows

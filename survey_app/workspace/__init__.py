@@ -1,0 +1,7 @@
+"""The coproduction workspace: reading, glossing and theming the answers together."""
+
+from ..i18n import localised_blueprint
+
+bp = localised_blueprint("workspace", __name__, "/analysis")
+
+from . import home, review, runs, translate  # noqa: E402,F401  (register the views)

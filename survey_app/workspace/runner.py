@@ -1,0 +1,308 @@
+"""Analysis runs in the background: the page starts one and watches its progress.
+
+A run reads the question's answers and review state, makes any missing sentence vectors
+(kept for next time), asks the engine, and saves the result in one transaction. It runs
+on one worker thread of the server process with its own database connection, so no page
+waits on it; the database refuses a second run of the same question while one is active.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import asdict
+from typing import Any
+
+from flask import Flask
+
+from analysis.codebook import Codebook, CodebookTheme
+from analysis.model import AnalysisError, Group, Member, Response, Theme, ThemeResult
+from analysis.themes import NON_ANSWER_REASON, ThemeFinder, find_themes
+
+from .. import storage
+from ..storage.analysis_runs import Run
+from ..storage.theme_runs import ReviewState
+from ..storage.themes import Part
+from ..themes_input import responses_for, vectors_for
+
+log = logging.getLogger(__name__)
+
+# The most themes a first look proposes; the team may ask for any number up to MOST_THEMES.
+DEFAULT_MAX_THEMES = 20
+MOST_THEMES = 60
+LOCKED_REASON = "its closest theme is locked"
+SET_ASIDE_REASON = "set aside by a person"
+
+_pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
+
+
+def submit(app: Flask, run_id: int) -> Future[None]:
+    """Run ``run_id`` on the analysis thread."""
+    return _pool.submit(_execute, app.config["DATABASE"], run_id)
+
+
+def _execute(path: str, run_id: int) -> None:
+    db = storage.connect(path)
+    try:
+        run = storage.analysis_runs.get(db, run_id)
+        user = db.execute("SELECT started_by FROM analysis_runs WHERE id = ?", [run_id]).fetchone()[
+            0
+        ]
+
+        def report(share: float, stage: str) -> None:
+            storage.analysis_runs.report(db, run_id, share, stage)
+
+        if run.kind == "find":
+            _find(db, run, user, report)
+        else:
+            _place(db, run, user, report)
+    except AnalysisError as exc:
+        storage.analysis_runs.fail(db, run_id, str(exc))
+    except Exception as exc:  # the page must learn that the run stopped, whatever stopped it
+        log.exception("analysis run %s failed", run_id)
+        storage.analysis_runs.fail(db, run_id, type(exc).__name__)
+    finally:
+        db.close()
+
+
+def _scoped(db: Any, run: Run) -> list[Response]:
+    scope = run.scope
+    return responses_for(
+        db,
+        run.survey_id,
+        run.question_id,
+        events=scope.get("events", ()),
+        languages=scope.get("languages", ()),
+        since=scope.get("since"),
+        until=scope.get("until"),
+    )
+
+
+def _vectors(
+    db: Any, run: Run, responses: list[Response], report: Callable[[float, str], None]
+) -> dict[str, Any]:
+    report(0.05, "vectors")
+    return vectors_for(
+        db, run.question_id, responses, lambda share: report(0.05 + 0.6 * share, "vectors")
+    )
+
+
+def _find(db: Any, run: Run, user: int | None, report: Callable[[float, str], None]) -> None:
+    report(0.01, "reading")
+    responses = _scoped(db, run)
+    if not responses:
+        raise AnalysisError("no answers")
+    ids = {r.id for r in responses}
+    state = storage.theme_runs.review_state(db, run.survey_id, run.question_id)
+    codebook = _codebook(state, ids)
+    vectors = _vectors(db, run, responses, report)
+    report(0.7, "themes")
+    wanted = run.themes_wanted
+    low, high = (wanted, wanted) if wanted else (2, DEFAULT_MAX_THEMES)
+    # A team that reviewed more themes than the bound asked for keeps them all.
+    high = max(high, len(codebook.themes) + 1)
+    low = min(low, high)
+    result = find_themes(
+        responses, min_themes=low, max_themes=high, codebook=codebook, embeddings=vectors
+    )
+    report(0.95, "saving")
+    reviewed = {t.id for t in state.themes if t.reviewed}
+    stored = {t.id: t for t in state.themes}
+    kept: dict[str, list[tuple[str, float]]] = {}
+    found: list[Part] = []
+    for theme in result.themes:
+        members = [(m.response_id, m.score) for m in theme.members]
+        if theme.id in reviewed:
+            kept[theme.id] = [(rid, s) for rid, s in members if rid not in stored[theme.id].members]
+        elif members:
+            found.append(
+                Part(
+                    label=theme.label,
+                    keywords=tuple(theme.keywords),
+                    member_ids=tuple(rid for rid, _ in members),
+                    scores=tuple(s for _, s in members),
+                )
+            )
+    states = _states(result, state)
+    confidence = asdict(result.confidence)
+    confidence["chosen_k"] = result.chosen_k
+    confidence["k_scores"] = {str(k): v for k, v in result.confidence.k_scores.items()}
+    storage.theme_runs.save_found(
+        db,
+        run.survey_id,
+        run.question_id,
+        run.id,
+        kept,
+        found,
+        states,
+        result.settings,
+        confidence,
+        user,
+    )
+
+
+def _codebook(state: ReviewState, ids: set[str]) -> Codebook:
+    """The reviewed themes as the engine keeps them: each with its answers pinned (an
+    answer in several is pinned to the first), locked ones taking no new answers."""
+    pinned: set[str] = set()
+    themes = []
+    for theme in state.themes:
+        if not theme.reviewed:
+            continue
+        mine = [rid for rid in theme.members if rid in ids and rid not in pinned]
+        pinned.update(mine)
+        themes.append(
+            CodebookTheme(
+                id=theme.id,
+                name=theme.name or theme.label,
+                description=theme.description,
+                pinned_response_ids=mine,
+                locked=theme.locked,
+            )
+        )
+    excluded = [rid for rid in state.set_aside if rid in ids]
+    return Codebook(themes=themes, excluded_ids=excluded)
+
+
+def _states(result: ThemeResult, state: ReviewState) -> dict[str, tuple[str, str]]:
+    states: dict[str, tuple[str, str]] = {}
+    for theme in result.themes:
+        for m in theme.members:
+            states[m.response_id] = ("themed", "")
+    for m in result.unthemed.members:
+        states[m.response_id] = ("unthemed", m.reason or "")
+    for m in result.non_answers.members:
+        states[m.response_id] = ("non_answer", m.reason or NON_ANSWER_REASON)
+    # Answers a reviewed theme holds are themed, whatever the engine made of them.
+    for kept in state.themes:
+        for rid in kept.members:
+            if rid in states and kept.reviewed:
+                states[rid] = ("themed", "")
+    return states
+
+
+def _place(db: Any, run: Run, user: int | None, report: Callable[[float, str], None]) -> None:
+    """New answers into the themes as they stand, without finding themes again."""
+    report(0.01, "reading")
+    responses = _scoped(db, run)
+    state = storage.theme_runs.review_state(db, run.survey_id, run.question_id)
+    found = storage.analysis_runs.latest(db, run.survey_id, run.question_id, "find", done=True)
+    if found is None or not state.themes:
+        raise AnalysisError("no themes yet")
+    member_of = {rid for t in state.themes for rid in t.members}
+    new = [r for r in responses if r.id not in state.states and r.id not in member_of]
+    old = [r for r in responses if r.id not in {n.id for n in new}]
+    vectors = _vectors(db, run, responses, report)
+    report(0.7, "placing")
+    placements = []
+    if new:
+        finder = ThemeFinder.from_result(old, _as_result(state, found, old), vectors)
+        placements = finder.place(new, vectors)
+    locked = {t.id for t in state.themes if t.locked}
+    placed: dict[str, list[tuple[str, float]]] = {}
+    states: dict[str, tuple[str, str]] = {}
+    for p in placements:
+        if p.theme_id and p.theme_id not in locked:
+            placed.setdefault(p.theme_id, []).append((p.response_id, p.similarity))
+            states[p.response_id] = ("themed", "")
+        elif p.theme_id:
+            states[p.response_id] = ("unthemed", LOCKED_REASON)
+        elif p.reason == "non-answer":
+            states[p.response_id] = ("non_answer", NON_ANSWER_REASON)
+        else:
+            states[p.response_id] = ("unthemed", "not close enough to any theme")
+    report(0.95, "saving")
+    storage.theme_runs.save_placed(db, run.survey_id, run.question_id, run.id, placed, states, user)
+
+
+def _as_result(state: ReviewState, found: Run, old: list[Response]) -> ThemeResult:
+    """The stored themes in the engine's own shape, to rebuild its state from."""
+    present = {r.id for r in old}
+    themes = []
+    for t in state.themes:
+        members = [
+            Member(rid, float(score or 0.0), "codebook" if by == "person" else "engine")
+            for rid, (by, score) in t.members.items()
+            if rid in present
+        ]
+        themes.append(
+            Theme(
+                id=t.id,
+                label=t.label,
+                keywords=t.keywords,
+                quotes=[],
+                members=members,
+                size=len(members),
+                cohesion=0.0,
+                by_language={},
+                by_attribute={},
+                name=t.name or None,
+                description=t.description or None,
+                locked=t.locked,
+            )
+        )
+    empty = Group("unthemed", "", [], 0, {})
+    return ThemeResult(
+        themes=themes,
+        unthemed=empty,
+        non_answers=Group("non_answers", "", [], 0, {}),
+        chosen_k=len(themes),
+        confidence=find_themes_confidence(found),
+        n_responses=len(old),
+        random_state=int(found.settings.get("random_state", 0)),
+        excluded_ids=state.set_aside,
+        settings=found.settings,
+    )
+
+
+def find_themes_confidence(found: Run) -> Any:
+    from analysis.model import Confidence
+
+    c = found.confidence
+    return Confidence(
+        silhouette=float(c.get("silhouette", 0.0)),
+        stability=float(c.get("stability", 0.0)),
+        k_scores={int(k): float(v) for k, v in c.get("k_scores", {}).items()},
+        level=str(c.get("level", "")),
+        explanation=str(c.get("explanation", "")),
+    )
+
+
+def split_parts(db: Any, survey_id: str, question_id: str, theme_id: str) -> list[Part]:
+    """Sub-themes of one theme, found among its own answers (2 to 6 of them).
+
+    Clustering the theme's answers alone lets words that were too common across all the
+    answers to matter (say "GP" inside a health theme) tell its sub-themes apart. Every
+    answer of the theme lands in one sub-theme: nothing is set aside by a split.
+    """
+    state = storage.theme_runs.review_state(db, survey_id, question_id)
+    theme = next((t for t in state.themes if t.id == theme_id), None)
+    if theme is None:
+        raise AnalysisError("no such theme")
+    mine = [r for r in responses_for(db, survey_id, question_id) if r.id in theme.members]
+    if len(mine) < 4:
+        raise AnalysisError("too few to split")
+    vectors = vectors_for(db, question_id, mine)
+    finder = ThemeFinder(2, min(6, len(mine) // 2), min_theme_size=2)
+    finder.fit(mine, embeddings=vectors)
+    labels = finder.nearest_theme_labels()
+    ids = [spec.id for spec in finder.specs_]
+    groups: dict[str, list[str]] = {i: [] for i in ids if i}
+    for response, label in zip(finder.responses_, labels, strict=True):
+        target = ids[int(label)] if label >= 0 else None
+        groups.setdefault(target or next(iter(groups), ""), []).append(response.id)
+    result = finder.result_
+    parts = []
+    for key, member_ids in sorted(groups.items(), key=lambda kv: -len(kv[1])):
+        if not member_ids:
+            continue
+        try:
+            found = result.theme(key)
+            label, keywords = found.label, tuple(found.keywords)
+        except KeyError:
+            label, keywords = theme.label, tuple(theme.keywords)
+        parts.append(Part(label=label, keywords=keywords, member_ids=tuple(member_ids)))
+    if len(parts) < 2:
+        raise AnalysisError("no sub-themes")
+    return parts

@@ -1,0 +1,79 @@
+"""An app with staff accounts and answers in four languages, and helpers to sign in and to
+wait for an analysis run, all through real HTTP requests to the app."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey_app import storage
+from tests.conftest import PASSWORD, staff_app
+from tests.workspace.seed import payload
+
+Q = "/en/analysis/what-matters/what_matters"
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Iterator[Flask]:
+    app = staff_app(tmp_path / "team.sqlite")
+    with app.app_context():
+        db = storage.get_db()
+        storage.accounts.create_user(
+            db, email="analyst2@example.org", name="Second", role="analyst", password=PASSWORD
+        )
+        storage.accounts.create_user(
+            db,
+            email="bengali@example.org",
+            name="Rina",
+            role="volunteer",
+            password=PASSWORD,
+            languages=("bn",),
+        )
+    send(app, payload(72))
+    yield app
+
+
+def send(app: Flask, items: list[dict[str, Any]]) -> None:
+    reply = app.test_client().post("/api/v1/responses", json={"responses": items})
+    assert reply.status_code == 200
+    assert {r["status"] for r in reply.get_json()["receipts"]} == {"created"}
+
+
+def signed_in(app: Flask, email: str) -> FlaskClient:
+    client = app.test_client()
+    reply = client.post("/en/sign-in", data={"email": email, "password": PASSWORD})
+    assert reply.status_code == 302
+    return client
+
+
+def wait_for_run(app: Flask, timeout: float = 180.0) -> storage.analysis_runs.Run:
+    """The newest run, once it has finished (well or not)."""
+    deadline = time.monotonic() + timeout
+    while True:
+        with app.app_context():
+            run = storage.analysis_runs.latest(storage.get_db(), "what-matters", "what_matters")
+        assert run is not None
+        if not run.active or time.monotonic() > deadline:
+            return run
+        time.sleep(0.2)
+
+
+def run_analysis(client: FlaskClient, app: Flask, **form: Any) -> storage.analysis_runs.Run:
+    reply = client.post(Q + "/run", data={"kind": "find", **form})
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:2000]
+    assert re.search(r"/runs/\d+$", reply.headers["Location"])
+    run = wait_for_run(app)
+    assert run.status == "done", run.error
+    return run
+
+
+def rows(app: Flask, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    with app.app_context():
+        return [tuple(r) for r in storage.get_db().execute(sql, params).fetchall()]
