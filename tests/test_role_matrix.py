@@ -63,6 +63,25 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.download_xlsform": ("coordinator",),
     "admin.responses_csv": ("coordinator", "analyst"),
     "admin.edit_texts": ("coordinator",),
+    # The analysis workspace: volunteers gloss; only analysts and coordinators review.
+    "workspace.translate": ("volunteer", "analyst", "coordinator"),
+    "workspace.check_gloss": ("volunteer", "analyst", "coordinator"),
+    "workspace.home": ("analyst", "coordinator"),
+    "workspace.answers": ("analyst", "coordinator"),
+    "workspace.themes": ("analyst", "coordinator"),
+    "workspace.theme": ("analyst", "coordinator"),
+    "workspace.rename": ("analyst", "coordinator"),
+    "workspace.lock": ("analyst", "coordinator"),
+    "workspace.split": ("analyst", "coordinator"),
+    "workspace.merge": ("analyst", "coordinator"),
+    "workspace.move": ("analyst", "coordinator"),
+    "workspace.pin": ("analyst", "coordinator"),
+    "workspace.unthemed": ("analyst", "coordinator"),
+    "workspace.history": ("analyst", "coordinator"),
+    "workspace.undo": ("analyst", "coordinator"),
+    "workspace.start_run": ("analyst", "coordinator"),
+    "workspace.run": ("analyst", "coordinator"),
+    "workspace.run_status": ("analyst", "coordinator"),
 }
 
 
@@ -93,6 +112,11 @@ def _path(app: Flask, rule: str) -> str:
         "filename": "css/app.css",
         "language_tag": "bn",
         "user_id": "1",
+        "question_id": "what_matters",
+        "theme_id": "no-such-theme",
+        "response_id": "no-such-response",
+        "run_id": "1",
+        "entry_id": "1",
     }
     path = rule
     for name, value in values.items():
@@ -141,9 +165,9 @@ def test_no_one_is_shown_a_link_their_role_cannot_open(matrix_app: Flask, role: 
 
     client = _client(matrix_app, role)
     starts = {
-        "analyst": ["/en/admin/engagement", "/en/"],
+        "analyst": ["/en/admin/engagement", "/en/analysis/", "/en/"],
         "coordinator": ["/en/admin/engagement", "/en/admin/people", "/en/admin/events", "/en/"],
-        "volunteer": ["/en/rounds/", "/en/"],
+        "volunteer": ["/en/rounds/", "/en/analysis/translate", "/en/"],
     }[role]
     checked = 0
     for start in starts:

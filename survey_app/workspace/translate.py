@@ -65,6 +65,7 @@ def translate() -> tuple[str, int] | BaseResponse:
         failed=failed,
         check_form=CheckForm(),
         speaks=[code for code in user.languages if code != "en"],
+        speaks_names=", ".join(language_name(c) for c in user.languages if c != "en"),
         language_name=language_name,
         direction=direction,
     ), (400 if failed else 200)
