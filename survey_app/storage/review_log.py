@@ -2,8 +2,9 @@
 
 A change takes a snapshot of the rows it is about to touch (the themes, their members and
 pinned quotes, and the answers' states), makes the change, and records the versions it
-left. Undo puts the snapshot back, but only while those themes are still as the change
-left them: otherwise a later decision would be silently thrown away.
+left. Undo puts the snapshot back, but only while no later decision (not itself undone)
+touched those themes: otherwise that decision would be silently thrown away. Answers the
+analysis placed in the meantime are kept.
 """
 
 from __future__ import annotations
@@ -170,7 +171,10 @@ def undo(db: Database, survey_id: str, question_id: str, entry_id: int, user_id:
         if undone_at is not None or not before:
             raise Stale("already undone" if undone_at else "cannot be undone")
         after = {tid: v for tid, v in json.loads(after_json).items()}
-        if versions(db, after) != after:
+        if _changed_later(db, survey_id, question_id, entry_id, set(before["theme_ids"])):
+            raise Stale("changed since")
+        now = versions(db, after)
+        if any((now[tid] is None) != (v is None) for tid, v in after.items()):
             raise Stale("changed since")
         _restore(db, survey_id, question_id, before, after)
         db.execute(
@@ -178,6 +182,21 @@ def undo(db: Database, survey_id: str, question_id: str, entry_id: int, user_id:
             [utc_now(), user_id, entry_id],
         )
     return str(action)
+
+
+def _changed_later(
+    db: Database, survey_id: str, question_id: str, entry_id: int, theme_ids: set[str]
+) -> bool:
+    """Whether a later decision, not undone, touched any of these themes. (What the
+    analysis placed since does not count: an undo keeps those answers.)"""
+    for (later,) in db.execute(
+        "SELECT before FROM review_log WHERE survey_id = ? AND question_id = ? AND id > ?"
+        " AND undone_at IS NULL AND before != '{}'",
+        [survey_id, question_id, entry_id],
+    ):
+        if theme_ids & set(json.loads(later)["theme_ids"]):
+            return True
+    return False
 
 
 def _restore(
@@ -191,6 +210,18 @@ def _restore(
     response_ids: list[str] = before["response_ids"]
     both = [*theme_ids, *response_ids]
     where = f"theme_id IN ({_marks(theme_ids)}) OR response_id IN ({_marks(response_ids)})"
+    # Answers the analysis placed into these themes after the change are not the change's
+    # to take back: they stay, in the same theme if it survives the undo, else in the first.
+    known = {member[1] for member in before["members"]} | set(response_ids)
+    later = [
+        row
+        for row in db.execute(
+            "SELECT theme_id, response_id, score FROM theme_members"
+            f" WHERE theme_id IN ({_marks(theme_ids)}) AND placed_by = 'engine'",
+            theme_ids,
+        ).fetchall()
+        if row[1] not in known
+    ]
     db.execute(f"DELETE FROM theme_members WHERE {where}", both)
     db.execute(f"DELETE FROM pinned_quotes WHERE {where}", both)
     db.execute(
@@ -219,6 +250,14 @@ def _restore(
             " SELECT ?, ?, ?, ? WHERE EXISTS (SELECT 1 FROM themes WHERE id = ?)"
             " AND EXISTS (SELECT 1 FROM responses WHERE id = ?)",
             [*pin, pin[0], pin[1]],
+        )
+    restored = {theme[0] for theme in before["themes"]}
+    for theme_id, response_id, score in later if before["themes"] else []:
+        home = theme_id if theme_id in restored else before["themes"][0][0]
+        db.execute(
+            "INSERT OR IGNORE INTO theme_members (theme_id, response_id, placed_by, score)"
+            " VALUES (?, ?, 'engine', ?)",
+            [home, response_id, score],
         )
     for answer in before["answers"]:
         db.execute(

@@ -161,8 +161,9 @@ def save_placed(
 def _add_members(
     db: Database, members: Mapping[str, Sequence[tuple[str, float]]]
 ) -> dict[str, int]:
-    """Engine placements (theme id -> [(response id, score)]); themes that took any answer
-    move on a version, so a page that showed them before is asked to look again."""
+    """Engine placements (theme id -> [(response id, score)]). Versions stay: a person's
+    change to a theme is no less valid because the analysis added answers to it, and an
+    undo keeps the answers placed since (storage.review_log)."""
     added: dict[str, int] = {}
     for theme_id, rows in members.items():
         if not rows:
@@ -174,7 +175,6 @@ def _add_members(
         )
         if cursor.rowcount:
             added[theme_id] = int(cursor.rowcount)
-            db.execute("UPDATE themes SET version = version + 1 WHERE id = ?", [theme_id])
     return added
 
 

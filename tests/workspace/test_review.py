@@ -238,3 +238,26 @@ def test_an_answer_can_belong_to_two_themes(team: Flask) -> None:
     )
     assert reply.status_code == 302
     assert answer in members(team, a) and answer in members(team, b)
+
+
+def test_undoing_a_merge_keeps_the_answers_placed_since(team: Flask) -> None:
+    client = signed_in(team, "analyst@example.org")
+    run_analysis(client, team)
+    (a, _, va), (b, _, vb), *_ = themes(team)
+    before_b = members(team, b)
+    client.post(f"{Q}/merge", data={"theme": [a, b], f"version_{a}": va, f"version_{b}": vb})
+    send(team, payload(24, start=72))
+    client.post(Q + "/run", data={"kind": "place"})
+    assert wait_for_run(team).status == "done"
+    placed = members(team, a)
+    entry = rows(team, "SELECT id FROM review_log WHERE action = 'merge'")[0][0]
+    reply = client.post(f"{Q}/history/{entry}/undo", follow_redirects=True)
+    assert "Undone." in reply.get_data(as_text=True)
+    assert members(team, b) == before_b
+    # Every answer the analysis placed after the merge is still in a theme.
+    assert placed - before_b <= members(team, a)
+    assert rows(
+        team,
+        "SELECT count(*) FROM reviewed_answers v WHERE v.state = 'themed' AND NOT EXISTS"
+        " (SELECT 1 FROM theme_members m WHERE m.response_id = v.response_id)",
+    ) == [(0,)]

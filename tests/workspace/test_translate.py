@@ -81,7 +81,8 @@ def test_a_second_person_checks_a_gloss_and_its_author_cannot(team: Flask) -> No
     assert "someone other than the person who wrote it" in reply.get_data(as_text=True)
     assert rows(
         team,
-        "SELECT gloss_checked_by FROM answers WHERE response_id = ? AND question_id = 'what_matters'",
+        "SELECT gloss_checked_by FROM answers"
+        " WHERE response_id = ? AND question_id = 'what_matters'",
         (rid,),
     ) == [(None,)]
     # The coordinator reads Bengali too (and Somali): the gloss is waiting for their check.
