@@ -82,6 +82,10 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "workspace.start_run": ("analyst", "coordinator"),
     "workspace.run": ("analyst", "coordinator"),
     "workspace.run_status": ("analyst", "coordinator"),
+    "workspace.coding": ("analyst", "coordinator"),
+    "workspace.code": ("analyst", "coordinator"),
+    "workspace.agreement_page": ("analyst", "coordinator"),
+    "workspace.settle": ("analyst", "coordinator"),
 }
 
 
@@ -117,6 +121,7 @@ def _path(app: Flask, rule: str) -> str:
         "response_id": "no-such-response",
         "run_id": "1",
         "entry_id": "1",
+        "round_id": "1",
     }
     path = rule
     for name, value in values.items():

@@ -147,3 +147,21 @@ def events_of(db: Database, survey_id: str) -> list[tuple[str, str]]:
             "SELECT id, name FROM events WHERE survey_id = ? ORDER BY starts_on, name", [survey_id]
         )
     ]
+
+
+def by_ids(
+    db: Database, survey_id: str, question_id: str, response_ids: list[str]
+) -> dict[str, AnswerRow]:
+    """These answers (those that exist), by response id."""
+    found: dict[str, AnswerRow] = {}
+    for start in range(0, len(response_ids), 500):
+        chunk = response_ids[start : start + 500]
+        where, params = _where(survey_id, question_id, Filters())
+        where += f" AND r.id IN ({','.join('?' * len(chunk))})"
+        for row in db.execute(
+            "SELECT r.id, a.value, a.gloss, " + _LANGUAGE + ", r.quote_consent, r.received_at,"
+            " r.event_id" + where,
+            [*params, *chunk],
+        ):
+            found[str(row[0])] = _answer(row)
+    return found

@@ -417,3 +417,44 @@ def _review_workspace(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX review_log_by_question ON review_log (survey_id, question_id, id)")
+    # Independent coding: a sample of answers that several people each place in a theme
+    # on their own, to see where they agree. A code's theme is kept as text (no foreign
+    # key): a theme merged away later still names what the person chose.
+    db.execute(
+        """
+        CREATE TABLE coding_rounds (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE coding_items (
+            round_id INTEGER NOT NULL REFERENCES coding_rounds (id) ON DELETE CASCADE,
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            position INTEGER NOT NULL,
+            settled_theme TEXT,
+            settled_by INTEGER REFERENCES users (id),
+            settled_at TEXT,
+            PRIMARY KEY (round_id, response_id)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE codes (
+            round_id INTEGER NOT NULL,
+            response_id TEXT NOT NULL,
+            coder_id INTEGER NOT NULL REFERENCES users (id),
+            theme_id TEXT NOT NULL,
+            coded_at TEXT NOT NULL,
+            PRIMARY KEY (round_id, response_id, coder_id),
+            FOREIGN KEY (round_id, response_id)
+                REFERENCES coding_items (round_id, response_id) ON DELETE CASCADE
+        )
+        """
+    )

@@ -390,6 +390,51 @@ def move(
         _set_state(db, survey_id, question_id, response_id, "themed", "")
 
 
+def settle(
+    db: Database,
+    survey_id: str,
+    question_id: str,
+    response_id: str,
+    theme_id: str | None,
+    user_id: int,
+    round_id: int,
+) -> None:
+    """The team's agreed theme for an answer coders disagreed on: it is in that theme
+    only (None: set aside), as a person's decision, and the round records the settlement."""
+    from .coding import NONE, mark_settled
+
+    if not _is_answer(db, survey_id, question_id, response_id):
+        raise NotFound(f"answer {response_id}")
+    seen = {theme_id: get(db, survey_id, question_id, theme_id).version} if theme_id else {}
+    detail: dict[str, Any] = {"response": response_id, "target": theme_id}
+    with _change(
+        db, survey_id, question_id, user_id, "settle", detail, seen, [response_id]
+    ) as touched:
+        detail_titles(db, detail)
+        marks = ",".join("?" * len(touched))
+        db.execute(
+            f"DELETE FROM theme_members WHERE response_id = ? AND theme_id IN ({marks})",
+            [response_id, *touched],
+        )
+        db.execute(
+            f"DELETE FROM pinned_quotes WHERE response_id = ? AND theme_id IN ({marks})"
+            " AND theme_id != ?",
+            [response_id, *touched, theme_id or ""],
+        )
+        if theme_id:
+            db.execute(
+                "INSERT INTO theme_members (theme_id, response_id, placed_by, score)"
+                " VALUES (?, ?, 'person', NULL)",
+                [theme_id, response_id],
+            )
+            _set_state(db, survey_id, question_id, response_id, "themed", "")
+        else:
+            _set_state(
+                db, survey_id, question_id, response_id, "set_aside", "set aside by a person"
+            )
+        mark_settled(db, round_id, response_id, theme_id or NONE, user_id)
+
+
 def detail_titles(db: Database, detail: dict[str, Any]) -> None:
     """Theme names as they were when the change was made, for the history to show."""
     for key in ("source", "target"):

@@ -203,10 +203,22 @@ def test_a_whole_review_in_the_browser(browser: Browser, tmp_path: Path) -> None
             "/ar" + QUESTION + "/unthemed",
             "/ar" + QUESTION + "/answers?language=ar",
             "/ar" + QUESTION + "/history",
+            "/ar" + QUESTION + "/coding",
         ):
             page.goto(server.url + path)
             expect(page.locator("html")).to_have_attribute("dir", "rtl")
             assert serious_violations(axe, page) == [], path
+        # A coding sheet and its agreement page, in Arabic.
+        page.goto(server.url + "/ar" + QUESTION + "/coding")
+        page.get_by_test_id("start-coding").click()
+        sheet = page.get_by_test_id("coding-sheet")
+        expect(sheet).to_be_visible()
+        for item in sheet.locator("> li").all():
+            item.locator("input[type=radio]").first.check()
+        page.get_by_test_id("save-codes").click()
+        expect(page.get_by_test_id("flash")).to_be_visible()
+        assert serious_violations(axe, page) == []
+        assert server.query("SELECT count(*) FROM codes") == [(20,)]
         # Arabic answers read right to left inside the page, English glosses left to right.
         page.goto(server.url + "/ar" + QUESTION + "/answers?language=ar")
         expect(page.locator(".answer-text[lang=ar]").first).to_have_attribute("dir", "rtl")
