@@ -107,6 +107,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(workspace_bp)
+    from .workspace.display import init_app as display_init
+
+    display_init(app)
     kiosk_init(app)
     access.init_app(app)
     cli.init_app(app)

@@ -86,6 +86,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "workspace.code": ("analyst", "coordinator"),
     "workspace.agreement_page": ("analyst", "coordinator"),
     "workspace.settle": ("analyst", "coordinator"),
+    "workspace.display": ("volunteer", "analyst", "coordinator"),
 }
 
 

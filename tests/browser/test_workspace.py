@@ -122,7 +122,12 @@ def test_a_whole_review_in_the_browser(browser: Browser, tmp_path: Path) -> None
             .first
         )
         agreed_id = agreed.get_attribute("data-response")
-        agreed.get_by_test_id("pin").click()
+        # At a shared screen: large text, and the keyboard (focus the answer, press p).
+        page.get_by_test_id("large-text").click()
+        expect(page.locator("html")).to_have_class("large-text")
+        assert serious_violations(axe, page) == []
+        agreed.focus()
+        page.keyboard.press("p")
         expect(
             page.locator(f"li[data-response='{agreed_id}'] [data-testid=pinned]")
         ).to_be_visible()
