@@ -50,6 +50,20 @@ SETTINGS: tuple[Setting, ...] = (
         _csv,
     ),
     Setting(
+        "ANALYSIS_BREAKDOWNS",
+        ["neighbourhood", "age_band"],
+        "Comma-separated ids of choice questions that the analysis breaks themes down by "
+        "and lets the team filter answers by (beside language and event).",
+        _csv,
+    ),
+    Setting(
+        "EMBED_ON_ARRIVAL",
+        True,
+        "Make each free-text answer's sentence vector in the background when it arrives "
+        "(true), so an analysis later only places answers; false makes them on first use.",
+        lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
+    ),
+    Setting(
         "PUBLIC_URL",
         "",
         "Address residents reach the app at, for QR codes and printed links "

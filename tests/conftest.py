@@ -25,6 +25,9 @@ def app(tmp_path: Path) -> Iterator[Flask]:
             "TESTING": True,
             # One process runs every test from 127.0.0.1; the limit has its own test.
             "RATELIMIT_ENABLED": False,
+            # Tests that count what is embedded make the vectors themselves; arrival
+            # embedding has its own test (tests/workspace/test_vectors_on_arrival.py).
+            "EMBED_ON_ARRIVAL": False,
         }
     )
     yield app

@@ -26,6 +26,7 @@ from ..extensions import csrf
 from ..surveys.answers import gather, validate_response, validate_step
 from ..surveys.loader import DEFAULT_SURVEY_ID
 from ..surveys.model import Step, Survey
+from ..workspace.runner import embed_soon
 from . import bp, wizard
 from .client import client_messages, client_survey
 from .forms import SurveyPageForm
@@ -291,6 +292,7 @@ def survey_step(survey_id: str) -> BaseResponse:
             submission=submission,
             event_id=_known_event(form.event.data),
         )
+        embed_soon(current_app._get_current_object(), [survey.id])  # type: ignore[attr-defined]
     except storage.ResponseConflict:
         raise UserFacingError(
             gettext(

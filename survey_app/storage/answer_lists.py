@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from sqlite_utils import Database
@@ -25,52 +26,58 @@ class Filters:
     attributes: Mapping[str, str] = field(default_factory=dict)  # question id -> choice
 
 
-_LANGUAGE = "COALESCE(a.language, r.language)"
-
-
 def _where(survey_id: str, question_id: str, f: Filters) -> tuple[str, list[Any]]:
-    sql = (
-        " FROM answers a JOIN responses r ON r.id = a.response_id"
-        " WHERE r.survey_id = ? AND a.question_id = ? AND a.position = 0"
-        " AND trim(a.value) != ''"
-    )
-    params: list[Any] = [survey_id, question_id]
-    if f.event:
-        sql += " AND r.event_id = ?"
-        params.append(f.event)
-    if f.language:
-        sql += f" AND {_LANGUAGE} = ?"
-        params.append(f.language)
-    if f.since:
-        sql += " AND substr(r.received_at, 1, 10) >= ?"
-        params.append(f.since)
-    if f.until:
-        sql += " AND substr(r.received_at, 1, 10) <= ?"
-        params.append(f.until)
-    if f.theme == "none":
-        sql += (
-            " AND NOT EXISTS (SELECT 1 FROM theme_members m JOIN themes t ON t.id = m.theme_id"
-            " WHERE m.response_id = r.id AND t.question_id = a.question_id)"
+    """FROM and WHERE for answers matching ``f``; responses are joined only when a filter
+    needs them. Stored answers are never blank (empty values are dropped on the way in)."""
+    if f.theme and f.theme != "none":
+        # Driven from the theme's members, not from every answer of the question.
+        sql = (
+            " FROM theme_members m JOIN answers a ON a.response_id = m.response_id"
+            " AND a.question_id = ? AND a.position = 0"
         )
-    elif f.theme:
-        sql += " AND EXISTS (SELECT 1 FROM theme_members m WHERE m.response_id = r.id"
-        sql += " AND m.theme_id = ?)"
-        params.append(f.theme)
+        params: list[Any] = [question_id]
+        where = " WHERE m.theme_id = ? AND a.survey_id = ?"
+        params_where: list[Any] = [f.theme, survey_id]
+    else:
+        sql = " FROM answers a"
+        params = []
+        where = " WHERE a.survey_id = ? AND a.question_id = ? AND a.position = 0"
+        params_where = [survey_id, question_id]
+    if f.event or f.since or f.until or f.quote in ("yes", "no"):
+        sql += " JOIN responses r ON r.id = a.response_id"
+    if f.event:
+        where += " AND r.event_id = ?"
+        params_where.append(f.event)
+    if f.language:
+        where += " AND a.language = ?"
+        params_where.append(f.language)
+    if f.since:
+        where += " AND substr(r.received_at, 1, 10) >= ?"
+        params_where.append(f.since)
+    if f.until:
+        where += " AND substr(r.received_at, 1, 10) <= ?"
+        params_where.append(f.until)
+    if f.theme == "none":
+        where += (
+            " AND NOT EXISTS (SELECT 1 FROM reviewed_answers v WHERE v.survey_id = a.survey_id"
+            " AND v.question_id = a.question_id AND v.response_id = a.response_id"
+            " AND v.state = 'themed')"
+        )
     if f.glossed == "yes":
-        sql += " AND trim(coalesce(a.gloss, '')) != ''"
+        where += " AND a.gloss IS NOT NULL"
     elif f.glossed == "no":
-        sql += " AND trim(coalesce(a.gloss, '')) = ''"
+        where += " AND a.gloss IS NULL"
     if f.quote in ("yes", "no"):
-        sql += " AND r.quote_consent = ?"
-        params.append(1 if f.quote == "yes" else 0)
+        where += " AND r.quote_consent = ?"
+        params_where.append(1 if f.quote == "yes" else 0)
     for attribute, value in f.attributes.items():
         if value:
-            sql += (
-                " AND EXISTS (SELECT 1 FROM answers b WHERE b.response_id = r.id"
+            where += (
+                " AND EXISTS (SELECT 1 FROM answers b WHERE b.response_id = a.response_id"
                 " AND b.question_id = ? AND b.value = ?)"
             )
-            params += [attribute, value]
-    return sql, params
+            params_where += [attribute, value]
+    return sql + where, params + params_where
 
 
 def listing(
@@ -81,16 +88,21 @@ def listing(
     limit: int = 50,
     offset: int = 0,
 ) -> tuple[list[AnswerRow], int]:
-    """A page of answers, oldest first, and how many match in all."""
+    """A page of answers in the order they arrived, and how many match in all."""
     where, params = _where(survey_id, question_id, filters)
     total = int(db.execute("SELECT count(*)" + where, params).fetchone()[0])
-    rows = db.execute(
-        "SELECT r.id, a.value, a.gloss, " + _LANGUAGE + ", r.quote_consent, r.received_at,"
-        " r.event_id" + where + " ORDER BY r.received_at, r.id LIMIT ? OFFSET ?",
-        [*params, limit, offset],
-    ).fetchall()
-    themes = _their_themes(db, [str(row[0]) for row in rows])
-    return [_answer(row, themes=tuple(themes.get(str(row[0]), ()))) for row in rows], total
+    ids = [
+        str(row[0])
+        for row in db.execute(
+            "SELECT a.response_id" + where + " ORDER BY a.rowid LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+    ]
+    found = by_ids(db, survey_id, question_id, ids)
+    themes = _their_themes(db, ids)
+    return [
+        replace(found[rid], themes=tuple(themes.get(rid, ()))) for rid in ids if rid in found
+    ], total
 
 
 @dataclass(frozen=True)
@@ -101,42 +113,47 @@ class LanguageCount:
 
 
 def languages(db: Database, survey_id: str, question_id: str) -> list[LanguageCount]:
-    """Answers and glossed answers per language, most answers first."""
-    where, params = _where(survey_id, question_id, Filters())
+    """Answers and glossed answers per language, most answers first, from one index
+    (answers_by_survey_question holds the language and the gloss)."""
     return [
         LanguageCount(str(lang), int(n), int(g or 0))
         for lang, n, g in db.execute(
-            f"SELECT {_LANGUAGE}, count(*), sum(trim(coalesce(a.gloss, '')) != '')"
-            + where
-            + f" GROUP BY {_LANGUAGE} ORDER BY count(*) DESC, 1",
-            params,
+            "SELECT a.language, count(*), count(a.gloss) FROM answers a"
+            " WHERE a.survey_id = ? AND a.question_id = ? AND a.position = 0"
+            " GROUP BY a.language ORDER BY count(*) DESC, 1",
+            [survey_id, question_id],
         )
     ]
 
 
-def breakdown(
-    db: Database, survey_id: str, question_id: str, theme_id: str, by: str
-) -> list[tuple[str, int]]:
-    """A theme's answers counted by ``by``: 'language', 'event' or a question id (the
-    choice each resident gave, '' for no answer)."""
-    if by == "language":
-        key = _LANGUAGE
-    elif by == "event":
-        key = "coalesce(r.event_id, '')"
-    else:
-        key = (
-            "coalesce((SELECT b.value FROM answers b WHERE b.response_id = r.id"
-            " AND b.question_id = ? AND b.position = 0), '')"
-        )
-    where, params = _where(survey_id, question_id, Filters(theme=theme_id))
-    extra = [by] if key.startswith("coalesce((") else []
-    return [
-        (str(value), int(n))
-        for value, n in db.execute(
-            f"SELECT {key}, count(*)" + where + " GROUP BY 1 ORDER BY 2 DESC, 1",
-            [*extra, *params],
-        )
-    ]
+def breakdowns(
+    db: Database, question_id: str, theme_id: str, attributes: Sequence[str]
+) -> dict[str, list[tuple[str, int]]]:
+    """A theme's answers counted by language, by event and by the choice each resident
+    gave to each of ``attributes`` ('' for no answer), most first, in one pass over the
+    theme's members."""
+    joins = "".join(
+        f" LEFT JOIN answers b{n} ON b{n}.response_id = m.response_id"
+        f" AND b{n}.question_id = ? AND b{n}.position = 0"
+        for n in range(len(attributes))
+    )
+    picks = "".join(f", coalesce(b{n}.value, '')" for n in range(len(attributes)))
+    counts: dict[str, Counter[str]] = {key: Counter() for key in ("language", "event", *attributes)}
+    for row in db.execute(
+        f"SELECT a.language, coalesce(r.event_id, ''){picks} FROM theme_members m"
+        " JOIN answers a ON a.response_id = m.response_id AND a.question_id = ?"
+        " AND a.position = 0 JOIN responses r ON r.id = m.response_id"
+        f"{joins} WHERE m.theme_id = ?",
+        [question_id, *attributes, theme_id],
+    ):
+        counts["language"][str(row[0])] += 1
+        counts["event"][str(row[1])] += 1
+        for n, attribute in enumerate(attributes):
+            counts[attribute][str(row[2 + n])] += 1
+    return {
+        key: sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))
+        for key, counter in counts.items()
+    }
 
 
 def events_of(db: Database, survey_id: str) -> list[tuple[str, str]]:
@@ -156,12 +173,12 @@ def by_ids(
     found: dict[str, AnswerRow] = {}
     for start in range(0, len(response_ids), 500):
         chunk = response_ids[start : start + 500]
-        where, params = _where(survey_id, question_id, Filters())
-        where += f" AND r.id IN ({','.join('?' * len(chunk))})"
         for row in db.execute(
-            "SELECT r.id, a.value, a.gloss, " + _LANGUAGE + ", r.quote_consent, r.received_at,"
-            " r.event_id" + where,
-            [*params, *chunk],
+            "SELECT r.id, a.value, a.gloss, a.language, r.quote_consent, r.received_at,"
+            " r.event_id FROM answers a JOIN responses r ON r.id = a.response_id"
+            " WHERE a.survey_id = ? AND a.question_id = ? AND a.position = 0"
+            f" AND a.response_id IN ({','.join('?' * len(chunk))})",
+            [survey_id, question_id, *chunk],
         ):
             found[str(row[0])] = _answer(row)
     return found

@@ -169,6 +169,7 @@ def save_many(
                     value,
                     sub.glosses.get(qid) if position == 0 else None,
                     sub.languages.get(qid, entry.language),
+                    entry.survey.id,
                 )
                 for qid, values in sub.answers.items()
                 for position, value in enumerate(values)
@@ -191,8 +192,8 @@ def save_many(
             responses,
         )
         db.conn.executemany(
-            "INSERT INTO answers (response_id, question_id, position, value, gloss, language)"
-            " VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO answers (response_id, question_id, position, value, gloss, language,"
+            " survey_id) VALUES (?, ?, ?, ?, ?, ?, ?)",
             answers,
         )
         if contacts:

@@ -93,3 +93,19 @@ def keep(
             " (response_id, question_id, model, text_hash, vector) VALUES (?, ?, ?, ?, ?)",
             rows,
         )
+
+
+def without_vectors(
+    db: Database, survey_id: str, question_id: str, model: str, limit: int = 1000
+) -> list[tuple[str, str, str | None]]:
+    """(response id, answer, gloss) of answers that have no vector from ``model`` yet."""
+    return [
+        (str(rid), str(value), gloss)
+        for rid, value, gloss in db.execute(
+            "SELECT a.response_id, a.value, a.gloss FROM answers a"
+            " WHERE a.survey_id = ? AND a.question_id = ? AND a.position = 0"
+            " AND NOT EXISTS (SELECT 1 FROM answer_vectors v WHERE v.response_id = a.response_id"
+            " AND v.question_id = a.question_id AND v.model = ?) ORDER BY a.rowid LIMIT ?",
+            [survey_id, question_id, model, limit],
+        )
+    ]

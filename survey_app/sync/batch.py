@@ -11,6 +11,7 @@ from flask_babel import gettext
 from .. import storage
 from ..surveys.answers import unexpected_answers, validate_response
 from ..surveys.model import Survey
+from ..workspace.runner import embed_soon
 from .payload import Item, read_item, response_id
 
 
@@ -103,6 +104,8 @@ def store_batch(items: Sequence[Any], device_id: str | None = None) -> list[dict
         if device_id is not None:
             storage.accounts.touch_device(db, device_id)
         outcomes = iter(storage.responses.save_many(db, ready))
+    # After the commit: the answers' vectors are made in the background, off this request.
+    embed_soon(current_app._get_current_object(), {entry.survey.id for entry in ready})  # type: ignore[attr-defined]
     receipts = []
     for entry in checked:
         if not isinstance(entry, storage.responses.NewResponse):

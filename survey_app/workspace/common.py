@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from babel import Locale, UnknownLocaleError
-from flask import abort
+from flask import abort, current_app
 
 from .. import storage
 from ..i18n import current_language
@@ -41,6 +41,12 @@ def in_hand(survey_id: str, question_id: str) -> InHand:
     if question not in free_text_questions(survey):
         abort(404)
     return InHand(survey, question)
+
+
+def breakdown_questions(survey: Survey) -> list[Question]:
+    """The choice questions the team breaks themes down by (ANALYSIS_BREAKDOWNS)."""
+    wanted = current_app.config["ANALYSIS_BREAKDOWNS"]
+    return [q for q in survey.questions() if q.id in wanted and q.type == "single_choice"]
 
 
 def language_name(code: str) -> str:

@@ -11,7 +11,14 @@ from ..auth.access import role_required
 from ..storage.answer_lists import Filters, LanguageCount
 from ..storage.themes import Progress
 from . import bp
-from .common import REVIEWERS, direction, free_text_questions, in_hand, language_name
+from .common import (
+    REVIEWERS,
+    breakdown_questions,
+    direction,
+    free_text_questions,
+    in_hand,
+    language_name,
+)
 
 PAGE = 50
 
@@ -74,7 +81,7 @@ def _filters(attributes: list[str]) -> Filters:
 def answers(survey_id: str, question_id: str) -> str:
     hand = in_hand(survey_id, question_id)
     db = storage.get_db()
-    attributes = [q for q in hand.survey.questions() if q.type == "single_choice"]
+    attributes = breakdown_questions(hand.survey)
     filters = _filters([q.id for q in attributes])
     page = max(1, request.args.get("page", 1, type=int) or 1)
     rows, total = storage.answer_lists.listing(

@@ -14,10 +14,10 @@ from ..auth.access import role_required
 from ..auth.forms import EmptyForm
 from ..storage.themes import ThemeRow
 from . import bp, runner
-from .common import REVIEWERS, InHand, direction, in_hand, language_name
+from .common import REVIEWERS, InHand, breakdown_questions, direction, in_hand, language_name
 from .forms import RenameForm, RunForm, VersionForm
 
-MEMBERS_SHOWN = 100
+MEMBERS_SHOWN = 50
 
 
 def stale_message() -> str:
@@ -63,20 +63,9 @@ def theme_page(
 ) -> str:
     db = storage.get_db()
     survey_id, question_id = hand.ids
-    attributes = [q for q in hand.survey.questions() if q.type == "single_choice"]
-    breakdowns = [
-        (
-            "language",
-            storage.answer_lists.breakdown(db, survey_id, question_id, theme.id, "language"),
-        )
-    ]
-    breakdowns.append(
-        ("event", storage.answer_lists.breakdown(db, survey_id, question_id, theme.id, "event"))
-    )
-    for q in attributes:
-        breakdowns.append(
-            (q.id, storage.answer_lists.breakdown(db, survey_id, question_id, theme.id, q.id))
-        )
+    attributes = [q.id for q in breakdown_questions(hand.survey)]
+    found = storage.answer_lists.breakdowns(db, question_id, theme.id, attributes)
+    breakdowns = [(key, found[key]) for key in ("language", "event", *attributes)]
     if rename_form is None:
         rename_form = RenameForm(
             data={"version": theme.version, "name": theme.name, "description": theme.description}

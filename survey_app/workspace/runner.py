@@ -9,7 +9,9 @@ waits on it; the database refuses a second run of the same question while one is
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+import random
+import threading
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
@@ -18,13 +20,11 @@ from flask import Flask
 
 from analysis.codebook import Codebook, CodebookTheme
 from analysis.model import AnalysisError, Group, Member, Response, Theme, ThemeResult
-from analysis.themes import NON_ANSWER_REASON, ThemeFinder, find_themes
 
 from .. import storage
 from ..storage.analysis_runs import Run
 from ..storage.theme_runs import ReviewState
 from ..storage.themes import Part
-from ..themes_input import responses_for, vectors_for
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +32,8 @@ log = logging.getLogger(__name__)
 DEFAULT_MAX_THEMES = 20
 MOST_THEMES = 60
 LOCKED_REASON = "its closest theme is locked"
+# Answers per theme that placing new answers rebuilds the themes' centres from.
+PLACE_SAMPLE = 300
 SET_ASIDE_REASON = "set aside by a person"
 
 _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
@@ -40,6 +42,57 @@ _pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="analysis")
 def submit(app: Flask, run_id: int) -> Future[None]:
     """Run ``run_id`` on the analysis thread."""
     return _pool.submit(_execute, app.config["DATABASE"], run_id)
+
+
+_pending: set[tuple[str, str]] = set()
+_pending_lock = threading.Lock()
+
+
+def embed_soon(app: Flask, survey_ids: Iterable[str]) -> None:
+    """Make the vectors of newly arrived answers on the analysis thread, at most one job
+    waiting per survey (EMBED_ON_ARRIVAL). A later analysis then only places answers."""
+    if not app.config.get("EMBED_ON_ARRIVAL"):
+        return
+    path = app.config["DATABASE"]
+    for survey_id in set(survey_ids):
+        with _pending_lock:
+            if (path, survey_id) in _pending:
+                continue
+            _pending.add((path, survey_id))
+        _pool.submit(_embed_new, path, survey_id)
+
+
+def _embed_new(path: str, survey_id: str) -> None:
+    from analysis.embed import SENTENCE_MODEL, embed_texts, text_key
+
+    from ..themes_input import EMBED_BATCH
+
+    with _pending_lock:
+        _pending.discard((path, survey_id))
+    db = storage.connect(path)
+    try:
+        survey = storage.surveys.latest(db, survey_id)
+        for question in survey.questions():
+            if not question.free_text or question.contact:
+                continue
+            while waiting := storage.vectors.without_vectors(
+                db, survey_id, question.id, SENTENCE_MODEL, EMBED_BATCH
+            ):
+                texts = [gloss or text for _, text, gloss in waiting]
+                made = embed_texts(texts)
+                storage.vectors.keep(
+                    db,
+                    question.id,
+                    SENTENCE_MODEL,
+                    [
+                        (rid, text_key(t), made[i])
+                        for i, ((rid, _, _), t) in enumerate(zip(waiting, texts, strict=True))
+                    ],
+                )
+    except Exception:  # background work must never take the server down with it
+        log.exception("embedding new answers failed")
+    finally:
+        db.close()
 
 
 def _execute(path: str, run_id: int) -> None:
@@ -67,6 +120,8 @@ def _execute(path: str, run_id: int) -> None:
 
 
 def _scoped(db: Any, run: Run) -> list[Response]:
+    from ..themes_input import responses_for
+
     scope = run.scope
     return responses_for(
         db,
@@ -82,6 +137,8 @@ def _scoped(db: Any, run: Run) -> list[Response]:
 def _vectors(
     db: Any, run: Run, responses: list[Response], report: Callable[[float, str], None]
 ) -> dict[str, Any]:
+    from ..themes_input import vectors_for
+
     report(0.05, "vectors")
     return vectors_for(
         db, run.question_id, responses, lambda share: report(0.05 + 0.6 * share, "vectors")
@@ -89,6 +146,8 @@ def _vectors(
 
 
 def _find(db: Any, run: Run, user: int | None, report: Callable[[float, str], None]) -> None:
+    from analysis.themes import find_themes  # scikit-learn loads on the first run, not at start
+
     report(0.01, "reading")
     responses = _scoped(db, run)
     if not responses:
@@ -166,6 +225,8 @@ def _codebook(state: ReviewState, ids: set[str]) -> Codebook:
 
 
 def _states(result: ThemeResult, state: ReviewState) -> dict[str, tuple[str, str]]:
+    from analysis.themes import NON_ANSWER_REASON
+
     states: dict[str, tuple[str, str]] = {}
     for theme in result.themes:
         for m in theme.members:
@@ -184,6 +245,8 @@ def _states(result: ThemeResult, state: ReviewState) -> dict[str, tuple[str, str
 
 def _place(db: Any, run: Run, user: int | None, report: Callable[[float, str], None]) -> None:
     """New answers into the themes as they stand, without finding themes again."""
+    from analysis.themes import NON_ANSWER_REASON, ThemeFinder
+
     report(0.01, "reading")
     responses = _scoped(db, run)
     state = storage.theme_runs.review_state(db, run.survey_id, run.question_id)
@@ -192,8 +255,8 @@ def _place(db: Any, run: Run, user: int | None, report: Callable[[float, str], N
         raise AnalysisError("no themes yet")
     member_of = {rid for t in state.themes for rid in t.members}
     new = [r for r in responses if r.id not in state.states and r.id not in member_of]
-    old = [r for r in responses if r.id not in {n.id for n in new}]
-    vectors = _vectors(db, run, responses, report)
+    old = _sample(state, [r for r in responses if r.id in member_of])
+    vectors = _vectors(db, run, old + new, report)
     report(0.7, "placing")
     placements = []
     if new:
@@ -214,6 +277,22 @@ def _place(db: Any, run: Run, user: int | None, report: Callable[[float, str], N
             states[p.response_id] = ("unthemed", "not close enough to any theme")
     report(0.95, "saving")
     storage.theme_runs.save_placed(db, run.survey_id, run.question_id, run.id, placed, states, user)
+
+
+def _sample(state: ReviewState, themed: list[Response]) -> list[Response]:
+    """Up to PLACE_SAMPLE answers of each theme, chosen at random (the same each time).
+
+    A theme's centre from a few hundred of its answers is as good as from all of them for
+    placing new ones, and rebuilding the engine on 100,000 answers would take half a
+    minute where this takes seconds (docs/benchmarks.md).
+    """
+    by_id = {r.id: r for r in themed}
+    rng = random.Random(0)
+    keep: set[str] = set()
+    for theme in state.themes:
+        ids = sorted(rid for rid in theme.members if rid in by_id)
+        keep.update(ids if len(ids) <= PLACE_SAMPLE else rng.sample(ids, PLACE_SAMPLE))
+    return [r for r in themed if r.id in keep]
 
 
 def _as_result(state: ReviewState, found: Run, old: list[Response]) -> ThemeResult:
@@ -276,6 +355,10 @@ def split_parts(db: Any, survey_id: str, question_id: str, theme_id: str) -> lis
     answers to matter (say "GP" inside a health theme) tell its sub-themes apart. Every
     answer of the theme lands in one sub-theme: nothing is set aside by a split.
     """
+    from analysis.themes import ThemeFinder
+
+    from ..themes_input import responses_for, vectors_for
+
     state = storage.theme_runs.review_state(db, survey_id, question_id)
     theme = next((t for t in state.themes if t.id == theme_id), None)
     if theme is None:

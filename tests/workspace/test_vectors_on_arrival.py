@@ -1,0 +1,31 @@
+"""Answers' vectors are made in the background as they arrive, so placing them later does
+not wait for the model; the request that brought them never waits either."""
+
+from __future__ import annotations
+
+import time
+
+from flask import Flask
+
+from tests.workspace.conftest import rows, send
+from tests.workspace.seed import payload
+
+
+def test_answers_sent_by_a_tablet_get_their_vectors_in_the_background(team: Flask) -> None:
+    # ``team`` already received 72 answers through the sync API.
+    send(team, payload(10, start=72))
+    deadline = time.monotonic() + 120
+    while rows(team, "SELECT count(*) FROM answer_vectors") != [(82,)]:
+        assert time.monotonic() < deadline, rows(team, "SELECT count(*) FROM answer_vectors")
+        time.sleep(0.2)
+    # One vector per free-text answer, for the question answered, and none twice.
+    assert rows(
+        team, "SELECT count(DISTINCT response_id), min(question_id) FROM answer_vectors"
+    ) == [(82, "what_matters")]
+
+
+def test_no_vectors_are_made_on_arrival_when_switched_off(app: Flask) -> None:
+    reply = app.test_client().post("/api/v1/responses", json={"responses": payload(5)})
+    assert reply.status_code == 200
+    time.sleep(1.0)
+    assert rows(app, "SELECT count(*) FROM answer_vectors") == [(0,)]
