@@ -35,6 +35,7 @@ class Run:
     settings: dict[str, Any]
     confidence: dict[str, Any]
     changes: dict[str, Any]
+    started_by: int | None = None
 
     @property
     def active(self) -> bool:
@@ -43,7 +44,7 @@ class Run:
 
 _COLUMNS = (
     "id, survey_id, question_id, kind, status, progress, stage, scope, themes_wanted,"
-    " started_at, finished_at, error, settings, confidence, changes"
+    " started_at, finished_at, error, settings, confidence, changes, started_by"
 )
 
 
@@ -64,6 +65,7 @@ def _run(row: tuple[Any, ...]) -> Run:
         settings=json.loads(row[12] or "{}"),
         confidence=json.loads(row[13] or "{}"),
         changes=json.loads(row[14] or "{}"),
+        started_by=row[15],
     )
 
 

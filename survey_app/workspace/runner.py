@@ -99,9 +99,7 @@ def _execute(path: str, run_id: int) -> None:
     db = storage.connect(path)
     try:
         run = storage.analysis_runs.get(db, run_id)
-        user = db.execute("SELECT started_by FROM analysis_runs WHERE id = ?", [run_id]).fetchone()[
-            0
-        ]
+        user = run.started_by
 
         def report(share: float, stage: str) -> None:
             storage.analysis_runs.report(db, run_id, share, stage)
