@@ -383,6 +383,8 @@ def _review_workspace(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX members_by_response ON theme_members (response_id)")
+    # A theme's most typical answers first, without sorting all of them.
+    db.execute("CREATE INDEX members_by_score ON theme_members (theme_id, score DESC)")
     # Every answer an analysis has seen, and why an answer in no theme is there. An answer
     # with no row here is new since the last run. 'set_aside' is a person's decision.
     db.execute(

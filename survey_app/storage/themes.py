@@ -170,6 +170,37 @@ def members(
     ]
 
 
+def quotes(
+    db: Database, question_id: str, theme_ids: Sequence[str], per_theme: int = 2
+) -> dict[str, list[AnswerRow]]:
+    """Each theme's representative quotes: its pinned quotes, else its most typical
+    answers, only ever from residents who agreed to be quoted."""
+    found: dict[str, list[str]] = {}
+    for theme_id in theme_ids:
+        found[theme_id] = [
+            str(rid)
+            for (rid,) in db.execute(
+                "SELECT p.response_id FROM pinned_quotes p JOIN responses r"
+                " ON r.id = p.response_id WHERE p.theme_id = ? AND r.quote_consent = 1"
+                " ORDER BY p.pinned_at LIMIT ?",
+                [theme_id, per_theme],
+            )
+        ] or [
+            str(rid)
+            for (rid,) in db.execute(
+                "SELECT m.response_id FROM theme_members m JOIN responses r"
+                " ON r.id = m.response_id WHERE m.theme_id = ? AND r.quote_consent = 1"
+                " ORDER BY m.score DESC LIMIT ?",
+                [theme_id, per_theme],
+            )
+        ]
+    words = _answers_by_id(db, question_id, [rid for ids in found.values() for rid in ids])
+    return {
+        theme_id: [_answer(words[rid]) for rid in ids if rid in words]
+        for theme_id, ids in found.items()
+    }
+
+
 def _answers_by_id(db: Database, question_id: str, ids: list[str]) -> dict[str, Sequence[Any]]:
     found: dict[str, Sequence[Any]] = {}
     for start in range(0, len(ids), 500):

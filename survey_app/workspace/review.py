@@ -33,10 +33,14 @@ def themes_page(hand: InHand, run_form: RunForm | None = None) -> str:
     db = storage.get_db()
     survey_id, question_id = hand.ids
     last_find = storage.analysis_runs.latest(db, survey_id, question_id, "find", done=True)
+    themes = storage.themes.themes_for(db, survey_id, question_id)
     return render_template(
         "workspace/themes.html",
         hand=hand,
-        themes=storage.themes.themes_for(db, survey_id, question_id),
+        themes=themes,
+        quotes=storage.themes.quotes(db, question_id, [t.id for t in themes]),
+        language_name=language_name,
+        direction=direction,
         progress=storage.themes.progress(db, survey_id, question_id),
         last_run=storage.analysis_runs.latest(db, survey_id, question_id),
         last_find=last_find,

@@ -124,6 +124,28 @@ def test_only_quotes_from_residents_who_agreed_can_be_pinned(team: Flask) -> Non
     reply = client.post(url + yes, data={"version": version})
     assert reply.status_code == 302
     assert rows(team, "SELECT theme_id, response_id FROM pinned_quotes") == [(theme_id, yes)]
+    # The themes page quotes only residents who agreed, the pinned quote first; in the
+    # other themes, the most typical answer is from a resident who said no, and is not
+    # quoted.
+    typical = [
+        rows(
+            team,
+            "SELECT response_id FROM theme_members WHERE theme_id = ? ORDER BY score DESC LIMIT 1",
+            (other,),
+        )[0][0]
+        for other, _, _ in themes(team)[1:]
+    ]
+    with team.app_context():
+        db = storage.get_db()
+        with storage.write(db):
+            for rid in typical:
+                db.execute("UPDATE responses SET quote_consent = 0 WHERE id = ?", [rid])
+    agreed -= set(typical)
+    page = soup(client.get(Q + "/themes"))
+    quoted = {q["data-response"] for q in page.select("[data-testid=theme-quote]")}
+    assert quoted and quoted <= agreed
+    first_quote = page.select_one(f"[data-theme='{theme_id}'] [data-testid=theme-quote]")
+    assert first_quote is not None and first_quote["data-response"] == yes
     # The review page marks every answer whose resident said no.
     page = soup(client.get(f"{Q}/themes/{theme_id}"))
     marked = {
