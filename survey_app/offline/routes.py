@@ -21,6 +21,10 @@ STATIC_FILES = [
     "js/survey.js",
     "js/kiosk.js",
     "js/door.js",
+    # The analysis pages need the server, but their scripts are kept like the others: a
+    # page from the browser cache then never runs without them.
+    "js/run.js",
+    "js/review.js",
     "icons/icon.svg",
     "icons/icon-192.png",
     "icons/icon-512.png",
