@@ -140,7 +140,7 @@ def settle(survey_id: str, question_id: str, round_id: int, response_id: str) ->
     if response_id not in sampled or not theme_id:
         abort(400)
     try:
-        storage.themes.settle(
+        storage.theme_changes.settle(
             db,
             survey_id,
             question_id,

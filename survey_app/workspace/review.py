@@ -127,7 +127,7 @@ def rename(survey_id: str, question_id: str, theme_id: str) -> str | tuple[str, 
     if not form.validate_on_submit():
         return theme_page(hand, found, form), 400
     try:
-        storage.themes.rename(
+        storage.theme_changes.rename(
             storage.get_db(),
             found,
             survey_id,
@@ -153,7 +153,7 @@ def lock(survey_id: str, question_id: str, theme_id: str) -> BaseResponse:
     found = _theme_or_404(hand, theme_id)
     locked = request.form.get("locked") == "1"
     try:
-        storage.themes.set_locked(
+        storage.theme_changes.set_locked(
             storage.get_db(),
             found,
             survey_id,
@@ -185,7 +185,7 @@ def split(survey_id: str, question_id: str, theme_id: str) -> BaseResponse:
         return _back(hand, theme_id)
     try:
         parts = runner.split_parts(db, survey_id, question_id, theme_id)
-        storage.themes.split(
+        storage.theme_changes.split(
             db, survey_id, question_id, found, version, parts, current_user.user.id
         )
     except AnalysisError:
@@ -225,7 +225,7 @@ def merge(survey_id: str, question_id: str) -> BaseResponse:
         flash(gettext("Choose at least two themes to merge."))
         return _back(hand)
     try:
-        target = storage.themes.merge(
+        target = storage.theme_changes.merge(
             db, survey_id, question_id, seen, titles, current_user.user.id
         )
     except storage.Stale:
@@ -257,7 +257,7 @@ def move(survey_id: str, question_id: str, response_id: str) -> BaseResponse:
         flash(gettext("Choose where the answer should go."))
         return _back(hand, source)
     try:
-        storage.themes.move(
+        storage.theme_changes.move(
             storage.get_db(),
             survey_id,
             question_id,
@@ -297,7 +297,7 @@ def pin(survey_id: str, question_id: str, theme_id: str, response_id: str) -> Ba
     found = _theme_or_404(hand, theme_id)
     pinned = request.form.get("pinned", "1") == "1"
     try:
-        storage.themes.pin(
+        storage.theme_changes.pin(
             storage.get_db(),
             survey_id,
             question_id,
