@@ -15,6 +15,7 @@ from ..auth.forms import EmptyForm
 from ..storage.themes import ThemeRow
 from . import bp, runner
 from .common import REVIEWERS, InHand, breakdown_questions, direction, in_hand, language_name
+from .explain import how_many_themes
 from .forms import RenameForm, RunForm, VersionForm
 
 MEMBERS_SHOWN = 50
@@ -39,6 +40,9 @@ def themes_page(hand: InHand, run_form: RunForm | None = None) -> str:
         hand=hand,
         themes=themes,
         quotes=storage.themes.quotes(db, question_id, [t.id for t in themes]),
+        how_many=how_many_themes(last_find.confidence, last_find.themes_wanted)
+        if last_find
+        else [],
         language_name=language_name,
         direction=direction,
         progress=storage.themes.progress(db, survey_id, question_id),

@@ -54,6 +54,10 @@ def test_a_run_in_the_background_themes_every_answer_once(team: Flask) -> None:
     page = soup(client.get(Q + "/themes"))
     assert len(page.select("[data-testid=themes] > li")) == len(found)
     assert page.select_one("[data-testid=changes]") is not None
+    # How the number was chosen, in the page's language, from the run's own figures.
+    explanation = page.select_one("[data-testid=explanation]").get_text(" ", strip=True)
+    tried = sorted(int(k) for k in run.confidence["k_scores"])
+    assert f"from {tried[0]} to {tried[-1]} and suggests {len(found)}" in explanation
 
 
 def test_a_second_run_is_refused_politely_while_one_is_running(team: Flask) -> None:
@@ -182,6 +186,11 @@ def test_human_decisions_survive_a_new_analysis_and_new_answers_are_placed(team:
     assert run.status == "done", run.error
     assert rows(team, "SELECT count(*) FROM reviewed_answers") == [(96,)]
     assert members(team, a) > homes_before  # took new answers
+    # The themes page says how many new answers each theme took.
+    page = soup(client.get(Q + "/themes"))
+    badge = page.select_one(f"[data-theme='{a}'] [data-testid=newly-placed]")
+    assert badge is not None
+    assert badge.get_text(strip=True).startswith(str(len(members(team, a) - homes_before)))
     assert members(team, b) == locked_before  # locked: took none
     assert moved in members(team, a) and aside not in members(team, a)
 
@@ -233,6 +242,7 @@ def test_an_undo_is_refused_once_a_later_change_touched_the_same_theme(team: Fla
 def test_a_split_makes_sub_themes_of_the_same_answers_and_can_be_undone(team: Flask) -> None:
     client = signed_in(team, "analyst@example.org")
     run_analysis(client, team, themes_wanted="2")
+    assert "You asked for 2 themes." in client.get(Q + "/themes").get_data(as_text=True)
     a, _, va = max(themes(team), key=lambda t: len(members(team, t[0])))
     inside = members(team, a)
     before = {t[0] for t in themes(team)}

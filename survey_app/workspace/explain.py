@@ -1,0 +1,53 @@
+"""How the number of themes was chosen, in the page's language.
+
+The engine explains itself in English (for the command line); the team reads the same
+reasoning here from the figures it recorded, in their own language.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from babel.lists import format_list
+from flask_babel import get_locale, gettext, ngettext
+
+# As the engine judges it (analysis.themes._how_k_was_chosen): within 5% of the best score.
+CLOSE = 0.05
+
+
+def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> list[str]:
+    """Sentences for the themes page; empty when the run recorded no choice."""
+    k = int(confidence.get("chosen_k") or 0)
+    if not k:
+        return []
+    if themes_wanted:
+        return [gettext("You asked for %(k)s themes.", k=themes_wanted)]
+    scores = {int(n): float(s) for n, s in (confidence.get("k_scores") or {}).items()}
+    if len(scores) <= 1:
+        return [gettext("%(k)s themes: the only number the limits allowed.", k=k)]
+    tried = sorted(scores)
+    best = max(scores.values())
+    close = [n for n in tried if n != k and scores[n] >= best - CLOSE * abs(best)]
+    lines = [
+        gettext(
+            "The analysis tried every number of themes from %(low)s to %(high)s and suggests "
+            "%(k)s: with more themes, answers that are alike would not fall together more "
+            "often.",
+            low=tried[0],
+            high=tried[-1],
+            k=k,
+        )
+    ]
+    if close:
+        numbers = format_list([str(n) for n in close], locale=str(get_locale()))
+        lines.append(
+            ngettext(
+                "%(numbers)s themes would do nearly as well.",
+                "%(numbers)s themes would do nearly as well.",
+                len(close),
+                numbers=numbers,
+            )
+        )
+    else:
+        lines.append(gettext("No other number came close."))
+    return lines
