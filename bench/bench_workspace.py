@@ -63,7 +63,11 @@ def build(path: Path, n: int, seed: int = 0) -> dict[str, list[str]]:
         storage.accounts.create_user(
             db, email="analyst@example.org", name="A", role="analyst", password=PASSWORD
         )
-        rows, answers, members, states, vectors = [], [], [], [], []
+        rows: list[tuple] = []
+        answers: list[tuple] = []
+        members: list[tuple] = []
+        states: list[tuple] = []
+        vectors: list[tuple] = []
         theme_ids = {topic: f"t-{topic}" for topic in TOPICS}
         for i in range(n):
             topic = rng.choice(list(TOPICS))
