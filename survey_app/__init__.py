@@ -89,10 +89,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .auth import access, cli
     from .auth import bp as auth_bp
     from .collect import bp as collect_bp
+    from .exports import bp as exports_bp
     from .kiosk import bp as kiosk_bp
     from .kiosk import init_app as kiosk_init
     from .offline import bp as offline_bp
     from .offline.routes import asset_version
+    from .report import bp as report_bp
     from .rounds import bp as rounds_bp
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
@@ -107,6 +109,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(rounds_bp)
     app.register_blueprint(kiosk_bp)
     app.register_blueprint(workspace_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(report_bp)
     from .workspace.display import init_app as display_init
 
     display_init(app)

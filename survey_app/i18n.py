@@ -13,7 +13,7 @@ import os
 import tempfile
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +21,7 @@ from babel import Locale, UnknownLocaleError
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, current_app, g, request
-from flask_babel import Babel, Domain, format_datetime, get_locale
+from flask_babel import Babel, Domain, format_date, format_datetime, get_locale
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
 NEEDS_REVIEW = "needs-review"
@@ -215,6 +215,15 @@ def init_app(app: Flask) -> None:
         except (TypeError, ValueError):
             return str(value)
         return format_datetime(moment, "short")
+
+    @app.template_filter("local_date")
+    def _local_date(value: str) -> str:
+        """A stored date (or the date of a stored time) in the reader's language."""
+        try:
+            day = date.fromisoformat(str(value)[:10])
+        except (TypeError, ValueError):
+            return str(value)
+        return format_date(day, "long")
 
     @app.context_processor
     def _language_context() -> dict[str, object]:

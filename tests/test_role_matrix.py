@@ -87,6 +87,19 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "workspace.agreement_page": ("analyst", "coordinator"),
     "workspace.settle": ("analyst", "coordinator"),
     "workspace.display": ("volunteer", "analyst", "coordinator"),
+    "exports.exports": ("analyst", "coordinator"),
+    "exports.responses": ("analyst", "coordinator"),
+    "exports.themes": ("analyst", "coordinator"),
+    # Residents' names and numbers: only a coordinator.
+    "exports.contacts": ("coordinator",),
+    "report.report": ("analyst", "coordinator"),
+    "report.saved": ("analyst", "coordinator"),
+    "report.pdf": ("analyst", "coordinator"),
+    "report.team": ("analyst", "coordinator"),
+    "report.show": ("analyst", "coordinator"),
+    "report.remove": ("analyst", "coordinator"),
+    # "You said, we did" is for residents: a poster's QR code points at it.
+    "report.public": PUBLIC,
 }
 
 
@@ -123,6 +136,9 @@ def _path(app: Flask, rule: str) -> str:
         "run_id": "1",
         "entry_id": "1",
         "round_id": "1",
+        "report_id": "1",
+        "action_id": "1",
+        "fmt": "csv",
     }
     path = rule
     for name, value in values.items():

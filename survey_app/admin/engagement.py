@@ -14,9 +14,9 @@ from analysis.runcharts import RunChart, run_chart
 from .. import storage
 from ..auth.access import role_required
 from ..charts import explain, render_svg
+from ..exports.files import csv_response
 from ..storage.measures import MEASURES, PERIODS
 from . import bp
-from .csv_files import csv_response
 from .forms import KIND_NAMES
 
 # Whole sentences, not stitched words: other languages inflect them differently.

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -12,10 +11,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import i18n, storage
 from ..auth.access import role_required
 from ..auth.forms import EmptyForm
+from ..exports.routes import responses_file
 from ..surveys import xlsform
 from ..surveys.model import flatten_texts, set_text
 from . import bp
-from .csv_files import csv_response
 from .forms import XLSFormUploadForm
 
 MAX_XLSFORM_BYTES = 5 * 1024 * 1024
@@ -138,40 +137,7 @@ def download_xlsform(survey_id: str) -> BaseResponse:
 @role_required("coordinator", "analyst")
 def responses_csv(survey_id: str) -> BaseResponse:
     """Every response with the version it answered; contact details are never in it."""
-    definition = _draft_or_404(survey_id)
-    db = storage.get_db()
-    shown = [
-        q
-        for s in definition["steps"]
-        for q in s.get("questions", [])
-        if not q.get("contact") and not q.get("records") and q["type"] != "note"
-    ]
-    meta = [
-        "response_id",
-        "survey_version",
-        "language",
-        "mode",
-        "event",
-        "created_at",
-        "quote_consent",
-    ]
-    # Free-text answers also say which language their words are in (not always the
-    # screen's: a volunteer may note that the resident spoke another).
-    free_text = {"long_text", "short_text"}
-    columns = [
-        name
-        for q in shown
-        for name in (
-            (q["id"], q["id"] + "__gloss", q["id"] + "__language")
-            if q["type"] in free_text
-            else (q["id"], q["id"] + "__gloss")
-        )
-    ]
-    rows = (
-        [fields[m] for m in meta] + [answers.get(c, "") for c in columns]
-        for fields, answers in storage.responses.export_rows(db, survey_id)
-    )
-    return csv_response(itertools.chain([meta + columns], rows), f"{survey_id}-responses.csv")
+    return responses_file(survey_id, "csv")
 
 
 @bp.route("/surveys/<survey_id>/texts/<language_tag>", methods=["GET", "POST"])

@@ -21,6 +21,7 @@ STATIC_FILES = [
     "js/survey.js",
     "js/kiosk.js",
     "js/door.js",
+    "js/keep.js",
     # The analysis pages need the server, but their scripts are kept like the others: a
     # page from the browser cache then never runs without them.
     "js/run.js",

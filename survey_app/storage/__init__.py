@@ -7,14 +7,17 @@ from sqlite_utils import Database
 
 from . import (
     accounts,
+    actions,
     analysis_runs,
     answer_lists,
     coding,
     doors,
     events,
+    exports,
     glosses,
     measures,
     people,
+    reports,
     responses,
     review_log,
     reviews,
@@ -30,6 +33,9 @@ from .errors import NotFound, Refused, ResponseConflict, Stale, StorageError
 __all__ = [
     "NotFound",
     "accounts",
+    "actions",
+    "exports",
+    "reports",
     "analysis_runs",
     "answer_lists",
     "coding",

@@ -476,3 +476,57 @@ def _review_workspace(db: Database) -> None:
         )
         """
     )
+
+
+@MIGRATIONS(name="0015_reports_exports_actions")
+def _reports_exports_actions(db: Database) -> None:
+    # Who took which file out of the app, and when: residents' answers leave only on
+    # the record. No file content is kept, only what it held.
+    db.execute(
+        """
+        CREATE TABLE export_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            user_id INTEGER REFERENCES users (id),
+            survey_id TEXT,
+            what TEXT NOT NULL,
+            format TEXT NOT NULL,
+            rows INTEGER NOT NULL
+        )
+        """
+    )
+    # A saved report is a dated version that stays as it was: its content is kept as
+    # it was gathered (themes, counts, consented quotes), not worked out again.
+    db.execute(
+        """
+        CREATE TABLE reports (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL REFERENCES surveys (id),
+            title TEXT NOT NULL,
+            introduction TEXT NOT NULL,
+            language TEXT NOT NULL,
+            sections TEXT NOT NULL,
+            content TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX reports_by_survey ON reports (survey_id, created_at)")
+    # "You said, we did": what the team and partners are doing about a theme, as dated
+    # updates. A theme's plain-words summary for the public page is kept with it.
+    db.execute(
+        """
+        CREATE TABLE theme_actions (
+            id INTEGER PRIMARY KEY,
+            survey_id TEXT NOT NULL REFERENCES surveys (id),
+            theme_id TEXT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+            text TEXT NOT NULL,
+            happened_on TEXT NOT NULL,
+            created_by INTEGER REFERENCES users (id),
+            created_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX theme_actions_by_theme ON theme_actions (theme_id, happened_on)")
+    db.execute("ALTER TABLE themes ADD COLUMN public INTEGER NOT NULL DEFAULT 0")

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -273,38 +272,3 @@ def erase_contact(db: Database, response_id: str) -> bool:
     with write(db):
         cursor = db.execute("DELETE FROM contacts WHERE response_id = ?", [response_id])
     return cursor.rowcount > 0
-
-
-def export_rows(db: Database, survey_id: str) -> Iterator[tuple[dict[str, Any], dict[str, str]]]:
-    """Each response to a survey (no contact details) with its answers, oldest first.
-
-    Answers to several choices are joined with spaces, as XLSForm tools do.
-    """
-    responses = db.execute(
-        "SELECT id, survey_version, language, mode, event_id, created_at, quote_consent"
-        " FROM responses WHERE survey_id = ? ORDER BY received_at, id",
-        [survey_id],
-    )
-    for response_id, version, language, mode, event_id, created_at, quote in responses:
-        answers: dict[str, list[str]] = {}
-        for question_id, value, gloss, spoken in db.execute(
-            "SELECT question_id, value, gloss, language FROM answers WHERE response_id = ?"
-            " ORDER BY question_id, position",
-            [response_id],
-        ):
-            answers.setdefault(question_id, []).append(value)
-            answers[question_id + "__language"] = [spoken or language]
-            if gloss:
-                answers.setdefault(question_id + "__gloss", []).append(gloss)
-        yield (
-            {
-                "response_id": response_id,
-                "survey_version": version,
-                "language": language,
-                "mode": mode,
-                "event": event_id or "",
-                "created_at": created_at,
-                "quote_consent": "yes" if quote else "no",
-            },
-            {key: " ".join(values) for key, values in answers.items()},
-        )

@@ -52,9 +52,10 @@ self.addEventListener("fetch", function (event) {
   }
   if (request.mode === "navigate") {
     event.respondWith(fetch(request).then(function (response) {
-      // A round's door log, once opened online, opens offline too. Only round pages are
-      // kept this way: pages with people's names never stay on a tablet.
-      if (response.ok && /^\/[^/]+\/rounds\/[^/]+$/.test(url.pathname)) {
+      // A round's door log, once opened online, opens offline too, and so does the public
+      // "you said, we did" page. Only these are kept this way: pages with people's names
+      // never stay on a tablet.
+      if (response.ok && /^\/[^/]+\/(rounds|you-said)\/[^/]+$/.test(url.pathname)) {
         var copy = response.clone();
         caches.open(CACHE).then(function (cache) { cache.put(url.pathname, copy); });
       }
@@ -87,4 +88,13 @@ self.addEventListener("sync", function (event) {
       pages.forEach(function (page) { page.postMessage("wm-outbox-changed"); });
     });
   }));
+});
+
+// A page may ask to be kept for offline reading when it was opened before this worker
+// controlled it (a resident's first visit from a QR code). Only public pages qualify.
+self.addEventListener("message", function (event) {
+  var path = event.data && event.data.keep;
+  if (typeof path === "string" && /^\/[^/]+\/you-said\/[^/]+$/.test(path)) {
+    event.waitUntil(caches.open(CACHE).then(function (cache) { return cache.add(path); }));
+  }
 });

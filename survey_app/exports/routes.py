@@ -1,0 +1,156 @@
+"""The exports page and its files. Every file taken is recorded: who, when, what."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator, Sequence
+
+from flask import abort, render_template
+from flask_login import current_user
+from werkzeug.wrappers import Response as BaseResponse
+
+from .. import storage
+from ..auth.access import role_required
+from ..storage.exports import ResponseRow
+from ..surveys.model import Question, Survey
+from ..workspace.common import REVIEWERS, free_text_questions
+from . import bp
+from .files import XLSX, csv_response, download, xlsx_file
+
+FORMATS = ("csv", "xlsx")
+
+
+def _survey(survey_id: str) -> Survey:
+    try:
+        return storage.surveys.latest(storage.get_db(), survey_id)
+    except storage.NotFound:
+        abort(404)
+
+
+def _shown(survey: Survey) -> list[Question]:
+    """The questions an export carries: never contact details or the consent records
+    (those are columns of their own), never notes."""
+    return [q for q in survey.questions() if not q.contact and not q.records and q.type != "note"]
+
+
+def response_table(survey: Survey) -> Iterator[list[object]]:
+    """The header, then one row per response: its facts, both consents, every answer
+    (free text with its gloss, the language it was said in and its themes)."""
+    questions = _shown(survey)
+    header: list[object] = [
+        "response_id",
+        "survey_version",
+        "language",
+        "mode",
+        "event",
+        "created_at",
+        "received_at",
+        "quote_consent",
+        "contact_consent",
+    ]
+    for q in questions:
+        header.append(q.id)
+        if q.free_text:
+            header += [q.id + "__gloss", q.id + "__language", q.id + "__themes"]
+    yield header
+    row: ResponseRow
+    for row in storage.exports.responses(storage.get_db(), survey.id):
+        cells: list[object] = [
+            row.id,
+            row.survey_version,
+            row.language,
+            row.mode,
+            row.event,
+            row.created_at,
+            row.received_at,
+            "yes" if row.quote_consent else "no",
+            "yes" if row.contact_consent else "no",
+        ]
+        for q in questions:
+            cells.append(row.answers.get(q.id, ""))
+            if q.free_text:
+                cells += [
+                    row.glosses.get(q.id, ""),
+                    row.spoken.get(q.id, row.language) if q.id in row.answers else "",
+                    "; ".join(row.themes.get(q.id, ())),
+                ]
+        yield cells
+
+
+class _Counted:
+    """Rows passed through, counted, so that the log says how many left."""
+
+    def __init__(self, rows: Iterator[Sequence[object]]) -> None:
+        self.rows, self.count = rows, -1  # the header is not a response
+
+    def __iter__(self) -> Iterator[Sequence[object]]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _who() -> int:
+    return int(current_user.user.id)
+
+
+@bp.get("/<survey_id>/exports")
+@role_required(*REVIEWERS)
+def exports(survey_id: str) -> str:
+    survey = _survey(survey_id)
+    db = storage.get_db()
+    return render_template(
+        "exports/exports.html",
+        survey=survey,
+        responses=storage.responses.count(db, survey_id),
+        log=storage.exports.recent(db, survey_id),
+        questions=free_text_questions(survey),
+    )
+
+
+@bp.get("/<survey_id>/exports/responses.<fmt>")
+@role_required(*REVIEWERS)
+def responses(survey_id: str, fmt: str) -> BaseResponse:
+    return responses_file(survey_id, fmt)
+
+
+def responses_file(survey_id: str, fmt: str) -> BaseResponse:
+    """The responses as CSV or XLSX, recorded in the export log."""
+    if fmt not in FORMATS:
+        abort(404)
+    survey = _survey(survey_id)
+    rows = _Counted(response_table(survey))
+    name = f"{survey_id}-responses.{fmt}"
+    if fmt == "csv":
+        response = csv_response(rows, name)
+    else:
+        response = download(xlsx_file([("responses", rows)]), XLSX, name)
+    storage.exports.record(storage.get_db(), _who(), survey_id, "responses", fmt, rows.count)
+    return response
+
+
+@bp.get("/<survey_id>/exports/themes.json")
+@role_required(*REVIEWERS)
+def themes(survey_id: str) -> BaseResponse:
+    survey = _survey(survey_id)
+    db = storage.get_db()
+    questions = storage.exports.codebook(db, survey_id, [q.id for q in free_text_questions(survey)])
+    body = {"survey": survey_id, "version": survey.version, "questions": questions}
+    storage.exports.record(
+        db, _who(), survey_id, "themes", "json", sum(len(q["themes"]) for q in questions)
+    )
+    return download(
+        json.dumps(body, ensure_ascii=False, indent=2),
+        "application/json",
+        f"{survey_id}-themes.json",
+    )
+
+
+@bp.get("/<survey_id>/exports/contacts.csv")
+@role_required("coordinator")
+def contacts(survey_id: str) -> BaseResponse:
+    """Only residents who agreed to be contacted, and nothing of what they said."""
+    _survey(survey_id)
+    db = storage.get_db()
+    found = storage.exports.contacts(db, survey_id)
+    storage.exports.record(db, _who(), survey_id, "contacts", "csv", len(found))
+    return csv_response([["name", "phone", "email", "date"], *found], f"{survey_id}-contacts.csv")

@@ -1,0 +1,286 @@
+"""The report, its PDF, and "you said, we did": exactly the reviewed themes, quotes only
+from residents who agreed, saved versions that stay as they were, nothing personal on
+the public page."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from pypdf import PdfReader
+
+from tests.conftest import soup
+from tests.workspace.conftest import Q, rows, send, signed_in
+from tests.workspace.reviewed import Reviewed, review, withdraw_quote_consent
+from tests.workspace.test_exports import response
+
+R = "/en/analysis/what-matters/report"
+W = "/en/analysis/what-matters/you-said-we-did"
+
+
+def save_report(client: FlaskClient, lang: str = "en", **form: object) -> str:
+    data = {
+        "title": "What residents told us",
+        "introduction": "Written by the Isle of Dogs team.\n\nThank you to every volunteer.",
+        "sections": ["gathering", "engagement", "themes", "breakdowns", "involvement", "method"],
+        **form,
+    }
+    reply = client.post(R.replace("/en/", f"/{lang}/"), data=data)
+    assert reply.status_code == 302, reply.get_data(as_text=True)[:3000]
+    location = reply.headers["Location"]
+    assert re.search(r"/report/\d+$", location)
+    return location
+
+
+def pdf_text(client: FlaskClient, page_url: str) -> str:
+    reply = client.get(page_url + ".pdf")
+    assert reply.status_code == 200
+    assert reply.data.startswith(b"%PDF")
+    return "\n".join(page.extract_text() or "" for page in PdfReader(io.BytesIO(reply.data)).pages)
+
+
+def pin_new(team: Flask, client: FlaskClient, text: str, lang: str, gloss: str) -> str:
+    """A new answer, placed by a person into the first reviewed theme and pinned there."""
+    send(team, [response(text, lang, gloss=gloss)])
+    rid = rows(team, "SELECT response_id FROM answers WHERE value = ?", (text,))[0][0]
+    (theme_id,) = rows(team, "SELECT id FROM themes WHERE reviewed = 1 ORDER BY id")[0]
+    reply = client.post(f"{Q}/answers/{rid}/move", data={"target": theme_id})
+    assert reply.status_code == 302
+    assert rows(team, "SELECT count(*) FROM theme_members WHERE response_id = ?", (rid,)) == [(1,)]
+    (version,) = rows(team, "SELECT version FROM themes WHERE id = ?", (theme_id,))[0]
+    reply = client.post(f"{Q}/themes/{theme_id}/pin/{rid}", data={"version": version})
+    assert reply.status_code == 302
+    return rid
+
+
+@pytest.fixture
+def reviewed(team: Flask) -> tuple[FlaskClient, Reviewed]:
+    client = signed_in(team, "analyst@example.org")
+    return client, review(team, client)
+
+
+def test_the_report_holds_exactly_the_reviewed_themes_and_consented_pinned_quotes(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    first, second = list(done.pinned)
+    withdraw_quote_consent(team, done.pinned[second])
+    page = soup(client.get(save_report(client)))
+    names = [h.get_text(strip=True) for h in page.select("[data-testid=report-theme] h3")]
+    assert sorted(names) == sorted(done.named.values())
+    unreviewed = rows(team, "SELECT label FROM themes WHERE reviewed = 0")
+    assert unreviewed and not any(label in names for (label,) in unreviewed)
+    quotes = [q.blockquote.get_text(strip=True) for q in page.select("[data-testid=report-quote]")]
+    assert quotes == [" ".join(done.pinned_text[first].split())] or quotes == [
+        done.pinned_text[first].strip()
+    ]
+    html = str(page)
+    assert done.pinned_text[second] not in html
+    # The quote carries its own language and direction.
+    block = page.select_one("[data-testid=report-quote] blockquote")
+    assert block is not None and block["lang"] and block["dir"] in ("ltr", "rtl")
+    # A number of people who offered to get involved, never who they are.
+    assert page.select_one("[data-testid=report-involved]") is not None
+    # Every chart has its data beside it as a table.
+    assert page.select("svg") and page.find("caption", string=re.compile("the chart's data"))
+
+
+def test_a_saved_report_stays_as_it_was(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    first_url = save_report(client)
+    theme_id = next(iter(done.named))
+    (version,) = rows(team, "SELECT version FROM themes WHERE id = ?", (theme_id,))[0]
+    client.post(
+        f"{Q}/themes/{theme_id}/rename",
+        data={"version": version, "name": "Renamed later", "description": ""},
+    )
+    send(team, [response("One more answer about the park")])
+    old = client.get(first_url).get_data(as_text=True)
+    assert done.named[theme_id] in old and "Renamed later" not in old
+    new = client.get(save_report(client, title="Second version")).get_data(as_text=True)
+    assert "Renamed later" in new
+    versions = soup(client.get(R)).select("[data-testid=report-versions] li")
+    assert len(versions) == 2
+    assert rows(team, "SELECT count(*) FROM reports") == [(2,)]
+
+
+def test_chosen_sections_only_and_a_clear_message_when_none(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, _done = reviewed
+    page = soup(client.get(save_report(client, sections=["themes"])))
+    assert page.select("[data-testid=report-theme]")
+    assert page.select_one("#r-gathering") is None and page.select_one("#r-method") is None
+    reply = client.post(R, data={"title": "No sections", "introduction": ""})
+    assert reply.status_code == 200
+    assert "Choose at least one section." in reply.get_data(as_text=True)
+    assert rows(team, "SELECT count(*) FROM reports") == [(1,)]
+
+
+ARABIC = "نحتاج إلى حديقة نظيفة ومكان آمن للأطفال"
+URDU = "ہمیں پارک کی ضرورت ہے"
+CHINESE = "我们需要公园和更近的诊所"
+BENGALI = "আমাদের এলাকায় পার্ক দরকার"
+
+
+def test_the_pdf_has_the_quotes_as_written_and_no_unconsented_quote(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    _first, second = list(done.pinned)
+    for text, lang in ((ARABIC, "ar"), (URDU, "ur"), (CHINESE, "zh_Hans")):
+        pin_new(team, client, text, lang, "We need a park")
+    url = save_report(client)
+    text = pdf_text(client, url)
+    assert "What residents told us" in text
+    for name in done.named.values():
+        assert name in text
+    for quote in (ARABIC, URDU, CHINESE):
+        assert quote in text
+    # Withdrawn consent: a new version leaves the quote out of the PDF too.
+    withdraw_quote_consent(team, done.pinned[second])
+    withdraw_quote_consent(
+        team, rows(team, "SELECT response_id FROM answers WHERE value = ?", (ARABIC,))[0][0]
+    )
+    later_url = save_report(client)
+    later = pdf_text(client, later_url)
+    assert ARABIC not in later and CHINESE in later
+    assert done.pinned_text[second].split(" (")[0] not in later
+    assert rows(team, "SELECT what, format FROM export_log") == [
+        (f"report {url.rsplit('/', 1)[1]}", "pdf"),
+        (f"report {later_url.rsplit('/', 1)[1]}", "pdf"),
+    ]
+
+
+def test_the_pdf_sets_bengali_in_a_bengali_font(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, _done = reviewed
+    pin_new(team, client, BENGALI, "bn", "We need a park in our area")
+    reply = client.get(save_report(client, lang="bn") + ".pdf")
+    assert reply.status_code == 200
+    reader = PdfReader(io.BytesIO(reply.data))
+    fonts = {
+        str(font.get_object()["/BaseFont"])
+        for page in reader.pages
+        for font in page["/Resources"]["/Font"].values()
+    }
+    # The Bengali headings, figures and quote are set in a Bengali font, not boxes.
+    assert any("Bengali" in f for f in fonts), fonts
+    text = "\n".join(page.extract_text() or "" for page in reader.pages)
+    # Words without conjuncts or pre-base vowels come out of the PDF as written.
+    for word in ("আমাদের", "এলাকায়"):
+        assert word in text
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="WeasyPrint maps each glyph to one text in the PDF; Bengali conjuncts such as "
+    "র্ক reuse glyphs, so text copied out of the PDF reorders them (docs/report.md)",
+)
+def test_every_bengali_word_copies_out_of_the_pdf_as_written(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, _done = reviewed
+    pin_new(team, client, BENGALI, "bn", "We need a park in our area")
+    assert BENGALI in pdf_text(client, save_report(client))
+
+
+def test_a_report_opens_in_the_language_it_was_written_in(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, _done = reviewed
+    url = save_report(client, lang="ar")
+    assert url.startswith("/ar/")
+    english = url.replace("/ar/", "/en/")
+    reply = client.get(english)
+    assert reply.status_code == 302 and reply.headers["Location"].endswith(url)
+    page = soup(client.get(url))
+    assert page.html["dir"] == "rtl"
+
+
+def test_a_report_and_its_pdf_are_made_in_every_language(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    for lang in team.config["LANGUAGES"]:
+        tag = lang.replace("_", "-")
+        url = save_report(client, lang=tag)
+        assert url.startswith(f"/{tag}/")
+        page = client.get(url)
+        assert page.status_code == 200
+        assert len(soup(page).select("[data-testid=report-theme]")) == len(done.named)
+        assert pdf_text(client, url)
+
+
+def test_you_said_we_did_shows_only_chosen_reviewed_themes_and_nothing_personal(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    send(
+        team,
+        [
+            response(
+                "Call me about the park",
+                get_involved="yes",
+                contact_consent="yes",
+                contact_name="Amina Rahman",
+                contact_phone="07700 900123",
+                contact_email="amina@example.org",
+            )
+        ],
+    )
+    public = team.test_client()  # a resident: nobody signed in
+    assert "nothing-yet" in public.get("/en/you-said/what-matters").get_data(as_text=True)
+    first, second = list(done.pinned)
+    assert client.post(f"{W}/{first}/show", data={"public": "1"}).status_code == 302
+    reply = client.post(
+        W,
+        data={
+            "theme_id": first,
+            "text": "New benches from the council",
+            "happened_on": "2027-01-15",
+        },
+    )
+    assert reply.status_code == 302
+    assert rows(team, "SELECT theme_id, text, happened_on FROM theme_actions") == [
+        (first, "New benches from the council", "2027-01-15")
+    ]
+    # Bad input changes nothing and says why.
+    reply = client.post(W, data={"theme_id": first, "text": "", "happened_on": "soon"})
+    assert reply.status_code == 200 and "Write what was done." in reply.get_data(as_text=True)
+    assert rows(team, "SELECT count(*) FROM theme_actions") == [(1,)]
+    assert (
+        client.post(
+            W, data={"theme_id": "nope", "text": "x", "happened_on": "2027-01-01"}
+        ).status_code
+        == 404
+    )
+    for lang in ("en", "ar", "bn"):
+        reply = public.get(f"/{lang}/you-said/what-matters")
+        html, page = reply.get_data(as_text=True), soup(reply)
+        assert [h.get_text(strip=True) for h in page.select("[data-testid=public-theme] h2")] == [
+            done.named[first]
+        ]
+        assert "New benches from the council" in html
+        assert done.pinned_text[first].split("\n")[0] in html
+        for personal in ("Amina", "07700", "amina@example.org", "analyst", "Round"):
+            assert personal not in html
+        for (door,) in rows(team, "SELECT door FROM doors WHERE door IS NOT NULL"):
+            assert door not in html
+    # A quote whose resident later withdrew consent leaves the public page.
+    withdraw_quote_consent(team, done.pinned[first])
+    html = public.get("/en/you-said/what-matters").get_data(as_text=True)
+    assert done.pinned_text[first].split("\n")[0] not in html
+    # Residents cannot write to it, volunteers cannot either.
+    assert public.post(
+        W, data={"theme_id": first, "text": "x", "happened_on": "2027-01-01"}
+    ).status_code in (302, 401)
+    volunteer = signed_in(team, "volunteer@example.org")
+    assert volunteer.post(f"{W}/{first}/show", data={"public": "0"}).status_code == 403
+    assert rows(team, "SELECT public FROM themes WHERE id = ?", (first,)) == [(1,)]
