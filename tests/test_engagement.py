@@ -93,6 +93,9 @@ def test_csv_of_the_figures(app: Flask, coordinator: FlaskClient) -> None:
         ["2", "2026-03-09", "0.0", "2.0", "0", "0"],
         ["3", "2026-03-16", "2.0", "2.0", "0", "0"],
     ]
+    with app.app_context():
+        logged = storage.get_db().execute("SELECT what, format, rows FROM export_log").fetchall()
+    assert [tuple(r) for r in logged] == [("chart responses-per-week.csv", "csv", 3)]
 
 
 def test_an_empty_chart_says_so(coordinator: FlaskClient) -> None:

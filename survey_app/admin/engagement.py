@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from flask import Response, render_template, request
 from flask_babel import format_date
 from flask_babel import lazy_gettext as _l
+from flask_login import current_user
 from werkzeug.datastructures import MultiDict
 
 from analysis.runcharts import RunChart, run_chart
@@ -140,4 +141,8 @@ def engagement_csv() -> Response:
         ]
         for i, (start, value) in enumerate(series)
     ]
-    return csv_response([header, *rows], f"{options.measure}-per-{options.period}.csv")
+    name = f"{options.measure}-per-{options.period}.csv"
+    storage.exports.record(
+        storage.get_db(), int(current_user.user.id), None, f"chart {name}", "csv", len(rows)
+    )
+    return csv_response([header, *rows], name)

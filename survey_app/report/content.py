@@ -32,11 +32,18 @@ def gather(survey: Survey, language: str) -> dict[str, Any]:
         gathered = storage.reports.gathering(db, survey.id)
         gathered["languages"] = [[language_name(code), n] for code, n in gathered["languages"]]
         attributes = breakdown_questions(survey)
-        weekly = storage.measures.series(db, "responses", "week")
+        # Doors are counted per week only when the survey had door-knocking rounds.
+        measures = ["responses", "doors"] if gathered["doors"] else ["responses"]
         content: dict[str, Any] = {
             "survey_title": survey.text("title", language),
             "gathering": gathered,
-            "engagement": [[start.isoformat(), value] for start, value in weekly],
+            "engagement": {
+                measure: [
+                    [start.isoformat(), value]
+                    for start, value in storage.measures.series(db, measure, "week")
+                ]
+                for measure in measures
+            },
             "attributes": [
                 {
                     "label": survey.text(f"question.{q.id}.label", language),

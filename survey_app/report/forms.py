@@ -12,7 +12,7 @@ from ..admin.forms import CheckboxesField
 
 SECTION_NAMES = {
     "gathering": _l("How the responses were gathered"),
-    "engagement": _l("Responses over time (run chart)"),
+    "engagement": _l("Responses and doors knocked over time (run charts)"),
     "themes": _l("Themes, with quotes"),
     "breakdowns": _l("Who said what: by language and by the questions about people"),
     "involvement": _l("People who offered to get involved (a number only)"),

@@ -3,10 +3,14 @@ or take it as a PDF made on the server."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import format_date, gettext
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from markupsafe import Markup
 from werkzeug.wrappers import Response as BaseResponse
@@ -77,27 +81,42 @@ def _saved_or_redirect(
     return saved
 
 
-def _document(saved: storage.reports.Saved, for_pdf: bool) -> Markup:
-    content = saved.content
-    weekly = content.get("engagement", [])
-    chart_svg = Markup("")
-    rows: list[tuple[str, float | None]] = []
-    if weekly:
-        from datetime import date
+CHART_TITLES = {
+    "responses": (_l("Responses per week"), _l("Responses per week: the chart's data")),
+    "doors": (_l("Doors knocked per week"), _l("Doors knocked per week: the chart's data")),
+}
 
-        labels = [format_date(date.fromisoformat(start), "d MMM yyyy") for start, _ in weekly]
-        values = [value for _, value in weekly]
-        chart = run_chart(values)
-        chart_svg = render_svg(chart, labels, gettext("Responses per week"), "report-chart")
-        rows = list(zip(labels, values, strict=True))
+
+@dataclass(frozen=True)
+class Chart:
+    measure: str
+    title: str
+    caption: str
+    svg: Markup
+    rows: list[tuple[str, float | None]]
+
+
+def _charts(engagement: dict[str, list[list[Any]]]) -> list[Chart]:
+    charts = []
+    for measure, points in engagement.items():
+        if measure not in CHART_TITLES or not points:
+            continue
+        labels = [format_date(date.fromisoformat(start), "d MMM yyyy") for start, _ in points]
+        values = [value for _, value in points]
+        title, caption = (str(text) for text in CHART_TITLES[measure])
+        svg = render_svg(run_chart(values), labels, title, f"report-chart-{measure}")
+        charts.append(Chart(measure, title, caption, svg, list(zip(labels, values, strict=True))))
+    return charts
+
+
+def _document(saved: storage.reports.Saved, for_pdf: bool) -> Markup:
     return Markup(
         render_template(
             "report/_document.html",
             saved=saved,
-            content=content,
+            content=saved.content,
             sections=set(saved.sections),
-            chart_svg=chart_svg,
-            chart_rows=rows,
+            charts=_charts(saved.content.get("engagement", {})),
             direction=direction,
             section_names=SECTION_NAMES,
             for_pdf=for_pdf,

@@ -6,12 +6,15 @@ from __future__ import annotations
 
 import io
 import re
+import uuid
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
+from survey_app import storage
+from survey_app.storage.doors import Knock
 from tests.conftest import soup
 from tests.workspace.conftest import Q, rows, send, signed_in
 from tests.workspace.reviewed import Reviewed, review, withdraw_quote_consent
@@ -56,6 +59,23 @@ def pin_new(team: Flask, client: FlaskClient, text: str, lang: str, gloss: str) 
     return rid
 
 
+def knock(team: Flask, door: str) -> None:
+    """A door on the staff round, logged as a volunteer's tablet logs it."""
+    with team.app_context():
+        storage.doors.log(
+            storage.get_db(),
+            Knock(
+                id=str(uuid.uuid4()),
+                event_id=team.config["STAFF_ROUND"],
+                street="Manchester Road",
+                door=door,
+                outcome="no_answer",
+                knocked_at="2026-12-02T11:00:00Z",
+            ),
+            None,
+        )
+
+
 @pytest.fixture
 def reviewed(team: Flask) -> tuple[FlaskClient, Reviewed]:
     client = signed_in(team, "analyst@example.org")
@@ -68,6 +88,7 @@ def test_the_report_holds_exactly_the_reviewed_themes_and_consented_pinned_quote
     client, done = reviewed
     first, second = list(done.pinned)
     withdraw_quote_consent(team, done.pinned[second])
+    knock(team, "Flat 7B")
     page = soup(client.get(save_report(client)))
     names = [h.get_text(strip=True) for h in page.select("[data-testid=report-theme] h3")]
     assert sorted(names) == sorted(done.named.values())
@@ -84,8 +105,14 @@ def test_the_report_holds_exactly_the_reviewed_themes_and_consented_pinned_quote
     assert block is not None and block["lang"] and block["dir"] in ("ltr", "rtl")
     # A number of people who offered to get involved, never who they are.
     assert page.select_one("[data-testid=report-involved]") is not None
-    # Every chart has its data beside it as a table.
-    assert page.select("svg") and page.find("caption", string=re.compile("the chart's data"))
+    # Every chart has its data beside it as a table: responses, and doors knocked.
+    for measure in ("responses", "doors"):
+        chart = page.select_one(f"[data-testid=report-chart-{measure}]")
+        assert chart is not None and chart.svg is not None
+        table = chart.find_next_sibling("table")
+        assert table is not None and "the chart's data" in table.caption.get_text()
+    # A door's label never reaches the report.
+    assert "Flat 7B" not in html
 
 
 def test_a_saved_report_stays_as_it_was(
@@ -235,6 +262,7 @@ def test_you_said_we_did_shows_only_chosen_reviewed_themes_and_nothing_personal(
             )
         ],
     )
+    knock(team, "Flat 7B")
     public = team.test_client()  # a resident: nobody signed in
     assert "nothing-yet" in public.get("/en/you-said/what-matters").get_data(as_text=True)
     first, second = list(done.pinned)
@@ -271,8 +299,9 @@ def test_you_said_we_did_shows_only_chosen_reviewed_themes_and_nothing_personal(
         assert done.pinned_text[first].split("\n")[0] in html
         for personal in ("Amina", "07700", "amina@example.org", "analyst", "Round"):
             assert personal not in html
-        for (door,) in rows(team, "SELECT door FROM doors WHERE door IS NOT NULL"):
-            assert door not in html
+        doors = rows(team, "SELECT door, street FROM doors")
+        assert doors == [("Flat 7B", "Manchester Road")]
+        assert "Flat 7B" not in html and "Manchester Road" not in html
     # A quote whose resident later withdrew consent leaves the public page.
     withdraw_quote_consent(team, done.pinned[first])
     html = public.get("/en/you-said/what-matters").get_data(as_text=True)
