@@ -74,7 +74,8 @@ def _saved_or_redirect(
         saved = storage.reports.get(storage.get_db(), survey_id, report_id)
     except storage.NotFound:
         abort(404)
-    if saved.language != current_language().code:
+    offered = current_app.config["LANGUAGES"]
+    if saved.language != current_language().code and saved.language in offered:
         # A report reads in the language it was written in, whoever opens it.
         tag = language(saved.language).tag
         return redirect(url_for(endpoint, lang_tag=tag, survey_id=survey_id, report_id=report_id))
@@ -109,7 +110,7 @@ def _charts(engagement: dict[str, list[list[Any]]]) -> list[Chart]:
     return charts
 
 
-def _document(saved: storage.reports.Saved, for_pdf: bool) -> Markup:
+def _document(saved: storage.reports.Saved) -> Markup:
     return Markup(
         render_template(
             "report/_document.html",
@@ -119,7 +120,6 @@ def _document(saved: storage.reports.Saved, for_pdf: bool) -> Markup:
             charts=_charts(saved.content.get("engagement", {})),
             direction=direction,
             section_names=SECTION_NAMES,
-            for_pdf=for_pdf,
         )
     )
 
@@ -134,7 +134,7 @@ def saved(survey_id: str, report_id: int) -> str | BaseResponse:
         "report/saved.html",
         saved=found,
         survey=_survey(survey_id),
-        document=_document(found, for_pdf=False),
+        document=_document(found),
     )
 
 
@@ -146,7 +146,7 @@ def pdf(survey_id: str, report_id: int) -> BaseResponse:
         return found
     css = (Path(current_app.static_folder or "") / "css" / "report.css").read_text("utf-8")
     html = render_template(
-        "report/pdf.html", saved=found, document=_document(found, True), report_css=Markup(css)
+        "report/pdf.html", saved=found, document=_document(found), report_css=Markup(css)
     )
     try:
         data = to_pdf(html)
@@ -171,4 +171,5 @@ def to_pdf(html: str) -> bytes:
     and Chinese set as on screen. Imported here: WeasyPrint loads Pango on import."""
     from weasyprint import HTML
 
-    return bytes(HTML(string=html, base_url=request.host_url).write_pdf())
+    # No base URL: the page is self-contained (inline CSS and SVG), so nothing is fetched.
+    return bytes(HTML(string=html).write_pdf())

@@ -9,6 +9,8 @@ from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import storage
+from ..admin.events import LOCAL_HOSTS, public_url
+from ..admin.qr import qr_svg
 from ..auth.access import role_required
 from ..auth.forms import EmptyForm
 from ..i18n import language as language_of
@@ -50,9 +52,14 @@ def team(survey_id: str) -> str | BaseResponse:
             abort(404)
         flash(gettext("Saved. Residents see it on the public page if the theme is shown there."))
         return redirect(url_for(".team", survey_id=survey_id) + f"#theme-{theme_id}")
+    link = public_url(url_for(".public", survey_id=survey_id))
     return render_template(
         "report/said_did_team.html",
         survey=survey,
+        link=link,
+        qr=qr_svg(link, gettext("QR code for %(link)s", link=link)),
+        address_unset=not current_app.config["PUBLIC_URL"],
+        local_address=request.host.split(":")[0] in LOCAL_HOSTS,
         themes=storage.actions.reviewed_themes(db, survey_id),
         form=form,
         failed_theme=theme_id if form.errors else "",

@@ -263,6 +263,12 @@ def test_you_said_we_did_shows_only_chosen_reviewed_themes_and_nothing_personal(
         ],
     )
     knock(team, "Flat 7B")
+    team_page = soup(client.get(W))
+    # A QR code for posters, pointing at the public page (the address is not set here,
+    # so the team is warned before printing).
+    assert team_page.select_one(".qr-box svg[role=img]") is not None
+    assert team_page.select_one("[data-testid=public-address-warning]") is not None
+    assert "/en/you-said/what-matters" in team_page.get_text()
     public = team.test_client()  # a resident: nobody signed in
     assert "nothing-yet" in public.get("/en/you-said/what-matters").get_data(as_text=True)
     first, second = list(done.pinned)
