@@ -6,9 +6,11 @@ import csv
 import io
 import tempfile
 from collections.abc import Iterable, Sequence
+from typing import IO
 
-from flask import Response
+from flask import Response, request
 from openpyxl import Workbook
+from werkzeug.wsgi import wrap_file
 
 from .cells import safe
 
@@ -29,23 +31,32 @@ def csv_response(rows: Iterable[Sequence[object]], filename: str) -> Response:
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
-def xlsx_file(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> bytes:
-    """A workbook of ``(title, rows)`` sheets. The workbook is write-only and goes through
-    a temporary file, so rows stream through: only the compressed file is held."""
+def xlsx_file(sheets: Iterable[tuple[str, Iterable[Sequence[object]]]]) -> IO[bytes]:
+    """A workbook of ``(title, rows)`` sheets, in a temporary file. The workbook is
+    write-only and the file is sent from disk, so memory stays flat however many rows."""
     workbook = Workbook(write_only=True)
     for title, rows in sheets:
         sheet = workbook.create_sheet(title=title[:31])
         for row in rows:
             sheet.append([safe(cell) for cell in row])
-    with tempfile.TemporaryFile() as out:
+    out = tempfile.TemporaryFile()
+    try:
         workbook.save(out)
-        out.seek(0)
-        return out.read()
+    except BaseException:
+        out.close()
+        raise
+    out.seek(0)
+    return out
 
 
-def download(data: bytes | str, mimetype: str, filename: str) -> Response:
-    """A download that no cache keeps."""
-    response = Response(data, mimetype=mimetype)
+def download(data: bytes | str | IO[bytes], mimetype: str, filename: str) -> Response:
+    """A download that no cache keeps. A file is streamed, and closed (a temporary file
+    then disappears) when the server has sent it."""
+    if isinstance(data, bytes | str):
+        response = Response(data, mimetype=mimetype)
+    else:
+        response = Response(wrap_file(request.environ, data), mimetype=mimetype)
+        response.direct_passthrough = True
     response.headers["Content-Disposition"] = f"attachment; filename={filename}"
     response.headers["Cache-Control"] = "no-store"
     return response

@@ -13,18 +13,11 @@ from .. import storage
 from ..auth.access import role_required
 from ..storage.exports import ResponseRow
 from ..surveys.model import Question, Survey
-from ..workspace.common import REVIEWERS, free_text_questions
+from ..workspace.common import REVIEWERS, free_text_questions, survey_or_404
 from . import bp
 from .files import XLSX, csv_response, download, xlsx_file
 
 FORMATS = ("csv", "xlsx")
-
-
-def _survey(survey_id: str) -> Survey:
-    try:
-        return storage.surveys.latest(storage.get_db(), survey_id)
-    except storage.NotFound:
-        abort(404)
 
 
 def _shown(survey: Survey) -> list[Question]:
@@ -96,7 +89,7 @@ def _who() -> int:
 @bp.get("/<survey_id>/exports")
 @role_required(*REVIEWERS)
 def exports(survey_id: str) -> str:
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     db = storage.get_db()
     return render_template(
         "exports/exports.html",
@@ -117,7 +110,7 @@ def responses_file(survey_id: str, fmt: str) -> BaseResponse:
     """The responses as CSV or XLSX, recorded in the export log."""
     if fmt not in FORMATS:
         abort(404)
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     rows = _Counted(response_table(survey))
     name = f"{survey_id}-responses.{fmt}"
     if fmt == "csv":
@@ -131,7 +124,7 @@ def responses_file(survey_id: str, fmt: str) -> BaseResponse:
 @bp.get("/<survey_id>/exports/themes.json")
 @role_required(*REVIEWERS)
 def themes(survey_id: str) -> BaseResponse:
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     db = storage.get_db()
     questions = storage.exports.codebook(db, survey_id, [q.id for q in free_text_questions(survey)])
     body = {"survey": survey_id, "version": survey.version, "questions": questions}
@@ -149,7 +142,7 @@ def themes(survey_id: str) -> BaseResponse:
 @role_required("coordinator")
 def contacts(survey_id: str) -> BaseResponse:
     """Only residents who agreed to be contacted, and nothing of what they said."""
-    _survey(survey_id)
+    survey_or_404(survey_id)
     db = storage.get_db()
     found = storage.exports.contacts(db, survey_id)
     storage.exports.record(db, _who(), survey_id, "contacts", "csv", len(found))

@@ -22,24 +22,16 @@ from ..auth.access import role_required
 from ..charts import render_svg
 from ..exports.files import download
 from ..i18n import current_language, language
-from ..surveys.model import Survey
-from ..workspace.common import REVIEWERS, direction
+from ..workspace.common import REVIEWERS, direction, survey_or_404
 from . import bp
 from .content import SECTIONS, gather
 from .forms import SECTION_NAMES, ReportForm
 
 
-def _survey(survey_id: str) -> Survey:
-    try:
-        return storage.surveys.latest(storage.get_db(), survey_id)
-    except storage.NotFound:
-        abort(404)
-
-
 @bp.route("/analysis/<survey_id>/report", methods=["GET", "POST"])
 @role_required(*REVIEWERS)
 def report(survey_id: str) -> str | BaseResponse:
-    survey = _survey(survey_id)
+    survey = survey_or_404(survey_id)
     db = storage.get_db()
     form = ReportForm()
     if request.method == "GET":
@@ -133,7 +125,7 @@ def saved(survey_id: str, report_id: int) -> str | BaseResponse:
     return render_template(
         "report/saved.html",
         saved=found,
-        survey=_survey(survey_id),
+        survey=survey_or_404(survey_id),
         document=_document(found),
     )
 

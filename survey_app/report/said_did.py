@@ -15,7 +15,7 @@ from ..auth.access import role_required
 from ..auth.forms import EmptyForm
 from ..i18n import language as language_of
 from ..surveys.model import Survey
-from ..workspace.common import REVIEWERS, direction, language_name
+from ..workspace.common import REVIEWERS, direction, language_name, survey_or_404
 from . import bp
 from .forms import ActionForm
 
@@ -31,10 +31,7 @@ def _published(survey_id: str) -> Survey:
 @role_required(*REVIEWERS)
 def team(survey_id: str) -> str | BaseResponse:
     """The team's page: which reviewed themes residents see, and what is being done."""
-    try:
-        survey = storage.surveys.latest(storage.get_db(), survey_id)
-    except storage.NotFound:
-        abort(404)
+    survey = survey_or_404(survey_id)
     db = storage.get_db()
     form = ActionForm()
     theme_id = request.form.get("theme_id", "")

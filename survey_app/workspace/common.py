@@ -27,6 +27,14 @@ class InHand:
         return self.survey.id, self.question.id
 
 
+def survey_or_404(survey_id: str) -> Survey:
+    """The survey's latest published version, or 404."""
+    try:
+        return storage.surveys.latest(storage.get_db(), survey_id)
+    except storage.NotFound:
+        abort(404)
+
+
 def free_text_questions(survey: Survey) -> list[Question]:
     return [q for q in survey.questions() if q.free_text and not q.contact]
 

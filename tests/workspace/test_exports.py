@@ -71,7 +71,7 @@ def xlsx_rows(data: bytes) -> list[dict[str, Any]]:
 def test_no_cell_of_an_export_is_run_as_a_formula(team: Flask, fmt: str) -> None:
     send(team, [response(text, "so", gloss=text) for text in DANGEROUS])
     client = signed_in(team, "analyst@example.org")
-    reply = client.get(f"{E}/responses.{fmt}")
+    reply = client.get(f"{E}/responses.{fmt}", buffered=True)
     assert reply.status_code == 200
     assert reply.headers["Cache-Control"] == "no-store"
     table = csv_rows(reply.data) if fmt == "csv" else xlsx_rows(reply.data)
@@ -96,7 +96,7 @@ def test_no_cell_of_an_export_is_run_as_a_formula(team: Flask, fmt: str) -> None
 def test_bengali_arabic_and_chinese_survive_the_round_trip(team: Flask, fmt: str) -> None:
     send(team, [response(text, lang, gloss="A park") for lang, text in SCRIPTS.items()])
     client = signed_in(team, "coordinator@example.org")
-    data = client.get(f"{E}/responses.{fmt}").data
+    data = client.get(f"{E}/responses.{fmt}", buffered=True).data
     table = csv_rows(data) if fmt == "csv" else xlsx_rows(data)
     written = {r["what_matters"] for r in table}
     for text in SCRIPTS.values():
@@ -123,7 +123,7 @@ def test_the_export_carries_themes_consents_and_attributes_never_contacts(team: 
             )
         ],
     )
-    table = xlsx_rows(client.get(f"{E}/responses.xlsx").data)
+    table = xlsx_rows(client.get(f"{E}/responses.xlsx", buffered=True).data)
     header = set(table[0])
     assert {"quote_consent", "contact_consent", "neighbourhood", "what_matters__themes"} <= header
     pinned = next(iter(done.pinned.values()))
@@ -179,7 +179,7 @@ def test_volunteers_and_visitors_get_no_export_and_every_export_is_logged(team: 
     assert rows(team, "SELECT count(*) FROM export_log") == [(0,)]
     coordinator = signed_in(team, "coordinator@example.org")
     for url in urls[:4]:
-        assert coordinator.get(url).status_code == 200
+        assert coordinator.get(url, buffered=True).status_code == 200
     logged = rows(
         team,
         "SELECT u.email, l.what, l.format, l.rows FROM export_log l"
