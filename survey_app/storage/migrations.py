@@ -523,10 +523,30 @@ def _reports_exports_actions(db: Database) -> None:
             theme_id TEXT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
             text TEXT NOT NULL,
             happened_on TEXT NOT NULL,
+            language TEXT,
             created_by INTEGER REFERENCES users (id),
             created_at TEXT NOT NULL
         )
         """
     )
     db.execute("CREATE INDEX theme_actions_by_theme ON theme_actions (theme_id, happened_on)")
+    # The public page in residents' languages: a theme's name and description and each
+    # action, translated by the team or a volunteer who speaks the language. ``item`` is
+    # 'theme:<id>:name', 'theme:<id>:description' or 'action:<id>'.
+    db.execute(
+        """
+        CREATE TABLE public_texts (
+            survey_id TEXT NOT NULL REFERENCES surveys (id),
+            item TEXT NOT NULL,
+            language TEXT NOT NULL,
+            text TEXT NOT NULL,
+            updated_by INTEGER REFERENCES users (id),
+            updated_at TEXT NOT NULL,
+            PRIMARY KEY (survey_id, language, item)
+        )
+        """
+    )
     db.execute("ALTER TABLE themes ADD COLUMN public INTEGER NOT NULL DEFAULT 0")
+    # The language a person named the theme in (the page's language then), so the public
+    # page can mark it for screen readers where it shows untranslated.
+    db.execute("ALTER TABLE themes ADD COLUMN name_language TEXT")

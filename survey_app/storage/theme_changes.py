@@ -75,12 +75,14 @@ def rename(
     name: str,
     description: str,
     user_id: int,
+    language: str | None = None,
 ) -> None:
+    """``language`` is the one the name and description are written in."""
     detail = {"theme": theme.title, "name": name}
     with _change(db, survey_id, question_id, user_id, "rename", detail, {theme.id: version}):
         db.execute(
-            "UPDATE themes SET name = ?, description = ? WHERE id = ?",
-            [name.strip(), description.strip(), theme.id],
+            "UPDATE themes SET name = ?, description = ?, name_language = ? WHERE id = ?",
+            [name.strip(), description.strip(), language, theme.id],
         )
 
 

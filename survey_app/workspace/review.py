@@ -12,6 +12,7 @@ from analysis.model import AnalysisError
 from .. import storage
 from ..auth.access import role_required
 from ..auth.forms import EmptyForm
+from ..i18n import current_language
 from ..storage.themes import ThemeRow
 from . import bp, runner
 from .common import REVIEWERS, InHand, breakdown_questions, direction, in_hand, language_name
@@ -140,6 +141,7 @@ def rename(survey_id: str, question_id: str, theme_id: str) -> str | tuple[str, 
             form.name.data,
             form.description.data or "",
             current_user.user.id,
+            current_language().code,
         )
     except (storage.Stale, ValueError):
         # The latest state is shown, and what this person typed stays in the form.

@@ -109,18 +109,27 @@ def test_report_exports_and_you_said_we_did_in_arabic(browser: Browser, tmp_path
             ("مقاعد جديدة في الحديقة من المجلس", "2027-01-15")
         ]
         assert serious_violations(axe, page) == []
+
+        # The public page's texts in Bengali, from a page laid out right to left.
+        page.goto(server.url + "/ar" + SURVEY + "/you-said-we-did/in/bn")
+        assert serious_violations(axe, page) == []
+        page.locator(f"[name='theme:{theme_id}:name']").fill("বাসস্থান ও ভাড়া")
+        page.get_by_test_id("save-translations").click()
+        expect(page.get_by_test_id("flash")).to_be_visible()
+        assert server.query("SELECT language, text FROM public_texts") == [("bn", "বাসস্থান ও ভাড়া")]
         context.close()
 
         # A resident opens the public page from a poster's QR code: no one signed in.
         phone = browser.new_context(viewport={"width": 360, "height": 740})
         resident = phone.new_page()
-        for lang, direction in (("ar", "rtl"), ("bn", "ltr")):
+        for lang, direction, name in (
+            ("ar", "rtl", "السكن والإيجار"),
+            ("bn", "ltr", "বাসস্থান ও ভাড়া"),
+        ):
             resident.goto(f"{server.url}/{lang}/you-said/what-matters")
             expect(resident.locator("html")).to_have_attribute("dir", direction)
             expect(resident.get_by_test_id("public-theme")).to_have_count(1)
-            expect(resident.get_by_test_id("public-theme").locator("h2")).to_have_text(
-                "السكن والإيجار"
-            )
+            expect(resident.get_by_test_id("public-theme").locator("h2")).to_have_text(name)
             expect(resident.get_by_text("مقاعد جديدة في الحديقة من المجلس")).to_be_visible()
             assert serious_violations(axe, resident) == []
             html = resident.content()
@@ -132,7 +141,7 @@ def test_report_exports_and_you_said_we_did_in_arabic(browser: Browser, tmp_path
         _kept_offline(resident, "/bn/you-said/what-matters")
         phone.set_offline(True)
         resident.reload()
-        expect(resident.get_by_test_id("public-theme").locator("h2")).to_have_text("السكن والإيجار")
+        expect(resident.get_by_test_id("public-theme").locator("h2")).to_have_text("বাসস্থান ও ভাড়া")
         phone.close()
     finally:
         server.process.terminate()
