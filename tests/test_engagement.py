@@ -52,6 +52,10 @@ def test_counts_per_period_fill_empty_periods(app: Flask) -> None:
         assert storage.measures.series(db, "responses", "month") == [(date(2026, 3, 1), 5)]
         days = storage.measures.series(db, "responses", "day")
         assert days[0] == (date(2026, 3, 2), 1) and len(days) == 16  # 2 to 17 March
+        # One survey's figures (a report's charts) leave other surveys out.
+        weekly = storage.measures.series(db, "responses", "week", survey_id="what-matters")
+        assert [v for _, v in weekly] == [3, 0, 2]
+        assert storage.measures.series(db, "responses", "week", survey_id="another") == []
 
 
 def test_engagement_chart_shows_the_signal_in_words_and_shapes(

@@ -40,7 +40,9 @@ def gather(survey: Survey, language: str) -> dict[str, Any]:
             "engagement": {
                 measure: [
                     [start.isoformat(), value]
-                    for start, value in storage.measures.series(db, measure, "week")
+                    for start, value in storage.measures.series(
+                        db, measure, "week", survey_id=survey.id
+                    )
                 ]
                 for measure in measures
             },

@@ -28,30 +28,31 @@ def _next_period(start: date, period: str) -> date:
     return start + timedelta(days=1)
 
 
-def _daily(db: Database, measure: str, kind: str | None) -> Daily:
+def _daily(db: Database, measure: str, kind: str | None, survey_id: str | None) -> Daily:
     """(count, completed) per day, by when it happened on the doorstep or the device."""
     if measure == "responses":
         sql = (
             "SELECT substr(r.created_at, 1, 10) AS day, count(*), 0 FROM responses r"
             " LEFT JOIN events e ON e.id = r.event_id"
-            " WHERE ? IS NULL OR e.kind = ? GROUP BY day"
+            " WHERE (? IS NULL OR e.kind = ?) AND (? IS NULL OR r.survey_id = ?) GROUP BY day"
         )
     else:
         sql = (
             "SELECT substr(d.knocked_at, 1, 10) AS day, count(*), sum(d.outcome = 'completed')"
             " FROM counted_doors d JOIN events e ON e.id = d.event_id"
-            " WHERE ? IS NULL OR e.kind = ? GROUP BY day"
+            " WHERE (? IS NULL OR e.kind = ?) AND (? IS NULL OR e.survey_id = ?) GROUP BY day"
         )
     return {
         date.fromisoformat(day): (int(count), int(done or 0))
-        for day, count, done in db.execute(sql, [kind, kind])
+        for day, count, done in db.execute(sql, [kind, kind, survey_id, survey_id])
     }
 
 
 def series(
-    db: Database, measure: str, period: str, kind: str | None = None
+    db: Database, measure: str, period: str, kind: str | None = None, survey_id: str | None = None
 ) -> list[tuple[date, float | None]]:
-    """A measure per day, week or month, with empty periods filled.
+    """A measure per day, week or month (of one survey's responses and rounds, if given),
+    with empty periods filled.
 
     Counts of nothing are 0; a completion rate with no doors knocked is missing (None),
     not 0 %, so that it is neither a run nor a crossing.
@@ -59,7 +60,7 @@ def series(
     if period not in PERIODS or measure not in MEASURES:
         raise ValueError((measure, period))
     totals: dict[date, tuple[int, int]] = {}
-    for day, (count, done) in _daily(db, measure, kind).items():
+    for day, (count, done) in _daily(db, measure, kind, survey_id).items():
         start = _period_start(day, period)
         old = totals.get(start, (0, 0))
         totals[start] = (old[0] + count, old[1] + done)

@@ -124,7 +124,7 @@ def gathering(db: Database, survey_id: str) -> dict[str, Any]:
         )
     ]
     doors, completed = db.execute(
-        "SELECT count(*), coalesce(sum(d.outcome = 'completed'), 0) FROM doors d"
+        "SELECT count(*), coalesce(sum(d.outcome = 'completed'), 0) FROM counted_doors d"
         " JOIN events e ON e.id = d.event_id WHERE e.survey_id = ?",
         [survey_id],
     ).fetchone()
