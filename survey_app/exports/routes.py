@@ -6,6 +6,7 @@ import json
 from collections.abc import Iterator, Sequence
 
 from flask import abort, render_template
+from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
@@ -82,6 +83,20 @@ class _Counted:
             yield row
 
 
+def export_name(what: str) -> str:
+    """What the log calls a file, in the reader's language."""
+    if what.startswith("report "):
+        return gettext("Report, version %(number)s", number=what.removeprefix("report "))
+    if what.startswith("chart "):
+        return gettext("A chart's data")
+    names = {
+        "responses": gettext("Responses"),
+        "themes": gettext("Themes and codebook"),
+        "contacts": gettext("Contact list"),
+    }
+    return names.get(what, what)
+
+
 def _who() -> int:
     return int(current_user.user.id)
 
@@ -96,6 +111,7 @@ def exports(survey_id: str) -> str:
         survey=survey,
         responses=storage.responses.count(db, survey_id),
         log=storage.exports.recent(db, survey_id),
+        export_name=export_name,
         questions=free_text_questions(survey),
     )
 
