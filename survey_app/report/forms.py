@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField, TextAreaField
+from wtforms import DateField, HiddenField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length
 
@@ -20,7 +22,13 @@ SECTION_NAMES = {
 }
 
 
+def _new_id() -> str:
+    return uuid.uuid4().hex
+
+
 class ReportForm(FlaskForm):
+    # Made when the form is shown and sent back with it: saving twice saves once.
+    request_id = HiddenField(default=_new_id, validators=[Length(max=64)])
     title = StringField(
         _l("Title"),
         validators=[DataRequired(_l("Give the report a title.")), Length(max=200)],
@@ -41,6 +49,7 @@ class ReportForm(FlaskForm):
 
 
 class ActionForm(FlaskForm):
+    request_id = HiddenField(default=_new_id, validators=[Length(max=64)])
     text = TextAreaField(
         _l("What the team or a partner did, or will do"),
         validators=[

@@ -47,6 +47,7 @@ def report(survey_id: str) -> str | BaseResponse:
             current_language().code,
             chosen,
             gather(survey, current_language().code),
+            form.request_id.data or None,
         )
         flash(gettext("Report saved. This version will stay as it is now."))
         return redirect(url_for(".saved", survey_id=survey.id, report_id=report_id))

@@ -3,6 +3,7 @@ page shows residents the themes, a few consented quotes and those actions."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import date
 
@@ -49,6 +50,7 @@ def team(survey_id: str) -> str | BaseResponse:
                 form.happened_on.data.isoformat() if form.happened_on.data else "",
                 int(current_user.user.id),
                 current_language().code,
+                form.request_id.data or None,
             )
         except storage.NotFound:
             abort(404)
@@ -65,6 +67,8 @@ def team(survey_id: str) -> str | BaseResponse:
         themes=storage.actions.reviewed_themes(db, survey_id),
         form=form,
         failed_theme=theme_id if form.errors else "",
+        # Each theme's form carries its own id, so that a double click adds one update.
+        new_request_id=lambda: uuid.uuid4().hex,
         button=EmptyForm(),
         languages=[
             option

@@ -53,14 +53,22 @@ def add(
     happened_on: str,
     user_id: int | None,
     language: str | None = None,
+    request_id: str | None = None,
 ) -> int:
-    """A dated update; ``language`` is the one it is written in."""
+    """A dated update; ``language`` is the one it is written in. The same ``request_id``
+    again (a double click, a re-sent form) adds nothing."""
     with write(db):
         _owned(db, survey_id, theme_id)
+        if request_id:
+            found = db.execute(
+                "SELECT id FROM theme_actions WHERE request_id = ?", [request_id]
+            ).fetchone()
+            if found:
+                return int(found[0])
         cursor = db.execute(
             "INSERT INTO theme_actions (survey_id, theme_id, text, happened_on, language,"
-            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [survey_id, theme_id, text, happened_on, language, user_id, utc_now()],
+            " created_by, created_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [survey_id, theme_id, text, happened_on, language, user_id, utc_now(), request_id],
         )
         return int(cursor.lastrowid or 0)
 

@@ -508,7 +508,9 @@ def _reports_exports_actions(db: Database) -> None:
             sections TEXT NOT NULL,
             content TEXT NOT NULL,
             created_by INTEGER REFERENCES users (id),
-            created_at TEXT NOT NULL
+            created_at TEXT NOT NULL,
+            -- The form's own id: a double click or a re-sent form saves one version.
+            request_id TEXT UNIQUE
         )
         """
     )
@@ -525,7 +527,8 @@ def _reports_exports_actions(db: Database) -> None:
             happened_on TEXT NOT NULL,
             language TEXT,
             created_by INTEGER REFERENCES users (id),
-            created_at TEXT NOT NULL
+            created_at TEXT NOT NULL,
+            request_id TEXT UNIQUE
         )
         """
     )

@@ -40,11 +40,19 @@ def save(
     language: str,
     sections: Sequence[str],
     content: dict[str, Any],
+    request_id: str | None = None,
 ) -> int:
+    """A new version; the same ``request_id`` again (a double click) gives the first."""
     with write(db):
+        if request_id:
+            found = db.execute(
+                "SELECT id FROM reports WHERE request_id = ?", [request_id]
+            ).fetchone()
+            if found:
+                return int(found[0])
         cursor = db.execute(
             "INSERT INTO reports (survey_id, title, introduction, language, sections, content,"
-            " created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_by, created_at, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
                 survey_id,
                 title,
@@ -54,6 +62,7 @@ def save(
                 json.dumps(content, ensure_ascii=False),
                 user_id,
                 utc_now(),
+                request_id,
             ],
         )
         return int(cursor.lastrowid or 0)

@@ -365,3 +365,27 @@ def test_the_public_page_in_residents_languages(
     # Removing an update removes its translations.
     client.post(f"{W}/actions/{action_id}/remove")
     assert rows(team, "SELECT item FROM public_texts") == [(f"theme:{first}:name",)]
+
+
+def test_a_double_click_saves_one_version_and_adds_one_update(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    page = soup(client.get(R))
+    field = page.select_one("input[name=request_id]")
+    assert field is not None and field["value"]
+    first = save_report(client, request_id=field["value"])
+    again = save_report(client, request_id=field["value"])
+    assert first == again
+    assert rows(team, "SELECT count(*) FROM reports") == [(1,)]
+    theme = next(iter(done.named))
+    team_page = soup(client.get(W))
+    ids = {
+        i["value"] for i in team_page.select("[data-testid=said-did-theme] input[name=request_id]")
+    }
+    assert len(ids) == len(done.named)  # one per theme's form
+    form = {"theme_id": theme, "text": "New benches", "happened_on": "2027-01-15"}
+    for _ in range(2):
+        reply = client.post(W, data={**form, "request_id": "same-click"})
+        assert reply.status_code == 302
+    assert rows(team, "SELECT count(*) FROM theme_actions") == [(1,)]
