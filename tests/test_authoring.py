@@ -21,7 +21,14 @@ from tests.conftest import (
     sign_in,
     soup,
 )
-from tests.xlsforms import family_form, work_form, workbook
+from tests.xlsforms import (
+    FAMILY_CHOICES,
+    FAMILY_SETTINGS,
+    FAMILY_SURVEY,
+    family_form,
+    work_form,
+    workbook,
+)
 
 SURVEYS = "/en/admin/surveys"
 
@@ -342,3 +349,25 @@ def test_a_work_goals_form_in_urdu_is_checked_by_the_server_and_stores_what_appl
     finished = resident.post("goals", goals=["none"])
     assert finished.status_code in (302, 303)
     assert stored_answers(app, resident.response_id) == {"status": "looking", "goals": "none"}
+
+
+def test_answers_to_a_question_a_later_version_removed_stay_in_the_export(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    assert _upload(coordinator, family_form()).status_code == 302
+    _press(coordinator, "families-send", "publish")
+    resident = app.test_client()
+    sent = resident.post(
+        "/api/v1/responses",
+        json={"responses": [_response(1, has_children="no", next_visit="2026-12-10")]},
+    ).get_json()["receipts"]
+    assert [r["status"] for r in sent] == ["created"]
+    without = [row for row in FAMILY_SURVEY if row[1] != "next_visit"]
+    changed = [list(r) for r in FAMILY_SETTINGS]
+    changed[1][2] = "2026120401"
+    assert _upload(coordinator, workbook(without, FAMILY_CHOICES, changed)).status_code == 302
+    _press(coordinator, "families-send", "publish")
+    assert storage_version(app) == 2
+    exported = coordinator.get("/en/admin/surveys/families-send/responses.csv")
+    rows = list(csv.DictReader(io.StringIO(exported.data.decode("utf-8-sig"))))
+    assert [(r["survey_version"], r["next_visit"]) for r in rows] == [("1", "2026-12-10")]

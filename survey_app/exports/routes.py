@@ -22,9 +22,22 @@ FORMATS = ("csv", "xlsx")
 
 
 def _shown(survey: Survey) -> list[Question]:
-    """The questions an export carries: never contact details or the consent records
-    (those are columns of their own), never notes."""
-    return [q for q in survey.questions() if not q.contact and not q.records and q.type != "note"]
+    """The questions an export carries, those of every published version: the latest
+    version's in its order, then questions only older versions asked, so that answers to
+    a question later removed stay in the export. Never contact details or the consent
+    records (those are columns of their own), never notes."""
+    db = storage.get_db()
+    older = [
+        storage.surveys.get_version(db, survey.id, version)
+        for version, _at, _n in storage.surveys.versions(db, survey.id)
+        if version != survey.version
+    ]
+    found: dict[str, Question] = {}
+    for each in (survey, *older):
+        for q in each.questions():
+            if q.id not in found and not q.contact and not q.records and q.type != "note":
+                found[q.id] = q
+    return list(found.values())
 
 
 def response_table(survey: Survey) -> Iterator[list[object]]:
