@@ -260,3 +260,36 @@ def test_languages_are_matched_by_code_or_by_name() -> None:
     assert xlsform.match_language("Chinese (zh-Hans)", LANGUAGES) == "zh_Hans"
     assert xlsform.match_language("Klingon (tlh)", LANGUAGES) is None
     assert FAMILY_SETTINGS[1][3] == EN
+
+
+def test_a_form_once_formatted_far_beyond_its_cells_reads_as_written() -> None:
+    """A spreadsheet that styled a far cell makes every row as wide and the sheet as long
+    as that cell; only the header's columns and the used rows count. (How long the
+    sheet's last possible cell takes is measured in bench/bench_xlsform.py.)"""
+    import io
+
+    import openpyxl
+    from openpyxl.styles import Font
+
+    book = openpyxl.load_workbook(io.BytesIO(family_form()))
+    for sheet in book.worksheets:
+        sheet.cell(row=20_000, column=300).font = Font(bold=True)
+    # A stray value beyond the header's columns belongs to no column: it is ignored.
+    book["survey"].cell(row=3, column=40).value = "stray"
+    out = io.BytesIO()
+    book.save(out)
+    padded = xlsform.read(out.getvalue(), LANGUAGES).definition
+    assert padded == xlsform.read(family_form(), LANGUAGES).definition
+
+
+def test_a_runaway_expression_in_a_form_is_a_problem_not_a_crash() -> None:
+    survey = [
+        ["type", "name", "label", "relevant"],
+        ["integer", "n", "How many?", ""],
+        ["text", "t", "Tell us", "${n} > " + "(" * 400 + "1" + ")" * 400],
+    ]
+    with pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(workbook(survey, None, [["form_title", "form_id"], ["T", "t"]]), LANGUAGES)
+    (problem,) = raised.value.problems
+    assert problem.row == 3 and "nested more than 40 levels" in problem.message
+    assert len(problem.message) < 300  # the expression is named by its start

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from flask_babel import gettext, ngettext
+from flask_babel import format_decimal, gettext, ngettext
 
 Node = list[Any]
 Value = str | float | bool
@@ -64,6 +64,14 @@ class ExpressionError(ValueError):
     """An expression the app cannot use, with the reason in plain words."""
 
 
+# Bounds on the work one expression may cause: real forms' longest conditions are a few
+# hundred characters and a handful of levels deep. Without them a form could make the
+# parser or the evaluators (here and in expressions.js) recurse until they fail.
+MAX_LENGTH = 4000
+MAX_NESTING = 40  # brackets, function calls and minus signs inside each other
+MAX_DEPTH = 200  # of the tree: a chain such as 1+1+…+1 is as deep as it is long
+
+
 @dataclass(frozen=True)
 class Expression:
     """A parsed expression: its source text and the tree both evaluators share."""
@@ -87,6 +95,14 @@ class Expression:
 
 def parse(source: str) -> Expression:
     """Parse ``source`` or raise :class:`ExpressionError` saying what is wrong."""
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(
+            gettext(
+                "the expression is longer than %(num)s characters: split it over several "
+                "questions with calculate",
+                num=format_decimal(MAX_LENGTH),
+            )
+        )
     tokens = list(_tokens(source))
     if not tokens:
         raise ExpressionError(gettext("the expression is empty"))
@@ -97,7 +113,35 @@ def parse(source: str) -> Expression:
         raise ExpressionError(
             gettext("unexpected %(token)s after a complete expression", token=repr(left[1]))
         )
+    if _depth(tree) > MAX_DEPTH:
+        raise ExpressionError(
+            gettext(
+                "the expression chains more than %(num)s operations: split it over several "
+                "questions with calculate",
+                num=format_decimal(MAX_DEPTH),
+            )
+        )
     return Expression(source.strip(), tree)
+
+
+def _too_deep() -> ExpressionError:
+    return ExpressionError(
+        gettext(
+            "the expression is nested more than %(num)s levels deep: simplify it",
+            num=format_decimal(MAX_NESTING),
+        )
+    )
+
+
+def _depth(tree: Node) -> int:
+    """How deep the tree goes, found without recursion (a long chain such as 1+1+…+1
+    makes a tree as deep as it is long)."""
+    deepest, stack = 0, [(tree, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        stack.extend((child, depth + 1) for child in _children(node))
+    return deepest
 
 
 def _tokens(source: str) -> Iterator[tuple[str, str]]:
@@ -127,6 +171,14 @@ class _Parser:
     def __init__(self, tokens: list[tuple[str, str]]) -> None:
         self.tokens = tokens
         self.at = 0
+        self.nesting = 0
+
+    def deeper(self) -> None:
+        """Count a level of brackets, calls or minus signs; refuse before Python's own
+        recursion limit would."""
+        self.nesting += 1
+        if self.nesting > MAX_NESTING:
+            raise _too_deep()
 
     def peek(self) -> tuple[str, str] | None:
         return self.tokens[self.at] if self.at < len(self.tokens) else None
@@ -184,7 +236,10 @@ class _Parser:
 
     def unary(self) -> Node:
         if self.accept("-") is not None:
-            return ["neg", self.unary()]
+            self.deeper()
+            node = ["neg", self.unary()]
+            self.nesting -= 1
+            return node
         return self.primary()
 
     def primary(self) -> Node:
@@ -198,8 +253,10 @@ class _Parser:
         if kind == "dot":
             return ["cur"]
         if kind == "op" and text == "(":
+            self.deeper()
             inner = self.expression()
             self.expect(")")
+            self.nesting -= 1
             return inner
         if kind == "word":
             if self.accept("(") is None:
@@ -216,11 +273,13 @@ class _Parser:
                     gettext("the function %(name)s() is not supported", name=text)
                 )
             args: list[Node] = []
+            self.deeper()
             if self.accept(")") is None:
                 args.append(self.expression())
                 while self.accept(",") is not None:
                     args.append(self.expression())
                 self.expect(")")
+            self.nesting -= 1
             fewest, most = FUNCTIONS[text]
             if len(args) < fewest or (most is not None and len(args) > most):
                 raise ExpressionError(
