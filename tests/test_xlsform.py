@@ -293,3 +293,19 @@ def test_a_runaway_expression_in_a_form_is_a_problem_not_a_crash() -> None:
     (problem,) = raised.value.problems
     assert problem.row == 3 and "nested more than 40 levels" in problem.message
     assert len(problem.message) < 300  # the expression is named by its start
+
+
+@pytest.mark.parametrize("spelled", ["begin repeat", "begin_repeat", "Begin Repeat"])
+def test_a_repeat_is_named_as_a_repeat_however_it_is_spelled(spelled: str) -> None:
+    end = spelled.replace("begin", "end").replace("Begin", "End")
+    survey = [
+        ["type", "name", "label"],
+        ["integer", "n", "How many?"],
+        [spelled, "kids", "Child"],
+        ["text", "kname", "Name"],
+        [end, "", ""],
+    ]
+    with pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(workbook(survey, None, [["form_title", "form_id"], ["T", "t"]]), LANGUAGES)
+    messages = [(p.row, p.message) for p in raised.value.problems]
+    assert messages == [(3, "Repeats are not supported: use a group instead.")]

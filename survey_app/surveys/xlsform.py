@@ -38,7 +38,6 @@ from .model import (
 )
 
 TRANSLATABLE = ("label", "hint", "required_message", "constraint_message")
-GROUP_TYPES = {"begin_group", "begin group", "end_group", "end group"}
 SIMPLE_TYPES = {
     "text": "short_text",
     "integer": "integer",
@@ -183,15 +182,22 @@ def _columns(book: Any, name: str) -> list[str]:
     return [str(h).strip() for h in first if h is not None and str(h).strip()]
 
 
+# Written with a space as often as with an underscore, in any case ("Begin Repeat").
+TWO_WORD_TYPES = {"begin group", "end group", "begin repeat", "end repeat"}
+
+
 def _split_type(raw: str) -> tuple[str, str | None]:
+    """(type, list name) as the checks name them: 'begin repeat' is 'begin_repeat', not a
+    type 'begin'; case does not matter for the type, only for the list name."""
     parts = raw.split()
     if not parts:
         return "", None
-    if parts[0] in SELECT_TYPES:
-        return parts[0], (parts[1] if len(parts) > 1 else None)
-    if len(parts) >= 2 and f"{parts[0]} {parts[1]}" in GROUP_TYPES:
-        return f"{parts[0]}_{parts[1]}", None
-    return parts[0], None
+    kind = parts[0].casefold()
+    if kind in SELECT_TYPES:
+        return kind, (parts[1] if len(parts) > 1 else None)
+    if len(parts) >= 2 and f"{kind} {parts[1].casefold()}" in TWO_WORD_TYPES:
+        return f"{kind}_{parts[1].casefold()}", None
+    return kind, None
 
 
 def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
