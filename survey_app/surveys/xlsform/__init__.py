@@ -1,0 +1,25 @@
+"""XLSForm spreadsheets in and out: the form ODK and KoboToolbox users already write.
+
+Reading goes through pyxform, ODK's own parser, after a first pass over the
+sheets that collects every problem with its sheet and row (pyxform stops at the
+first). Writing gives the same sheets back, so import, export, import gives the
+same survey. Columns beyond the XLSForm standard that the app understands:
+``records`` (consent, quote_consent or contact_consent) and ``contact`` (name,
+phone or email: kept apart from the answers).
+"""
+
+from .build import read
+from .checks import check
+from .common import Imported, Problem, XLSFormError, column_label, match_language
+from .export import write
+
+__all__ = [
+    "Imported",
+    "Problem",
+    "XLSFormError",
+    "check",
+    "column_label",
+    "match_language",
+    "read",
+    "write",
+]

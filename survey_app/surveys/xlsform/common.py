@@ -1,0 +1,109 @@
+"""What every step of reading and writing XLSForms shares: constants, problems, languages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from babel import Locale, UnknownLocaleError
+
+TRANSLATABLE = ("label", "hint", "required_message", "constraint_message")
+SIMPLE_TYPES = {
+    "text": "short_text",
+    "integer": "integer",
+    "decimal": "decimal",
+    "date": "date",
+    "note": "note",
+    "acknowledge": "acknowledge",
+}
+SELECT_TYPES = {"select_one": "single_choice", "select_multiple": "multiple_choice"}
+# Recorded by ODK itself; the app records the time and device of a response anyway.
+METADATA_TYPES = {
+    "start",
+    "end",
+    "today",
+    "deviceid",
+    "username",
+    "phonenumber",
+    "simserial",
+    "subscriberid",
+    "email",
+    "audit",
+}
+NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+ROW_NOTE = re.compile(r"\[row\s*:\s*(\d+)\]")
+YES_NO_LIST = "yes_no"
+STEP_PARTS = {"label": "title", "hint": "intro"}
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with an upload, where it is."""
+
+    sheet: str
+    row: int | None
+    message: str
+
+
+class XLSFormError(ValueError):
+    """An upload the app cannot use; ``problems`` lists every reason found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("; ".join(p.message for p in problems))
+        self.problems = list(problems)
+
+
+@dataclass
+class Imported:
+    definition: dict[str, Any]
+    notices: list[str] = field(default_factory=list)
+
+
+# Names in everyday English use that CLDR spells otherwise ("Bangla") or qualifies.
+ALIASES = {"bengali": "bn", "chinese": "zh", "mandarin": "zh", "farsi": "fa", "panjabi": "pa"}
+
+
+def _language_names(code: str) -> set[str]:
+    try:
+        locale = Locale.parse(code)
+    except (ValueError, UnknownLocaleError):
+        return {code.casefold()}
+    names = {code.casefold(), code.replace("_", "-").casefold(), str(locale.language)}
+    names |= {name for name, alias in ALIASES.items() if alias == locale.language}
+    for name in (locale.get_display_name("en"), locale.get_language_name("en")):
+        if name:
+            names.add(name.casefold())
+    for name in (locale.display_name, locale.language_name):
+        if name:
+            names.add(name.casefold())
+    return names
+
+
+def match_language(column_language: str, languages: Sequence[str]) -> str | None:
+    """The app language an XLSForm language ("Bengali (bn)", "bn", "Bengali") names."""
+    text = column_language.strip()
+    inside = re.search(r"\(([^)]+)\)\s*$", text)
+    candidates = [inside.group(1).strip()] if inside else []
+    candidates.append(re.sub(r"\s*\([^)]*\)\s*$", "", text))
+    for candidate in candidates:
+        wanted = candidate.replace("-", "_").casefold()
+        for code in languages:
+            if wanted == code.casefold() or candidate.casefold() in _language_names(code):
+                return code
+        base = wanted.split("_")[0]
+        for code in languages:
+            if base == code.split("_")[0].casefold():
+                return code
+    return None
+
+
+def column_label(code: str) -> str:
+    """How an exported column names a language: ``Bengali (bn)``."""
+    try:
+        name = Locale.parse(code).get_display_name("en") or code
+    except (ValueError, UnknownLocaleError):
+        name = code
+    return f"{name} ({code.replace('_', '-')})"

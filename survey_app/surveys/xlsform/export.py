@@ -1,0 +1,132 @@
+"""The survey back as an XLSForm that pyxform accepts and that reads back the same."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+from typing import Any
+
+import openpyxl
+
+from ..model import (
+    flatten_texts,
+)
+from .common import STEP_PARTS, TRANSLATABLE, YES_NO_LIST, column_label
+
+
+def write(definition: Mapping[str, Any]) -> bytes:
+    """The survey as an XLSForm spreadsheet, every language in its own columns."""
+    default = str(definition.get("default_language", "en"))
+    translations: Mapping[str, Mapping[str, str]] = definition.get("translations", {})
+    codes = [default, *sorted(c for c in translations if c != default)]
+
+    def cells(texts: Mapping[str, str], key: str) -> list[str]:
+        return [texts.get(key, "")] + [translations[c].get(key, "") for c in codes[1:]]
+
+    base = {f"choice.{YES_NO_LIST}.yes": "Yes", f"choice.{YES_NO_LIST}.no": "No"}
+    base.update(flatten_texts(definition))
+    columns = ["type", "name"]
+    for part in TRANSLATABLE:
+        columns += [f"{part}::{column_label(c)}" for c in codes]
+    columns += ["required", "relevant", "constraint", "default", "appearance", "records", "contact"]
+    book = openpyxl.Workbook()
+    survey = book.active
+    survey.title = "survey"
+    survey.append(columns)
+
+    def row(kind: str, name: str, key_prefix: str, **extra: str) -> None:
+        values = [kind, name]
+        for part in TRANSLATABLE:
+            if key_prefix.startswith("step."):
+                # A group's label is its step's title; its hint, the step's introduction.
+                part = STEP_PARTS.get(part, "")
+            values += cells(base, f"{key_prefix}.{part}") if part else [""] * len(codes)
+        values += [extra.get(c, "") for c in columns[len(values) :]]
+        survey.append(values)
+
+    def question_row(question: Mapping[str, Any], relevant: str = "") -> None:
+        kind = _xlsform_type(question)
+        row(
+            kind,
+            question["id"],
+            f"question.{question['id']}",
+            required="yes" if question.get("required") else "",
+            relevant=relevant or question.get("relevant", "") or _show_if(question),
+            constraint=question.get("constraint", ""),
+            default=question.get("default", ""),
+            appearance="multiline" if question["type"] == "long_text" else "",
+            records=question.get("records", ""),
+            contact=question.get("contact", ""),
+        )
+
+    for step in definition["steps"]:
+        questions = step.get("questions", [])
+        step_relevant = step.get("relevant", "") or _show_if(step)
+        alone = (
+            len(questions) == 1
+            and questions[0]["id"] == step["id"]
+            and not step.get("title")
+            and not step.get("intro")
+            and not questions[0].get("relevant")
+        )
+        if alone:
+            question_row(questions[0], step_relevant)
+            continue
+        row(
+            "begin_group",
+            step["id"],
+            f"step.{step['id']}",
+            relevant=step_relevant,
+            appearance="field-list",
+        )
+        for question in questions:
+            question_row(question)
+        survey.append(["end_group", step["id"]])
+    choices = book.create_sheet("choices")
+    choices.append(["list_name", "name", *[f"label::{column_label(c)}" for c in codes]])
+    lists = dict(definition.get("choices", {}))
+    if any(q["type"] == "yes_no" for s in definition["steps"] for q in s.get("questions", [])):
+        lists.setdefault(YES_NO_LIST, [{"value": "yes"}, {"value": "no"}])
+    for list_name, entries in lists.items():
+        for choice in entries:
+            key = f"choice.{list_name}.{choice['value']}"
+            choices.append([list_name, choice["value"], *cells(base, key)])
+    settings = book.create_sheet("settings")
+    settings.append(["form_title", "form_id", "version", "default_language"])
+    settings.append(
+        [
+            definition["title"],
+            definition["id"],
+            # An imported form keeps its own version, even none; a bundled one has none
+            # of its own, so the definition's version stands in.
+            definition["form_version"]
+            if "form_version" in definition
+            else str(definition.get("version", 1)),
+            column_label(default),
+        ]
+    )
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def _show_if(node: Mapping[str, Any]) -> str:
+    show_if = node.get("show_if")
+    if not show_if:
+        return ""
+    return f"selected(${{{show_if['question']}}}, '{show_if['equals']}')"
+
+
+def _xlsform_type(question: Mapping[str, Any]) -> str:
+    kind = question["type"]
+    if kind == "single_choice":
+        return f"select_one {question['choices']}"
+    if kind == "multiple_choice":
+        return f"select_multiple {question['choices']}"
+    if kind == "yes_no":
+        return f"select_one {YES_NO_LIST}"
+    if kind == "consent":
+        return "acknowledge"
+    if kind in {"long_text", "short_text", "email", "phone"}:
+        return "text"
+    return str(kind)
