@@ -522,7 +522,9 @@ def _reports_exports_actions(db: Database) -> None:
         CREATE TABLE theme_actions (
             id INTEGER PRIMARY KEY,
             survey_id TEXT NOT NULL REFERENCES surveys (id),
-            theme_id TEXT NOT NULL REFERENCES themes (id) ON DELETE CASCADE,
+            -- No foreign key: undoing a review decision puts a theme back by deleting and
+            -- re-inserting it (storage/review_log.py), which must not take its updates too.
+            theme_id TEXT NOT NULL,
             text TEXT NOT NULL,
             happened_on TEXT NOT NULL,
             language TEXT,

@@ -22,8 +22,10 @@ from .surveys import utc_now
 
 _THEME_COLUMNS = (
     "id, survey_id, question_id, label, name, description, keywords, locked, reviewed,"
-    " position, version, run_id, updated_at"
+    " position, version, run_id, updated_at, public, name_language"
 )
+# Snapshots taken before themes had ``public`` and ``name_language`` hold fewer columns.
+_OLDER_THEME_COLUMNS = _THEME_COLUMNS.rsplit(", public", 1)[0]
 
 
 @dataclass(frozen=True)
@@ -236,7 +238,10 @@ def _restore(
     for theme in before["themes"]:
         theme[10] = max(int(theme[10]), newest) + 1
         theme[12] = utc_now()
-        db.execute(f"INSERT INTO themes ({_THEME_COLUMNS}) VALUES ({_marks(theme)})", theme)
+        columns = (
+            _THEME_COLUMNS if len(theme) == _THEME_COLUMNS.count(",") + 1 else _OLDER_THEME_COLUMNS
+        )
+        db.execute(f"INSERT INTO themes ({columns}) VALUES ({_marks(theme)})", theme)
     for member in before["members"]:
         db.execute(
             "INSERT OR IGNORE INTO theme_members (theme_id, response_id, placed_by, score)"

@@ -389,3 +389,29 @@ def test_a_double_click_saves_one_version_and_adds_one_update(
         reply = client.post(W, data={**form, "request_id": "same-click"})
         assert reply.status_code == 302
     assert rows(team, "SELECT count(*) FROM theme_actions") == [(1,)]
+
+
+def test_undoing_a_review_decision_keeps_a_themes_public_page_updates(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    first = next(iter(done.pinned))
+    client.post(f"{W}/{first}/show", data={"public": "1"})
+    client.post(W, data={"theme_id": first, "text": "New benches", "happened_on": "2027-01-15"})
+    (version,) = rows(team, "SELECT version FROM themes WHERE id = ?", (first,))[0]
+    client.post(
+        f"{Q}/themes/{first}/rename",
+        data={"version": version, "name": "Renamed by mistake", "description": ""},
+    )
+    (entry,) = rows(
+        team, "SELECT id FROM review_log WHERE action = 'rename' ORDER BY id DESC LIMIT 1"
+    )[0]
+    assert client.post(f"{Q}/history/{entry}/undo").status_code == 302
+    assert rows(team, "SELECT name, public, name_language FROM themes WHERE id = ?", (first,)) == [
+        (done.named[first], 1, "en")
+    ]
+    assert rows(team, "SELECT text FROM theme_actions WHERE theme_id = ?", (first,)) == [
+        ("New benches",)
+    ]
+    page = soup(team.test_client().get("/en/you-said/what-matters"))
+    assert "New benches" in page.get_text()
