@@ -139,6 +139,10 @@ def merge(
         db.execute(
             "UPDATE themes SET keywords = ? WHERE id = ?", [json.dumps(keywords[:10]), target]
         )
+        # What the team said it is doing about a merged theme goes on with the merged one.
+        db.execute(
+            f"UPDATE theme_actions SET theme_id = ? WHERE theme_id IN ({marks})", [target, *others]
+        )
         db.execute(f"DELETE FROM themes WHERE id IN ({marks})", others)
     return target
 

@@ -415,3 +415,18 @@ def test_undoing_a_review_decision_keeps_a_themes_public_page_updates(
     ]
     page = soup(team.test_client().get("/en/you-said/what-matters"))
     assert "New benches" in page.get_text()
+
+
+def test_a_merged_themes_updates_go_on_with_the_merged_theme(
+    team: Flask, reviewed: tuple[FlaskClient, Reviewed]
+) -> None:
+    client, done = reviewed
+    a, b = list(done.named)
+    client.post(W, data={"theme_id": b, "text": "Park cleaned", "happened_on": "2027-02-01"})
+    va, vb = (rows(team, "SELECT version FROM themes WHERE id = ?", (t,))[0][0] for t in (a, b))
+    reply = client.post(
+        f"{Q}/merge", data={"theme": [a, b], f"version_{a}": va, f"version_{b}": vb}
+    )
+    assert reply.status_code == 302
+    assert rows(team, "SELECT count(*) FROM themes WHERE id = ?", (b,)) == [(0,)]
+    assert rows(team, "SELECT theme_id, text FROM theme_actions") == [(a, "Park cleaned")]
