@@ -202,7 +202,7 @@ def test_a_missing_survey_sheet_is_named() -> None:
 def test_every_problem_is_listed_with_sheet_and_row() -> None:
     survey = [
         ["type", "name", "label", "label::Klingon (tlh)", "relevant", "constraint"],
-        ["text", "name1", "A", "", "", ""],
+        ["text", "name1", "A", "Qapla'", "", ""],
         ["text", "name1", "Again", "", "", ""],
         ["select_one colours", "colour", "Colour", "", "", ""],
         ["integer", "age", "Age", "", "${name1} = = 'x'", ""],
@@ -309,3 +309,30 @@ def test_a_repeat_is_named_as_a_repeat_however_it_is_spelled(spelled: str) -> No
         xlsform.read(workbook(survey, None, [["form_title", "form_id"], ["T", "t"]]), LANGUAGES)
     messages = [(p.row, p.message) for p in raised.value.problems]
     assert messages == [(3, "Repeats are not supported: use a group instead.")]
+
+
+def test_a_form_id_in_capitals_is_read_and_kept_in_lower_case() -> None:
+    settings = [list(FAMILY_SETTINGS[0]), list(FAMILY_SETTINGS[1])]
+    settings[1][1] = "Families_SEND"
+    imported = xlsform.read(workbook(FAMILY_SURVEY, FAMILY_CHOICES, settings), LANGUAGES)
+    assert imported.definition["id"] == "families_send"
+
+
+def test_an_empty_language_column_is_ignored_a_filled_one_still_counts() -> None:
+    survey = [
+        ["type", "name", "label::English (en)", "label::French (fr)", "hint::Klingon (tlh)"],
+        ["integer", "n", "How many?", "", ""],
+        ["text", "t", "Tell us", "", ""],
+    ]
+    settings = [["form_title", "form_id"], ["T", "t"]]
+    imported = xlsform.read(workbook(survey, None, settings), LANGUAGES)
+    assert [q["id"] for s in imported.definition["steps"] for q in s.get("questions", [])][-2:] == [
+        "n",
+        "t",
+    ]
+    survey[2][3] = "Dites-nous"
+    with pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(workbook(survey, None, settings), LANGUAGES)
+    assert [p.message for p in raised.value.problems] == [
+        "The column 'label::French (fr)' is in a language the app does not offer: 'French (fr)'."
+    ]

@@ -39,10 +39,13 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
         return [Problem("survey", None, gettext("The spreadsheet has no 'survey' sheet."))]
     choices = _sheet_rows(book, "choices")
     settings = _sheet_rows(book, "settings") or []
+    filled = {"survey": survey, "choices": choices or [], "settings": settings}
     for sheet in ("survey", "choices", "settings"):
         for column in _columns(book, sheet):
             if "::" not in column:
                 continue
+            if not any(column in row for row in filled[sheet]):
+                continue  # an empty language column, as templates carry: nothing to read
             base, _, language = column.partition("::")
             if match_language(language, languages) is None:
                 problems.append(
@@ -235,7 +238,8 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
         problems.append(Problem("survey", None, gettext("A 'begin_group' has no 'end_group'.")))
     for row in settings[:1]:
         form_id = row.get("form_id")
-        if form_id and not FORM_ID.match(form_id):
+        # KoboToolbox and ODK accept capitals; the app keeps the id in lower case.
+        if form_id and not FORM_ID.match(form_id.casefold()):
             problems.append(
                 Problem(
                     "settings",
