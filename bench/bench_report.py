@@ -18,10 +18,8 @@ from __future__ import annotations
 import argparse
 import gzip
 import io
-import statistics
 import sys
 import tempfile
-import time
 import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
@@ -32,18 +30,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.bench_workspace import PASSWORD, build  # noqa: E402
+from bench.timing import median_ms  # noqa: E402
 from survey_app import storage  # noqa: E402
 
 SURVEY = "/en/analysis/what-matters"
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def prepare(app: object, themes: list[str]) -> object:

@@ -13,10 +13,7 @@ from __future__ import annotations
 
 import argparse
 import io
-import statistics
 import sys
-import time
-from collections.abc import Callable
 from functools import partial
 from pathlib import Path
 
@@ -26,6 +23,7 @@ from openpyxl.styles import Font
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from bench.timing import median_ms  # noqa: E402
 from survey_app import create_app  # noqa: E402
 from survey_app.surveys import xlsform  # noqa: E402
 
@@ -108,15 +106,6 @@ def floor(data: bytes) -> None:
         width = len([h for h in first if h is not None])
         for _row in sheet.iter_rows(min_row=2, max_col=width, values_only=True):
             pass
-
-
-def median_ms(action: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        action()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
 
 
 def main() -> None:
