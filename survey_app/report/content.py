@@ -61,9 +61,9 @@ def gather(survey: Survey, language: str) -> dict[str, Any]:
             # Questions nobody answered (an "other language" box) would only add
             # empty sections.
             "questions": [
-                _question(survey, q.id, language, [a.id for a in attributes])
+                found
                 for q in free_text_questions(survey)
-                if storage.themes.progress(db, survey.id, q.id).answers
+                if (found := _question(survey, q.id, language, [a.id for a in attributes]))
             ],
         }
     return content
@@ -71,9 +71,12 @@ def gather(survey: Survey, language: str) -> dict[str, Any]:
 
 def _question(
     survey: Survey, question_id: str, language: str, attributes: list[str]
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
+    """The question's part of the report, or None when nobody answered it."""
     db = storage.get_db()
     answers = storage.themes.progress(db, survey.id, question_id).answers
+    if not answers:
+        return None
     (book,) = storage.exports.codebook(db, survey.id, [question_id])
     themes = []
     for theme in (t for t in book["themes"] if t["reviewed"]):

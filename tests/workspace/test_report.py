@@ -76,6 +76,13 @@ def knock(team: Flask, door: str) -> None:
         )
 
 
+def show_with_update(client: FlaskClient, theme_id: str, text: str) -> None:
+    """Show a theme on the public page, with one dated update, as the team does."""
+    assert client.post(f"{W}/{theme_id}/show", data={"public": "1"}).status_code == 302
+    reply = client.post(W, data={"theme_id": theme_id, "text": text, "happened_on": "2027-01-15"})
+    assert reply.status_code == 302
+
+
 @pytest.fixture
 def reviewed(team: Flask) -> tuple[FlaskClient, Reviewed]:
     client = signed_in(team, "analyst@example.org")
@@ -326,8 +333,7 @@ def test_the_public_page_in_residents_languages(
 ) -> None:
     client, done = reviewed
     first = next(iter(done.pinned))
-    client.post(f"{W}/{first}/show", data={"public": "1"})
-    client.post(W, data={"theme_id": first, "text": "New benches", "happened_on": "2027-01-15"})
+    show_with_update(client, first, "New benches")
     ((action_id,),) = rows(team, "SELECT id FROM theme_actions")
     team_page = soup(client.get(W))
     links = [a["href"] for a in team_page.select("[data-testid=translate-links] a")]
@@ -396,8 +402,7 @@ def test_undoing_a_review_decision_keeps_a_themes_public_page_updates(
 ) -> None:
     client, done = reviewed
     first = next(iter(done.pinned))
-    client.post(f"{W}/{first}/show", data={"public": "1"})
-    client.post(W, data={"theme_id": first, "text": "New benches", "happened_on": "2027-01-15"})
+    show_with_update(client, first, "New benches")
     (version,) = rows(team, "SELECT version FROM themes WHERE id = ?", (first,))[0]
     client.post(
         f"{Q}/themes/{first}/rename",
