@@ -23,6 +23,8 @@ from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_babel import Babel, Domain, format_date, format_datetime, get_locale
 
+from .surveys import choice_filter, not_collected, piping
+
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
 NEEDS_REVIEW = "needs-review"
 LANGUAGE_COOKIE = "lang"
@@ -227,4 +229,10 @@ def init_app(app: Flask) -> None:
 
     @app.context_processor
     def _language_context() -> dict[str, object]:
-        return {"language": current_language(), "tag_of": lambda code: code.replace("_", "-")}
+        return {
+            "language": current_language(),
+            "tag_of": lambda code: code.replace("_", "-"),
+            "not_collected": not_collected.notice,
+            "piped": piping.piped,
+            "choice_filter": choice_filter,
+        }

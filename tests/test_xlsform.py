@@ -201,32 +201,32 @@ def test_a_missing_survey_sheet_is_named() -> None:
 
 def test_every_problem_is_listed_with_sheet_and_row() -> None:
     survey = [
-        ["type", "name", "label", "label::Klingon (tlh)", "relevant", "constraint"],
+        ["type", "name", "label", "label::Elvish", "relevant", "constraint"],
         ["text", "name1", "A", "Qapla'", "", ""],
         ["text", "name1", "Again", "", "", ""],
         ["select_one colours", "colour", "Colour", "", "", ""],
         ["integer", "age", "Age", "", "${name1} = = 'x'", ""],
         ["integer", "later", "Later", "", "${nowhere} > 1", "regex(., '[0-9]')"],
-        ["geopoint", "where", "Where", "", "", ""],
+        ["geopiont", "where", "Where", "", "", ""],
     ]
     choices = [["list_name", "name", "label"], ["sizes", "s", "Small"], ["sizes", "s", "Small"]]
     problems = _problems(workbook(survey, choices))
     where = [(sheet, row) for sheet, row, _message in problems]
-    assert ("survey", 1) in where  # the Klingon column
+    assert ("survey", 1) in where  # the Elvish column
     assert ("survey", 3) in where  # name1 used twice
     assert ("survey", 4) in where  # no list 'colours'
     assert ("survey", 5) in where  # broken expression
     assert where.count(("survey", 6)) == 2  # unknown ${nowhere}; regex() unsupported
-    assert ("survey", 7) in where  # geopoint
+    assert ("survey", 7) in where  # a misspelt type
     assert ("choices", 3) in where  # duplicate choice
     messages = " ".join(message for _sheet, _row, message in problems)
-    assert "Klingon (tlh)" in messages
+    assert "'label::Elvish' names a language the app does not know" in messages
     assert "The name 'name1' is used twice (first on row 2)." in messages
     assert "The choice list 'colours' does not exist." in messages
     assert "unexpected '='" in messages
     assert "${nowhere}, which does not exist" in messages
     assert "regex() is not supported" in messages
-    assert "'geopoint' is not supported" in messages
+    assert "The question type 'geopiont' is not an XLSForm type" in messages
 
 
 def test_a_condition_on_a_later_question_is_refused() -> None:
@@ -245,12 +245,45 @@ def test_a_condition_on_a_later_question_is_refused() -> None:
     ]
 
 
-def test_a_default_language_the_app_does_not_offer_is_refused() -> None:
-    settings = [["form_id", "default_language"], ["x", "Klingon"]]
+def test_a_default_language_nobody_knows_is_refused() -> None:
+    settings = [["form_id", "default_language"], ["x", "Elvish"]]
     problems = _problems(workbook(FAMILY_SURVEY, FAMILY_CHOICES, settings))
     assert problems == [
-        ("settings", 2, "The default_language 'Klingon' is not a language the app offers.")
+        (
+            "settings",
+            2,
+            "The default_language 'Elvish' is not a language the app knows: write its name "
+            "and code, as in 'Tigrinya (ti)'.",
+        )
     ]
+
+
+def test_a_form_in_tigrinya_amharic_and_oromo_keeps_every_text() -> None:
+    ti, am, om = "Tigrinya (ti)", "Amharic (am)", "Oromo"
+    survey = [
+        ["type", "name", f"label::{ti}", f"label::{am}", f"label::{om}"],
+        ["select_one yn", "water", "ማይ ኣሎ ድዩ?", "ውሃ አለ?", "Bishaan jiraa?"],
+        ["text", "need", "እንታይ የድልየካ?", "ምን ያስፈልግዎታል?", "Maal si barbaachisa?"],
+    ]
+    choices = [
+        ["list_name", "name", f"label::{ti}", f"label::{am}", f"label::{om}"],
+        ["yn", "yes", "እወ", "አዎ", "Eeyyee"],
+        ["yn", "no", "ኣይፋል", "አይ", "Lakki"],
+    ]
+    settings = [["form_title", "form_id", "default_language"], ["Water", "water", ti]]
+    imported = xlsform.read(workbook(survey, choices, settings), LANGUAGES)
+    definition = imported.definition
+    survey_ = parse_survey(definition)
+    assert definition["default_language"] == "ti"
+    assert survey_.text("question.water.label", "en") == "ማይ ኣሎ ድዩ?"  # falls back to Tigrinya
+    assert survey_.text_language("question.water.label", "en") == "ti"
+    assert survey_.text("choice.yn.no", "am") == "አይ"
+    assert survey_.text("question.need.label", "om") == "Maal si barbaachisa?"
+    said = " ".join(imported.notices)
+    for name in ("Tigrinya (ti)", "Amharic (am)", "Oromo (om)"):
+        assert f"The form's texts in {name} are kept" in said
+    again = xlsform.read(xlsform.write(definition), LANGUAGES)
+    assert again.definition == definition
 
 
 def test_languages_are_matched_by_code_or_by_name() -> None:
@@ -258,7 +291,7 @@ def test_languages_are_matched_by_code_or_by_name() -> None:
     assert xlsform.match_language("Bengali", LANGUAGES) == "bn"
     assert xlsform.match_language("so", LANGUAGES) == "so"
     assert xlsform.match_language("Chinese (zh-Hans)", LANGUAGES) == "zh_Hans"
-    assert xlsform.match_language("Klingon (tlh)", LANGUAGES) is None
+    assert xlsform.match_language("Klingon (tlh)", LANGUAGES) is None  # not offered
     assert FAMILY_SETTINGS[1][3] == EN
 
 
@@ -295,9 +328,9 @@ def test_a_runaway_expression_in_a_form_is_a_problem_not_a_crash() -> None:
     assert len(problem.message) < 300  # the expression is named by its start
 
 
-@pytest.mark.parametrize("spelled", ["begin repeat", "begin_repeat", "Begin Repeat"])
-def test_a_repeat_is_named_as_a_repeat_however_it_is_spelled(spelled: str) -> None:
-    end = spelled.replace("begin", "end").replace("Begin", "End")
+@pytest.mark.parametrize("spelled", ["begin repeat", "begin_repeat", "begin  repeat"])
+def test_a_repeat_is_kept_as_a_repeat_however_it_is_spelled(spelled: str) -> None:
+    end = spelled.replace("begin", "end")
     survey = [
         ["type", "name", "label"],
         ["integer", "n", "How many?"],
@@ -305,10 +338,29 @@ def test_a_repeat_is_named_as_a_repeat_however_it_is_spelled(spelled: str) -> No
         ["text", "kname", "Name"],
         [end, "", ""],
     ]
+    imported = xlsform.read(
+        workbook(survey, None, [["form_title", "form_id"], ["T", "t"]]), LANGUAGES
+    )
+    kids = parse_survey(imported.definition).question("kids")
+    assert (kids.type, kids.asks) == ("unsupported", "repeat")
+    assert any("'kids' (begin_repeat)" in notice for notice in imported.notices)
+    again = xlsform.read(xlsform.write(imported.definition), LANGUAGES).definition
+    assert again == imported.definition
+
+
+def test_a_begin_or_end_row_in_capitals_is_named_with_its_lower_case() -> None:
+    survey = [
+        ["type", "name", "label"],
+        ["integer", "n", "How many?"],
+        ["Begin Repeat", "kids", "Child"],
+        ["text", "kname", "Name"],
+        ["End Repeat", "", ""],
+    ]
     with pytest.raises(xlsform.XLSFormError) as raised:
         xlsform.read(workbook(survey, None, [["form_title", "form_id"], ["T", "t"]]), LANGUAGES)
-    messages = [(p.row, p.message) for p in raised.value.problems]
-    assert messages == [(3, "Repeats are not supported: use a group instead.")]
+    found = [(p.row, p.message) for p in raised.value.problems]
+    assert (3, "Write 'Begin Repeat' in lower case: 'begin repeat'.") in found
+    assert (5, "Write 'End Repeat' in lower case: 'end repeat'.") in found
 
 
 def test_a_form_id_in_capitals_is_read_and_kept_in_lower_case() -> None:
@@ -331,8 +383,6 @@ def test_an_empty_language_column_is_ignored_a_filled_one_still_counts() -> None
         "t",
     ]
     survey[2][3] = "Dites-nous"
-    with pytest.raises(xlsform.XLSFormError) as raised:
-        xlsform.read(workbook(survey, None, settings), LANGUAGES)
-    assert [p.message for p in raised.value.problems] == [
-        "The column 'label::French (fr)' is in a language the app does not offer: 'French (fr)'."
-    ]
+    imported = xlsform.read(workbook(survey, None, settings), LANGUAGES)
+    assert imported.definition["translations"]["fr"] == {"question.t.label": "Dites-nous"}
+    assert "tlh" not in imported.definition["translations"]

@@ -52,11 +52,24 @@ def upload_survey() -> Any:
         form.file.errors = [gettext("This file is too large for a survey spreadsheet.")]
         return _list_page(form, [], 422)
     try:
-        imported = xlsform.read(data, _languages())
+        imported = xlsform.read(data, _languages(), form.file.data.filename or "")
     except xlsform.XLSFormError as error:
         return _list_page(form, error.problems, 422)
-    survey_id = storage.surveys.save_draft(storage.get_db(), imported.definition)
+    db = storage.get_db()
+    if imported.made_up_id:
+        # Two forms without a form_id never overwrite each other.
+        taken = {row.id for row in storage.surveys.all_surveys(db)}
+        xlsform.give_free_id(imported.definition, taken)
+    survey_id = storage.surveys.save_draft(db, imported.definition)
     flash(gettext("The survey was read. Preview it, then publish it when it is ready."))
+    if imported.made_up_id:
+        flash(
+            gettext(
+                "The form has no form_id, so the app calls it '%(id)s'. Add a form_id to the "
+                "settings sheet to update this survey with a later upload.",
+                id=survey_id,
+            )
+        )
     for notice in imported.notices:
         flash(notice)
     return redirect(url_for(".survey", survey_id=survey_id))

@@ -58,6 +58,7 @@ def client_survey(
                         "required": q.required,
                         "relevant": _tree(q.relevant),
                         "constraint": _tree(q.constraint),
+                        "calculation": _tree(q.calculation),
                         "required_message": _own(survey, q.id, "required_message", language),
                         "constraint_message": _own(survey, q.id, "constraint_message", language),
                         "choices": [c.value for c in survey.choices_for(q)],

@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import storage
 from ..auth.access import role_required
 from ..storage.exports import ResponseRow
-from ..surveys.model import Question, Survey
+from ..surveys.model import DISPLAY_TYPES, Question, Survey
 from ..workspace.common import REVIEWERS, free_text_questions, survey_or_404
 from . import bp
 from .files import XLSX, csv_response, download, xlsx_file
@@ -25,7 +25,8 @@ def _shown(survey: Survey) -> list[Question]:
     """The questions an export carries, those of every published version: the latest
     version's in its order, then questions only older versions asked, so that answers to
     a question later removed stay in the export. Never contact details or the consent
-    records (those are columns of their own), never notes."""
+    records (those are columns of their own), never notes or notices; calculated values
+    are columns like answers."""
     db = storage.get_db()
     older = [
         storage.surveys.get_version(db, survey.id, version)
@@ -35,7 +36,8 @@ def _shown(survey: Survey) -> list[Question]:
     found: dict[str, Question] = {}
     for each in (survey, *older):
         for q in each.questions():
-            if q.id not in found and not q.contact and not q.records and q.type != "note":
+            shown = q.type not in DISPLAY_TYPES  # notes, and notices of what is not collected
+            if q.id not in found and not q.contact and not q.records and shown:
                 found[q.id] = q
     return list(found.values())
 

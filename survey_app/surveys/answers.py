@@ -11,13 +11,23 @@ import re
 import unicodedata
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 
 from flask import current_app
 from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
-from .model import ACKNOWLEDGED, CHOICE_TYPES, DISPLAY_TYPES, NO, YES, Question, Step, Survey
+from .model import (
+    ACKNOWLEDGED,
+    CALCULATED_TYPES,
+    CHOICE_TYPES,
+    DISPLAY_TYPES,
+    NO,
+    YES,
+    Question,
+    Step,
+    Survey,
+)
 
 GLOSS_SUFFIX = "__gloss"
 # The language a free-text answer was given in, when a volunteer says it is not the
@@ -31,6 +41,9 @@ _PHONE = re.compile(r"^\+?[0-9 ()\-]{7,20}$")
 _INTEGER = re.compile(r"^-?[0-9]+$")
 _DECIMAL = re.compile(r"^-?[0-9]+(\.[0-9]+)?$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+# What the browser's time and date-and-time inputs send: 14:30, 14:30:15, 2026-12-04T14:30.
+_TIME = re.compile(r"^[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
+_DATETIME = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}(:[0-9]{2})?$")
 NUMBER_TYPES = frozenset({"integer", "decimal"})
 
 Raw = Mapping[str, list[str]]
@@ -50,6 +63,8 @@ MESSAGES = {
     "integer": _l("Please enter a whole number, using digits only."),
     "decimal": _l("Please enter a number, using digits and a decimal point if needed."),
     "date": _l("Please enter a real date: year, month and day."),
+    "time": _l("Please enter a time of day: hours and minutes."),
+    "datetime": _l("Please enter a real date and a time of day."),
     "acknowledge": _l("Please tick the box to go on."),
     "constraint": _l("This answer is not one the survey can accept. Please check it."),
     "language": _l("Please choose one of the languages shown."),
@@ -128,6 +143,26 @@ def _is_date(value: str) -> bool:
     return True
 
 
+def _is_time(value: str) -> bool:
+    if not _TIME.match(value):
+        return False
+    try:
+        time.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_datetime(value: str) -> bool:
+    if not _DATETIME.match(value):
+        return False
+    try:
+        datetime.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
 def _own_text(survey: Survey, question: Question, part: str) -> str | None:
     """A question's own message (``required_message``, ``constraint_message``), translated."""
     key = f"question.{question.id}.{part}"
@@ -146,7 +181,7 @@ def _question_error(
     limit: int,
     answers: Raw | None = None,
 ) -> str | None:
-    if question.type in DISPLAY_TYPES:
+    if question.type in DISPLAY_TYPES or question.type in CALCULATED_TYPES:
         return None
     if not values:
         if not question.required:
@@ -167,7 +202,7 @@ def _question_error(
     if question.type == "yes_no" and values[0] not in {YES, NO}:
         return _message("unknown_choice")
     if question.type in CHOICE_TYPES:
-        allowed = {choice.value for choice in survey.choices_for(question)}
+        allowed = {choice.value for choice in survey.choices_for(question, answers or {})}
         if any(value not in allowed for value in values) or len(set(values)) != len(values):
             return _message("unknown_choice")
     if question.type == "email" and not _EMAIL.match(values[0]):
@@ -182,6 +217,10 @@ def _question_error(
         return _message("decimal")
     if question.type == "date" and not _is_date(values[0]):
         return _message("date")
+    if question.type == "time" and not _is_time(values[0]):
+        return _message("time")
+    if question.type == "datetime" and not _is_datetime(values[0]):
+        return _message("datetime")
     too_long = _too_long(values[0], limit)
     if too_long:
         return too_long
@@ -260,7 +299,9 @@ def validate_response(
             first_bad = step
         errors.update(step_errors)
         for question in questions:
-            values = raw.get(question.id, [])
+            # A calculated value is the server's own working, never what was sent.
+            source = kept if question.type in CALCULATED_TYPES else raw
+            values = list(source.get(question.id, []))
             if question.records:
                 # Consent answers live on the response row, not among the answers.
                 submission.flags[question.records] = values == [YES]

@@ -30,13 +30,15 @@ _TOKEN = re.compile(
   | (?P<string>'[^']*'|"[^"]*")
   | (?P<op>!=|<=|>=|=|<|>|\+|-|\*|\(|\)|,)
   | (?P<dot>\.(?![.\w]))
-  | (?P<word>[A-Za-z_][\w.-]*)
+  | (?P<word>(?:[A-Za-z_][\w.-]*:)?[A-Za-z_][\w.-]*)
   | (?P<other>.)
     """,
     re.VERBOSE | re.ASCII,
 )
 _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
+# A choice's columns travel beside the answers under names no question can have.
+COLUMN = "@"
 # name: (fewest arguments, most arguments or None for any number)
 FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "selected": (2, 2),
@@ -64,6 +66,10 @@ class ExpressionError(ValueError):
     """An expression the app cannot use, with the reason in plain words."""
 
 
+class UnsupportedFunction(ExpressionError):
+    """A well-formed expression with a function the app does not work out (yet)."""
+
+
 # Bounds on the work one expression may cause: real forms' longest conditions are a few
 # hundred characters and a handful of levels deep. Without them a form could make the
 # parser or the evaluators (here and in expressions.js) recurse until they fail.
@@ -88,13 +94,30 @@ class Expression:
     def holds(self, answers: Mapping[str, Sequence[str]], current: Sequence[str] = ()) -> bool:
         return boolean(evaluate(self.tree, answers, current))
 
+    def keeps(self, answers: Mapping[str, Sequence[str]], columns: Mapping[str, str]) -> bool:
+        """Whether a choice with these columns passes this choice_filter."""
+        given = {COLUMN + name: [value] for name, value in columns.items()}
+        return boolean(evaluate(self.tree, {**answers, **given}))
+
+    def value(self, answers: Mapping[str, Sequence[str]]) -> str:
+        """The expression's value as text, as a calculate question keeps it.
+
+        A sum over an unanswered question is NaN in XPath; it is kept as no value.
+        """
+        text = string(evaluate(self.tree, answers))
+        return "" if text in {"NaN", "Infinity", "-Infinity"} else text
+
     def requires(self, question: str, value: str) -> bool:
         """Whether the expression can only hold when ``question``'s answer includes ``value``."""
         return _requires(self.tree, question, value)
 
 
-def parse(source: str) -> Expression:
-    """Parse ``source`` or raise :class:`ExpressionError` saying what is wrong."""
+def parse(source: str, columns: bool = False) -> Expression:
+    """Parse ``source`` or raise :class:`ExpressionError` saying what is wrong.
+
+    With ``columns`` (a choice_filter), a bare word names a column of the choices sheet
+    (``area=${area}``, ``name != 'other'``).
+    """
     if len(source) > MAX_LENGTH:
         raise ExpressionError(
             gettext(
@@ -106,7 +129,7 @@ def parse(source: str) -> Expression:
     tokens = list(_tokens(source))
     if not tokens:
         raise ExpressionError(gettext("the expression is empty"))
-    parser = _Parser(tokens)
+    parser = _Parser(tokens, columns)
     tree = parser.expression()
     left = parser.peek()
     if left is not None:
@@ -168,8 +191,9 @@ def _tokens(source: str) -> Iterator[tuple[str, str]]:
 
 
 class _Parser:
-    def __init__(self, tokens: list[tuple[str, str]]) -> None:
+    def __init__(self, tokens: list[tuple[str, str]], columns: bool = False) -> None:
         self.tokens = tokens
+        self.columns = columns
         self.at = 0
         self.nesting = 0
 
@@ -259,7 +283,9 @@ class _Parser:
             self.nesting -= 1
             return inner
         if kind == "word":
-            if self.accept("(") is None:
+            if self.columns and self.accept("(") is None:
+                return ["col", text]
+            if not self.columns and self.accept("(") is None:
                 raise ExpressionError(
                     gettext(
                         "%(word)s is not understood: name a question as ${%(name)s}, "
@@ -269,7 +295,7 @@ class _Parser:
                     )
                 )
             if text not in FUNCTIONS:
-                raise ExpressionError(
+                raise UnsupportedFunction(
                     gettext("the function %(name)s() is not supported", name=text)
                 )
             args: list[Node] = []
@@ -412,6 +438,8 @@ def evaluate(
         return " ".join(answers.get(node[1], ()))
     if kind == "cur":
         return " ".join(current)
+    if kind == "col":  # a choice's column, given as "@column" beside the answers
+        return " ".join(answers.get(COLUMN + node[1], ()))
     if kind == "neg":
         return -number(evaluate(node[1], answers, current))
     if kind == "bin":

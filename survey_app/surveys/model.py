@@ -28,12 +28,19 @@ QUESTION_TYPES = frozenset(
         "integer",
         "decimal",
         "date",
+        "time",
+        "datetime",
         "note",
         "acknowledge",
+        "calculate",
+        "unsupported",
     }
 )
-# Questions that show something but take no answer.
-DISPLAY_TYPES = frozenset({"note"})
+# Questions that show something but take no answer: a note, and a question of a kind the
+# app does not collect yet (a photo, a location), shown as a notice.
+DISPLAY_TYPES = frozenset({"note", "unsupported"})
+# Worked out from other answers (XLSForm's calculate), never asked.
+CALCULATED_TYPES = frozenset({"calculate"})
 # The value a ticked acknowledge box gives, as in ODK.
 ACKNOWLEDGED = "OK"
 FREE_TEXT_TYPES = frozenset({"long_text", "short_text"})
@@ -53,6 +60,12 @@ class SurveyDefinitionError(ValueError):
 class Choice:
     value: str
     group: str | None = None
+    # The choices sheet's other columns, which a choice_filter reads ("area": "north").
+    columns: tuple[tuple[str, str], ...] = ()
+
+    def filter_columns(self) -> dict[str, str]:
+        """The columns a choice_filter sees: its own, and its name."""
+        return {**dict(self.columns), "name": self.value}
 
 
 @dataclass(frozen=True)
@@ -68,6 +81,13 @@ class Question:
     contact: str | None = None
     constraint: Expression | None = None
     default: str | None = None
+    calculation: Expression | None = None
+    # What a question the app does not collect yet asks for ("photo", "location").
+    asks: str | None = None
+    # An XLSForm appearance ("minimal" shows a single choice as a drop-down list).
+    appearance: str = ""
+    # Which choices are offered, given the answers before (XLSForm's choice_filter).
+    choice_filter: Expression | None = None
 
     @property
     def free_text(self) -> bool:
@@ -119,8 +139,15 @@ class Survey:
                 return question
         raise KeyError(question_id)
 
-    def choices_for(self, question: Question) -> tuple[Choice, ...]:
-        return self.choice_lists.get(question.choices or "", ())
+    def choices_for(
+        self, question: Question, answers: Mapping[str, list[str]] | None = None
+    ) -> tuple[Choice, ...]:
+        """The question's choices; given the answers that count, only those its filter keeps."""
+        choices = self.choice_lists.get(question.choices or "", ())
+        if answers is None or question.choice_filter is None:
+            return choices
+        flt = question.choice_filter
+        return tuple(c for c in choices if flt.keeps(answers, c.filter_columns()))
 
     def effective_answers(self, answers: Mapping[str, list[str]]) -> dict[str, list[str]]:
         """The answers that count: those to questions that apply, decided in survey order.
@@ -136,7 +163,12 @@ class Survey:
             for question in step.questions:
                 if question.relevant is not None and not question.relevant.holds(kept):
                     continue
-                if question.id in answers:
+                if question.calculation is not None:
+                    # Worked out here from the answers before it, whatever was sent.
+                    value = question.calculation.value(kept)
+                    if value:
+                        kept[question.id] = [value]
+                elif question.id in answers:
                     kept[question.id] = list(answers[question.id])
         return kept
 
@@ -181,7 +213,9 @@ def content_hash(definition: Mapping[str, Any]) -> str:
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
 
-def _expression(raw: Mapping[str, Any], key: str, where: str) -> Expression | None:
+def _expression(
+    raw: Mapping[str, Any], key: str, where: str, columns: bool = False
+) -> Expression | None:
     """A ``relevant`` or ``constraint`` expression; ``show_if`` is the older spelling."""
     source = raw.get(key)
     if key == "relevant" and source is None and raw.get("show_if") is not None:
@@ -192,7 +226,7 @@ def _expression(raw: Mapping[str, Any], key: str, where: str) -> Expression | No
     if source is None or not str(source).strip():
         return None
     try:
-        return parse(str(source))
+        return parse(str(source), columns)
     except ExpressionError as error:
         raise SurveyDefinitionError(f"{where}: {key} {source!r}: {error}") from None
 
@@ -203,6 +237,8 @@ def _question(raw: Mapping[str, Any], where: str) -> Question:
         raise SurveyDefinitionError(f"{where}: unknown question type {qtype!r}")
     if qtype in CHOICE_TYPES and not raw.get("choices"):
         raise SurveyDefinitionError(f"{where}: a {qtype} question needs a choice list")
+    if (qtype in CALCULATED_TYPES) != bool(raw.get("calculation")):
+        raise SurveyDefinitionError(f"{where}: only a calculate question has a calculation")
     records, contact = raw.get("records"), raw.get("contact")
     if records is not None and records not in CONSENT_FLAGS:
         raise SurveyDefinitionError(f"{where}: 'records' must be one of {sorted(CONSENT_FLAGS)}")
@@ -220,6 +256,10 @@ def _question(raw: Mapping[str, Any], where: str) -> Question:
         contact=contact,
         constraint=_expression(raw, "constraint", where),
         default=None if raw.get("default") in (None, "") else str(raw["default"]),
+        calculation=_expression(raw, "calculation", where),
+        asks=str(raw["asks"]) if qtype == "unsupported" and raw.get("asks") else None,
+        appearance=str(raw.get("appearance", "")),
+        choice_filter=_expression(raw, "choice_filter", where, columns=True),
     )
 
 
@@ -268,7 +308,10 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
                 )
             )
         choice_lists = {
-            name: tuple(Choice(str(c["value"]), c.get("group")) for c in choices)
+            name: tuple(
+                Choice(str(c["value"]), c.get("group"), tuple(sorted(c.get("columns", {}).items())))
+                for c in choices
+            )
             for name, choices in definition.get("choices", {}).items()
         }
         survey = Survey(
@@ -299,6 +342,14 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
             if question.relevant and not question.relevant.references() <= earlier:
                 raise SurveyDefinitionError(
                     f"question {question.id!r} depends on a question not asked before it"
+                )
+            if question.choice_filter and not question.choice_filter.references() <= earlier:
+                raise SurveyDefinitionError(
+                    f"the choice filter of {question.id!r} uses a question not asked before it"
+                )
+            if question.calculation and not question.calculation.references() <= earlier:
+                raise SurveyDefinitionError(
+                    f"the calculation of {question.id!r} uses a question not asked before it"
                 )
             if question.constraint and not question.constraint.references() <= earlier | {
                 question.id

@@ -69,6 +69,7 @@
     if (kind === "str") { return String(node[1]); }
     if (kind === "ref") { return (answers[node[1]] || []).join(" "); }
     if (kind === "cur") { return (current || []).join(" "); }
+    if (kind === "col") { return (answers["@" + node[1]] || []).join(" "); }  // a choice's column
     if (kind === "neg") { return -number(evaluate(node[1], answers, current)); }
     if (kind === "bin") {
       var op = node[1];
@@ -117,6 +118,17 @@
     evaluate: evaluate,
     holds: function (tree, answers, current) {
       return !tree || boolean(evaluate(tree, answers, current));
+    },
+    // Whether a choice with these columns passes a choice_filter (Expression.keeps).
+    keeps: function (tree, answers, columns) {
+      var given = Object.assign({}, answers);
+      Object.keys(columns).forEach(function (name) { given["@" + name] = [columns[name]]; });
+      return boolean(evaluate(tree, given, []));
+    },
+    // A calculate question's value as text (Expression.value): NaN is no value.
+    value: function (tree, answers) {
+      var text = string(evaluate(tree, answers, []));
+      return ["NaN", "Infinity", "-Infinity"].indexOf(text) === -1 ? text : "";
     }
   };
 }());

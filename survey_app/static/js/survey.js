@@ -9,6 +9,8 @@
   var GLOSS = "__gloss";
   var LANGUAGE = "__language";
   var NUMBERS = ["integer", "decimal"];
+  // Shown but never answered (model.DISPLAY_TYPES), or worked out (CALCULATED_TYPES).
+  var DISPLAY = ["note", "unsupported", "calculate"];
 
   // Digits in any script (৩, ٣) as 0-9, as the server's ascii_number() does: a digit's
   // value is how far it is from the zero that starts its run of ten.
@@ -33,6 +35,23 @@
     return raw;
   }
 
+  // Choices a choice_filter rules out are hidden (and let go of) as the answers change;
+  // the server wrote each choice's columns and the earlier answers the filter reads.
+  function filterChoices(container, answers) {
+    container.querySelectorAll("[data-choice-filter]").forEach(function (list) {
+      var tree = JSON.parse(list.getAttribute("data-choice-filter"));
+      var given = Object.assign(JSON.parse(list.getAttribute("data-known") || "{}"), answers);
+      list.querySelectorAll("[data-columns]").forEach(function (choice) {
+        var shown = WMExpressions.keeps(tree, given, JSON.parse(choice.getAttribute("data-columns")));
+        choice.hidden = !shown;
+        if (shown) { return; }
+        if (choice.tagName === "OPTION") { choice.selected = false; return; }
+        var input = choice.querySelector("input");
+        if (input && input.checked) { input.checked = false; }
+      });
+    });
+  }
+
   // Questions whose skip logic depends on this page, shown or hidden as the answers
   // change (server mode; client mode does the same in render()).
   function serverMode() {
@@ -42,6 +61,12 @@
       var answers = formAnswers(form);
       form.querySelectorAll("[data-relevant]").forEach(function (block) {
         block.hidden = !WMExpressions.holds(JSON.parse(block.getAttribute("data-relevant")), answers);
+      });
+      filterChoices(form, answers);
+      // A label that shows an answer on this page follows it (earlier pages' are in the HTML).
+      form.querySelectorAll("[data-pipe]").forEach(function (span) {
+        var name = span.getAttribute("data-pipe");
+        if (form.querySelector('[name="' + name + '"]')) { span.textContent = (answers[name] || []).join(" "); }
       });
     };
     form.addEventListener("change", update);
@@ -136,7 +161,11 @@
     survey.steps.forEach(function (step) {
       if (!holds(step.relevant, kept)) { return; }
       step.questions.forEach(function (q) {
-        if (holds(q.relevant, kept) && raw[q.id]) { kept[q.id] = raw[q.id]; }
+        if (!holds(q.relevant, kept)) { return; }
+        if (q.calculation) {
+          var value = WMExpressions.value(q.calculation, kept);
+          if (value !== "") { kept[q.id] = [value]; }
+        } else if (raw[q.id]) { kept[q.id] = raw[q.id]; }
       });
     });
     return kept;
@@ -168,8 +197,14 @@
       day.getUTCDate() === parts[2];
   }
 
+  function isTime(value) {
+    var match = /^([0-9]{2}):([0-9]{2})(:([0-9]{2}))?$/.exec(value);
+    return Boolean(match) && Number(match[1]) < 24 && Number(match[2]) < 60 &&
+      (match[4] === undefined || Number(match[4]) < 60);
+  }
+
   function questionError(q, values, kept) {
-    if (q.type === "note") { return null; }
+    if (DISPLAY.indexOf(q.type) !== -1) { return null; }
     if (!values.length) {
       if (!q.required) { return null; }
       if (q.required_message) { return q.required_message; }
@@ -193,6 +228,9 @@
     if (q.type === "integer" && !/^-?[0-9]+$/.test(values[0])) { return messages.integer; }
     if (q.type === "decimal" && !/^-?[0-9]+(\.[0-9]+)?$/.test(values[0])) { return messages.decimal; }
     if (q.type === "date" && !isDate(values[0])) { return messages.date; }
+    if (q.type === "time" && !isTime(values[0])) { return messages.time; }
+    if (q.type === "datetime" && !(/^.{10}T/.test(values[0]) && isDate(values[0].slice(0, 10)) &&
+        isTime(values[0].slice(11)))) { return messages.datetime; }
     var long = tooLong(values[0]);
     if (long) { return long; }
     if (q.constraint && !WMExpressions.holds(q.constraint, kept, values)) {
@@ -318,6 +356,10 @@
       var block = section(state.step).querySelector('[data-question-block="' + q.id + '"]');
       if (block) { block.hidden = !holds(q.relevant, kept); }
     });
+    form.querySelectorAll("[data-pipe]").forEach(function (span) {
+      span.textContent = (kept[span.getAttribute("data-pipe")] || []).join(" ");
+    });
+    filterChoices(section(state.step), kept);
     form.setAttribute("data-step", state.step);
     form.setAttribute("data-response-id", state.id);
     form.querySelector("[data-wm-progress]").textContent = format(messages.step_of, {

@@ -6,15 +6,17 @@ import copy
 import io
 import re
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import openpyxl
+from babel import Locale, UnknownLocaleError
 from flask_babel import gettext
 from pyxform.errors import PyXFormError
 from pyxform.xls2json import parse_file_to_json
 
+from ..answers import get_locale_code
 from ..loader import bundled_survey_dir, load_definition
 from ..model import (
     SurveyDefinitionError,
@@ -23,124 +25,40 @@ from ..model import (
 from .checks import check
 from .common import (
     FORM_ID,
-    METADATA_TYPES,
     ROW_NOTE,
-    SIMPLE_TYPES,
     Imported,
     Problem,
     XLSFormError,
-    match_language,
+    hidden,
+    language_code,
 )
+from .questions import and_, condition, questions_of, read_choice
 from .sheets import _sheet_rows
+from .texts import Texts
 
 
-class _Texts:
-    """Collects a form's texts: default language into the definition, others as translations."""
-
-    def __init__(self, default: str, languages: Sequence[str]) -> None:
-        self.default = default
-        self.languages = languages
-        self.translations: dict[str, dict[str, str]] = {}
-
-    def pick(self, value: Any, key: str) -> str:
-        """The default-language text of ``value``; other languages go to translations."""
-        if value is None:
-            return ""
-        if isinstance(value, str):
-            return value
-        text = ""
-        for column_language, translated in value.items():
-            if not translated:
-                continue
-            if column_language == "default":
-                code: str | None = self.default
-            else:
-                code = match_language(column_language, self.languages)
-            if code == self.default:
-                text = text or str(translated)
-            elif code is not None:
-                self.translations.setdefault(code, {})[key] = str(translated)
-        return text
-
-
-def _required(bind: Mapping[str, Any]) -> bool:
-    return str(bind.get("required", "")).strip().casefold() in {"yes", "true", "true()", "1"}
-
-
-def _question(node: Mapping[str, Any], texts: _Texts, relevant: list[str]) -> dict[str, Any]:
-    name = str(node["name"])
-    kind = str(node["type"])
-    bind = node.get("bind", {})
-    question: dict[str, Any] = {"id": name}
-    if kind in {"select one", "select all that apply"}:
-        question["type"] = "single_choice" if kind == "select one" else "multiple_choice"
-        question["choices"] = node.get("list_name") or node.get("itemset")
-    else:
-        question["type"] = SIMPLE_TYPES[kind]
-    appearance = str(node.get("control", {}).get("appearance", ""))
-    if question["type"] == "short_text" and "multiline" in appearance.split():
-        question["type"] = "long_text"
-    contact = node.get("contact")
-    if contact:
-        question["contact"] = str(contact)
-        if question["type"] in {"short_text", "long_text"} and contact in {"phone", "email"}:
-            question["type"] = str(contact)
-    if node.get("records"):
-        question["records"] = str(node["records"])
-        if question["type"] == "acknowledge" and node["records"] == "consent":
-            question["type"] = "consent"
-    if _required(bind):
-        question["required"] = True
-    conditions = [*relevant, *([str(bind["relevant"])] if bind.get("relevant") else [])]
-    if conditions:
-        question["relevant"] = _and(conditions)
-    if bind.get("constraint"):
-        question["constraint"] = str(bind["constraint"])
-    if node.get("default") not in (None, ""):
-        question["default"] = str(node["default"])
-    if question["type"] in {"short_text", "long_text"}:
-        question["gloss"] = question["type"] == "long_text" and "contact" not in question
-    for part, value in (
-        ("label", node.get("label")),
-        ("hint", node.get("hint")),
-        ("required_message", bind.get("jr:requiredMsg")),
-        ("constraint_message", bind.get("jr:constraintMsg")),
-    ):
-        text = texts.pick(value, f"question.{name}.{part}")
-        if text:
-            question[part] = text
-    return question
-
-
-def _and(conditions: Sequence[str]) -> str:
-    if len(conditions) == 1:
-        return conditions[0]
-    return " and ".join(f"({c})" for c in conditions)
-
-
-def _questions_of(
-    nodes: Iterable[Mapping[str, Any]], texts: _Texts, relevant: list[str], notices: list[str]
-) -> list[dict[str, Any]]:
-    """A group's questions; a group inside it adds its condition to each of its questions."""
-    found: list[dict[str, Any]] = []
-    for node in nodes:
-        kind = str(node.get("type", ""))
-        if kind == "group":
-            inner = relevant + (
-                [node["bind"]["relevant"]] if node.get("bind", {}).get("relevant") else []
-            )
-            found.extend(_questions_of(node.get("children", []), texts, inner, notices))
-        elif kind in METADATA_TYPES:
-            notices.append(_left_out(str(node["name"]), kind))
-        else:
-            found.append(_question(node, texts, relevant))
-    return found
-
-
-def _left_out(name: str, kind: str) -> str:
-    return gettext(
-        "'%(name)s' (%(type)s) is left out: the app records this itself.", name=name, type=kind
-    )
+def _without_empty_pages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """A group of calculations only would be a blank page: its questions join a step beside."""
+    kept: list[dict[str, Any]] = []
+    carried: list[dict[str, Any]] = []
+    for step in steps:
+        questions = step.get("questions", [])
+        if questions and all(hidden(q) for q in questions):
+            for question in questions:
+                if step.get("relevant"):
+                    own = [question["relevant"]] if question.get("relevant") else []
+                    question["relevant"] = and_([step["relevant"], *own])
+            (kept[-1]["questions"] if kept else carried).extend(questions)
+            continue
+        if carried:
+            step["questions"] = [*carried, *questions]
+            carried = []
+        kept.append(step)
+    if carried:
+        raise XLSFormError(
+            [Problem("survey", None, gettext("The form has calculations but no question."))]
+        )
+    return kept
 
 
 def _standard_consent(taken: set[str]) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
@@ -170,9 +88,15 @@ def _standard_consent(taken: set[str]) -> tuple[dict[str, Any], dict[str, dict[s
     return step, translations
 
 
-def _xlsform_json(data: bytes) -> dict[str, Any]:
+def _stem(filename: str) -> str:
+    """The upload's own name without folders or extension: pyxform's title when none is set."""
+    return Path(filename.replace("\\", "/")).stem.strip() or "survey"
+
+
+def _xlsform_json(data: bytes, filename: str) -> dict[str, Any]:
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "form.xlsx"
+        # Named as the upload, so that pyxform's default title and id are the file's name.
+        path = Path(folder) / (re.sub(r"[^\w.-]+", "_", _stem(filename))[:100] + ".xlsx")
         path.write_bytes(data)
         try:
             result: dict[str, Any] = parse_file_to_json(str(path), warnings=[])
@@ -181,30 +105,82 @@ def _xlsform_json(data: bytes) -> dict[str, Any]:
             row = ROW_NOTE.search(message)
             sheet = "choices" if "choices" in message.split("sheet")[0] else "survey"
             clean = ROW_NOTE.sub("", message).strip()
-            raise XLSFormError(
-                [Problem(sheet, int(row.group(1)) if row else None, clean)]
-            ) from None
+            # pyxform speaks English only; the sentence around it is the coordinator's.
+            said = gettext("pyxform (the XLSForm reader ODK uses) says: %(message)s", message=clean)
+            raise XLSFormError([Problem(sheet, int(row.group(1)) if row else None, said)]) from None
     return result
 
 
-def read(data: bytes, languages: Sequence[str]) -> Imported:
-    """The survey definition an XLSForm describes, or :class:`XLSFormError` with every problem."""
+def _all_problems(data: bytes, languages: Sequence[str], filename: str) -> dict[str, Any]:
+    """pyxform's reading of the form, or every problem the app's checks and pyxform find."""
     problems = check(data, languages)
+    if any(p.sheet == "" for p in problems):
+        raise XLSFormError(problems)  # not a workbook: nothing more to ask pyxform
+    try:
+        form = _xlsform_json(data, filename)
+    except XLSFormError as error:
+        seen = {(p.sheet, p.row) for p in problems}
+        problems += [p for p in error.problems if (p.sheet, p.row) not in seen or p.row is None]
     if problems:
         raise XLSFormError(problems)
-    form = _xlsform_json(data)
+    return form
+
+
+def _form_id(settings: Mapping[str, Any], filename: str) -> tuple[str, bool]:
+    """The survey's id, and whether the app made it up (the form has no form_id)."""
+    given = str(settings.get("form_id") or "")
+    source = given or str(settings.get("form_title") or "") or _stem(filename)
+    form_id = source.casefold()
+    if not FORM_ID.match(form_id):
+        form_id = re.sub(r"[^a-z0-9_-]+", "-", form_id).strip("-_")[:64].strip("-_")
+    return form_id or "survey", not given
+
+
+def _language_name(code: str) -> str:
+    """A language's name in the coordinator's language: "Tigrinya (ti)"."""
+    try:
+        name = Locale.parse(code).get_display_name(get_locale_code()) or code
+    except (ValueError, UnknownLocaleError):
+        name = code
+    return f"{name} ({code})"
+
+
+def give_free_id(definition: dict[str, Any], taken: set[str]) -> None:
+    """Give a survey whose id the app made up an id no other survey has."""
+    base, number = definition["id"], 1
+    while definition["id"] in taken:
+        number += 1
+        definition["id"] = f"{base[:60]}-{number}"
+    definition["consent_version"] = f"{definition['id']}-{definition.get('form_version') or 1}"
+
+
+def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
+    """The survey definition an XLSForm describes, or :class:`XLSFormError` with every problem.
+
+    A form without a form_id gets one from its title or file name; ``Imported.made_up_id``
+    says so, and the caller keeps it from overwriting another survey.
+    """
+    form = _all_problems(data, languages, filename)
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     settings = (_sheet_rows(book, "settings") or [{}])[0]
-    default = match_language(settings.get("default_language", ""), languages) or (
+    default = language_code(settings.get("default_language", ""), languages) or (
         "en" if "en" in languages else languages[0]
     )
-    texts = _Texts(default, languages)
+    texts = Texts(default, languages)
     notices: list[str] = []
     steps: list[dict[str, Any]] = []
+    metadata: list[dict[str, str]] = []
+    # Calculations outside any group have no page of their own: each goes with the step
+    # before it, or, before the first step, with the next one.
+    waiting: list[dict[str, Any]] = []
     for node in form.get("children", []):
         kind = str(node.get("type", ""))
         if node.get("control", {}).get("bodyless"):
-            continue  # ODK's own "meta" group
+            # ODK's own "meta" group: its instanceID is the app's response id; an audit
+            # the form asked for is said to be left out, and goes back out in the export.
+            audits = [c for c in node.get("children", []) if c.get("type") == "audit"]
+            questions_of(audits, texts, [], notices, metadata)
+            continue
         if kind == "group":
             name = str(node["name"])
             step: dict[str, Any] = {"id": name}
@@ -215,34 +191,45 @@ def read(data: bytes, languages: Sequence[str]) -> Imported:
             if intro:
                 step["intro"] = intro
             if node.get("bind", {}).get("relevant"):
-                step["relevant"] = str(node["bind"]["relevant"])
-            step["questions"] = _questions_of(node.get("children", []), texts, [], notices)
+                step["relevant"] = condition(node["bind"]["relevant"])
+            questions = questions_of(node.get("children", []), texts, [], notices, metadata)
+            step["questions"] = [*waiting, *questions]
+            waiting = []
             steps.append(step)
-        elif kind in METADATA_TYPES:
-            notices.append(_left_out(str(node["name"]), kind))
-        else:
-            question = _question(node, texts, [])
-            step = {"id": question["id"], "questions": [question]}
+            continue
+        for question in questions_of([node], texts, [], notices, metadata):
+            if hidden(question):
+                (steps[-1]["questions"] if steps else waiting).append(question)
+                continue
+            step = {"id": question["id"], "questions": [*waiting, question]}
+            waiting = []
             if "relevant" in question:
                 step["relevant"] = question.pop("relevant")
             steps.append(step)
+    steps = _without_empty_pages(steps)
+    if waiting:
+        steps = _without_empty_pages([*steps, {"id": "", "questions": waiting}])
     choice_lists: dict[str, list[dict[str, str]]] = {}
     for list_name, choices in form.get("choices", {}).items():
-        choice_lists[list_name] = [
-            {
-                "value": str(choice["name"]),
-                "label": texts.pick(choice.get("label"), f"choice.{list_name}.{choice['name']}")
-                or str(choice["name"]),
-            }
-            for choice in choices
-        ]
-    form_id = str(settings.get("form_id") or form.get("id_string") or "survey").casefold()
-    if not FORM_ID.match(form_id):
-        form_id = re.sub(r"[^a-z0-9_-]+", "-", form_id).strip("-_") or "survey"
+        choice_lists[list_name] = [read_choice(list_name, c, texts) for c in choices]
+    form_id, made_up = _form_id(settings, filename)
+    for code in sorted({*texts.translations, default} - set(languages)):
+        notices.append(
+            gettext(
+                "The form's texts in %(language)s are kept, and go back out in its export; the "
+                "app does not offer %(language)s yet, so residents answer in one of its "
+                "own languages.",
+                language=_language_name(code),
+            )
+        )
     translations = texts.translations
     if not any(q.get("records") == "consent" for s in steps for q in s.get("questions", [])):
         taken = {s["id"] for s in steps} | {q["id"] for s in steps for q in s["questions"]}
         consent_step, consent_texts = _standard_consent(taken)
+        if steps:
+            # Calculations at the very top now follow the consent, as the export writes them.
+            while steps[0]["questions"] and hidden(steps[0]["questions"][0]):
+                consent_step["questions"].append(steps[0]["questions"].pop(0))
         steps.insert(0, consent_step)
         for code, found in consent_texts.items():
             if code in languages:
@@ -261,10 +248,11 @@ def read(data: bytes, languages: Sequence[str]) -> Imported:
         "steps": steps,
         "choices": choice_lists,
         "translations": {code: found for code, found in translations.items() if found},
+        **({"metadata": metadata} if metadata else {}),
         "review": {code: {"status": "draft"} for code in translations},
     }
     try:
         parse_survey(definition)
     except SurveyDefinitionError as error:
         raise XLSFormError([Problem("survey", None, str(error))]) from None
-    return Imported(definition, notices)
+    return Imported(definition, notices, made_up_id=made_up)

@@ -10,21 +10,22 @@ import openpyxl
 from flask_babel import gettext
 from openpyxl.utils.exceptions import InvalidFileException
 
-from ..expressions import ExpressionError, parse
+from ..expressions import ExpressionError, UnsupportedFunction, parse
 from ..model import (
     CONSENT_FLAGS,
     CONTACT_FIELDS,
 )
 from .common import (
     FORM_ID,
-    METADATA_TYPES,
     NAME,
     SELECT_TYPES,
-    SIMPLE_TYPES,
     Problem,
-    match_language,
+    language_code,
 )
+from .kinds import known
 from .sheets import _columns, _sheet_rows, _split_type
+
+TWO_WORD = {"begin_group", "end_group", "begin_repeat", "end_repeat"}
 
 
 def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
@@ -47,16 +48,18 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
             if not any(column in row for row in filled[sheet]):
                 continue  # an empty language column, as templates carry: nothing to read
             base, _, language = column.partition("::")
-            if match_language(language, languages) is None:
+            if language_code(language, languages) is None:
                 problems.append(
                     Problem(
                         sheet,
                         1,
                         gettext(
-                            "The column '%(column)s' is in a language the app does not "
-                            "offer: '%(language)s'.",
+                            "The column '%(column)s' names a language the app does not "
+                            "know: '%(language)s'. Add its code in brackets, as in "
+                            "'%(base)s::Tigrinya (ti)'.",
                             column=column,
                             language=language,
+                            base=base,
                         ),
                     )
                 )
@@ -88,6 +91,7 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
     names: dict[str, int] = {}
     every_name = {row.get("name", "") for row in survey}
     depth = 0
+    repeats: list[int] = []  # the depths at which open repeats began
     for row in survey:
         number = row["__row__"]
         kind, list_name = _split_type(row.get("type", ""))
@@ -96,27 +100,38 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
             if any(k != "__row__" for k in row):
                 problems.append(Problem("survey", number, gettext("This row has no type.")))
             continue
+        if kind in TWO_WORD and row["type"] != row["type"].casefold():
+            # pyxform reads these four only in lower case, and says so only as an unmatched end.
+            problems.append(
+                Problem(
+                    "survey",
+                    number,
+                    gettext(
+                        "Write '%(type)s' in lower case: '%(lower)s'.",
+                        type=row["type"],
+                        lower=row["type"].casefold(),
+                    ),
+                )
+            )
         if kind in {"begin_group", "begin_repeat"}:
             depth += 1
+            if kind == "begin_repeat":
+                repeats.append(depth)
         if kind in {"end_group", "end_repeat"}:
+            if repeats and repeats[-1] == depth:
+                repeats.pop()
             depth -= 1
             if depth < 0:
                 problems.append(
                     Problem(
                         "survey",
                         number,
-                        gettext("'end_group' without a 'begin_group' before it."),
+                        gettext("'%(type)s' without a 'begin' row before it.", type=kind),
                     )
                 )
                 depth = 0
             continue
-        if kind == "begin_repeat":
-            problems.append(
-                Problem(
-                    "survey", number, gettext("Repeats are not supported: use a group instead.")
-                )
-            )
-        elif kind in SELECT_TYPES:
+        if kind in SELECT_TYPES:
             if not list_name:
                 problems.append(
                     Problem(
@@ -135,16 +150,25 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                         gettext("The choice list '%(list)s' does not exist.", list=list_name),
                     )
                 )
-        elif kind not in SIMPLE_TYPES and kind != "begin_group" and kind not in METADATA_TYPES:
+        elif kind not in {"begin_group", "begin_repeat"} and not known(row["type"]):
             problems.append(
                 Problem(
                     "survey",
                     number,
-                    gettext("The question type '%(type)s' is not supported.", type=kind),
+                    gettext(
+                        "The question type '%(type)s' is not an XLSForm type: check its "
+                        "spelling against the XLSForm specification.",
+                        type=row.get("type", kind),
+                    ),
                 )
             )
+        if repeats:
+            # Kept for the export, not collected yet: nothing inside a repeat is worked out.
+            names.setdefault(name, number)
+            continue
         if not name:
-            problems.append(Problem("survey", number, gettext("This row needs a name.")))
+            if kind != "audit":  # ODK names the audit itself
+                problems.append(Problem("survey", number, gettext("This row needs a name.")))
         elif not NAME.match(name):
             problems.append(
                 Problem(
@@ -171,13 +195,18 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
             )
         else:
             names[name] = number
-        for column in ("relevant", "constraint"):
+        for column in ("relevant", "constraint", "calculation", "choice_filter"):
             source = row.get(column)
             if not source:
                 continue
             try:
-                expression = parse(source)
+                # In a choice filter a bare word is a column of the choices sheet.
+                expression = parse(source, columns=column == "choice_filter")
             except ExpressionError as error:
+                kept = column in {"calculation", "choice_filter"}
+                if kept and isinstance(error, UnsupportedFunction):
+                    continue  # kept and not worked out: the import says so
+
                 problems.append(
                     Problem(
                         "survey",
@@ -235,7 +264,9 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                     )
                 )
     if depth > 0:
-        problems.append(Problem("survey", None, gettext("A 'begin_group' has no 'end_group'.")))
+        problems.append(
+            Problem("survey", None, gettext("A 'begin_group' or 'begin_repeat' has no end row."))
+        )
     for row in settings[:1]:
         form_id = row.get("form_id")
         # KoboToolbox and ODK accept capitals; the app keeps the id in lower case.
@@ -251,13 +282,14 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 )
             )
         default = row.get("default_language")
-        if default and match_language(default, languages) is None:
+        if default and language_code(default, languages) is None:
             problems.append(
                 Problem(
                     "settings",
                     row["__row__"],
                     gettext(
-                        "The default_language '%(language)s' is not a language the app offers.",
+                        "The default_language '%(language)s' is not a language the app knows: "
+                        "write its name and code, as in 'Tigrinya (ti)'.",
                         language=default,
                     ),
                 )

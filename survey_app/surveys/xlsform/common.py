@@ -3,40 +3,25 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any
 
 from babel import Locale, UnknownLocaleError
 
 TRANSLATABLE = ("label", "hint", "required_message", "constraint_message")
-SIMPLE_TYPES = {
-    "text": "short_text",
-    "integer": "integer",
-    "decimal": "decimal",
-    "date": "date",
-    "note": "note",
-    "acknowledge": "acknowledge",
-}
 SELECT_TYPES = {"select_one": "single_choice", "select_multiple": "multiple_choice"}
-# Recorded by ODK itself; the app records the time and device of a response anyway.
-METADATA_TYPES = {
-    "start",
-    "end",
-    "today",
-    "deviceid",
-    "username",
-    "phonenumber",
-    "simserial",
-    "subscriberid",
-    "email",
-    "audit",
-}
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
 FORM_ID = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 ROW_NOTE = re.compile(r"\[row\s*:\s*(\d+)\]")
 YES_NO_LIST = "yes_no"
 STEP_PARTS = {"label": "title", "hint": "intro"}
+
+
+def hidden(question: Mapping[str, Any]) -> bool:
+    """Worked out, never shown: a calculation, which has no page of its own."""
+    return question["type"] == "calculate" or question.get("asks") == "calculation"
 
 
 @dataclass(frozen=True)
@@ -60,6 +45,8 @@ class XLSFormError(ValueError):
 class Imported:
     definition: dict[str, Any]
     notices: list[str] = field(default_factory=list)
+    # The form had no form_id: the id was made from its title or file name.
+    made_up_id: bool = False
 
 
 # Names in everyday English use that CLDR spells otherwise ("Bangla") or qualifies.
@@ -98,6 +85,28 @@ def match_language(column_language: str, languages: Sequence[str]) -> str | None
             if base == code.split("_")[0].casefold():
                 return code
     return None
+
+
+@lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """Every language CLDR names, by its English name: 'tigrinya' → 'ti'."""
+    return {name.casefold(): code for code, name in Locale("en").languages.items()}
+
+
+def language_code(column_language: str, languages: Sequence[str]) -> str | None:
+    """The code of the language an XLSForm column names: an offered one if it is one
+    (:func:`match_language`), else any language CLDR knows ("Tigrinya (ti)", "Oromo")."""
+    offered = match_language(column_language, languages)
+    if offered is not None:
+        return offered
+    text = column_language.strip()
+    inside = re.search(r"\(([^)]+)\)\s*$", text)
+    names = _english_names()
+    if inside:
+        code = inside.group(1).strip().replace("-", "_")
+        if code.split("_")[0].casefold() in names.values():
+            return code
+    return names.get(re.sub(r"\s*\([^)]*\)\s*$", "", text).casefold())
 
 
 def column_label(code: str) -> str:

@@ -11,7 +11,7 @@ import openpyxl
 from ..model import (
     flatten_texts,
 )
-from .common import STEP_PARTS, TRANSLATABLE, YES_NO_LIST, column_label
+from .common import STEP_PARTS, TRANSLATABLE, YES_NO_LIST, column_label, hidden
 
 
 def write(definition: Mapping[str, Any]) -> bytes:
@@ -28,7 +28,18 @@ def write(definition: Mapping[str, Any]) -> bytes:
     columns = ["type", "name"]
     for part in TRANSLATABLE:
         columns += [f"{part}::{column_label(c)}" for c in codes]
-    columns += ["required", "relevant", "constraint", "default", "appearance", "records", "contact"]
+    columns += [
+        "required",
+        "relevant",
+        "constraint",
+        "calculation",
+        "default",
+        "appearance",
+        "parameters",
+        "choice_filter",
+        "records",
+        "contact",
+    ]
     book = openpyxl.Workbook()
     survey = book.active
     survey.title = "survey"
@@ -46,31 +57,60 @@ def write(definition: Mapping[str, Any]) -> bytes:
 
     def question_row(question: Mapping[str, Any], relevant: str = "") -> None:
         kind = _xlsform_type(question)
+        kept: Mapping[str, str] = question.get("xlsform", {})
         row(
             kind,
             question["id"],
             f"question.{question['id']}",
             required="yes" if question.get("required") else "",
             relevant=relevant or question.get("relevant", "") or _show_if(question),
-            constraint=question.get("constraint", ""),
+            constraint=kept.get("constraint", question.get("constraint", "")),
+            calculation=question.get("calculation") or kept.get("calculation", ""),
             default=question.get("default", ""),
-            appearance="multiline" if question["type"] == "long_text" else "",
+            appearance=" ".join(
+                [
+                    *(["multiline"] if question["type"] == "long_text" else []),
+                    question.get("appearance", ""),
+                ]
+            ).strip(),
+            choice_filter=question.get("choice_filter") or kept.get("choice_filter", ""),
+            parameters=kept.get("parameters", ""),
             records=question.get("records", ""),
             contact=question.get("contact", ""),
         )
+        if kind == "begin_repeat":
+            inner_rows(kept.get("rows", []))
+            survey.append(["end_repeat", question["id"]])
 
+    def inner_rows(rows: Any) -> None:
+        """A repeat's rows as they were read: the app keeps them without collecting them."""
+        for kept in rows:
+            values = {c: "" for c in columns}
+            values.update(type=kept["type"], name=kept["name"])
+            values[f"label::{column_label(default)}"] = kept.get("label", "")
+            for column in ("relevant", "constraint", "calculation", "required"):
+                values[column] = kept.get(column, "")
+            survey.append([values[c] for c in columns])
+            if kept["type"] in {"begin_group", "begin_repeat"}:
+                inner_rows(kept.get("rows", []))
+                survey.append([kept["type"].replace("begin", "end"), kept["name"]])
+
+    for item in definition.get("metadata", []):
+        survey.append([item["type"], item["name"]])
     for step in definition["steps"]:
         questions = step.get("questions", [])
         step_relevant = step.get("relevant", "") or _show_if(step)
+        shown = [q for q in questions if not hidden(q)]
         alone = (
-            len(questions) == 1
-            and questions[0]["id"] == step["id"]
+            len(shown) == 1
+            and shown[0]["id"] == step["id"]
             and not step.get("title")
             and not step.get("intro")
-            and not questions[0].get("relevant")
+            and not shown[0].get("relevant")
         )
         if alone:
-            question_row(questions[0], step_relevant)
+            for question in questions:
+                question_row(question, step_relevant if question is shown[0] else "")
             continue
         row(
             "begin_group",
@@ -83,14 +123,18 @@ def write(definition: Mapping[str, Any]) -> bytes:
             question_row(question)
         survey.append(["end_group", step["id"]])
     choices = book.create_sheet("choices")
-    choices.append(["list_name", "name", *[f"label::{column_label(c)}" for c in codes]])
     lists = dict(definition.get("choices", {}))
     if any(q["type"] == "yes_no" for s in definition["steps"] for q in s.get("questions", [])):
         lists.setdefault(YES_NO_LIST, [{"value": "yes"}, {"value": "no"}])
+    # The columns choice filters read ("area"), after the labels.
+    extra = sorted({c for entries in lists.values() for e in entries for c in e.get("columns", {})})
+    choices.append(["list_name", "name", *[f"label::{column_label(c)}" for c in codes], *extra])
     for list_name, entries in lists.items():
         for choice in entries:
             key = f"choice.{list_name}.{choice['value']}"
-            choices.append([list_name, choice["value"], *cells(base, key)])
+            own = choice.get("columns", {})
+            columns = [own.get(c, "") for c in extra]
+            choices.append([list_name, choice["value"], *cells(base, key), *columns])
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
     settings.append(
@@ -119,6 +163,11 @@ def _show_if(node: Mapping[str, Any]) -> str:
 
 def _xlsform_type(question: Mapping[str, Any]) -> str:
     kind = question["type"]
+    kept = question.get("xlsform", {}).get("type")
+    if kept:
+        return str(kept)  # as the form had it: range, hidden, image
+    if kind == "datetime":
+        return "dateTime"
     if kind == "single_choice":
         return f"select_one {question['choices']}"
     if kind == "multiple_choice":

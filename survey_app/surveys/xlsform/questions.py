@@ -1,0 +1,312 @@
+"""From pyxform's reading of one question (or group, or repeat) to the app's question."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+from flask_babel import gettext
+
+from ..expressions import UnsupportedFunction, parse
+from .kinds import RECORDED_METADATA, kind_of
+from .texts import Texts
+
+
+def _required(bind: Mapping[str, Any]) -> bool:
+    return str(bind.get("required", "")).strip().casefold() in {"yes", "true", "true()", "1"}
+
+
+# Appearances the app's own layout already honours; any other is kept and said to be unused.
+APPEARANCES = frozenset(
+    {
+        "multiline",
+        "minimal",
+        "quick",
+        "horizontal",
+        "horizontal-compact",
+        "compact",
+        "likert",
+        "field-list",
+        "no-calendar",
+    }
+)
+# pyxform writes the condition of the text question it adds for ``or_other`` as a path.
+_PATH_REFERENCE = re.compile(r"\.\./([A-Za-z_][\w.-]*)")
+
+
+def condition(source: Any) -> str:
+    """An expression as the app reads it: pyxform's ``../name`` paths become ``${name}``."""
+    return _PATH_REFERENCE.sub(lambda m: "${" + m.group(1) + "}", str(source))
+
+
+def _own_condition(node: Mapping[str, Any]) -> list[str]:
+    relevant = node.get("bind", {}).get("relevant")
+    return [condition(relevant)] if relevant else []
+
+
+def _range(node: Mapping[str, Any], question: dict[str, Any]) -> None:
+    """A range is a number between its start and end: asked as a number, checked as such."""
+    parameters = {k: str(v) for k, v in (node.get("parameters") or {}).items()}
+    start, end = parameters.get("start", "1"), parameters.get("end", "10")
+    whole = all(re.fullmatch(r"-?\d+", parameters.get(k, "1")) for k in ("start", "end", "step"))
+    question["type"] = "integer" if whole else "decimal"
+    low, high = sorted((start, end), key=float)
+    bounds = f". >= {low} and . <= {high}"
+    own = question.get("constraint")
+    question["constraint"] = f"({own}) and {bounds}" if own else bounds
+    question["xlsform"] = {
+        "type": "range",
+        "parameters": " ".join(f"{k}={v}" for k, v in parameters.items()),
+        "constraint": own or "",
+    }
+
+
+def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dict[str, Any]:
+    name = str(node["name"])
+    json_type = str(node["type"])
+    bind = node.get("bind", {})
+    kind = kind_of(json_type, node.get("itemset"))
+    question: dict[str, Any] = {"id": name, "type": kind.app_type}
+    if kind.app_type in {"single_choice", "multiple_choice"}:
+        question["choices"] = node.get("list_name") or node.get("itemset")
+    appearance = str(node.get("control", {}).get("appearance", "")).strip()
+    if question["type"] == "short_text" and "multiline" in appearance.split():
+        question["type"] = "long_text"
+    # Kept for the export (a long text's "multiline" is its type); APPEARANCES says what shows.
+    kept = [a for a in appearance.split() if a != "multiline" or question["type"] != "long_text"]
+    if kept:
+        question["appearance"] = " ".join(kept)
+    if node.get("choice_filter"):
+        source = condition(node["choice_filter"])
+        try:
+            parse(source, columns=True)
+        except UnsupportedFunction:
+            question.setdefault("xlsform", {})["choice_filter"] = source  # kept, not applied
+        else:
+            question["choice_filter"] = source
+    contact = node.get("contact")
+    if contact:
+        question["contact"] = str(contact)
+        if question["type"] in {"short_text", "long_text"} and contact in {"phone", "email"}:
+            question["type"] = str(contact)
+    if node.get("records"):
+        question["records"] = str(node["records"])
+        if question["type"] == "acknowledge" and node["records"] == "consent":
+            question["type"] = "consent"
+    if _required(bind) and kind.app_type not in {"unsupported", "calculate"}:
+        question["required"] = True
+    conditions = [*relevant, *_own_condition(node)]
+    if conditions:
+        question["relevant"] = and_(conditions)
+    if bind.get("constraint"):
+        question["constraint"] = condition(bind["constraint"])
+    if node.get("default") not in (None, ""):
+        question["default"] = str(node["default"])
+    if kind.app_type == "calculate":
+        # A hidden question has no calculation: it keeps no value, as in ODK.
+        source = condition(bind.get("calculate") or "''")
+        try:
+            parse(source)
+        except UnsupportedFunction:
+            # Kept for the export; worked out as no value, so what depends on it is told.
+            question.update(type="unsupported", asks="calculation")
+            question.setdefault("xlsform", {}).update(type=json_type, calculation=source)
+        else:
+            question["calculation"] = source
+            if json_type != "calculate":
+                question.setdefault("xlsform", {})["type"] = json_type
+    elif kind.app_type == "range":
+        _range(node, question)
+    elif kind.app_type == "unsupported":
+        question["asks"] = kind.asks
+        question.setdefault("xlsform", {})["type"] = _sheet_type(json_type, node)
+        question.pop("constraint", None)
+        question.pop("default", None)
+    if question["type"] in {"short_text", "long_text"}:
+        question["gloss"] = question["type"] == "long_text" and "contact" not in question
+    for part, value in (
+        ("label", node.get("label")),
+        ("hint", node.get("hint")),
+        ("required_message", bind.get("jr:requiredMsg")),
+        ("constraint_message", bind.get("jr:constraintMsg")),
+    ):
+        text = texts.pick(value, f"question.{name}.{part}")
+        if text:
+            question[part] = text
+    return question
+
+
+def _sheet_type(json_type: str, node: Mapping[str, Any]) -> str:
+    """How the XLSForm export writes a question the app keeps but does not collect."""
+    itemset = str(node.get("itemset") or node.get("list_name") or "")
+    if json_type in {"select one", "select all that apply"}:  # choices from a file
+        one = json_type == "select one"
+        return f"{'select_one' if one else 'select_multiple'}_from_file {itemset}"
+    if json_type == "select one external":
+        return f"select_one_external {itemset}"
+    if json_type == "rank":
+        return f"rank {itemset}"
+    return json_type
+
+
+def _repeat(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dict[str, Any]:
+    """A repeat, kept whole as a notice: the app does not collect repeats yet."""
+    name = str(node["name"])
+    question: dict[str, Any] = {"id": name, "type": "unsupported", "asks": "repeat"}
+    conditions = [*relevant, *_own_condition(node)]
+    if conditions:
+        question["relevant"] = and_(conditions)
+    label = texts.pick(node.get("label"), f"question.{name}.label")
+    if label:
+        question["label"] = label
+    question["xlsform"] = {
+        "type": "begin_repeat",
+        "rows": [_repeat_row(child, texts) for child in node.get("children", [])],
+    }
+    return question
+
+
+def _repeat_row(node: Mapping[str, Any], texts: Texts) -> dict[str, Any]:
+    """One row inside a repeat, as the export writes it back (default-language label)."""
+    label = node.get("label")
+    if isinstance(label, Mapping):
+        label = texts.default_text(label)  # the other languages stay behind
+    row: dict[str, Any] = {
+        "type": _row_type(node),
+        "name": str(node.get("name", "")),
+        "label": str(label or ""),
+    }
+    bind = node.get("bind", {})
+    for column, key in (
+        ("relevant", "relevant"),
+        ("constraint", "constraint"),
+        ("calculation", "calculate"),
+        ("required", "required"),
+    ):
+        if bind.get(key):
+            row[column] = str(bind[key])
+    if node.get("type") in {"group", "repeat"}:
+        row["rows"] = [_repeat_row(child, texts) for child in node.get("children", [])]
+    return row
+
+
+def _row_type(node: Mapping[str, Any]) -> str:
+    json_type = str(node.get("type", ""))
+    if json_type in {"group", "repeat"}:
+        return f"begin_{json_type}"
+    if json_type in {"select one", "select all that apply"} and "." not in str(
+        node.get("itemset", "")
+    ):
+        prefix = "select_one" if json_type == "select one" else "select_multiple"
+        return f"{prefix} {node.get('list_name') or node.get('itemset')}"
+    return _sheet_type(json_type, node)
+
+
+def and_(conditions: Sequence[str]) -> str:
+    if len(conditions) == 1:
+        return conditions[0]
+    return " and ".join(f"({c})" for c in conditions)
+
+
+def questions_of(
+    nodes: Iterable[Mapping[str, Any]],
+    texts: Texts,
+    relevant: list[str],
+    notices: list[str],
+    metadata: list[dict[str, str]],
+) -> list[dict[str, Any]]:
+    """A group's questions; a group inside it adds its condition to each of its questions."""
+    found: list[dict[str, Any]] = []
+    for node in nodes:
+        kind = str(node.get("type", ""))
+        if kind == "group":
+            inner = [*relevant, *_own_condition(node)]
+            found.extend(questions_of(node.get("children", []), texts, inner, notices, metadata))
+        elif kind == "repeat":
+            found.append(_repeat(node, texts, relevant))
+            notices.append(_not_collected(str(node["name"]), "begin_repeat"))
+        elif kind_of(kind).app_type is None:
+            metadata.append({"name": str(node["name"]), "type": kind})
+            notices.append(_left_out(str(node["name"]), kind))
+        else:
+            question = _question(node, texts, relevant)
+            found.append(question)
+            if question.get("asks") == "calculation":
+                notices.append(
+                    gettext(
+                        "The calculation of '%(name)s' uses a function the app cannot work out "
+                        "yet: it is kept in the form, but has no value here.",
+                        name=question["id"],
+                    )
+                )
+            elif question["type"] == "unsupported":
+                notices.append(_not_collected(question["id"], question["xlsform"]["type"]))
+            notices.extend(_ignored(question))
+    return found
+
+
+def _ignored(question: Mapping[str, Any]) -> list[str]:
+    """What the form asks of a question that the app keeps but does not apply yet."""
+    said = []
+    unapplied = question.get("xlsform", {}).get("choice_filter")
+    if unapplied:
+        said.append(
+            gettext(
+                "The choice filter of '%(name)s' (%(filter)s) uses a function the app cannot "
+                "work out yet: it is kept, but every choice is shown.",
+                name=question["id"],
+                filter=unapplied,
+            )
+        )
+    ignored = [a for a in str(question.get("appearance", "")).split() if a not in APPEARANCES]
+    if ignored:
+        said.append(
+            gettext(
+                "The appearance '%(appearance)s' of '%(name)s' is kept, but the app shows the "
+                "question in its usual way.",
+                appearance=" ".join(ignored),
+                name=question["id"],
+            )
+        )
+    return said
+
+
+def _left_out(name: str, kind: str) -> str:
+    if kind_of(kind).metadata in RECORDED_METADATA:
+        return gettext(
+            "'%(name)s' (%(type)s) is left out: the app records this itself.", name=name, type=kind
+        )
+    return gettext(
+        "'%(name)s' (%(type)s) is left out: the app does not record details of the device "
+        "or its owner.",
+        name=name,
+        type=kind,
+    )
+
+
+def _not_collected(name: str, kind: str) -> str:
+    return gettext(
+        "'%(name)s' (%(type)s) is kept, but the app does not collect it yet: the survey shows "
+        "a notice in its place. Preview it before you publish.",
+        name=name,
+        type=kind,
+    )
+
+
+# Choice columns that are texts or media, not columns a choice_filter reads.
+_CHOICE_TEXTS = {"name", "label", "media", "image", "audio", "video", "big-image"}
+
+
+def read_choice(list_name: str, choice: Mapping[str, Any], texts: Texts) -> dict[str, Any]:
+    name = str(choice["name"])
+    found: dict[str, Any] = {
+        "value": name,
+        "label": texts.pick(choice.get("label"), f"choice.{list_name}.{name}") or name,
+    }
+    columns = {
+        str(k): str(v) for k, v in choice.items() if k not in _CHOICE_TEXTS and v not in ("", None)
+    }
+    if columns:
+        found["columns"] = columns
+    return found

@@ -1,0 +1,227 @@
+"""Forms as KoboToolbox and ODK users write them: every type read, nothing silently lost."""
+
+from __future__ import annotations
+
+import io
+import sqlite3
+
+import openpyxl
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from survey_app.surveys import xlsform
+from survey_app.surveys.answers import validate_response, validate_step
+from survey_app.surveys.model import parse_survey
+from survey_app.surveys.piping import piped
+from tests.conftest import soup
+from tests.field_form import FIELD_CHOICES, FIELD_SETTINGS, FIELD_SURVEY, field_form
+from tests.test_authoring import _upload
+from tests.xlsforms import workbook
+
+LANGUAGES = ["en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh_Hans"]
+NOT_COLLECTED = {
+    "photo": "photo",
+    "where": "location",
+    "meter": "barcode",
+    "clinic": "external",
+    "priorities": "rank",
+    "person": "repeat",
+}
+
+
+def _field() -> xlsform.Imported:
+    return xlsform.read(field_form(), LANGUAGES, "Damp survey.xlsx")
+
+
+def test_a_field_form_is_read_with_every_question_kept() -> None:
+    imported = _field()
+    survey = parse_survey(imported.definition)
+    types = {q.id: q.type for q in survey.questions()}
+    assert types["safety"] == "integer"  # a range, asked as a whole number within its bounds
+    assert (types["best_time"], types["last_visit"]) == ("time", "datetime")
+    assert types["household"] == "calculate"
+    assert types["area_other"] == "short_text"  # or_other's own question
+    assert [c.value for c in survey.choice_lists["area"]][-1] == "other"
+    assert {q.id: q.asks for q in survey.questions() if q.type == "unsupported"} == {
+        **NOT_COLLECTED,
+        "visit_id": "calculation",
+    }
+    assert [m["name"] for m in imported.definition["metadata"]] == [
+        "start",
+        "end",
+        "today",
+        "deviceid",
+        "username",
+        "audit",
+    ]
+    said = "\n".join(imported.notices)
+    for name in NOT_COLLECTED:
+        assert f"'{name}' (" in said
+    assert "'audit' (audit) is left out: the app does not record details" in said
+    assert "choice filter of 'blocks'" not in said  # applied, so nothing to say
+    assert "The appearance 'w3' of 'matters' is kept" in said
+    assert "calculation of 'visit_id' uses a function the app cannot work out" in said
+    # No form_id: the app makes one from the title, and says it did.
+    assert (imported.definition["id"], imported.made_up_id) == ("damp-and-safety", True)
+    # Arabic texts of every kind are kept, the repeat's and the notice's labels too.
+    assert survey.text("question.person.label", "ar") == "كل شخص في المنزل"
+    assert survey.text("choice.block.elm", "so") == "Elm House"
+
+
+def test_the_field_form_goes_out_and_comes_back_the_same() -> None:
+    first = _field().definition
+    exported = xlsform.write(first)
+    again = xlsform.read(exported, LANGUAGES).definition
+    assert again == first
+    assert parse_survey(again) == parse_survey(first)
+    rows = list(openpyxl.load_workbook(io.BytesIO(exported))["survey"].iter_rows(values_only=True))
+    types = [row[0] for row in rows]
+    # Metadata the form relied on, the repeat and its rows go back out as they came in.
+    assert types[1:6] == ["start", "end", "today", "deviceid", "username"]
+    assert "begin_repeat" in types and "end_repeat" in types and "range" in types
+    assert "select_one_from_file clinics.csv" in types and "rank block" in types
+
+
+def test_calculations_are_worked_out_by_the_server_never_taken_from_the_device() -> None:
+    survey = parse_survey(_field().definition)
+    raw = {
+        "consent": ["yes"],
+        "agree": ["OK"],
+        "area": ["north"],
+        "adults": ["2"],
+        "children": ["3"],
+        "household": ["99"],  # a device that sends its own figure is not believed
+    }
+    submission, errors, _step = validate_response(survey, raw, mode="self", max_length=500)
+    assert errors == {} and submission is not None
+    assert submission.answers["household"] == ["5"]
+    assert "visit_id" not in submission.answers  # kept, but not worked out here
+    note = piped(survey, survey.text("question.household_note.label", "ar"), raw)
+    assert 'data-pipe="household">5</span>' in note and "أسرتك فيها" in note
+    # A calculation over an unanswered question has no value, not "NaN".
+    submission, errors, _step = validate_response(
+        survey, {**raw, "children": []}, mode="self", max_length=500
+    )
+    assert submission is not None and "household" not in submission.answers
+
+
+def test_a_choice_filter_offers_only_the_choices_the_answers_allow() -> None:
+    survey = parse_survey(_field().definition)
+    blocks = survey.question("blocks")
+    assert [c.value for c in survey.choices_for(blocks, {"area": ["north"]})] == ["ash"]
+    assert [c.value for c in survey.choices_for(blocks, {"area": ["south"]})] == ["elm"]
+    assert survey.choices_for(blocks) == survey.choice_lists["block"]  # unfiltered
+    step = next(s for s in survey.steps if s.id == "blocks")
+    raw = {"consent": ["yes"], "agree": ["OK"], "area": ["north"], "blocks": ["elm"]}
+    errors = validate_step(survey, step, raw, mode="self", max_length=500)
+    assert errors == {"blocks": "Please choose one of the answers shown."}
+    raw["blocks"] = ["ash"]
+    assert validate_step(survey, step, raw, mode="self", max_length=500) == {}
+
+
+def test_a_choice_filter_the_app_cannot_work_out_is_kept_and_shows_every_choice() -> None:
+    survey_rows = [
+        ["type", "name", "label", "choice_filter"],
+        ["select_one l", "first", "First", ""],
+        ["select_one l", "second", "Second", "regex(name, ${first})"],
+    ]
+    choices = [["list_name", "name", "label"], ["l", "a", "A"], ["l", "b", "B"]]
+    settings = [["form_title", "form_id"], ["T", "t"]]
+    imported = xlsform.read(workbook(survey_rows, choices, settings), LANGUAGES)
+    survey = parse_survey(imported.definition)
+    assert (
+        survey.choices_for(survey.question("second"), {"first": ["a"]}) == survey.choice_lists["l"]
+    )
+    assert any("The choice filter of 'second'" in notice for notice in imported.notices)
+    again = xlsform.read(xlsform.write(imported.definition), LANGUAGES).definition
+    assert again == imported.definition
+
+
+def test_piped_text_is_escaped() -> None:
+    survey = parse_survey(_field().definition)
+    shown = piped(survey, "<b>${area}</b>", {"consent": ["yes"], "area": ["<i>"]})
+    assert "<b>" not in shown and "&lt;b&gt;" in shown
+
+
+@pytest.mark.parametrize(
+    ("question", "value", "wanted"),
+    [
+        ("safety", "11", "This answer is not one the survey can accept. Please check it."),
+        ("safety", "10", None),
+        ("best_time", "25:00", "Please enter a time of day: hours and minutes."),
+        ("best_time", "14:30", None),
+        ("last_visit", "2026-02-30T10:00", "Please enter a real date and a time of day."),
+        ("last_visit", "2026-12-04 10:00", "Please enter a real date and a time of day."),
+        ("last_visit", "2026-12-04T10:00", None),
+    ],
+)
+def test_ranges_times_and_dates_with_times_are_checked(
+    question: str, value: str, wanted: str | None
+) -> None:
+    survey = parse_survey(_field().definition)
+    step = next(s for s in survey.steps if s.id == question)
+    errors = validate_step(survey, step, {question: [value]}, mode="self", max_length=500)
+    assert errors.get(question) == wanted
+
+
+def test_an_unknown_type_and_pyxforms_own_problem_are_listed_together() -> None:
+    survey = [
+        ["type", "name", "label", "trigger"],
+        ["background-geopoint", "bg", "Where", ""],  # pyxform: needs a trigger
+        ["integr", "age", "Age", ""],  # the app: not an XLSForm type
+    ]
+    with pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(workbook(survey), LANGUAGES)
+    found = [(p.sheet, p.row, p.message) for p in raised.value.problems]
+    assert len(found) == 2
+    assert any(
+        row == 3 and "'integr' is not an XLSForm type" in message for _s, row, message in found
+    )
+    assert any(
+        row == 2
+        and message.startswith("pyxform (the XLSForm reader ODK uses) says:")
+        and "trigger" in message
+        for _s, row, message in found
+    )
+
+
+def _surveys(app: Flask) -> list[str]:
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        return [row[0] for row in db.execute("SELECT id FROM surveys ORDER BY id")]
+
+
+def test_two_forms_without_a_form_id_never_overwrite_each_other(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    first = _upload(coordinator, field_form())
+    assert first.status_code == 302 and first.location.endswith("/damp-and-safety")
+    page = coordinator.get(first.location).get_data(as_text=True)
+    assert "The form has no form_id, so the app calls it &#39;damp-and-safety&#39;" in page
+    second = _upload(coordinator, field_form())
+    assert second.location.endswith("/damp-and-safety-2")
+    assert _surveys(app) == ["damp-and-safety", "damp-and-safety-2", "what-matters"]
+    # With a form_id, a later upload updates that survey instead.
+    with_id = workbook(
+        FIELD_SURVEY, FIELD_CHOICES, [[*FIELD_SETTINGS[0], "form_id"], [*FIELD_SETTINGS[1], "damp"]]
+    )
+    assert _upload(coordinator, with_id).location.endswith("/damp")
+    assert _upload(coordinator, with_id).location.endswith("/damp")
+    assert len(_surveys(app)) == 4
+
+
+def test_the_preview_shows_a_notice_for_each_question_not_collected(
+    coordinator: FlaskClient,
+) -> None:
+    _upload(coordinator, field_form())
+    for lang in ("en", "ar"):
+        page = soup(coordinator.get(f"/{lang}/admin/surveys/damp-and-safety/preview"))
+        blocks = page.select("[data-testid=not-collected]")
+        assert len(blocks) == len(NOT_COLLECTED)  # the uncalculated visit_id shows nothing
+        assert all(block.get_text(strip=True) for block in blocks)
+        assert page.select_one("select#q-area") is not None  # appearance minimal
+        assert page.select_one("input#q-best_time")["type"] == "time"
+        assert page.select_one("input#q-last_visit")["type"] == "datetime-local"
+    english = soup(coordinator.get("/en/admin/surveys/damp-and-safety/preview"))
+    photo = english.select_one("[data-question-block=photo]").get_text(" ", strip=True)
+    assert "This question asks for a photo, which this app does not collect yet." in photo
