@@ -4,19 +4,21 @@ from __future__ import annotations
 
 import io
 import sqlite3
+from typing import Any
 
 import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey_app import storage
 from survey_app.surveys import xlsform
 from survey_app.surveys.answers import validate_response, validate_step
 from survey_app.surveys.model import parse_survey
 from survey_app.surveys.piping import piped
-from tests.conftest import soup
+from tests.conftest import count_rows, soup
 from tests.field_form import FIELD_CHOICES, FIELD_SETTINGS, FIELD_SURVEY, field_form
-from tests.test_authoring import _upload
+from tests.test_authoring import _token, _upload
 from tests.xlsforms import workbook
 
 LANGUAGES = ["en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh_Hans"]
@@ -225,3 +227,81 @@ def test_the_preview_shows_a_notice_for_each_question_not_collected(
     english = soup(coordinator.get("/en/admin/surveys/damp-and-safety/preview"))
     photo = english.select_one("[data-question-block=photo]").get_text(" ", strip=True)
     assert "This question asks for a photo, which this app does not collect yet." in photo
+
+
+PAGE = "/en/admin/surveys/damp-and-safety"
+
+
+def _attach(client: FlaskClient, name: str, text: str) -> Any:
+    return client.post(
+        f"{PAGE}/files",
+        data={
+            "csrf_token": _token(client, PAGE),
+            "name": name,
+            "file": (io.BytesIO(text.encode("utf-8")), name),
+        },
+        content_type="multipart/form-data",
+    )
+
+
+def _draft(app: Flask) -> dict[str, Any]:
+    with app.app_context():
+        return storage.surveys.draft_definition(storage.get_db(), "damp-and-safety")
+
+
+def test_a_file_of_choices_is_asked_for_before_publishing_then_read(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    _upload(coordinator, field_form())
+    row = soup(coordinator.get(PAGE)).select_one("[data-testid=choice-files] tr[data-file]")
+    assert row is not None and row["data-file"] == "clinics.csv"
+    assert "Needed before publishing" in row.get_text()
+    refused = coordinator.post(f"{PAGE}/publish", data={"csrf_token": _token(coordinator, PAGE)})
+    assert refused.status_code == 302
+    said = coordinator.get(PAGE).get_data(as_text=True)
+    assert "Attach the form&#39;s files of choices before publishing: clinics.csv." in said
+    assert count_rows(app, "survey_versions") == 1  # only the bundled survey's
+
+    before = _draft(app)
+    bad = _attach(coordinator, "clinics.csv", "name,label\nhigh,High Street\nhigh,Again\n,None\n")
+    assert bad.status_code == 422
+    problems = [
+        [cell.get_text(strip=True) for cell in tr.select("td")]
+        for tr in soup(bad).select("[data-testid=file-problems] tbody tr")
+    ]
+    assert problems == [
+        ["clinics.csv", "3", "The choice 'high' is in the file twice."],
+        ["clinics.csv", "4", "Each choice needs a name, used once."],
+    ]
+    assert _draft(app) == before
+    assert _attach(coordinator, "clinics.csv", "name\nx\n").status_code == 422
+    assert _attach(coordinator, "other.csv", "name,label\nx,X\n").status_code == 422
+    assert _draft(app) == before
+
+    good = "name;label::English (en);label::Arabic (ar);area\nhigh;High Street;شارع هاي;north\n"
+    good += "park;Park Road;طريق الحديقة;south\nelm;Elm Clinic;عيادة إلم;south\n"
+    assert _attach(coordinator, "clinics.csv", good).status_code == 302
+    survey = parse_survey(_draft(app))
+    clinic = survey.question("clinic")
+    assert clinic.type == "single_choice"
+    assert [c.value for c in survey.choices_for(clinic)] == ["high", "park", "elm"]
+    assert survey.text(f"choice.{clinic.choices}.park", "ar") == "طريق الحديقة"
+    arabic = soup(coordinator.get("/ar/admin/surveys/damp-and-safety/preview"))
+    assert "عيادة إلم" in arabic.select_one("[data-question-block=clinic]").get_text()
+    published = coordinator.post(f"{PAGE}/publish", data={"csrf_token": _token(coordinator, PAGE)})
+    assert published.status_code == 302 and count_rows(app, "survey_versions") == 2
+    # The export still names the file, as KoboToolbox expects it.
+    exported = coordinator.get(f"{PAGE}/xlsform").data
+    types = [
+        r[0]
+        for r in openpyxl.load_workbook(io.BytesIO(exported))["survey"].iter_rows(values_only=True)
+    ]
+    assert "select_one_from_file clinics.csv" in types
+
+    # Attached again, the new file's choices replace the old ones, translations too.
+    assert _attach(coordinator, "clinics.csv", "name,label\nhigh,High Street\n").status_code == 302
+    definition = _draft(app)
+    survey = parse_survey(definition)
+    assert [c.value for c in survey.choices_for(survey.question("clinic"))] == ["high"]
+    assert not any("park" in key for key in definition["translations"].get("ar", {}))
+    assert len([n for n in definition["choices"] if n.startswith("file_")]) == 1

@@ -8,6 +8,7 @@ from flask_wtf.file import FileField, FileRequired
 from wtforms import (
     DateField,
     EmailField,
+    HiddenField,
     IntegerField,
     SelectField,
     SelectMultipleField,
@@ -103,6 +104,16 @@ class InviteForm(FlaskForm):
     languages = CheckboxesField(
         _l("Languages they speak"),
         description=_l("So that doors needing a language can be matched to someone who speaks it."),
+    )
+
+
+class ChoicesFileForm(FlaskForm):
+    """One file of choices a form reads (``select_one_from_file clinics.csv``)."""
+
+    name = HiddenField()
+    file = FileField(
+        _l("The file of choices (.csv)"),
+        validators=[FileRequired(_l("Choose the file to attach."))],
     )
 
 

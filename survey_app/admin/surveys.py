@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
-from flask_babel import gettext
+from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import i18n, storage
@@ -14,8 +15,9 @@ from ..auth.forms import EmptyForm
 from ..exports.routes import responses_file
 from ..surveys import xlsform
 from ..surveys.model import flatten_texts, set_text
+from ..surveys.xlsform import attached
 from . import bp
-from .forms import XLSFormUploadForm
+from .forms import ChoicesFileForm, XLSFormUploadForm
 
 MAX_XLSFORM_BYTES = 5 * 1024 * 1024
 
@@ -82,20 +84,61 @@ def _draft_or_404(survey_id: str) -> dict[str, Any]:
         abort(404)
 
 
-@bp.get("/surveys/<survey_id>")
-@role_required("coordinator")
-def survey(survey_id: str) -> str:
+def _survey_page(
+    survey_id: str, problems: Sequence[xlsform.Problem] = (), status: int = 200
+) -> Any:
     definition = _draft_or_404(survey_id)
     db = storage.get_db()
     row = next(r for r in storage.surveys.all_surveys(db) if r.id == survey_id)
-    return render_template(
+    page = render_template(
         "admin/survey.html",
         row=row,
         definition=definition,
         versions=storage.surveys.versions(db, survey_id),
         languages=i18n.offered(),
         form=EmptyForm(),
+        files=attached.files(definition),
+        file_form=ChoicesFileForm(),
+        problems=problems,
     )
+    return page, status
+
+
+@bp.get("/surveys/<survey_id>")
+@role_required("coordinator")
+def survey(survey_id: str) -> Any:
+    return _survey_page(survey_id)
+
+
+@bp.post("/surveys/<survey_id>/files")
+@role_required("coordinator")
+def attach_file(survey_id: str) -> Any:
+    """A file of choices the form reads: its questions become choice questions."""
+    definition = _draft_or_404(survey_id)
+    form = ChoicesFileForm()
+    if not form.validate_on_submit():
+        message = " ".join(form.file.errors) or gettext("Choose the file to attach.")
+        return _survey_page(survey_id, [xlsform.Problem(form.name.data or "", None, message)], 422)
+    data = form.file.data.read(MAX_XLSFORM_BYTES + 1)
+    name = form.name.data or ""
+    try:
+        if len(data) > MAX_XLSFORM_BYTES:
+            raise xlsform.XLSFormError(
+                [xlsform.Problem(name, None, gettext("This file is too large."))]
+            )
+        count = attached.attach(definition, name, data, _languages())
+    except xlsform.XLSFormError as error:
+        return _survey_page(survey_id, error.problems, 422)
+    storage.surveys.save_draft(storage.get_db(), definition)
+    flash(
+        ngettext(
+            "%(file)s is attached: %(num)d choice.",
+            "%(file)s is attached: %(num)d choices.",
+            count,
+            file=name,
+        )
+    )
+    return redirect(url_for(".survey", survey_id=survey_id))
 
 
 @bp.get("/surveys/<survey_id>/preview")
@@ -114,7 +157,16 @@ def preview(survey_id: str) -> str:
 def publish(survey_id: str) -> BaseResponse:
     if not EmptyForm().validate_on_submit():
         abort(400)
-    _draft_or_404(survey_id)
+    needed = attached.missing(_draft_or_404(survey_id))
+    if needed:
+        # The file's choices are the question's answers: without them it cannot be asked.
+        flash(
+            gettext(
+                "Attach the form's files of choices before publishing: %(files)s.",
+                files=", ".join(needed),
+            )
+        )
+        return redirect(url_for(".survey", survey_id=survey_id))
     published = storage.surveys.publish_draft(storage.get_db(), survey_id)
     flash(
         gettext("Published: residents now answer version %(version)s.", version=published.version)

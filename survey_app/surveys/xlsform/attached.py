@@ -1,0 +1,162 @@
+"""Choice lists a form keeps in a file beside it (``select_one_from_file clinics.csv``).
+
+KoboToolbox and ODK send such files with the form. The app reads the form without them,
+shows each such question as a notice, and asks the coordinator for each file before the
+survey is published; once a file is attached its questions are ordinary choice questions.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from flask_babel import gettext
+
+from .common import Problem, XLSFormError, language_code
+
+_FROM_FILE = re.compile(r"^(select_one|select_multiple)_from_file\s+(\S+)$")
+MAX_CHOICES = 20_000
+
+
+def _questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
+    return [q for s in definition["steps"] for q in s.get("questions", [])]
+
+
+def _file_of(question: dict[str, Any]) -> str | None:
+    match = _FROM_FILE.match(str(question.get("xlsform", {}).get("type", "")))
+    return match.group(2) if match else None
+
+
+def files(definition: dict[str, Any]) -> dict[str, int | None]:
+    """Each file the form's questions read their choices from, with the number of choices
+    attached from it, or ``None`` while it is still needed."""
+    found: dict[str, int | None] = {}
+    for question in _questions(definition):
+        name = _file_of(question)
+        if name is None:
+            continue
+        if question["type"] == "unsupported":
+            found[name] = None
+        else:
+            found.setdefault(name, len(definition["choices"].get(question["choices"], [])))
+    return found
+
+
+def missing(definition: dict[str, Any]) -> list[str]:
+    return [name for name, count in files(definition).items() if count is None]
+
+
+def _list_name(filename: str, taken: set[str]) -> str:
+    base = "file_" + re.sub(r"\W+", "_", filename).strip("_")
+    name, number = base, 1
+    while name in taken:
+        number += 1
+        name = f"{base}_{number}"
+    return name
+
+
+def _rows(data: bytes, filename: str) -> list[dict[str, str]]:
+    if not filename.casefold().endswith(".csv"):
+        raise XLSFormError(
+            [Problem(filename, None, gettext("Only a .csv file of choices can be attached yet."))]
+        )
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise XLSFormError(
+            [Problem(filename, None, gettext("Save the file as CSV in UTF-8, then attach it."))]
+        ) from None
+    dialect = csv.excel
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
+    except csv.Error:
+        pass  # one column, or too little to tell: commas
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    return [
+        {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
+        for row in reader
+    ]
+
+
+def attach(definition: dict[str, Any], filename: str, data: bytes, languages: Sequence[str]) -> int:
+    """Make ``filename``'s choices the choices of the questions that read it; returns how
+    many choices it has, or raises :class:`XLSFormError` with every problem (nothing kept)."""
+    if filename not in files(definition):
+        raise XLSFormError(
+            [Problem(filename, None, gettext("The form does not ask for a file of this name."))]
+        )
+    rows = _rows(data, filename)
+    columns = set(rows[0]) if rows else set()
+    labels = sorted(c for c in columns if c == "label" or c.startswith("label::"))
+    problems = []
+    if "name" not in columns or not labels:
+        problems.append(
+            Problem(filename, 1, gettext("The file needs a 'name' and a 'label' column."))
+        )
+    if not rows:
+        problems.append(Problem(filename, None, gettext("The file has no choices.")))
+    if len(rows) > MAX_CHOICES:
+        problems.append(Problem(filename, None, gettext("The file has too many choices.")))
+    if problems:
+        raise XLSFormError(problems)
+    default = str(definition.get("default_language", "en"))
+    seen: set[str] = set()
+    read: list[tuple[str, dict[str, str], dict[str, str]]] = []
+    for number, row in enumerate(rows, start=2):
+        value = row.get("name", "")
+        if not value or value in seen:
+            problems.append(
+                Problem(
+                    filename,
+                    number,
+                    gettext("Each choice needs a name, used once.")
+                    if not value
+                    else gettext("The choice '%(name)s' is in the file twice.", name=value),
+                )
+            )
+            continue
+        seen.add(value)
+        texts: dict[str, str] = {}
+        for column in labels:
+            code = default if column == "label" else language_code(column[7:], languages)
+            if code and row.get(column):
+                texts.setdefault(code, row[column])
+        extra = {c: row[c] for c in sorted(columns - {"name", *labels}) if row.get(c)}
+        read.append((value, texts, extra))
+    if problems:
+        raise XLSFormError(problems)
+    _let_go(definition, filename)
+    list_name = _list_name(filename, set(definition.get("choices", {})))
+    choices: list[dict[str, Any]] = []
+    translations = definition.setdefault("translations", {})
+    for value, texts, extra in read:
+        choice: dict[str, Any] = {"value": value, "label": texts.pop(default, "") or value}
+        if extra:
+            choice["columns"] = extra  # what a choice_filter reads
+        choices.append(choice)
+        for code, text in texts.items():
+            translations.setdefault(code, {})[f"choice.{list_name}.{value}"] = text
+    definition.setdefault("choices", {})[list_name] = choices
+    for question in _questions(definition):
+        if _file_of(question) == filename:
+            single = question["xlsform"]["type"].startswith("select_one")
+            question["type"] = "single_choice" if single else "multiple_choice"
+            question["choices"] = list_name
+            question.pop("asks", None)
+    return len(choices)
+
+
+def _let_go(definition: dict[str, Any], filename: str) -> None:
+    """A file attached again replaces the list (and its translations) the last one made."""
+    for question in _questions(definition):
+        old = question.get("choices") if _file_of(question) == filename else None
+        if not old or old not in definition.get("choices", {}):
+            continue
+        del definition["choices"][old]
+        prefix = f"choice.{old}."
+        for texts in definition.get("translations", {}).values():
+            for key in [k for k in texts if k.startswith(prefix)]:
+                del texts[key]
