@@ -30,7 +30,12 @@ from survey_app.surveys import xlsform  # noqa: E402
 LANGUAGES = ["en", "bn", "ar"]
 
 
-def big_form(questions: int) -> bytes:
+# Every fourth group of a "field" form uses the types KoboToolbox forms add: times, ranges,
+# calculations, photos and locations (kept as notices), a filtered list.
+FIELD_KINDS = ("time", "range", "calculate", "image", "geopoint", "select_one needs")
+
+
+def big_form(questions: int, field: bool = False) -> bytes:
     book = openpyxl.Workbook()
     survey = book.active
     survey.title = "survey"
@@ -45,18 +50,26 @@ def big_form(questions: int) -> bytes:
             "relevant",
             "constraint",
             "required",
+            "calculation",
+            "parameters",
+            "choice_filter",
         ]
     )
     per_group = 20
     for g in range(questions // per_group):
         survey.append(
-            ["begin_group", f"g{g}", f"Part {g}", f"অংশ {g}", f"الجزء {g}", "", "", "", ""]
+            ["begin_group", f"g{g}", f"Part {g}", f"অংশ {g}", f"الجزء {g}", "", "", "", "", "", ""]
         )
         for q in range(per_group):
             name = f"q{g}_{q}"
             kind = ("integer", "select_one yes_no", "text", "select_multiple needs")[q % 4]
+            if field and q % 3 == 1:
+                kind = FIELD_KINDS[(q // 3) % len(FIELD_KINDS)]
             relevant = f"${{q{g}_{q - 1}}} != ''" if q % 5 == 4 else ""
             constraint = ". >= 0 and . < 120" if kind == "integer" else ""
+            calculation = f"${{q{g}_0}} + 1" if kind == "calculate" else ""
+            parameters = "start=0 end=10 step=1" if kind == "range" else ""
+            choice_filter = "name != 'school'" if kind == "select_one needs" else ""
             survey.append(
                 [
                     kind,
@@ -67,10 +80,13 @@ def big_form(questions: int) -> bytes:
                     "A hint",
                     relevant,
                     constraint,
-                    "yes" if q % 3 == 0 else "",
+                    "yes" if q % 3 == 0 and kind != "calculate" else "",
+                    calculation,
+                    parameters,
+                    choice_filter,
                 ]
             )
-        survey.append(["end_group", "", "", "", "", "", "", "", ""])
+        survey.append(["end_group"])
     choices = book.create_sheet("choices")
     choices.append(
         ["list_name", "name", "label::English (en)", "label::Bengali (bn)", "label::Arabic (ar)"]
@@ -117,7 +133,11 @@ def main() -> None:
 
     app = create_app({"DATABASE": str(Path(tempfile.mkdtemp()) / "b.sqlite"), "SECRET_KEY": "b"})
     form = big_form(args.questions)
-    forms = {f"{args.questions} questions": form, "same, styled to XFD1048576": padded(form)}
+    forms = {
+        f"{args.questions} questions": form,
+        "same, styled to XFD1048576": padded(form),
+        f"{args.questions} questions, KoboToolbox-style types": big_form(args.questions, True),
+    }
     print("| form | KB | xlsform.read ms | openpyxl floor ms | ratio |")
     print("| --- | ---: | ---: | ---: | ---: |")
     with app.test_request_context():

@@ -11,7 +11,7 @@ from tests.browser.conftest import create_user, serious_violations, sign_in, sta
 from tests.conftest import catalogue_translation
 from tests.field_form import field_form
 
-NOTICES = 6  # photo, location, barcode, external list, rank, repeat
+NOTICES = 6  # photo, location, barcode, the list from a file not yet attached, rank, repeat
 
 
 def _next(page: Page, step: str) -> None:
@@ -53,6 +53,14 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         expect(admin.locator("[data-question-block=photo]")).to_contain_text(photo)
         assert serious_violations(axe, admin) == []
         admin.goto(server.url + "/ar/admin/surveys/damp-and-safety")
+        # The file of clinics the form reads is asked for, right to left, before publishing.
+        clinics = tmp_path / "clinics.csv"
+        clinics.write_text("name,label,label::Arabic (ar)\nhigh,High Street,شارع هاي\n", "utf-8")
+        row = admin.get_by_test_id("choice-files").locator("tr[data-file='clinics.csv']")
+        row.locator("input[type=file]").set_input_files(str(clinics))
+        row.get_by_test_id("attach-file").click()
+        expect(admin.get_by_test_id("flash")).to_have_count(1)
+        assert serious_violations(axe, admin) == []
         admin.get_by_test_id("publish").click()
         expect(admin.get_by_test_id("unpublish")).to_be_visible()
         desk.close()
@@ -61,6 +69,7 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         page = resident.new_page()
         page.goto(server.url + "/en/s/damp-and-safety/")
         expect(page.locator("form[data-wm-ready]")).to_have_count(1)
+        resident.set_offline(True)  # a tower block with no signal, from here to the end
         page.locator("#q-consent").check()
         _next(page, "agree")
         page.locator("#q-agree").check()
@@ -88,7 +97,12 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         expect(page.locator("[data-question-block=household_note]")).to_have_text(
             "Your household has 5 people."
         )
-        for step in ("photo", "where", "meter", "clinic", "priorities", "person"):
+        for step in ("photo", "where", "meter"):
+            _next(page, step)
+            expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
+        _next(page, "clinic")
+        page.locator("#q-clinic--high").check()  # its choices came from the attached file
+        for step in ("priorities", "person"):
             _next(page, step)
             expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
         _next(page, "matters")
@@ -96,16 +110,21 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         page.locator("#q-matters").fill("The damp in the stairwell\nand the broken lift")
         page.get_by_test_id("submit").click()
         expect(page.get_by_test_id("thanks-status")).to_be_visible()
+        assert server.query(
+            "SELECT count(*) FROM responses WHERE survey_id = 'damp-and-safety'"
+        ) == [(0,)]
+        resident.set_offline(False)  # back in signal: the outbox sends it
 
         stored = server.wait_for(
             "SELECT a.question_id, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
             " WHERE r.survey_id = ? AND a.question_id IN"
-            " ('household', 'safety', 'best_time', 'last_visit', 'area', 'matters')"
+            " ('household', 'safety', 'best_time', 'last_visit', 'area', 'matters', 'clinic')"
             " ORDER BY a.question_id",
             ("damp-and-safety",),
             [
                 ("area", "north"),
                 ("best_time", "14:30"),
+                ("clinic", "high"),
                 ("household", "5"),
                 ("last_visit", "2026-11-30T09:15"),
                 ("matters", "The damp in the stairwell\nand the broken lift"),
@@ -115,6 +134,7 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         assert stored == [
             ("area", "north"),
             ("best_time", "14:30"),
+            ("clinic", "high"),
             ("household", "5"),
             ("last_visit", "2026-11-30T09:15"),
             ("matters", "The damp in the stairwell\nand the broken lift"),
