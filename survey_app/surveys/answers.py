@@ -133,34 +133,27 @@ def _too_long(text: str, limit: int) -> str | None:
     }
 
 
-def _is_date(value: str) -> bool:
-    if not _DATE.match(value):
+def _real(pattern: re.Pattern[str], read: Callable[[str], object], value: str) -> bool:
+    """Whether ``value`` has the browser's format and names a real date or time."""
+    if not pattern.match(value):
         return False
     try:
-        date.fromisoformat(value)
+        read(value)
     except ValueError:
         return False
     return True
+
+
+def _is_date(value: str) -> bool:
+    return _real(_DATE, date.fromisoformat, value)
 
 
 def _is_time(value: str) -> bool:
-    if not _TIME.match(value):
-        return False
-    try:
-        time.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return _real(_TIME, time.fromisoformat, value)
 
 
 def _is_datetime(value: str) -> bool:
-    if not _DATETIME.match(value):
-        return False
-    try:
-        datetime.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
+    return _real(_DATETIME, datetime.fromisoformat, value)
 
 
 def _own_text(survey: Survey, question: Question, part: str) -> str | None:
