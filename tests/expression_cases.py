@@ -47,6 +47,23 @@ CASES: list[tuple[str, list[str], bool]] = [
     ("int(7.9) = 7 and number('1e3') != 1000", [], True),
     ("1 div 0 > 1000000", [], True),
     ("false() or (${age} > 10 and (${yes_no} = 'yes'))", [], True),
+    # regex() matches the whole answer, as in ODK; \p{L} is a letter of any script.
+    ("regex(., '[0-9]{5}')", ["07700"], True),
+    ("regex(., '[0-9]{5}')", ["077001"], False),
+    ("regex(., '\\p{L}+')", ["أمينة"], True),
+    ("regex(., '\\p{L}+')", ["Amina 2"], False),
+    ("round(2.5) = 3 and round(-2.5) = -2 and round(1.005, 2) = 1", [], True),
+    ("round(3.14159, 2) = 3.14", [], True),
+    ("floor(-1.5) = -2 and ceiling(1.2) = 2 and abs(-3) = 3", [], True),
+    ("pow(2, 10) = 1024 and pow(-8, 0.5) != pow(-8, 0.5)", [], True),
+    ("max(${age}, 3, 40) = 40 and min(${age}, 3) = 3", [], True),
+    ("max(${age}, ${empty}) = 17", [], False),
+    ("substr(${name}, 1, 3) = 'mi' and substr('টাকা', 2) = 'কা'", [], True),
+    ("normalize-space('  a \t b  ') = 'a b'", [], True),
+    ("boolean-from-string('1') and not(boolean-from-string('yes'))", [], True),
+    ("selected-at(${needs}, 1) = 'other' and selected-at(${needs}, 5) = ''", [], True),
+    ("ends-with(${name}, 'na') and not(ends-with(${name}, 'x'))", [], True),
+    ("boolean(${empty})", [], False),
 ]
 
 

@@ -18,7 +18,8 @@ def test_expression_gives_the_xpath_answer(source: str, current: list[str], expe
     [
         ("", "the expression is empty"),
         ("${a} = = 1", "unexpected '='"),
-        ("regex(., 'x')", "the function regex() is not supported"),
+        ("format-date(., '%Y')", "the function format-date() is not supported"),
+        ("regex(., '[0-9')", "the pattern '[0-9' cannot be read"),
         ("/data/a = 1", "paths such as /data/question are not supported: use ${name}"),
         ("yes = 1", "'yes' is not understood: name a question as ${yes}, or put text in quotes"),
         ("selected(${a})", "selected() cannot take 1 argument"),

@@ -206,7 +206,7 @@ def test_every_problem_is_listed_with_sheet_and_row() -> None:
         ["text", "name1", "Again", "", "", ""],
         ["select_one colours", "colour", "Colour", "", "", ""],
         ["integer", "age", "Age", "", "${name1} = = 'x'", ""],
-        ["integer", "later", "Later", "", "${nowhere} > 1", "regex(., '[0-9]')"],
+        ["integer", "later", "Later", "", "${nowhere} > 1", "regex(., '[0-9')"],
         ["geopiont", "where", "Where", "", "", ""],
     ]
     choices = [["list_name", "name", "label"], ["sizes", "s", "Small"], ["sizes", "s", "Small"]]
@@ -216,7 +216,7 @@ def test_every_problem_is_listed_with_sheet_and_row() -> None:
     assert ("survey", 3) in where  # name1 used twice
     assert ("survey", 4) in where  # no list 'colours'
     assert ("survey", 5) in where  # broken expression
-    assert where.count(("survey", 6)) == 2  # unknown ${nowhere}; regex() unsupported
+    assert where.count(("survey", 6)) == 2  # unknown ${nowhere}; a pattern that cannot be read
     assert ("survey", 7) in where  # a misspelt type
     assert ("choices", 3) in where  # duplicate choice
     messages = " ".join(message for _sheet, _row, message in problems)
@@ -225,7 +225,7 @@ def test_every_problem_is_listed_with_sheet_and_row() -> None:
     assert "The choice list 'colours' does not exist." in messages
     assert "unexpected '='" in messages
     assert "${nowhere}, which does not exist" in messages
-    assert "regex() is not supported" in messages
+    assert "the pattern '[0-9' cannot be read" in messages
     assert "The question type 'geopiont' is not an XLSForm type" in messages
 
 

@@ -126,7 +126,7 @@ def test_a_choice_filter_the_app_cannot_work_out_is_kept_and_shows_every_choice(
     survey_rows = [
         ["type", "name", "label", "choice_filter"],
         ["select_one l", "first", "First", ""],
-        ["select_one l", "second", "Second", "regex(name, ${first})"],
+        ["select_one l", "second", "Second", "pulldata('f', 'a', 'b', ${first}) = name"],
     ]
     choices = [["list_name", "name", "label"], ["l", "a", "A"], ["l", "b", "B"]]
     settings = [["form_title", "form_id"], ["T", "t"]]
@@ -348,3 +348,34 @@ def test_the_field_form_is_answered_without_javascript(
         )
     assert rows["household"] == "3" and rows["blocks"] == "elm" and rows["clinic"] == "high"
     assert rows["last_visit"] == "2026-10-01T16:45" and rows["matters"] == "Mould in the bathroom"
+
+
+def test_paths_patterns_and_functions_the_app_cannot_work_out() -> None:
+    rows = [
+        ["type", "name", "label", "relevant", "constraint", "constraint_message"],
+        ["begin_group", "home", "Home", "", "", ""],
+        ["integer", "age", "Age", "", ". < 120", ""],
+        ["text", "phone", "Phone", "/data/home/age >= 18", "regex(., '0[0-9]{10}')", "11 digits"],
+        ["text", "code", "Code", "pulldata('codes', 'ok', 'id', ${age}) = 'yes'", "", ""],
+        ["text", "ref", "Ref", "", "jr:choice-name(., '${age}') != ''", ""],
+        ["end_group", "", "", "", "", ""],
+    ]
+    settings = [["form_title", "form_id"], ["T", "t"]]
+    imported = xlsform.read(workbook(rows, None, settings), LANGUAGES)
+    survey = parse_survey(imported.definition)
+    # An old form's absolute path is the question it names.
+    assert survey.question("phone").relevant.source == "${age} >= 18"  # type: ignore[union-attr]
+    # regex() is checked, on the whole answer.
+    step = next(s for s in survey.steps if s.id == "home")
+    errors = validate_step(
+        survey, step, {"age": ["30"], "phone": ["0770090012"]}, mode="self", max_length=500
+    )
+    assert errors == {"phone": "11 digits"}
+    # What the app cannot work out is kept for the export, said, and not applied.
+    assert survey.question("code").relevant is None
+    assert survey.question("ref").constraint is None
+    said = "\n".join(imported.notices)
+    assert "The relevant of 'code' (pulldata(" in said and "always asked" in said
+    assert "The constraint of 'ref' (jr:choice-name(" in said and "not checked" in said
+    again = xlsform.read(xlsform.write(imported.definition), LANGUAGES)
+    assert again.definition == imported.definition

@@ -57,6 +57,24 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "if": (3, 3),
     "coalesce": (2, 2),
 }
+# Worked out in expression_functions.py (and the same in expressions.js).
+EXTRA_FUNCTIONS: dict[str, tuple[int, int | None]] = {
+    "regex": (2, 2),
+    "round": (1, 2),
+    "floor": (1, 1),
+    "ceiling": (1, 1),
+    "abs": (1, 1),
+    "pow": (2, 2),
+    "min": (1, None),
+    "max": (1, None),
+    "substr": (2, 3),
+    "normalize-space": (1, 1),
+    "boolean-from-string": (1, 1),
+    "selected-at": (2, 2),
+    "ends-with": (2, 2),
+    "boolean": (1, 1),
+}
+FUNCTIONS.update(EXTRA_FUNCTIONS)
 _ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$", re.ASCII)
 # XPath's number(): no exponent, no "Infinity", no "NaN" (Python's float() takes all three).
 _NUMBER = re.compile(r"^-?(\d+(\.\d*)?|\.\d+)$", re.ASCII)
@@ -316,8 +334,26 @@ class _Parser:
                         name=text,
                     )
                 )
+            if text == "regex" and args[1][0] == "str":
+                _check_pattern(args[1][1])
             return ["call", text, args]
         raise ExpressionError(gettext("unexpected %(token)s", token=repr(text)))
+
+
+def _check_pattern(pattern: str) -> None:
+    """A regex() pattern that neither side could use is refused when the form is read."""
+    import regex
+
+    try:
+        regex.compile(pattern)
+    except regex.error as error:
+        raise ExpressionError(
+            gettext(
+                "the pattern %(pattern)s cannot be read: %(error)s",
+                pattern=repr(pattern),
+                error=str(error),
+            )
+        ) from None
 
 
 def _children(node: Node) -> list[Node]:
@@ -464,6 +500,10 @@ def _call(
     name: str, args: list[Node], answers: Mapping[str, Sequence[str]], current: Sequence[str]
 ) -> Value:
     values = [evaluate(arg, answers, current) for arg in args]
+    if name in EXTRA_FUNCTIONS:
+        from .expression_functions import call_extra  # it builds on this module
+
+        return call_extra(name, values)
     if name == "selected":
         return string(values[1]).strip() in string(values[0]).split()
     if name == "count-selected":

@@ -91,6 +91,38 @@
     return text.split(/\s+/).filter(function (part) { return part !== ""; });
   }
 
+  // The functions of expression_functions.py, by the same rules.
+  function matchesWhole(text, pattern) {
+    try { return new RegExp("^(?:" + pattern + ")$", "u").test(text); } catch (e) { return false; }
+  }
+
+  function roundHalfUp(x, digits) {
+    if (!isFinite(x)) { return x; }
+    var scale = Math.pow(10, Math.trunc(digits));
+    return Math.floor(x * scale + 0.5) / scale;
+  }
+
+  function extreme(numbers, name) {
+    if (!numbers.length || numbers.some(isNaN)) { return NaN; }
+    return name === "max" ? Math.max.apply(null, numbers) : Math.min.apply(null, numbers);
+  }
+
+  function substr(text, start, end) {
+    var chars = Array.from(text);
+    var begin = isNaN(start) ? 0 : Math.max(0, Math.trunc(start));
+    if (end === null) { return chars.slice(begin).join(""); }
+    return isNaN(end) ? "" : chars.slice(begin, Math.max(begin, Math.trunc(end))).join("");
+  }
+
+  function endsWith(text, end) {
+    return text.length >= end.length && text.slice(text.length - end.length) === end;
+  }
+
+  function selectedAt(list, index) {
+    var parts = words(list);
+    return isFinite(index) && index >= 0 && index < parts.length ? parts[Math.trunc(index)] : "";
+  }
+
   function call(name, args, answers, current) {
     var values = args.map(function (arg) { return evaluate(arg, answers, current); });
     switch (name) {
@@ -110,6 +142,19 @@
       case "contains": return string(values[0]).indexOf(string(values[1])) !== -1;
       case "starts-with": return string(values[0]).indexOf(string(values[1])) === 0;
       case "if": return boolean(values[0]) ? values[1] : values[2];
+      case "regex": return matchesWhole(string(values[0]), string(values[1]));
+      case "round": return roundHalfUp(number(values[0]), values.length > 1 ? number(values[1]) : 0);
+      case "floor": return Math.floor(number(values[0]));
+      case "ceiling": return Math.ceil(number(values[0]));
+      case "abs": return Math.abs(number(values[0]));
+      case "pow": return Math.pow(number(values[0]), number(values[1]));
+      case "min": case "max": return extreme(values.map(number), name);
+      case "substr": return substr(string(values[0]), number(values[1]), values.length > 2 ? number(values[2]) : null);
+      case "normalize-space": return string(values[0]).replace(/[ \t\r\n]+/g, " ").replace(/^ | $/g, "");
+      case "boolean-from-string": return ["true", "1"].indexOf(string(values[0])) !== -1;
+      case "selected-at": return selectedAt(string(values[0]), number(values[1]));
+      case "ends-with": return endsWith(string(values[0]), string(values[1]));
+      case "boolean": return boolean(values[0]);
       default: return string(values[0]) !== "" ? values[0] : values[1];  // coalesce
     }
   }

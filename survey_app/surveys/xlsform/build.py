@@ -32,7 +32,7 @@ from .common import (
     hidden,
     language_code,
 )
-from .questions import and_, condition, questions_of, read_choice
+from .questions import and_, own_condition, questions_of, read_choice, unapplied_relevant
 from .sheets import _sheet_rows
 from .texts import Texts
 
@@ -190,8 +190,13 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
             intro = texts.pick(node.get("hint"), f"step.{name}.intro")
             if intro:
                 step["intro"] = intro
-            if node.get("bind", {}).get("relevant"):
-                step["relevant"] = condition(node["bind"]["relevant"])
+            kept: dict[str, Any] = {}
+            for source in own_condition(node, kept):
+                step["relevant"] = source
+            if kept:
+                # A page's condition the app cannot work out: kept for the export, said.
+                step["kept_relevant"] = kept["relevant"]
+                notices.append(unapplied_relevant(name, kept["relevant"]))
             questions = questions_of(node.get("children", []), texts, [], notices, metadata)
             step["questions"] = [*waiting, *questions]
             waiting = []

@@ -20,6 +20,7 @@ from .common import (
     NAME,
     SELECT_TYPES,
     Problem,
+    condition,
     language_code,
 )
 from .kinds import known
@@ -201,11 +202,10 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 continue
             try:
                 # In a choice filter a bare word is a column of the choices sheet.
-                expression = parse(source, columns=column == "choice_filter")
+                expression = parse(condition(source), columns=column == "choice_filter")
             except ExpressionError as error:
-                kept = column in {"calculation", "choice_filter"}
-                if kept and isinstance(error, UnsupportedFunction):
-                    continue  # kept and not worked out: the import says so
+                if isinstance(error, UnsupportedFunction):
+                    continue  # kept and not applied: the import says so
 
                 problems.append(
                     Problem(

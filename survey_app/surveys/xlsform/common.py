@@ -19,6 +19,21 @@ YES_NO_LIST = "yes_no"
 STEP_PARTS = {"label": "title", "hint": "intro"}
 
 
+# pyxform writes the condition of the text question it adds for ``or_other`` as a path
+# (``../name``); older forms write absolute paths (``/data/group/name``). Outside quotes a
+# "/" in XPath is always a path: division is ``div``.
+_QUOTED = re.compile(r"('[^']*'|\"[^\"]*\")")
+_PATH = re.compile(r"(?:\.\.|\.)?(?:/[A-Za-z_][\w.-]*)+")
+
+
+def condition(source: Any) -> str:
+    """An expression as the app reads it: a path to a question becomes ``${name}``."""
+    parts = _QUOTED.split(str(source))
+    for i in range(0, len(parts), 2):  # the parts outside quotes
+        parts[i] = _PATH.sub(lambda m: "${" + m.group(0).rsplit("/", 1)[1] + "}", parts[i])
+    return "".join(parts)
+
+
 def hidden(question: Mapping[str, Any]) -> bool:
     """Worked out, never shown: a calculation, which has no page of its own."""
     return question["type"] == "calculate" or question.get("asks") == "calculation"

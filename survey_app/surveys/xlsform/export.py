@@ -63,7 +63,10 @@ def write(definition: Mapping[str, Any]) -> bytes:
             question["id"],
             f"question.{question['id']}",
             required="yes" if question.get("required") else "",
-            relevant=relevant or question.get("relevant", "") or _show_if(question),
+            relevant=relevant
+            or question.get("relevant", "")
+            or kept.get("relevant", "")
+            or _show_if(question),
             constraint=kept.get("constraint", question.get("constraint", "")),
             calculation=question.get("calculation") or kept.get("calculation", ""),
             default=question.get("default", ""),
@@ -99,7 +102,7 @@ def write(definition: Mapping[str, Any]) -> bytes:
         survey.append([item["type"], item["name"]])
     for step in definition["steps"]:
         questions = step.get("questions", [])
-        step_relevant = step.get("relevant", "") or _show_if(step)
+        step_relevant = step.get("relevant") or step.get("kept_relevant") or _show_if(step)
         shown = [q for q in questions if not hidden(q)]
         alone = (
             len(shown) == 1

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext
 
 from ..expressions import UnsupportedFunction, parse
+from .common import condition
 from .kinds import RECORDED_METADATA, kind_of
 from .texts import Texts
 
@@ -31,18 +32,29 @@ APPEARANCES = frozenset(
         "no-calendar",
     }
 )
-# pyxform writes the condition of the text question it adds for ``or_other`` as a path.
-_PATH_REFERENCE = re.compile(r"\.\./([A-Za-z_][\w.-]*)")
 
 
-def condition(source: Any) -> str:
-    """An expression as the app reads it: pyxform's ``../name`` paths become ``${name}``."""
-    return _PATH_REFERENCE.sub(lambda m: "${" + m.group(1) + "}", str(source))
+def workable(source: str, columns: bool = False) -> bool:
+    """Whether the app can work an expression out; one with a function it does not know
+    (``pulldata()``, ``jr:choice-name()``) is kept for the export and not applied."""
+    try:
+        parse(source, columns)
+    except UnsupportedFunction:
+        return False
+    return True
 
 
-def _own_condition(node: Mapping[str, Any]) -> list[str]:
+def own_condition(node: Mapping[str, Any], kept: dict[str, Any] | None = None) -> list[str]:
+    """The node's own relevant, if the app can work it out; else kept aside in ``kept``."""
     relevant = node.get("bind", {}).get("relevant")
-    return [condition(relevant)] if relevant else []
+    if not relevant:
+        return []
+    source = condition(relevant)
+    if workable(source):
+        return [source]
+    if kept is not None:
+        kept["relevant"] = source
+    return []
 
 
 def _range(node: Mapping[str, Any], question: dict[str, Any]) -> None:
@@ -55,11 +67,11 @@ def _range(node: Mapping[str, Any], question: dict[str, Any]) -> None:
     bounds = f". >= {low} and . <= {high}"
     own = question.get("constraint")
     question["constraint"] = f"({own}) and {bounds}" if own else bounds
-    question["xlsform"] = {
-        "type": "range",
-        "parameters": " ".join(f"{k}={v}" for k, v in parameters.items()),
-        "constraint": own or "",
-    }
+    question.setdefault("xlsform", {}).update(
+        type="range",
+        parameters=" ".join(f"{k}={v}" for k, v in parameters.items()),
+        constraint=own or question.get("xlsform", {}).get("constraint", ""),
+    )
 
 
 def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dict[str, Any]:
@@ -77,14 +89,13 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
     kept = [a for a in appearance.split() if a != "multiline" or question["type"] != "long_text"]
     if kept:
         question["appearance"] = " ".join(kept)
+    aside: dict[str, Any] = {}  # what the form asks that the app keeps but cannot apply
     if node.get("choice_filter"):
         source = condition(node["choice_filter"])
-        try:
-            parse(source, columns=True)
-        except UnsupportedFunction:
-            question.setdefault("xlsform", {})["choice_filter"] = source  # kept, not applied
-        else:
+        if workable(source, columns=True):
             question["choice_filter"] = source
+        else:
+            aside["choice_filter"] = source
     contact = node.get("contact")
     if contact:
         question["contact"] = str(contact)
@@ -96,19 +107,23 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
             question["type"] = "consent"
     if _required(bind) and kind.app_type not in {"unsupported", "calculate"}:
         question["required"] = True
-    conditions = [*relevant, *_own_condition(node)]
+    conditions = [*relevant, *own_condition(node, aside)]
     if conditions:
         question["relevant"] = and_(conditions)
     if bind.get("constraint"):
-        question["constraint"] = condition(bind["constraint"])
+        source = condition(bind["constraint"])
+        if workable(source):
+            question["constraint"] = source
+        else:
+            aside["constraint"] = source
+    if aside:
+        question["xlsform"] = aside
     if node.get("default") not in (None, ""):
         question["default"] = str(node["default"])
     if kind.app_type == "calculate":
         # A hidden question has no calculation: it keeps no value, as in ODK.
         source = condition(bind.get("calculate") or "''")
-        try:
-            parse(source)
-        except UnsupportedFunction:
+        if not workable(source):
             # Kept for the export; worked out as no value, so what depends on it is told.
             question.update(type="unsupported", asks="calculation")
             question.setdefault("xlsform", {}).update(type=json_type, calculation=source)
@@ -154,13 +169,15 @@ def _repeat(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dict[
     """A repeat, kept whole as a notice: the app does not collect repeats yet."""
     name = str(node["name"])
     question: dict[str, Any] = {"id": name, "type": "unsupported", "asks": "repeat"}
-    conditions = [*relevant, *_own_condition(node)]
+    aside: dict[str, Any] = {}
+    conditions = [*relevant, *own_condition(node, aside)]
     if conditions:
         question["relevant"] = and_(conditions)
     label = texts.pick(node.get("label"), f"question.{name}.label")
     if label:
         question["label"] = label
     question["xlsform"] = {
+        **aside,
         "type": "begin_repeat",
         "rows": [_repeat_row(child, texts) for child in node.get("children", [])],
     }
@@ -221,7 +238,7 @@ def questions_of(
     for node in nodes:
         kind = str(node.get("type", ""))
         if kind == "group":
-            inner = [*relevant, *_own_condition(node)]
+            inner = [*relevant, *own_condition(node)]
             found.extend(questions_of(node.get("children", []), texts, inner, notices, metadata))
         elif kind == "repeat":
             found.append(_repeat(node, texts, relevant))
@@ -249,14 +266,25 @@ def questions_of(
 def _ignored(question: Mapping[str, Any]) -> list[str]:
     """What the form asks of a question that the app keeps but does not apply yet."""
     said = []
-    unapplied = question.get("xlsform", {}).get("choice_filter")
-    if unapplied:
+    aside = question.get("xlsform", {})
+    if aside.get("choice_filter"):
         said.append(
             gettext(
                 "The choice filter of '%(name)s' (%(filter)s) uses a function the app cannot "
                 "work out yet: it is kept, but every choice is shown.",
                 name=question["id"],
-                filter=unapplied,
+                filter=aside["choice_filter"],
+            )
+        )
+    if aside.get("relevant"):
+        said.append(unapplied_relevant(question["id"], aside["relevant"]))
+    if aside.get("constraint") and aside.get("type") != "range":
+        said.append(
+            gettext(
+                "The constraint of '%(name)s' (%(expression)s) uses a function the app cannot "
+                "work out yet: it is kept, but answers are not checked against it.",
+                name=question["id"],
+                expression=aside["constraint"],
             )
         )
     ignored = [a for a in str(question.get("appearance", "")).split() if a not in APPEARANCES]
@@ -270,6 +298,15 @@ def _ignored(question: Mapping[str, Any]) -> list[str]:
             )
         )
     return said
+
+
+def unapplied_relevant(name: str, expression: str) -> str:
+    return gettext(
+        "The relevant of '%(name)s' (%(expression)s) uses a function the app cannot work out "
+        "yet: it is kept, but the question is always asked.",
+        name=name,
+        expression=expression,
+    )
 
 
 def _left_out(name: str, kind: str) -> str:
