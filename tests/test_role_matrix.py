@@ -59,6 +59,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.survey": ("coordinator",),
     "admin.preview": ("coordinator",),
     "admin.publish": ("coordinator",),
+    "admin.attach_file": ("coordinator",),
     "admin.unpublish": ("coordinator",),
     "admin.download_xlsform": ("coordinator",),
     "admin.responses_csv": ("coordinator", "analyst"),

@@ -117,7 +117,9 @@ def attach_file(survey_id: str) -> Any:
     definition = _draft_or_404(survey_id)
     form = ChoicesFileForm()
     if not form.validate_on_submit():
-        message = " ".join(form.file.errors) or gettext("Choose the file to attach.")
+        message = " ".join(str(e) for e in form.file.errors) or gettext(
+            "Choose the file to attach."
+        )
         return _survey_page(survey_id, [xlsform.Problem(form.name.data or "", None, message)], 422)
     data = form.file.data.read(MAX_XLSFORM_BYTES + 1)
     name = form.name.data or ""
