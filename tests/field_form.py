@@ -24,6 +24,8 @@ COLUMNS = [
     "appearance",
     "parameters",
     "choice_filter",
+    "read_only",
+    "default",
 ]
 
 
@@ -94,6 +96,24 @@ FIELD_SURVEY = [
         "Your household has ${household} people.",
         "أسرتك فيها ${household} أشخاص.",
         "Qoyskaagu waa ${household} qof.",
+    ),
+    _row(
+        "text",
+        "office",
+        "Where to find the team",
+        "أين تجد الفريق",
+        "Halka kooxda",
+        read_only="yes",
+        default="Town Hall",
+    ),
+    _row(
+        "text",
+        "size_label",
+        "Household size",
+        "حجم الأسرة",
+        "Tirada qoyska",
+        read_only="yes",
+        calculation="concat(${household}, ' people')",
     ),
     _row("image", "photo", "A photo of the damp, if you like", "صورة للرطوبة", "Sawir"),
     _row("geopoint", "where", "Where is the problem?", "أين المشكلة؟", "Halkee?"),

@@ -16,7 +16,7 @@ from survey_app.surveys import xlsform
 from survey_app.surveys.answers import validate_response, validate_step
 from survey_app.surveys.model import parse_survey
 from survey_app.surveys.piping import piped
-from tests.conftest import Resident, count_rows, field_errors, soup
+from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
 from tests.field_form import FIELD_CHOICES, FIELD_SETTINGS, FIELD_SURVEY, field_form
 from tests.test_authoring import _token, _upload
 from tests.xlsforms import workbook
@@ -98,6 +98,9 @@ def test_calculations_are_worked_out_by_the_server_never_taken_from_the_device()
     submission, errors, _step = validate_response(survey, raw, mode="self", max_length=500)
     assert errors == {} and submission is not None
     assert submission.answers["household"] == ["5"]
+    # Read-only questions keep their default, or what their calculation works out.
+    assert submission.answers["office"] == ["Town Hall"]
+    assert submission.answers["size_label"] == ["5 people"]
     assert "visit_id" not in submission.answers  # kept, but not worked out here
     note = piped(survey, survey.text("question.household_note.label", "ar"), raw)
     assert 'data-pipe="household">5</span>' in note and "أسرتك فيها" in note
@@ -334,7 +337,15 @@ def test_the_field_form_is_answered_without_javascript(
             assert [c.get("hidden") is not None for c in choices] == [True, False]
     note = soup(page).select_one("[data-question-block=household_note]")
     assert " ".join(note.get_text().split()) == "Your household has 3 people."  # piped
-    for step in ("household_note", "photo", "where", "meter", "clinic", "priorities", "person"):
+    page = resident.post("household_note")
+    shown = soup(page).select_one("[data-question-block=office] [data-testid=read-only]")
+    assert shown.get_text(strip=True) == "Town Hall"
+    assert soup(page).select_one("input[name=office]") is None  # shown, not asked
+    page = resident.post("office", office="Somewhere else")  # a forged value is not kept
+    assert shown_step(page) == "size_label", (shown_step(page), field_errors(page))
+    shown = soup(page).select_one("[data-question-block=size_label] [data-testid=read-only]")
+    assert shown.get_text(strip=True) == "3 people"
+    for step in ("size_label", "photo", "where", "meter", "clinic", "priorities", "person"):
         page = resident.post(step, clinic="high") if step == "clinic" else resident.post(step)
         assert page.status_code == 200, step
     done = resident.post("matters", action="submit", matters="Mould in the bathroom")
@@ -347,6 +358,7 @@ def test_the_field_form_is_answered_without_javascript(
             ).fetchall()
         )
     assert rows["household"] == "3" and rows["blocks"] == "elm" and rows["clinic"] == "high"
+    assert (rows["office"], rows["size_label"]) == ("Town Hall", "3 people")
     assert rows["last_visit"] == "2026-10-01T16:45" and rows["matters"] == "Mould in the bathroom"
 
 

@@ -59,6 +59,8 @@ def client_survey(
                         "relevant": _tree(q.relevant),
                         "constraint": _tree(q.constraint),
                         "calculation": _tree(q.calculation),
+                        "read_only": q.read_only,
+                        "default": q.default,
                         "required_message": _own(survey, q.id, "required_message", language),
                         "constraint_message": _own(survey, q.id, "constraint_message", language),
                         "choices": [c.value for c in survey.choices_for(q)],

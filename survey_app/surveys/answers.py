@@ -106,7 +106,7 @@ def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, lis
     """Every question's submitted values (and glosses), cleaned, from form-like data."""
     raw: dict[str, list[str]] = {}
     for question in survey.questions():
-        if question.type in DISPLAY_TYPES:
+        if question.type in DISPLAY_TYPES or question.read_only:
             continue
         values = [clean_text(v) for v in getlist(question.id)]
         if question.type in NUMBER_TYPES:
@@ -174,7 +174,7 @@ def _question_error(
     limit: int,
     answers: Raw | None = None,
 ) -> str | None:
-    if question.type in DISPLAY_TYPES or question.type in CALCULATED_TYPES:
+    if question.type in DISPLAY_TYPES or question.type in CALCULATED_TYPES or question.read_only:
         return None
     if not values:
         if not question.required:
@@ -293,7 +293,7 @@ def validate_response(
         errors.update(step_errors)
         for question in questions:
             # A calculated value is the server's own working, never what was sent.
-            source = kept if question.type in CALCULATED_TYPES else raw
+            source = kept if question.type in CALCULATED_TYPES or question.read_only else raw
             values = list(source.get(question.id, []))
             if question.records:
                 # Consent answers live on the response row, not among the answers.

@@ -88,6 +88,8 @@ class Question:
     appearance: str = ""
     # Which choices are offered, given the answers before (XLSForm's choice_filter).
     choice_filter: Expression | None = None
+    # Shown with its value (its default, or its calculation's), never answered.
+    read_only: bool = False
 
     @property
     def free_text(self) -> bool:
@@ -168,6 +170,9 @@ class Survey:
                     value = question.calculation.value(kept)
                     if value:
                         kept[question.id] = [value]
+                elif question.read_only:
+                    if question.default:  # a read-only question keeps its default, as in ODK
+                        kept[question.id] = [question.default]
                 elif question.id in answers:
                     kept[question.id] = list(answers[question.id])
         return kept
@@ -260,6 +265,7 @@ def _question(raw: Mapping[str, Any], where: str) -> Question:
         asks=str(raw["asks"]) if qtype == "unsupported" and raw.get("asks") else None,
         appearance=str(raw.get("appearance", "")),
         choice_filter=_expression(raw, "choice_filter", where, columns=True),
+        read_only=bool(raw.get("read_only", False)),
     )
 
 

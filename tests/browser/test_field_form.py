@@ -21,7 +21,9 @@ EXPECTED = [
     ("household", "5"),  # worked out by the server, not sent by the browser
     ("last_visit", "2026-11-30T09:15"),
     ("matters", "The damp in the stairwell\nand the broken lift"),
+    ("office", "Town Hall"),
     ("safety", "7"),
+    ("size_label", "5 people"),
 ]
 
 
@@ -108,6 +110,10 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         expect(page.locator("[data-question-block=household_note]")).to_have_text(
             "Your household has 5 people."
         )
+        _next(page, "office")
+        expect(page.get_by_test_id("read-only").locator("visible=true")).to_have_text("Town Hall")
+        _next(page, "size_label")  # worked out in the browser, offline
+        expect(page.get_by_test_id("read-only").locator("visible=true")).to_have_text("5 people")
         for step in ("photo", "where", "meter"):
             _next(page, step)
             expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
@@ -129,7 +135,8 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         stored = server.wait_for(
             "SELECT a.question_id, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
             " WHERE r.survey_id = ? AND a.question_id IN"
-            " ('household', 'safety', 'best_time', 'last_visit', 'area', 'matters', 'clinic')"
+            " ('household', 'safety', 'best_time', 'last_visit', 'area', 'matters', 'clinic',"
+            " 'office', 'size_label')"
             " ORDER BY a.question_id",
             ("damp-and-safety",),
             EXPECTED,

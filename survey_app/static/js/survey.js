@@ -165,6 +165,8 @@
         if (q.calculation) {
           var value = WMExpressions.value(q.calculation, kept);
           if (value !== "") { kept[q.id] = [value]; }
+        } else if (q.read_only) {
+          if (q["default"]) { kept[q.id] = [q["default"]]; }
         } else if (raw[q.id]) { kept[q.id] = raw[q.id]; }
       });
     });
@@ -204,7 +206,7 @@
   }
 
   function questionError(q, values, kept) {
-    if (DISPLAY.indexOf(q.type) !== -1) { return null; }
+    if (DISPLAY.indexOf(q.type) !== -1 || q.read_only) { return null; }
     if (!values.length) {
       if (!q.required) { return null; }
       if (q.required_message) { return q.required_message; }

@@ -35,7 +35,10 @@ def condition(source: Any) -> str:
 
 
 def hidden(question: Mapping[str, Any]) -> bool:
-    """Worked out, never shown: a calculation, which has no page of its own."""
+    """Worked out, never shown: a calculation, which has no page of its own (a read-only
+    question shows what its calculation works out, so it is not one of these)."""
+    if question.get("read_only"):
+        return False
     return question["type"] == "calculate" or question.get("asks") == "calculation"
 
 

@@ -37,6 +37,7 @@ def write(definition: Mapping[str, Any]) -> bytes:
         "appearance",
         "parameters",
         "choice_filter",
+        "read_only",
         "records",
         "contact",
     ]
@@ -77,6 +78,7 @@ def write(definition: Mapping[str, Any]) -> bytes:
                 ]
             ).strip(),
             choice_filter=question.get("choice_filter") or kept.get("choice_filter", ""),
+            read_only="yes" if question.get("read_only") else "",
             parameters=kept.get("parameters", ""),
             records=question.get("records", ""),
             contact=question.get("contact", ""),

@@ -10,12 +10,16 @@ from flask_babel import gettext
 
 from ..expressions import UnsupportedFunction, parse
 from .common import condition
-from .kinds import RECORDED_METADATA, kind_of
+from .kinds import RECORDED_METADATA, Kind, kind_of
 from .texts import Texts
 
 
+def _yes(value: Any) -> bool:
+    return str(value or "").strip().casefold() in {"yes", "true", "true()", "1"}
+
+
 def _required(bind: Mapping[str, Any]) -> bool:
-    return str(bind.get("required", "")).strip().casefold() in {"yes", "true", "true()", "1"}
+    return _yes(bind.get("required"))
 
 
 # Appearances the app's own layout already honours; any other is kept and said to be unused.
@@ -120,6 +124,15 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
         question["xlsform"] = aside
     if node.get("default") not in (None, ""):
         question["default"] = str(node["default"])
+    if kind.app_type not in {"calculate", "note", "unsupported"} and _yes(bind.get("readonly")):
+        question["read_only"] = True
+        question.pop("required", None)
+        if bind.get("calculate"):
+            # A read-only question with a calculation shows what it works out (ODK).
+            kind = Kind("calculate")
+            question.setdefault("xlsform", {})["type"] = json_type
+            question.update(type="calculate")
+            question.pop("choices", None)
     if kind.app_type == "calculate":
         # A hidden question has no calculation: it keeps no value, as in ODK.
         source = condition(bind.get("calculate") or "''")
@@ -130,7 +143,7 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
         else:
             question["calculation"] = source
             if json_type != "calculate":
-                question.setdefault("xlsform", {})["type"] = json_type
+                question.setdefault("xlsform", {}).setdefault("type", json_type)
     elif kind.app_type == "range":
         _range(node, question)
     elif kind.app_type == "unsupported":
