@@ -124,7 +124,10 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
         question["xlsform"] = aside
     if node.get("default") not in (None, ""):
         question["default"] = str(node["default"])
-    if kind.app_type not in {"calculate", "note", "unsupported"} and _yes(bind.get("readonly")):
+    read_only = kind.app_type not in {"calculate", "note", "unsupported"} and _yes(
+        bind.get("readonly")
+    )
+    if read_only:
         question["read_only"] = True
         question.pop("required", None)
         if bind.get("calculate"):
@@ -152,7 +155,10 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
         question.pop("constraint", None)
         question.pop("default", None)
     if question["type"] in {"short_text", "long_text"}:
-        question["gloss"] = question["type"] == "long_text" and "contact" not in question
+        # Only what a resident writes is glossed and themed: not a read-only text.
+        question["gloss"] = (
+            question["type"] == "long_text" and "contact" not in question and not read_only
+        )
     for part, value in (
         ("label", node.get("label")),
         ("hint", node.get("hint")),
