@@ -14,6 +14,7 @@ from flask.testing import FlaskClient
 from survey_app import storage
 from survey_app.surveys import xlsform
 from survey_app.surveys.answers import validate_response, validate_step
+from survey_app.surveys.expressions import today
 from survey_app.surveys.model import parse_survey
 from survey_app.surveys.piping import piped
 from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
@@ -389,5 +390,26 @@ def test_paths_patterns_and_functions_the_app_cannot_work_out() -> None:
     said = "\n".join(imported.notices)
     assert "The relevant of 'code' (pulldata(" in said and "always asked" in said
     assert "The constraint of 'ref' (jr:choice-name(" in said and "not checked" in said
+    again = xlsform.read(xlsform.write(imported.definition), LANGUAGES)
+    assert again.definition == imported.definition
+
+
+def test_expressions_may_name_the_forms_metadata() -> None:
+    rows = [
+        ["type", "name", "label", "relevant", "calculation"],
+        ["today", "today", "", "", ""],
+        ["start", "start", "", "", ""],
+        ["date", "born", "Date of birth", "", ""],
+        ["calculate", "seen_on", "", "", "${today}"],
+        ["text", "why", "Why today?", "${born} < ${today} and ${start} = ''", ""],
+    ]
+    settings = [["form_title", "form_id"], ["T", "t"]]
+    imported = xlsform.read(workbook(rows, None, settings), LANGUAGES)
+    survey = parse_survey(imported.definition)
+    raw = {"consent": ["yes"], "born": ["1990-05-01"], "why": ["Because"]}
+    submission, errors, _step = validate_response(survey, raw, mode="self", max_length=500)
+    assert errors == {} and submission is not None
+    assert submission.answers["seen_on"] == [today()]
+    assert submission.answers["why"] == ["Because"]
     again = xlsform.read(xlsform.write(imported.definition), LANGUAGES)
     assert again.definition == imported.definition

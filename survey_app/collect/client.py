@@ -46,6 +46,8 @@ def client_survey(
         "max_length": max_length,
         "answer_languages": sorted(answer_languages()),
         "api": url_for("sync.receive_responses"),
+        # The form's ``today`` metadata, which expressions may name (Survey.metadata_values).
+        "today_names": [name for name, kind in survey.metadata.items() if kind == "today"],
         "steps": [
             {
                 "id": step.id,

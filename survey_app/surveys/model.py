@@ -13,7 +13,7 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expressions import Expression, ExpressionError, parse
+from .expressions import Expression, ExpressionError, parse, today
 
 QUESTION_TYPES = frozenset(
     {
@@ -116,6 +116,13 @@ class Survey:
     texts: Mapping[str, str]
     translations: Mapping[str, Mapping[str, str]] = field(default_factory=dict)
     definition: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    # ODK metadata an imported form names (``{"today": "today"}``, name to type).
+    metadata: Mapping[str, str] = field(default_factory=dict)
+
+    def metadata_values(self) -> dict[str, list[str]]:
+        """What expressions see of the form's metadata: ``today`` is today's date; the rest
+        (start, end, deviceid …) the app records on the response, not as answers."""
+        return {name: [today()] for name, kind in self.metadata.items() if kind == "today"}
 
     def text(self, key: str, language: str) -> str:
         """The text ``key`` in ``language``, falling back to the default language."""
@@ -158,7 +165,7 @@ class Survey:
         back and said no has a contact consent that no longer counts, so nothing
         that depends on it applies either.
         """
-        kept: dict[str, list[str]] = {}
+        kept: dict[str, list[str]] = self.metadata_values()
         for step in self.steps:
             if step.relevant is not None and not step.relevant.holds(kept):
                 continue
@@ -329,12 +336,14 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
             choice_lists=choice_lists,
             texts=flatten_texts(definition),
             translations=definition.get("translations", {}),
+            metadata={str(m["name"]): str(m["type"]) for m in definition.get("metadata", [])},
             definition=definition,
         )
     except KeyError as missing:
         raise SurveyDefinitionError(f"the survey definition lacks {missing}") from None
     _check_consent_rules(survey)
-    earlier: set[str] = set()
+    # ODK's metadata (start, today, deviceid …) may be named by any expression.
+    earlier: set[str] = set(survey.metadata)
     for step in survey.steps:
         if step.relevant and not step.relevant.references() <= earlier:
             raise SurveyDefinitionError(

@@ -158,6 +158,9 @@
   // The answers that count, decided in survey order (Survey.effective_answers).
   function effective(raw) {
     var kept = {};
+    (survey.today_names || []).forEach(function (name) {
+      kept[name] = [new Date().toISOString().slice(0, 10)];
+    });
     survey.steps.forEach(function (step) {
       if (!holds(step.relevant, kept)) { return; }
       step.questions.forEach(function (q) {
