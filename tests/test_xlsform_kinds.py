@@ -413,3 +413,11 @@ def test_expressions_may_name_the_forms_metadata() -> None:
     assert submission.answers["why"] == ["Because"]
     again = xlsform.read(xlsform.write(imported.definition), LANGUAGES)
     assert again.definition == imported.definition
+
+
+def test_a_form_titled_in_arabic_without_a_form_id_is_named_after_its_file() -> None:
+    rows = [["type", "name", "label"], ["text", "q", "Q"]]
+    settings = [["form_title"], ["مسح الرطوبة"]]
+    imported = xlsform.read(workbook(rows, None, settings), LANGUAGES, "Damp Survey 2026.xlsx")
+    assert (imported.definition["id"], imported.made_up_id) == ("damp-survey-2026", True)
+    assert imported.definition["title"] == "مسح الرطوبة"

@@ -129,11 +129,14 @@ def _all_problems(data: bytes, languages: Sequence[str], filename: str) -> dict[
 def _form_id(settings: Mapping[str, Any], filename: str) -> tuple[str, bool]:
     """The survey's id, and whether the app made it up (the form has no form_id)."""
     given = str(settings.get("form_id") or "")
-    source = given or str(settings.get("form_title") or "") or _stem(filename)
-    form_id = source.casefold()
-    if not FORM_ID.match(form_id):
-        form_id = re.sub(r"[^a-z0-9_-]+", "-", form_id).strip("-_")[:64].strip("-_")
-    return form_id or "survey", not given
+    # A title in Arabic or Bengali makes no id of Latin letters: the file's name may.
+    for source in (given, str(settings.get("form_title") or ""), _stem(filename)):
+        form_id = source.casefold()
+        if not FORM_ID.match(form_id):
+            form_id = re.sub(r"[^a-z0-9_-]+", "-", form_id).strip("-_")[:64].strip("-_")
+        if form_id:
+            return form_id, not given
+    return "survey", True
 
 
 def _language_name(code: str) -> str:
