@@ -421,3 +421,28 @@ def test_a_form_titled_in_arabic_without_a_form_id_is_named_after_its_file() -> 
     imported = xlsform.read(workbook(rows, None, settings), LANGUAGES, "Damp Survey 2026.xlsx")
     assert (imported.definition["id"], imported.made_up_id) == ("damp-survey-2026", True)
     assert imported.definition["title"] == "مسح الرطوبة"
+
+
+def test_one_name_in_two_groups_is_read_and_the_second_renamed() -> None:
+    rows = [
+        ["type", "name", "label", "relevant"],
+        ["begin_group", "mother", "Mother", ""],
+        ["integer", "age", "Her age", ""],
+        ["end_group", "", "", ""],
+        ["begin_group", "father", "Father", ""],
+        ["integer", "age", "His age", ""],
+        ["end_group", "", "", ""],
+    ]
+    settings = [["form_title", "form_id"], ["T", "t"]]
+    imported = xlsform.read(workbook(rows, None, settings), LANGUAGES)
+    survey = parse_survey(imported.definition)
+    assert survey.text("question.age.label", "en") == "Her age"
+    assert survey.text("question.father_age.label", "en") == "His age"
+    assert any("the app calls the second 'father_age'" in n for n in imported.notices)
+    again = xlsform.read(xlsform.write(imported.definition), LANGUAGES)
+    assert again.definition == imported.definition
+    # In one group, twice is still refused, as pyxform refuses it.
+    rows.insert(3, ["integer", "age", "Again", ""])
+    with pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(workbook(rows, None, settings), LANGUAGES)
+    assert [p.row for p in raised.value.problems] == [4]

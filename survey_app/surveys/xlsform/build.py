@@ -32,7 +32,14 @@ from .common import (
     hidden,
     language_code,
 )
-from .questions import and_, own_condition, questions_of, read_choice, unapplied_relevant
+from .questions import (
+    and_,
+    own_condition,
+    questions_of,
+    read_choice,
+    unapplied_relevant,
+    unique_names,
+)
 from .sheets import _sheet_rows
 from .texts import Texts
 
@@ -170,7 +177,7 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
         "en" if "en" in languages else languages[0]
     )
     texts = Texts(default, languages)
-    notices: list[str] = []
+    notices: list[str] = unique_names(form)
     steps: list[dict[str, Any]] = []
     metadata: list[dict[str, str]] = []
     # Calculations outside any group have no page of their own: each goes with the step

@@ -89,7 +89,9 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 )
             )
         lists[list_name].add(name)
-    names: dict[str, int] = {}
+    names: dict[str, int] = {}  # each name's first row
+    places: dict[tuple[tuple[str, ...], str], int] = {}  # (groups around it, name): row
+    path: list[str] = []
     every_name = {row.get("name", "") for row in survey}
     depth = 0
     repeats: list[int] = []  # the depths at which open repeats began
@@ -114,14 +116,18 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                     ),
                 )
             )
+        where = tuple(path)  # the groups around this row
         if kind in {"begin_group", "begin_repeat"}:
             depth += 1
+            path.append(name)
             if kind == "begin_repeat":
                 repeats.append(depth)
         if kind in {"end_group", "end_repeat"}:
             if repeats and repeats[-1] == depth:
                 repeats.pop()
             depth -= 1
+            if path:
+                path.pop()
             if depth < 0:
                 problems.append(
                     Problem(
@@ -182,7 +188,8 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                     ),
                 )
             )
-        elif name in names:
+        elif (where, name) in places:
+            # Twice in one group is refused, as pyxform does; in two groups it is allowed.
             problems.append(
                 Problem(
                     "survey",
@@ -190,12 +197,13 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                     gettext(
                         "The name '%(name)s' is used twice (first on row %(row)s).",
                         name=name,
-                        row=names[name],
+                        row=places[(where, name)],
                     ),
                 )
             )
         else:
-            names[name] = number
+            places[(where, name)] = number
+            names.setdefault(name, number)
         for column in ("relevant", "constraint", "calculation", "choice_filter"):
             source = row.get(column)
             if not source:

@@ -245,6 +245,49 @@ def and_(conditions: Sequence[str]) -> str:
     return " and ".join(f"({c})" for c in conditions)
 
 
+def unique_names(form: dict[str, Any]) -> list[str]:
+    """Give a question whose name another group also uses a name of its own.
+
+    ODK allows one name in two groups (their paths differ); the app names each question
+    once, so the later one becomes ``group_name``. Returns what the upload says of it.
+    """
+    said: list[str] = []
+    every: set[str] = set()
+    places: list[tuple[str, dict[str, Any]]] = []
+
+    def walk(nodes: Iterable[dict[str, Any]], parent: str) -> None:
+        for node in nodes:
+            if node.get("type") == "group":
+                every.add(str(node.get("name", "")))
+                walk(node.get("children", []), str(node.get("name", "")))
+            elif node.get("name"):
+                every.add(str(node["name"]))
+                places.append((parent, node))  # a repeat's own rows stay as they are
+
+    walk(form.get("children", []), "")
+    taken: set[str] = set()
+    for parent, node in places:
+        name = str(node["name"])
+        if name not in taken:
+            taken.add(name)
+            continue
+        new, number = f"{parent}_{name}" if parent else f"{name}_2", 2
+        while new in every or new in taken:
+            number += 1
+            new = f"{parent}_{name}_{number}" if parent else f"{name}_{number}"
+        node["name"] = new
+        taken.add(new)
+        said.append(
+            gettext(
+                "The name '%(name)s' is used in two groups; the app calls the second "
+                "'%(new)s'.",
+                name=name,
+                new=new,
+            )
+        )
+    return said
+
+
 def questions_of(
     nodes: Iterable[Mapping[str, Any]],
     texts: Texts,
