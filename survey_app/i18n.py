@@ -234,5 +234,6 @@ def init_app(app: Flask) -> None:
             "tag_of": lambda code: code.replace("_", "-"),
             "not_collected": not_collected.notice,
             "piped": piping.piped,
+            "plain": piping.plain,
             "choice_filter": choice_filter,
         }

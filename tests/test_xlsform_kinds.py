@@ -144,10 +144,13 @@ def test_a_choice_filter_the_app_cannot_work_out_is_kept_and_shows_every_choice(
     assert again == imported.definition
 
 
-def test_piped_text_is_escaped() -> None:
+def test_piped_text_is_escaped_and_form_tags_left_out() -> None:
     survey = parse_survey(_field().definition)
-    shown = piped(survey, "<b>${area}</b>", {"consent": ["yes"], "area": ["<i>"]})
-    assert "<b>" not in shown and "&lt;b&gt;" in shown
+    label = "<span style='color:red'>Careful</span> in ${area}"
+    shown = piped(survey, label, {"consent": ["yes"], "area": ["<i>"]})
+    # The form's own tags are left out; what a resident typed is escaped, never markup.
+    assert shown == 'Careful in <span class="piped" data-pipe="area">&lt;i&gt;</span>'
+    assert piped(survey, "5 < 6 & 7 > 2") == "5 &lt; 6 &amp; 7 &gt; 2"
 
 
 @pytest.mark.parametrize(

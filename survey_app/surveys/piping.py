@@ -14,10 +14,19 @@ from markupsafe import Markup, escape
 from .model import Survey
 
 REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
+# KoboToolbox forms colour or embolden labels with HTML (<span style="…">); the app shows
+# the words, not the tags (the form itself keeps them, for its export).
+TAG = re.compile(r"</?[A-Za-z][^<>]*>")
+
+
+def plain(text: str) -> str:
+    """A form's text without the HTML tags some forms put around words."""
+    return TAG.sub("", text) if "<" in text else text
 
 
 def piped(survey: Survey, text: str, raw: Mapping[str, list[str]] | None = None) -> Markup:
     """``text`` safe for HTML, each ``${name}`` replaced by a span with the answer so far."""
+    text = plain(text)
     if "${" not in text:
         return Markup(escape(text))
     kept = survey.effective_answers(raw or {})
