@@ -49,9 +49,42 @@ def _extreme(values: Sequence[Value], pick: str) -> float:
     return max(found) if pick == "max" else min(found)
 
 
+# In the browser's RegExp (and in ODK) \d and \w are ASCII; in Python's regex they are
+# any script's digits and letters. \p{L} stays any script's letter on both sides.
+_ASCII_CLASSES = {"d": "0-9", "w": "A-Za-z0-9_"}
+_ASCII_NEGATED = {"D": "[^0-9]", "W": "[^A-Za-z0-9_]"}
+
+
+def as_browser(pattern: str) -> str:
+    r"""``pattern`` with \d, \w, \D and \W meaning what they mean in the browser."""
+    out: list[str] = []
+    in_class = False
+    i = 0
+    while i < len(pattern):
+        char = pattern[i]
+        if char == "\\" and i + 1 < len(pattern):
+            code = pattern[i + 1]
+            if code in _ASCII_CLASSES:
+                out.append(_ASCII_CLASSES[code] if in_class else f"[{_ASCII_CLASSES[code]}]")
+            elif code in _ASCII_NEGATED and not in_class:
+                out.append(_ASCII_NEGATED[code])
+            else:
+                out.append(pattern[i : i + 2])
+            i += 2
+            continue
+        if char == "[" and not in_class:
+            in_class = True
+        elif char == "]" and in_class:
+            in_class = False
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
 def _regex(text: str, pattern: str) -> bool:
     try:
-        return regex.fullmatch(pattern, text, timeout=REGEX_TIMEOUT) is not None
+        found = regex.fullmatch(as_browser(pattern), text, timeout=REGEX_TIMEOUT)
+        return found is not None
     except (regex.error, TimeoutError):
         return False
 

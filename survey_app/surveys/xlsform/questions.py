@@ -279,8 +279,7 @@ def unique_names(form: dict[str, Any]) -> list[str]:
         taken.add(new)
         said.append(
             gettext(
-                "The name '%(name)s' is used in two groups; the app calls the second "
-                "'%(new)s'.",
+                "The name '%(name)s' is used in two groups; the app calls the second '%(new)s'.",
                 name=name,
                 new=new,
             )
