@@ -151,6 +151,8 @@ def test_piped_text_is_escaped_and_form_tags_left_out() -> None:
     # The form's own tags are left out; what a resident typed is escaped, never markup.
     assert shown == 'Careful in <span class="piped" data-pipe="area">&lt;i&gt;</span>'
     assert piped(survey, "5 < 6 & 7 > 2") == "5 &lt; 6 &amp; 7 &gt; 2"
+    around = piped(survey, "Rent & bills < 5 in ${area}", {"consent": ["yes"], "area": ["x"]})
+    assert around.startswith("Rent &amp; bills &lt; 5 in <span")
 
 
 @pytest.mark.parametrize(
@@ -449,3 +451,12 @@ def test_one_name_in_two_groups_is_read_and_the_second_renamed() -> None:
     with pytest.raises(xlsform.XLSFormError) as raised:
         xlsform.read(workbook(rows, None, settings), LANGUAGES)
     assert [p.row for p in raised.value.problems] == [4]
+
+
+def test_a_form_of_calculations_only_is_refused_with_the_reason() -> None:
+    rows = [["type", "name", "label", "calculation"], ["calculate", "x", "", "1 + 1"]]
+    with pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(workbook(rows, None, [["form_title", "form_id"], ["T", "t"]]), LANGUAGES)
+    assert [p.message for p in raised.value.problems] == [
+        "The form has calculations but no question."
+    ]

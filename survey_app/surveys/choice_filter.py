@@ -13,16 +13,17 @@ from collections.abc import Mapping
 
 from markupsafe import Markup
 
+from . import piping
 from .model import Choice, Question, Survey
 
 
 def answers_that_count(
     survey: Survey, question: Question, raw: Mapping[str, list[str]] | None
-) -> dict[str, list[str]] | None:
+) -> Mapping[str, list[str]] | None:
     """The answers the question's filter reads, or ``None`` when it has no filter."""
     if question.choice_filter is None:
         return None
-    return survey.effective_answers(raw or {})
+    return piping.answers_that_count(survey, raw)
 
 
 def list_attributes(question: Question, kept: Mapping[str, list[str]] | None) -> Markup:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+from flask import g, has_request_context
 from markupsafe import Markup, escape
 
 from .model import Survey
@@ -24,12 +25,26 @@ def plain(text: str) -> str:
     return TAG.sub("", text) if "<" in text else text
 
 
+def answers_that_count(
+    survey: Survey, raw: Mapping[str, list[str]] | None
+) -> Mapping[str, list[str]]:
+    """``survey.effective_answers(raw)``, worked out once per page: a page of many steps
+    pipes many labels and filters many lists from the same answers."""
+    if not has_request_context():
+        return survey.effective_answers(raw or {})
+    found: dict[tuple[int, int], Mapping[str, list[str]]] = g.setdefault("answers_that_count", {})
+    key = (id(survey), id(raw))
+    if key not in found:
+        found[key] = survey.effective_answers(raw or {})
+    return found[key]
+
+
 def piped(survey: Survey, text: str, raw: Mapping[str, list[str]] | None = None) -> Markup:
     """``text`` safe for HTML, each ``${name}`` replaced by a span with the answer so far."""
     text = plain(text)
     if "${" not in text:
         return Markup(escape(text))
-    kept = survey.effective_answers(raw or {})
+    kept = answers_that_count(survey, raw)
     parts = REFERENCE.split(text)
     html = [escape(part) for part in parts[0::2]]
     out: list[Markup] = [Markup(html[0])]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
+from tests.browser.test_offline import _wait_for_worker
 from tests.conftest import catalogue_translation
 from tests.field_form import field_form
 
@@ -82,6 +84,7 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         page = resident.new_page()
         page.goto(server.url + "/en/s/damp-and-safety/")
         expect(page.locator("form[data-wm-ready]")).to_have_count(1)
+        _wait_for_worker(page)  # the survey's pages are on the tablet
         resident.set_offline(True)  # a tower block with no signal, from here to the end
         page.locator("#q-consent").check()
         _next(page, "agree")
@@ -107,9 +110,18 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         page.locator("#q-children").fill("3")
         _next(page, "household_note")
         # The calculation, worked out in the browser, shows in the note's text.
-        expect(page.locator("[data-question-block=household_note]")).to_have_text(
-            "Your household has 5 people."
-        )
+        note = page.locator("[data-question-block=household_note]")
+        expect(note).to_have_text("Your household has 5 people.")
+        # The tablet reloads the page, offline: the draft comes back, worked out again.
+        saved = "WMStore.get('drafts', 'damp-and-safety|self').then(d => d ? d.raw.children : null)"
+        deadline = time.monotonic() + 10
+        while page.evaluate(saved) != ["3"]:
+            assert time.monotonic() < deadline, "the draft was never saved"
+            time.sleep(0.05)
+        page.reload()
+        expect(page.locator("[data-wm-draft-notice]")).to_be_visible()
+        expect(page.locator("form[data-wm-ready]")).to_have_attribute("data-step", "household_note")
+        expect(note).to_have_text("Your household has 5 people.")
         _next(page, "office")
         expect(page.get_by_test_id("read-only").locator("visible=true")).to_have_text("Town Hall")
         _next(page, "size_label")  # worked out in the browser, offline

@@ -62,10 +62,14 @@ def _without_empty_pages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
             carried = []
         kept.append(step)
     if carried:
-        raise XLSFormError(
-            [Problem("survey", None, gettext("The form has calculations but no question."))]
-        )
+        raise _no_question()
     return kept
+
+
+def _no_question() -> XLSFormError:
+    return XLSFormError(
+        [Problem("survey", None, gettext("The form has calculations but no question."))]
+    )
 
 
 def _standard_consent(taken: set[str]) -> tuple[dict[str, Any], dict[str, dict[str, str]]]:
@@ -222,8 +226,8 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
                 step["relevant"] = question.pop("relevant")
             steps.append(step)
     steps = _without_empty_pages(steps)
-    if waiting:
-        steps = _without_empty_pages([*steps, {"id": "", "questions": waiting}])
+    if waiting:  # calculations and nothing else: no page to put them on
+        raise _no_question()
     choice_lists: dict[str, list[dict[str, str]]] = {}
     for list_name, choices in form.get("choices", {}).items():
         choice_lists[list_name] = [read_choice(list_name, c, texts) for c in choices]
