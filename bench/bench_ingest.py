@@ -102,6 +102,7 @@ def response(i: int) -> dict[str, object]:
 def load(port: int, path: str, batch: int, clients: int, seconds: float) -> dict[str, float]:
     latencies: list[float] = []
     sent = [0]
+    busy = [0]
     lock = threading.Lock()
     stop = time.monotonic() + seconds
 
@@ -115,6 +116,11 @@ def load(port: int, path: str, batch: int, clients: int, seconds: float) -> dict
             conn.request("POST", path, body, {"Content-Type": "application/json"})
             reply = conn.getresponse()
             reply.read()
+            if reply.status == 503:
+                # The server's "busy, send again": nothing stored, as a device's outbox sees it.
+                with lock:
+                    busy[0] += 1
+                continue
             if reply.status != 200:
                 raise RuntimeError(f"status {reply.status}")
             mine.append(time.perf_counter() - began)
@@ -137,6 +143,7 @@ def load(port: int, path: str, batch: int, clients: int, seconds: float) -> dict
         "requests_per_s": len(latencies) / elapsed,
         "p50_ms": statistics.median(latencies) * 1000,
         "p99_ms": latencies[int(len(latencies) * 0.99) - 1] * 1000,
+        "busy": busy[0],
     }
 
 
@@ -180,12 +187,15 @@ def main() -> None:
             .fetchone()[0]
         )
     print(f"{args.clients} clients, {args.seconds:g} s each, {os.cpu_count()} cores")
-    print(f"{'server':22} {'batch':>5} {'resp/s':>8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}")
+    print(
+        f"{'server':22} {'batch':>5} {'resp/s':>8} {'req/s':>8} {'p50 ms':>7} {'p99 ms':>7}"
+        f" {'busy':>5}"
+    )
     for name, batch, figures in rows:
         print(
             f"{name:22} {batch:>5} {figures['responses_per_s']:>8.0f} "
             f"{figures['requests_per_s']:>8.0f} {figures['p50_ms']:>7.1f} "
-            f"{figures['p99_ms']:>7.1f}"
+            f"{figures['p99_ms']:>7.1f} {figures['busy']:>5}"
         )
     for batch in (1, 50):
         bare_rate = next(f for n, b, f in rows if b == batch and n.startswith("bare"))

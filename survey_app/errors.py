@@ -7,6 +7,8 @@ from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
+from .storage.errors import Busy
+
 
 class UserFacingError(Exception):
     """A problem to show the person, in their language, with an HTTP status."""
@@ -39,6 +41,16 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(UserFacingError)
     def _user_facing(error: UserFacingError) -> tuple[str | dict[str, str], int]:
         return _render(error.title or gettext("Something went wrong"), error.message, error.status)
+
+    @app.errorhandler(Busy)
+    def _busy(_error: Busy) -> tuple[str | dict[str, str], int, dict[str, str]]:
+        # Nothing was written; a device's outbox keeps the answers and sends them again.
+        body, status = _render(
+            gettext("Please wait"),
+            gettext("The server is busy. Nothing was lost: please try again in a moment."),
+            503,
+        )
+        return body, status, {"Retry-After": "2"}
 
     @app.errorhandler(403)
     def _forbidden(_error: HTTPException) -> tuple[str | dict[str, str], int]:

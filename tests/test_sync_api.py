@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import sqlite3
+import threading
 import uuid
 from typing import Any
 
@@ -267,3 +269,62 @@ def test_the_same_id_twice_in_one_batch_is_stored_once(app: Flask, client: Flask
     with app.app_context():
         kept = storage.responses.get(storage.get_db(), item["id"])
     assert kept.answers["what_matters"] == ["Guryo la awoodi karo"]
+
+
+def _hold_write_lock(path: str) -> sqlite3.Connection:
+    """Another process's writer (an import on the command line) holding the write lock."""
+    other = sqlite3.connect(path, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    return other
+
+
+def test_a_database_kept_busy_answers_send_again_and_stores_nothing(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(storage.db, "WRITE_WAIT_SECONDS", 0.3)
+    item = make()
+    other = _hold_write_lock(app.config["DATABASE"])
+    try:
+        reply = client.post(URL, json={"responses": [item]}, headers={"Accept-Language": "so"})
+    finally:
+        other.rollback()
+        other.close()
+    assert reply.status_code == 503
+    assert reply.headers["Retry-After"] == "2"
+    assert reply.get_json()["error"] == catalogue_translation(
+        "so", "The server is busy. Nothing was lost: please try again in a moment."
+    )
+    assert count_rows(app, "responses") == 0 and count_rows(app, "answers") == 0
+    # The device sends the same response again once the database is free: stored once.
+    assert send(client, item) == [{"id": item["id"], "status": "created"}]
+    assert send(client, item) == [{"id": item["id"], "status": "duplicate"}]
+    assert count_rows(app, "responses") == 1
+
+
+def test_writers_in_one_server_queue_and_give_up_cleanly(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A write of this process that never ends (a stuck analysis save) holds the others off
+    for the wait allowed, then they are told to send again; once it ends they go through."""
+    monkeypatch.setattr(storage.db, "WRITE_WAIT_SECONDS", 0.3)
+    holding, release = threading.Event(), threading.Event()
+
+    def long_write() -> None:
+        db = storage.connect(app.config["DATABASE"])
+        with storage.write(db):
+            holding.set()
+            release.wait(10)
+        db.close()
+
+    writer = threading.Thread(target=long_write)
+    writer.start()
+    assert holding.wait(10)
+    item = make()
+    try:
+        reply = client.post(URL, json={"responses": [item]})
+    finally:
+        release.set()
+        writer.join()
+    assert reply.status_code == 503 and reply.headers["Retry-After"] == "2"
+    assert count_rows(app, "responses") == 0
+    assert send(client, item) == [{"id": item["id"], "status": "created"}]

@@ -28,9 +28,10 @@ from . import (
     vectors,
 )
 from .db import connect, initialise, is_reachable, release, thread_connection, write
-from .errors import NotFound, Refused, ResponseConflict, Stale, StorageError
+from .errors import Busy, NotFound, Refused, ResponseConflict, Stale, StorageError
 
 __all__ = [
+    "Busy",
     "NotFound",
     "accounts",
     "actions",

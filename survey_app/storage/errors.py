@@ -19,3 +19,7 @@ class Stale(StorageError):
 
 class Refused(StorageError):
     """A change the rules do not allow (quoting a resident who did not agree, ...)."""
+
+
+class Busy(StorageError):
+    """The database stayed locked by other writers for longer than the wait allowed."""

@@ -30,7 +30,7 @@ class Waiting:
 def _questions_clause(questions: Sequence[tuple[str, str]]) -> tuple[str, list[str]]:
     if not questions:
         return "0", []
-    clause = " OR ".join("(r.survey_id = ? AND a.question_id = ?)" for _ in questions)
+    clause = " OR ".join("(a.survey_id = ? AND a.question_id = ?)" for _ in questions)
     return f"({clause})", [part for pair in questions for part in pair]
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import threading
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import asdict
@@ -46,13 +47,30 @@ def submit(app: Flask, run_id: int) -> Future[None]:
 
 _pending: set[tuple[str, str]] = set()
 _pending_lock = threading.Lock()
+# Embedding is CPU work on the same cores that take devices' uploads: it waits for a
+# quiet moment (no answers arriving for QUIET seconds), but never longer than MOST_WAIT.
+EMBED_QUIET_SECONDS = 2.0
+EMBED_MOST_WAIT_SECONDS = 30.0
+_last_arrival = 0.0
+
+
+def _wait_for_quiet() -> None:
+    began = time.monotonic()
+    while True:
+        now = time.monotonic()
+        left = min(_last_arrival + EMBED_QUIET_SECONDS, began + EMBED_MOST_WAIT_SECONDS) - now
+        if left <= 0:
+            return
+        time.sleep(left)
 
 
 def embed_soon(app: Flask, survey_ids: Iterable[str]) -> None:
     """Make the vectors of newly arrived answers on the analysis thread, at most one job
     waiting per survey (EMBED_ON_ARRIVAL). A later analysis then only places answers."""
+    global _last_arrival
     if not app.config.get("EMBED_ON_ARRIVAL"):
         return
+    _last_arrival = time.monotonic()
     path = app.config["DATABASE"]
     for survey_id in set(survey_ids):
         with _pending_lock:
@@ -63,6 +81,7 @@ def embed_soon(app: Flask, survey_ids: Iterable[str]) -> None:
 
 
 def _embed_new(path: str, survey_id: str) -> None:
+    _wait_for_quiet()  # loading the model is CPU work too
     from analysis.embed import SENTENCE_MODEL, embed_texts, text_key
 
     from ..themes_input import EMBED_BATCH
@@ -75,9 +94,13 @@ def _embed_new(path: str, survey_id: str) -> None:
         for question in survey.questions():
             if not question.free_text or question.contact:
                 continue
-            while waiting := storage.vectors.without_vectors(
-                db, survey_id, question.id, SENTENCE_MODEL, EMBED_BATCH
-            ):
+            while True:
+                _wait_for_quiet()
+                waiting = storage.vectors.without_vectors(
+                    db, survey_id, question.id, SENTENCE_MODEL, EMBED_BATCH
+                )
+                if not waiting:
+                    break
                 texts = [gloss or text for _, text, gloss in waiting]
                 made = embed_texts(texts)
                 storage.vectors.keep(

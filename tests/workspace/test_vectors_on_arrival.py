@@ -7,6 +7,7 @@ import time
 
 from flask import Flask
 
+from survey_app.workspace import runner
 from tests.workspace.conftest import rows, send
 from tests.workspace.seed import payload
 
@@ -29,3 +30,25 @@ def test_no_vectors_are_made_on_arrival_when_switched_off(app: Flask) -> None:
     assert reply.status_code == 200
     time.sleep(1.0)
     assert rows(app, "SELECT count(*) FROM answer_vectors") == [(0,)]
+
+
+def test_vectors_wait_while_answers_keep_arriving(team: Flask) -> None:
+    """Embedding is CPU work on the cores that take uploads: it waits for a quiet moment."""
+    count = "SELECT count(*) FROM answer_vectors"
+    answered = "SELECT count(*) FROM answers WHERE question_id = 'what_matters'"
+    deadline = time.monotonic() + 120
+    while rows(team, count) != rows(team, answered):  # the fixture's own arrivals first
+        assert time.monotonic() < deadline
+        time.sleep(0.2)
+    before = rows(team, count)
+    sent = 72
+    arriving_until = time.monotonic() + 3 * runner.EMBED_QUIET_SECONDS
+    while time.monotonic() < arriving_until:
+        send(team, payload(2, start=sent))
+        sent += 2
+        time.sleep(runner.EMBED_QUIET_SECONDS / 4)
+        assert rows(team, count) == before, "vectors were made while answers kept arriving"
+    deadline = time.monotonic() + 120
+    while rows(team, count) != rows(team, answered):
+        assert time.monotonic() < deadline, rows(team, count)
+        time.sleep(0.2)
