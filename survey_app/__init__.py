@@ -42,7 +42,7 @@ def _security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers.setdefault("Permissions-Policy", "camera=(), geolocation=()")
+    response.headers.setdefault("Permissions-Policy", "camera=(), geolocation=(self)")
     return response
 
 

@@ -23,7 +23,7 @@ from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, abort, current_app, g, request
 from flask_babel import Babel, Domain, format_date, format_datetime, get_locale
 
-from .surveys import choice_filter, not_collected, piping
+from .surveys import choice_filter, geopoint, not_collected, piping
 
 CATALOGUES = Path(__file__).resolve().parent.parent / "translations"
 NEEDS_REVIEW = "needs-review"
@@ -236,4 +236,5 @@ def init_app(app: Flask) -> None:
             "piped": piping.piped,
             "plain": piping.plain,
             "choice_filter": choice_filter,
+            "location_parts": geopoint.split,
         }

@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from survey_app import storage
 from survey_app.surveys import xlsform
-from survey_app.surveys.answers import validate_response, validate_step
+from survey_app.surveys.answers import MESSAGES, gather, validate_response, validate_step
 from survey_app.surveys.expressions import today
 from survey_app.surveys.model import parse_survey
 from survey_app.surveys.piping import piped
@@ -25,7 +25,6 @@ from tests.xlsforms import workbook
 LANGUAGES = ["en", "bn", "so", "ur", "ar", "tr", "pl", "es", "pt", "it", "lt", "zh_Hans"]
 NOT_COLLECTED = {
     "photo": "photo",
-    "where": "location",
     "meter": "barcode",
     "clinic": "external",
     "priorities": "rank",
@@ -460,3 +459,30 @@ def test_a_form_of_calculations_only_is_refused_with_the_reason() -> None:
     assert [p.message for p in raised.value.problems] == [
         "The form has calculations but no question."
     ]
+
+
+def test_a_location_is_asked_checked_and_kept_as_odk_keeps_it(app: Flask) -> None:
+    imported = _field()
+    survey = parse_survey(imported.definition)
+    assert survey.question("where").type == "geopoint"
+    assert "'where' asks for a location." in "\n".join(imported.notices)
+    assert xlsform.write(imported.definition)  # written back as a geopoint (round trip above)
+
+    def fields(**given: str) -> list[str]:
+        return gather(survey, lambda name: [given[name]] if name in given else [])["where"]
+
+    # Typed in Arabic-Indic digits with a decimal comma; the device adds height and accuracy.
+    assert fields(where__lat="٥١٫٥", where__lon="-0,08") == ["51.5 -0.08 0 0"]
+    assert fields(where__lat="51.5079", where__lon="-0.0877", where__acc="12") == [
+        "51.5079 -0.0877 0 12"
+    ]
+    assert fields(where="51.5 -0.08 0 0") == ["51.5 -0.08 0 0"]  # carried from a page before
+    assert fields() == []
+    with app.test_request_context("/en/"):
+        step = next(s for s in survey.steps if any(q.id == "where" for q in s.questions))
+        for bad in ("91 0", "51.5 181", "51.5", "? -0.08 0 0", "51.5 -0.08 0 -3", "north"):
+            errors = validate_step(survey, step, {"where": [bad]}, mode="self", max_length=500)
+            assert errors == {"where": str(MESSAGES["geopoint"])}, bad
+        assert not validate_step(
+            survey, step, {"where": ["-33.9 151.2 5 3"]}, mode="self", max_length=500
+        )

@@ -17,6 +17,7 @@ from flask import current_app
 from flask_babel import format_decimal, get_locale, gettext
 from flask_babel import lazy_gettext as _l
 
+from . import geopoint
 from .model import (
     ACKNOWLEDGED,
     CALCULATED_TYPES,
@@ -65,6 +66,10 @@ MESSAGES = {
     "date": _l("Please enter a real date: year, month and day."),
     "time": _l("Please enter a time of day: hours and minutes."),
     "datetime": _l("Please enter a real date and a time of day."),
+    "geopoint": _l(
+        "Please give a latitude between -90 and 90 and a longitude between -180 and 180, "
+        "as numbers with a decimal point."
+    ),
     "acknowledge": _l("Please tick the box to go on."),
     "constraint": _l("This answer is not one the survey can accept. Please check it."),
     "language": _l("Please choose one of the languages shown."),
@@ -102,11 +107,18 @@ def ascii_number(value: str) -> str:
     return digits.replace(",", ".").replace("٫", ".").replace(" ", "")
 
 
+def _location_part(value: str) -> str:
+    return ascii_number(clean_text(value))
+
+
 def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, list[str]]:
     """Every question's submitted values (and glosses), cleaned, from form-like data."""
     raw: dict[str, list[str]] = {}
     for question in survey.questions():
         if question.type in DISPLAY_TYPES or question.read_only:
+            continue
+        if question.type == "geopoint":
+            raw[question.id] = geopoint.compose(question.id, getlist, _location_part)
             continue
         values = [clean_text(v) for v in getlist(question.id)]
         if question.type in NUMBER_TYPES:
@@ -214,6 +226,8 @@ def _question_error(
         return _message("time")
     if question.type == "datetime" and not _is_datetime(values[0]):
         return _message("datetime")
+    if question.type == "geopoint" and not geopoint.is_location(values[0]):
+        return _message("geopoint")
     too_long = _too_long(values[0], limit)
     if too_long:
         return too_long

@@ -30,6 +30,7 @@ QUESTION_TYPES = frozenset(
         "date",
         "time",
         "datetime",
+        "geopoint",
         "note",
         "acknowledge",
         "calculate",
@@ -37,7 +38,7 @@ QUESTION_TYPES = frozenset(
     }
 )
 # Questions that show something but take no answer: a note, and a question of a kind the
-# app does not collect yet (a photo, a location), shown as a notice.
+# app does not collect yet (a photo, a line on a map), shown as a notice.
 DISPLAY_TYPES = frozenset({"note", "unsupported"})
 # Worked out from other answers (XLSForm's calculate), never asked.
 CALCULATED_TYPES = frozenset({"calculate"})
@@ -82,7 +83,7 @@ class Question:
     constraint: Expression | None = None
     default: str | None = None
     calculation: Expression | None = None
-    # What a question the app does not collect yet asks for ("photo", "location").
+    # What a question the app does not collect yet asks for ("photo", "map").
     asks: str | None = None
     # An XLSForm appearance ("minimal" shows a single choice as a drop-down list).
     appearance: str = ""

@@ -1,6 +1,6 @@
 """What a question of a kind the app does not collect yet asks for, as the notice says it.
 
-An XLSForm may ask for a photo, a location or a repeat; the app reads such a form, keeps
+An XLSForm may ask for a photo, a line on a map or a repeat; the app reads such a form, keeps
 the question (so it goes back out in the XLSForm export) and shows this notice in its
 place, to the coordinator in the preview and to the resident in the survey.
 """
@@ -14,7 +14,6 @@ NOTICES = {
     "audio": _l("This question asks for a sound recording, which this app does not collect yet."),
     "video": _l("This question asks for a video, which this app does not collect yet."),
     "file": _l("This question asks for a file, which this app does not collect yet."),
-    "location": _l("This question asks for a location, which this app does not collect yet."),
     "map": _l(
         "This question asks for a line or an area drawn on a map, which this app does not "
         "collect yet."

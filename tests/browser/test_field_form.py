@@ -13,7 +13,7 @@ from tests.browser.test_offline import _wait_for_worker
 from tests.conftest import catalogue_translation
 from tests.field_form import field_form
 
-NOTICES = 6  # photo, location, barcode, the list from a file not yet attached, rank, repeat
+NOTICES = 5  # photo, barcode, the list from a file not yet attached, rank, repeat
 
 
 EXPECTED = [
@@ -26,6 +26,7 @@ EXPECTED = [
     ("office", "Town Hall"),
     ("safety", "7"),
     ("size_label", "5 people"),
+    ("where", "51.507910 -0.087689 0 12"),  # from the device, as ODK keeps a location
 ]
 
 
@@ -80,7 +81,11 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         expect(admin.get_by_test_id("unpublish")).to_be_visible()
         desk.close()
 
-        resident = browser.new_context()
+        # The tablet may tell where it is (the person presses the button; the browser asks).
+        resident = browser.new_context(
+            permissions=["geolocation"],
+            geolocation={"latitude": 51.50791, "longitude": -0.087689, "accuracy": 12},
+        )
         page = resident.new_page()
         page.goto(server.url + "/en/s/damp-and-safety/")
         expect(page.locator("form[data-wm-ready]")).to_have_count(1)
@@ -126,9 +131,15 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         expect(page.get_by_test_id("read-only").locator("visible=true")).to_have_text("Town Hall")
         _next(page, "size_label")  # worked out in the browser, offline
         expect(page.get_by_test_id("read-only").locator("visible=true")).to_have_text("5 people")
-        for step in ("photo", "where", "meter"):
-            _next(page, step)
-            expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
+        _next(page, "photo")
+        expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
+        _next(page, "where")
+        where = page.locator("[data-location=where]")
+        where.get_by_role("button", name="Use this device's location").click()
+        expect(where.get_by_role("status")).to_contain_text("to within about 12 metres")
+        expect(page.locator("#q-where__lat")).to_have_value("51.507910")
+        _next(page, "meter")
+        expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
         _next(page, "clinic")
         page.locator("#q-clinic--high").check()  # its choices came from the attached file
         for step in ("priorities", "person"):
@@ -148,7 +159,7 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
             "SELECT a.question_id, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
             " WHERE r.survey_id = ? AND a.question_id IN"
             " ('household', 'safety', 'best_time', 'last_visit', 'area', 'matters', 'clinic',"
-            " 'office', 'size_label')"
+            " 'office', 'size_label', 'where')"
             " ORDER BY a.question_id",
             ("damp-and-safety",),
             EXPECTED,

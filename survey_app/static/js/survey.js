@@ -35,6 +35,60 @@
     return raw;
   }
 
+  // A location as ODK keeps it, "lat lon alt acc", from the page's fields (geopoint.py).
+  var LOCATION_PARTS = ["__lat", "__lon", "__alt", "__acc"];
+  function composeLocation(id, getAll, cleanPart) {
+    var parts = LOCATION_PARTS.map(function (part) {
+      return getAll(id + part).map(cleanPart).filter(function (v) { return v !== ""; })[0] || "";
+    });
+    if (!parts[0] && !parts[1]) {
+      return getAll(id).map(function (v) {
+        return v.split(/\s+/).map(cleanPart).filter(Boolean).join(" ");
+      }).filter(function (v) { return v !== ""; }).slice(0, 1);
+    }
+    return [[parts[0] || "?", parts[1] || "?", parts[2] || "0", parts[3] || "0"].join(" ")];
+  }
+
+  function isLocation(value) {
+    var parts = value.split(/\s+/).filter(Boolean);
+    if (parts.length < 2 || parts.length > 4 ||
+        !parts.every(function (p) { return /^-?[0-9]+(\.[0-9]+)?$/.test(p); })) { return false; }
+    var n = parts.map(Number);
+    return n[0] >= -90 && n[0] <= 90 && n[1] >= -180 && n[1] <= 180 && (n.length < 4 || n[3] >= 0);
+  }
+
+  // "Use this device's location": only when pressed, and the browser asks the person too.
+  function enableLocate(container) {
+    if (!navigator.geolocation) { return; }
+    container.querySelectorAll("[data-location]").forEach(function (block) {
+      var button = block.querySelector("[data-locate]");
+      var status = block.querySelector("[data-locate-status]");
+      var id = block.getAttribute("data-location");
+      if (!button || button.getAttribute("data-ready")) { return; }
+      button.setAttribute("data-ready", "true");
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        status.textContent = block.getAttribute("data-finding");
+        navigator.geolocation.getCurrentPosition(function (found) {
+          var set = function (part, value) {
+            var input = block.querySelector('[name="' + id + part + '"]');
+            input.value = value;
+          };
+          set("__lat", found.coords.latitude.toFixed(6));
+          set("__lon", found.coords.longitude.toFixed(6));
+          set("__alt", String(Math.round(found.coords.altitude || 0)));
+          set("__acc", String(Math.round(found.coords.accuracy || 0)));
+          status.textContent = block.getAttribute("data-found")
+            .replace("%(metres)s", new Intl.NumberFormat(document.documentElement.lang || "en")
+              .format(Math.round(found.coords.accuracy || 0)));
+          block.dispatchEvent(new Event("input", { bubbles: true }));
+        }, function (problem) {
+          status.textContent = block.getAttribute(problem.code === 1 ? "data-denied" : "data-failed");
+        }, { enableHighAccuracy: true, timeout: 20000, maximumAge: 60000 });
+      });
+    });
+  }
+
   // Choices a choice_filter rules out are hidden (and let go of) as the answers change;
   // the server wrote each choice's columns and the earlier answers the filter reads.
   function filterChoices(container, answers) {
@@ -71,6 +125,7 @@
     };
     form.addEventListener("change", update);
     form.addEventListener("input", update);
+    enableLocate(form);
     update();
     var summary = document.querySelector("[data-testid='error-summary']");
     if (summary) { summary.focus(); }
@@ -94,6 +149,7 @@
 
   root.replaceChildren(template.content.cloneNode(true));
   var form = root.querySelector("[data-wm-form]");
+  enableLocate(form);
   var thanks = root.querySelector("[data-wm-thanks]");
   // A page served from the offline cache was made for another address: the address
   // itself says which event and which response id (the door log chooses one) apply.
@@ -141,6 +197,12 @@
     var data = new FormData(form);
     var raw = {};
     Object.keys(questions).forEach(function (id) {
+      if (questions[id].type === "geopoint") {
+        var place = composeLocation(id, function (name) { return data.getAll(name).map(String); },
+          function (v) { return asciiNumber(clean(v)); });
+        if (place.length) { raw[id] = place; }
+        return;
+      }
       [id, id + GLOSS, id + LANGUAGE].forEach(function (name) {
         var values = data.getAll(name).map(function (v) { return clean(String(v)); })
           .map(function (v) { return NUMBERS.indexOf(questions[id].type) !== -1 && name === id ? asciiNumber(v) : v; })
@@ -236,6 +298,7 @@
     if (q.type === "time" && !isTime(values[0])) { return messages.time; }
     if (q.type === "datetime" && !(/^.{10}T/.test(values[0]) && isDate(values[0].slice(0, 10)) &&
         isTime(values[0].slice(11)))) { return messages.datetime; }
+    if (q.type === "geopoint" && !isLocation(values[0])) { return messages.geopoint; }
     var long = tooLong(values[0]);
     if (long) { return long; }
     if (q.constraint && !WMExpressions.holds(q.constraint, kept, values)) {
@@ -406,6 +469,14 @@
 
   function fill(raw) {
     Object.keys(raw).forEach(function (name) {
+      if (questions[name] && questions[name].type === "geopoint") {
+        var parts = raw[name][0].split(" ");
+        LOCATION_PARTS.forEach(function (part, i) {
+          var input = form.querySelector('[name="' + name + part + '"]');
+          if (input) { input.value = parts[i] && parts[i] !== "?" ? parts[i] : ""; }
+        });
+        return;
+      }
       form.querySelectorAll('[name="' + name + '"]').forEach(function (input) {
         if (input.type === "radio" || input.type === "checkbox") {
           input.checked = raw[name].indexOf(input.value) !== -1;

@@ -3,7 +3,7 @@
 Reading goes through pyxform, ODK's own parser, after a first pass over the
 sheets that collects every problem with its sheet and row (pyxform stops at the
 first; its one problem is listed beside the app's). Every type pyxform knows is read:
-those the app does not collect yet (photo, location, repeat) are kept as notices and
+those the app does not collect yet (photo, map lines, repeat) are kept as notices and
 written back out by the export (``kinds``, ``not_collected``). Writing gives the same
 sheets back, so import, export, import gives the same survey. Columns beyond the
 XLSForm standard that the app understands: ``records`` (consent, quote_consent or

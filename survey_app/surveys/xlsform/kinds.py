@@ -43,7 +43,7 @@ _SIMPLE = {
     "dateTime": "datetime",
 }
 _MEDIA = {"image": "photo", "audio": "audio", "video": "video"}
-_MAPS = {"geopoint": "location", "geotrace": "map", "geoshape": "map", "barcode": "barcode"}
+_MAPS = {"geotrace": "map", "geoshape": "map", "barcode": "barcode"}
 
 
 def kind_of(xlsform_type: str, itemset: str | None = None) -> Kind:
@@ -66,6 +66,8 @@ def kind_of(xlsform_type: str, itemset: str | None = None) -> Kind:
         return Kind("unsupported", asks=_MEDIA.get(media, "file"))
     if tag == "action":
         return Kind("unsupported", asks="audio")  # background-audio
+    if data == "geopoint":
+        return Kind("geopoint")
     if data in _MAPS:
         return Kind("unsupported", asks=_MAPS[data])
     if data == "odk:rank":

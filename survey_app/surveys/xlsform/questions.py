@@ -320,6 +320,15 @@ def questions_of(
                 )
             elif question["type"] == "unsupported":
                 notices.append(_not_collected(question["id"], question["xlsform"]["type"]))
+            elif question["type"] == "geopoint":
+                notices.append(
+                    gettext(
+                        "'%(name)s' asks for a location. Where someone lives says who they "
+                        "are: ask for it only if the survey needs it. A device gives its "
+                        "location only when the person presses the button for it.",
+                        name=question["id"],
+                    )
+                )
             notices.extend(_ignored(question))
     return found
 
