@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import sqlite3
+import uuid
 from typing import Any
 
 import openpyxl
@@ -17,7 +19,15 @@ from survey_app.surveys.answers import MESSAGES, gather, validate_response, vali
 from survey_app.surveys.expressions import today
 from survey_app.surveys.model import parse_survey
 from survey_app.surveys.piping import piped
-from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
+from tests.conftest import (
+    Resident,
+    count_rows,
+    field_errors,
+    make_user,
+    shown_step,
+    sign_in,
+    soup,
+)
 from tests.field_form import FIELD_CHOICES, FIELD_SETTINGS, FIELD_SURVEY, field_form
 from tests.test_authoring import _token, _upload
 from tests.xlsforms import workbook
@@ -365,6 +375,78 @@ def test_the_field_form_is_answered_without_javascript(
     assert rows["household"] == "3" and rows["blocks"] == "elm" and rows["clinic"] == "high"
     assert (rows["office"], rows["size_label"]) == ("Town Hall", "3 people")
     assert rows["last_visit"] == "2026-10-01T16:45" and rows["matters"] == "Mould in the bathroom"
+    # The form's metadata, as columns of the responses export named as the form names them.
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        started, created = db.execute(
+            "SELECT started_at, created_at FROM responses WHERE survey_id = 'damp-and-safety'"
+        ).fetchone()
+    assert started is not None and started <= created  # carried from the first page
+    exported = coordinator.get(f"{PAGE}/responses.csv").get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert (row["start"], row["end"], row["today"]) == (started, created, started[:10])
+    assert row["deviceid"] == row["username"] == ""  # a resident's own phone: no staff device
+    assert "audit" not in row  # never recorded
+
+
+def test_a_volunteers_tablet_fills_the_forms_metadata_columns(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    _upload(coordinator, field_form())
+    assert _attach(coordinator, "clinics.csv", "name,label\nhigh,High Street\n").status_code == 302
+    coordinator.post(f"{PAGE}/publish", data={"csrf_token": _token(coordinator, PAGE)})
+    make_user(app, "volunteer")
+    tablet = app.test_client()
+    signed_in = soup(sign_in(tablet, "volunteer@example.org", label="Blue tablet"))
+    token = str(signed_in.select_one("[data-wm-device]")["data-token"])
+    item = {
+        "id": str(uuid.uuid4()),
+        "survey_id": "damp-and-safety",
+        "survey_version": 1,
+        "language": "ar",
+        "mode": "assisted",
+        "started_at": "2026-12-01T09:58:00Z",
+        "created_at": "2026-12-01T10:04:30Z",
+        "answers": {
+            "consent": "yes",
+            "agree": "OK",
+            "area": "south",
+            "blocks": "elm",
+            "safety": "4",
+            "adults": "1",
+            "children": "2",
+            "where": "51.5 -0.08 12 5",
+            "clinic": "high",
+            "matters": "الرطوبة في الدرج",
+        },
+    }
+    reply = app.test_client().post(
+        "/api/v1/responses",
+        json={"responses": [item]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert reply.get_json()["receipts"][0]["status"] == "created", reply.get_json()
+    exported = coordinator.get(f"{PAGE}/responses.csv").get_data(as_text=True)
+    [row] = list(csv.DictReader(io.StringIO(exported.lstrip("\ufeff"))))
+    assert (row["start"], row["end"], row["today"]) == (
+        "2026-12-01T09:58:00+00:00",
+        "2026-12-01T10:04:30+00:00",
+        "2026-12-01",
+    )
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        [(device,)] = db.execute("SELECT id FROM devices").fetchall()
+    assert (row["deviceid"], row["username"]) == (device, "Volunteer")
+    assert row["where"] == "51.5 -0.08 12 5"
+    # A start that is not a time is refused with the reason; nothing is stored.
+    item.update(id=str(uuid.uuid4()), started_at="last Tuesday")
+    refused = app.test_client().post(
+        "/api/v1/responses",
+        json={"responses": [item]},
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert refused.get_json()["receipts"][0]["errors"] == {
+        "started_at": "Give the time as an ISO 8601 date and time."
+    }
+    assert count_rows(app, "responses") == 1
 
 
 def test_paths_patterns_and_functions_the_app_cannot_work_out() -> None:

@@ -16,6 +16,8 @@ class SurveyPageForm(FlaskForm):
     mode = HiddenField(validators=[AnyOf(MODES)])
     step = HiddenField(validators=[DataRequired()])
     event = HiddenField(validators=[Optional(), Regexp(r"^[0-9A-Z]{6}$")])
+    # When the person began (ODK's "start"), carried from the first page to the last.
+    started = HiddenField(validators=[Optional()])
 
     def tampered(self) -> bool:
         """True when the response id, mode or step is wrong: the page was changed.

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import uuid
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import (
@@ -199,6 +200,7 @@ def survey_start(survey_id: str) -> Response:
         survey_version=str(survey.version),
         mode=mode,
         event=event or "",
+        started=datetime.now(UTC).isoformat(timespec="seconds"),
     )
     client = {
         "survey": client_survey(
@@ -291,6 +293,7 @@ def survey_step(survey_id: str) -> BaseResponse:
             mode=mode,
             submission=submission,
             event_id=_known_event(form.event.data),
+            started_at=_started(form.started.data),
         )
         embed_soon(current_app._get_current_object(), [survey.id])  # type: ignore[attr-defined]
     except storage.ResponseConflict:
@@ -305,6 +308,17 @@ def survey_step(survey_id: str) -> BaseResponse:
     if mode == "assisted" and _known_event(form.event.data):
         where["event"] = form.event.data
     return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version, **where), code=303)
+
+
+def _started(value: str | None) -> str | None:
+    """The first page's time as the form carried it; anything else is not kept."""
+    try:
+        moment = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    if moment.tzinfo is None or moment > datetime.now(UTC):
+        return None
+    return moment.astimezone(UTC).isoformat(timespec="seconds")
 
 
 def _round_of(code: str | None) -> str | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from flask import abort, render_template
 from flask_babel import gettext
@@ -42,10 +42,22 @@ def _shown(survey: Survey) -> list[Question]:
     return list(found.values())
 
 
+# An XLSForm's metadata (start, end …) as columns named as the form names them, as the
+# exports of KoboToolbox and ODK Central have them: what the app records of each response.
+METADATA_CELLS: dict[str, Callable[[ResponseRow], str]] = {
+    "start": lambda row: row.started_at or row.created_at,
+    "end": lambda row: row.created_at,
+    "today": lambda row: (row.started_at or row.created_at)[:10],
+    "deviceid": lambda row: row.device,
+    "username": lambda row: row.username,
+}
+
+
 def response_table(survey: Survey) -> Iterator[list[object]]:
     """The header, then one row per response: its facts, both consents, every answer
     (free text with its gloss, the language it was said in and its themes)."""
     questions = _shown(survey)
+    metadata = [(name, kind) for name, kind in survey.metadata.items() if kind in METADATA_CELLS]
     header: list[object] = [
         "response_id",
         "survey_version",
@@ -56,6 +68,7 @@ def response_table(survey: Survey) -> Iterator[list[object]]:
         "received_at",
         "quote_consent",
         "contact_consent",
+        *(name for name, _kind in metadata),
     ]
     for q in questions:
         header.append(q.id)
@@ -74,6 +87,7 @@ def response_table(survey: Survey) -> Iterator[list[object]]:
             row.received_at,
             "yes" if row.quote_consent else "no",
             "yes" if row.contact_consent else "no",
+            *(METADATA_CELLS[kind](row) for _name, kind in metadata),
         ]
         for q in questions:
             cells.append(row.answers.get(q.id, ""))

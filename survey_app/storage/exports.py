@@ -27,6 +27,10 @@ class ResponseRow:
     event: str
     created_at: str
     received_at: str
+    started_at: str
+    device: str
+    # The staff member whose tablet sent it (ODK's username); "" for a resident's own phone.
+    username: str
     quote_consent: bool
     contact_consent: bool
     answers: dict[str, str]
@@ -43,10 +47,13 @@ def responses(db: Database, survey_id: str) -> Iterator[ResponseRow]:
     while True:
         chunk = list(
             db.execute(
-                "SELECT id, survey_version, language, mode, coalesce(event_id, ''), created_at,"
-                " received_at, quote_consent, contact_consent FROM responses"
-                " WHERE survey_id = ? AND (received_at, id) > (?, ?)"
-                " ORDER BY received_at, id LIMIT ?",
+                "SELECT r.id, r.survey_version, r.language, r.mode, coalesce(r.event_id, ''),"
+                " r.created_at, r.received_at, r.quote_consent, r.contact_consent,"
+                " coalesce(r.started_at, ''), coalesce(r.device_id, ''), coalesce(u.name, '')"
+                " FROM responses r LEFT JOIN devices d ON d.id = r.device_id"
+                " LEFT JOIN users u ON u.id = d.user_id"
+                " WHERE r.survey_id = ? AND (r.received_at, r.id) > (?, ?)"
+                " ORDER BY r.received_at, r.id LIMIT ?",
                 [survey_id, *last, CHUNK],
             )
         )
@@ -88,6 +95,9 @@ def responses(db: Database, survey_id: str) -> Iterator[ResponseRow]:
                 received_at=str(row[6]),
                 quote_consent=bool(row[7]),
                 contact_consent=bool(row[8]),
+                started_at=str(row[9]),
+                device=str(row[10]),
+                username=str(row[11]),
                 answers={q: " ".join(v) for q, v in answers[rid].items()},
                 glosses=glosses[rid],
                 spoken=spoken[rid],

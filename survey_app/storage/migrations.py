@@ -563,3 +563,9 @@ def _answers_one_index_fewer(db: Database) -> None:
     # answers_by_survey_question serves it; keeping a second index of every answer's
     # full text cost each stored batch a third of its write time.
     db.execute("DROP INDEX IF EXISTS answers_by_question")
+
+
+@MIGRATIONS(name="0017_response_started_at")
+def _response_started_at(db: Database) -> None:
+    # When the person began (ODK's "start"); created_at is when they finished ("end").
+    db.execute("ALTER TABLE responses ADD COLUMN started_at TEXT")

@@ -72,6 +72,8 @@ class NewResponse:
     created_at: str | None = None
     device_id: str | None = None
     event_id: str | None = None
+    # When the person began; kept beside created_at (when they finished), not in the hash.
+    started_at: str | None = None
 
     def content_hash(self) -> str:
         return _content_hash(self.survey, self.language, self.mode, self.submission, self.event_id)
@@ -88,6 +90,7 @@ def save(
     created_at: str | None = None,
     device_id: str | None = None,
     event_id: str | None = None,
+    started_at: str | None = None,
 ) -> Outcome:
     """Store a response once, in one transaction.
 
@@ -96,7 +99,7 @@ def save(
     stored response is left as it was.
     """
     entry = NewResponse(
-        response_id, survey, language, mode, submission, created_at, device_id, event_id
+        response_id, survey, language, mode, submission, created_at, device_id, event_id, started_at
     )
     [outcome] = save_many(db, [entry])
     if outcome == "conflict":
@@ -158,6 +161,7 @@ def save_many(
                     digest,
                     entry.device_id,
                     entry.event_id,
+                    entry.started_at,
                 )
             )
             answers.extend(
@@ -186,8 +190,8 @@ def save_many(
         db.conn.executemany(
             "INSERT INTO responses (id, survey_id, survey_version, language, mode, created_at,"
             " received_at, consent_given, consent_version, quote_consent, contact_consent,"
-            " content_hash, device_id, event_id)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, device_id, event_id, started_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             responses,
         )
         db.conn.executemany(

@@ -79,6 +79,7 @@ def _check(
         created_at=item.created_at,
         device_id=device_id,
         event_id=item.event_id,
+        started_at=item.started_at,
     )
 
 

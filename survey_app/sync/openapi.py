@@ -38,6 +38,11 @@ _RESPONSE = {
             "format": "date-time",
             "description": "When the device finished the response (UTC).",
         },
+        "started_at": {
+            "type": "string",
+            "format": "date-time",
+            "description": "When the person began the response (UTC; ODK's start).",
+        },
         "event_id": {
             "type": "string",
             "description": "The event (door-knocking round, World "

@@ -33,6 +33,7 @@ class Item:
     created_at: str
     raw: dict[str, list[str]]
     event_id: str | None = None
+    started_at: str | None = None
 
 
 def read_json(data: bytes) -> Any:
@@ -114,6 +115,8 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     if mode not in MODES:
         errors["mode"] = gettext("Mode must be self or assisted.")
     created_at = read_time(item.get("created_at"), errors)
+    started = item.get("started_at")
+    started_at = None if started is None else read_time(started, errors, "started_at")
     event_id = item.get("event_id")
     if event_id is not None and not isinstance(event_id, str):
         errors["event_id"] = gettext("This event does not exist.")
@@ -135,5 +138,7 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     if errors:
         return None, errors
     assert rid is not None and isinstance(survey_id, str) and isinstance(version, int)
-    item_ = Item(rid, survey_id, version, str(language), str(mode), created_at, raw, event_id)
+    item_ = Item(
+        rid, survey_id, version, str(language), str(mode), created_at, raw, event_id, started_at
+    )
     return item_, {}

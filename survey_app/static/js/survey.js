@@ -506,6 +506,7 @@
     var response = {
       id: state.id, survey_id: survey.id, survey_version: survey.version,
       language: survey.language, mode: survey.mode, created_at: new Date().toISOString(),
+      started_at: state.started_at,
       answers: answers, glosses: glosses, answer_languages: spoken
     };
     if (survey.event) { response.event_id = survey.event; }
