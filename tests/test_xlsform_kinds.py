@@ -325,12 +325,17 @@ def test_a_file_of_choices_is_asked_for_before_publishing_then_read(
     assert len([n for n in definition["choices"] if n.startswith("file_")]) == 1
 
 
-def test_the_field_form_is_answered_without_javascript(
-    app: Flask, coordinator: FlaskClient
-) -> None:
+def _publish_field_form(coordinator: FlaskClient) -> None:
+    """The field form uploaded, its file of clinics attached, and published."""
     _upload(coordinator, field_form())
     assert _attach(coordinator, "clinics.csv", "name,label\nhigh,High Street\n").status_code == 302
     coordinator.post(f"{PAGE}/publish", data={"csrf_token": _token(coordinator, PAGE)})
+
+
+def test_the_field_form_is_answered_without_javascript(
+    app: Flask, coordinator: FlaskClient
+) -> None:
+    _publish_field_form(coordinator)
     resident = Resident(app.test_client(), survey_id="damp-and-safety")
     steps = [
         ("welcome", {"consent": "yes"}),
@@ -391,9 +396,7 @@ def test_the_field_form_is_answered_without_javascript(
 def test_a_volunteers_tablet_fills_the_forms_metadata_columns(
     app: Flask, coordinator: FlaskClient
 ) -> None:
-    _upload(coordinator, field_form())
-    assert _attach(coordinator, "clinics.csv", "name,label\nhigh,High Street\n").status_code == 302
-    coordinator.post(f"{PAGE}/publish", data={"csrf_token": _token(coordinator, PAGE)})
+    _publish_field_form(coordinator)
     make_user(app, "volunteer")
     tablet = app.test_client()
     signed_in = soup(sign_in(tablet, "volunteer@example.org", label="Blue tablet"))
