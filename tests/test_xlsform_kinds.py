@@ -571,3 +571,87 @@ def test_a_location_is_asked_checked_and_kept_as_odk_keeps_it(app: Flask) -> Non
         assert not validate_step(
             survey, step, {"where": ["-33.9 151.2 5 3"]}, mode="self", max_length=500
         )
+
+
+def _with_external_choices(external: list[list[str]]) -> bytes:
+    """A KoboToolbox-style cascade: a state, then a city from the external_choices sheet."""
+    book = openpyxl.load_workbook(
+        io.BytesIO(
+            workbook(
+                [
+                    ["type", "name", "label::English (en)", "label::Arabic (ar)", "choice_filter"],
+                    ["select_one state", "state", "State", "الولاية", ""],
+                    ["select_one_external city", "city", "City", "المدينة", "state=${state}"],
+                ],
+                [
+                    ["list_name", "name", "label::English (en)", "label::Arabic (ar)"],
+                    ["state", "north", "North", "الشمال"],
+                    ["state", "south", "South", "الجنوب"],
+                ],
+                [["form_title", "form_id"], ["Cities", "cities"]],
+            )
+        )
+    )
+    sheet = book.create_sheet("external_choices")
+    for row in external:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def test_external_choices_kept_in_the_form_are_asked_filtered_and_written_back(
+    app: Flask,
+) -> None:
+    data = _with_external_choices(
+        [
+            ["list_name", "name", "label::English (en)", "label::Arabic (ar)", "state"],
+            ["city", "leeds", "Leeds", "ليدز", "north"],
+            ["city", "york", "York", "يورك", "north"],
+            ["city", "bristol", "Bristol", "بريستول", "south"],
+        ]
+    )
+    with app.test_request_context("/ar/"):
+        imported = xlsform.read(data, LANGUAGES, "cities.xlsx")
+        survey = parse_survey(imported.definition)
+        city = survey.question("city")
+        assert city.type == "single_choice"
+        assert [c.value for c in survey.choices_for(city, {"state": ["south"]})] == ["bristol"]
+        assert survey.text(f"choice.{city.choices}.york", "ar") == "يورك"
+        said = "\n".join(imported.notices)
+        assert "'city' (" not in said  # askable, so nothing to say of it
+        # The server refuses a city of the other state, in the resident's language.
+        step = next(s for s in survey.steps if any(q.id == "city" for q in s.questions))
+        refused = validate_step(
+            survey, step, {"state": ["south"], "city": ["leeds"]}, mode="self", max_length=500
+        )
+        assert refused == {"city": str(MESSAGES["unknown_choice"])}
+        assert not validate_step(
+            survey, step, {"state": ["south"], "city": ["bristol"]}, mode="self", max_length=500
+        )
+        # Written back as the form had it, and read back to the same survey.
+        exported = xlsform.write(imported.definition)
+        assert xlsform.read(exported, LANGUAGES, "cities.xlsx").definition == imported.definition
+    book = openpyxl.load_workbook(io.BytesIO(exported))
+    assert ["select_one_external city", "city"] in [
+        list(r[:2]) for r in book["survey"].iter_rows(values_only=True)
+    ]
+    rows = list(book["external_choices"].iter_rows(values_only=True))
+    assert rows[0][:2] == ("list_name", "name") and "state" in rows[0]
+    assert {r[1] for r in rows[1:]} == {"leeds", "york", "bristol"}
+    assert all(r[0] != "city" for r in book["choices"].iter_rows(values_only=True))
+
+
+def test_external_choices_with_a_problem_are_listed_and_nothing_is_made(app: Flask) -> None:
+    data = _with_external_choices(
+        [
+            ["list_name", "name", "label::English (en)", "state"],
+            ["city", "leeds", "Leeds", "north"],
+            ["city", "leeds", "Leeds again", "north"],
+        ]
+    )
+    with app.test_request_context("/en/"), pytest.raises(xlsform.XLSFormError) as raised:
+        xlsform.read(data, LANGUAGES, "cities.xlsx")
+    [problem] = raised.value.problems
+    assert (problem.sheet, problem.row) == ("external_choices", 3)
+    assert "'leeds'" in problem.message

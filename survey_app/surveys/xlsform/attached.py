@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_babel import gettext
@@ -18,6 +18,7 @@ from flask_babel import gettext
 from .common import Problem, XLSFormError, language_code
 
 _FROM_FILE = re.compile(r"^(select_one|select_multiple)_from_file\s+(\S+)$")
+_EXTERNAL = re.compile(r"^select_one_external\s+(\S+)$")
 MAX_CHOICES = 20_000
 
 
@@ -88,29 +89,78 @@ def attach(definition: dict[str, Any], filename: str, data: bytes, languages: Se
         raise XLSFormError(
             [Problem(filename, None, gettext("The form does not ask for a file of this name."))]
         )
-    rows = _rows(data, filename)
-    columns = set(rows[0]) if rows else set()
+    read = _read_choices(filename, _rows(data, filename), languages, definition)
+    _let_go(definition, filename)
+    list_name = _list_name(filename, set(definition.get("choices", {})))
+    return _store(definition, read, list_name, lambda q: _file_of(q) == filename)
+
+
+def external_lists(definition: dict[str, Any]) -> dict[str, str]:
+    """Each list a ``select_one_external`` question reads, with the app's name for it."""
+    found: dict[str, str] = {}
+    for question in _questions(definition):
+        match = _EXTERNAL.match(str(question.get("xlsform", {}).get("type", "")))
+        if match:
+            found[match.group(1)] = question.get("choices") or "external_" + match.group(1)
+    return found
+
+
+def attach_external(
+    definition: dict[str, Any], rows: list[dict[str, Any]], languages: Sequence[str]
+) -> list[tuple[str, str]]:
+    """The form's own ``external_choices`` sheet (KoboToolbox's cascading lists, which
+    ODK reads from the itemsets.csv pyxform makes of it) as the choices of the
+    ``select_one_external`` questions; returns each question it made askable, with its type."""
+    made: list[tuple[str, str]] = []
+    for list_name, app_name in external_lists(definition).items():
+        wanted = [
+            {k: str(v) for k, v in row.items() if k not in {"list_name"}}
+            for row in rows
+            if str(row.get("list_name", "")).strip() == list_name
+        ]
+        if not wanted:
+            continue  # said on upload: the question stays a notice
+
+        def reads(question: dict[str, Any], name: str = list_name) -> bool:
+            return bool(question.get("xlsform", {}).get("type") == f"select_one_external {name}")
+
+        read = _read_choices("external_choices", wanted, languages, definition)
+        _store(definition, read, app_name, reads)
+        made += [(q["id"], q["xlsform"]["type"]) for q in _questions(definition) if reads(q)]
+    return made
+
+
+Read = list[tuple[str, dict[str, str], dict[str, str]]]
+
+
+def _read_choices(
+    source: str, rows: list[dict[str, str]], languages: Sequence[str], definition: dict[str, Any]
+) -> Read:
+    """Each choice of ``rows`` (name, label, label::Language (code), other columns) with
+    its labels by language and its other columns, or every problem (nothing changed)."""
+    columns = {c for row in rows for c in row if c != "__row__"}
     labels = sorted(c for c in columns if c == "label" or c.startswith("label::"))
     problems = []
     if "name" not in columns or not labels:
         problems.append(
-            Problem(filename, 1, gettext("The file needs a 'name' and a 'label' column."))
+            Problem(source, 1, gettext("The file needs a 'name' and a 'label' column."))
         )
     if not rows:
-        problems.append(Problem(filename, None, gettext("The file has no choices.")))
+        problems.append(Problem(source, None, gettext("The file has no choices.")))
     if len(rows) > MAX_CHOICES:
-        problems.append(Problem(filename, None, gettext("The file has too many choices.")))
+        problems.append(Problem(source, None, gettext("The file has too many choices.")))
     if problems:
         raise XLSFormError(problems)
     default = str(definition.get("default_language", "en"))
     seen: set[str] = set()
-    read: list[tuple[str, dict[str, str], dict[str, str]]] = []
-    for number, row in enumerate(rows, start=2):
+    read: Read = []
+    for index, row in enumerate(rows, start=2):
+        number = int(row.get("__row__", index))
         value = row.get("name", "")
         if not value or value in seen:
             problems.append(
                 Problem(
-                    filename,
+                    source,
                     number,
                     gettext("Each choice needs a name, used once.")
                     if not value
@@ -124,12 +174,21 @@ def attach(definition: dict[str, Any], filename: str, data: bytes, languages: Se
             code = default if column == "label" else language_code(column[7:], languages)
             if code and row.get(column):
                 texts.setdefault(code, row[column])
-        extra = {c: row[c] for c in sorted(columns - {"name", *labels}) if row.get(c)}
+        extra = {c: row[c] for c in sorted(columns - {"name", "__row__", *labels}) if row.get(c)}
         read.append((value, texts, extra))
     if problems:
         raise XLSFormError(problems)
-    _let_go(definition, filename)
-    list_name = _list_name(filename, set(definition.get("choices", {})))
+    return read
+
+
+def _store(
+    definition: dict[str, Any],
+    read: Read,
+    list_name: str,
+    reads: Callable[[dict[str, Any]], bool],
+) -> int:
+    """The choices as the list ``list_name``, the choices of each question that ``reads`` it."""
+    default = str(definition.get("default_language", "en"))
     choices: list[dict[str, Any]] = []
     translations = definition.setdefault("translations", {})
     for value, texts, extra in read:
@@ -141,7 +200,7 @@ def attach(definition: dict[str, Any], filename: str, data: bytes, languages: Se
             translations.setdefault(code, {})[f"choice.{list_name}.{value}"] = text
     definition.setdefault("choices", {})[list_name] = choices
     for question in _questions(definition):
-        if _file_of(question) == filename:
+        if reads(question):
             single = question["xlsform"]["type"].startswith("select_one")
             question["type"] = "single_choice" if single else "multiple_choice"
             question["choices"] = list_name

@@ -22,6 +22,7 @@ from ..model import (
     SurveyDefinitionError,
     parse_survey,
 )
+from .attached import attach_external
 from .checks import check
 from .common import (
     FORM_ID,
@@ -34,6 +35,7 @@ from .common import (
 )
 from .questions import (
     and_,
+    not_collected_notice,
     own_condition,
     questions_of,
     read_choice,
@@ -270,6 +272,11 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
         **({"metadata": metadata} if metadata else {}),
         "review": {code: {"status": "draft"} for code in translations},
     }
+    external = _sheet_rows(book, "external_choices")
+    if external:
+        # Kept in the form itself: the app reads them as ODK reads the itemsets.csv made of them.
+        for name, kind in attach_external(definition, external, languages):
+            notices = [n for n in notices if n != not_collected_notice(name, kind)]
     try:
         parse_survey(definition)
     except SurveyDefinitionError as error:

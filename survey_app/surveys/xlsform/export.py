@@ -11,6 +11,7 @@ import openpyxl
 from ..model import (
     flatten_texts,
 )
+from .attached import external_lists
 from .common import STEP_PARTS, TRANSLATABLE, YES_NO_LIST, column_label, hidden
 
 
@@ -129,6 +130,10 @@ def write(definition: Mapping[str, Any]) -> bytes:
         survey.append(["end_group", step["id"]])
     choices = book.create_sheet("choices")
     lists = dict(definition.get("choices", {}))
+    # A select_one_external's list goes back to the form's external_choices sheet.
+    lists_of = external_lists(dict(definition))  # the form's list name: the app's name
+    external = {app_name: name for name, app_name in lists_of.items()}
+    outside = {external[n]: lists.pop(n) for n in list(lists) if n in external}
     if any(q["type"] == "yes_no" for s in definition["steps"] for q in s.get("questions", [])):
         lists.setdefault(YES_NO_LIST, [{"value": "yes"}, {"value": "no"}])
     # The columns choice filters read ("area"), after the labels.
@@ -140,6 +145,24 @@ def write(definition: Mapping[str, Any]) -> bytes:
             own = choice.get("columns", {})
             columns = [own.get(c, "") for c in extra]
             choices.append([list_name, choice["value"], *cells(base, key), *columns])
+    if outside:
+        sheet = book.create_sheet("external_choices")
+        apart = sorted(
+            {c for entries in outside.values() for e in entries for c in e.get("columns", {})}
+        )
+        sheet.append(["list_name", "name", *[f"label::{column_label(c)}" for c in codes], *apart])
+        for list_name, entries in outside.items():
+            for choice in entries:
+                key = f"choice.{lists_of[list_name]}.{choice['value']}"
+                own = choice.get("columns", {})
+                sheet.append(
+                    [
+                        list_name,
+                        choice["value"],
+                        *cells(base, key),
+                        *[own.get(c, "") for c in apart],
+                    ]
+                )
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
     settings.append(

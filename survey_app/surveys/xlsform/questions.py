@@ -303,7 +303,7 @@ def questions_of(
             found.extend(questions_of(node.get("children", []), texts, inner, notices, metadata))
         elif kind == "repeat":
             found.append(_repeat(node, texts, relevant))
-            notices.append(_not_collected(str(node["name"]), "begin_repeat"))
+            notices.append(not_collected_notice(str(node["name"]), "begin_repeat"))
         elif kind_of(kind).app_type is None:
             metadata.append({"name": str(node["name"]), "type": kind})
             notices.append(_left_out(str(node["name"]), kind))
@@ -319,7 +319,7 @@ def questions_of(
                     )
                 )
             elif question["type"] == "unsupported":
-                notices.append(_not_collected(question["id"], question["xlsform"]["type"]))
+                notices.append(not_collected_notice(question["id"], question["xlsform"]["type"]))
             elif question["type"] == "geopoint":
                 notices.append(
                     gettext(
@@ -392,7 +392,7 @@ def _left_out(name: str, kind: str) -> str:
     )
 
 
-def _not_collected(name: str, kind: str) -> str:
+def not_collected_notice(name: str, kind: str) -> str:
     return gettext(
         "'%(name)s' (%(type)s) is kept, but the app does not collect it yet: the survey shows "
         "a notice in its place. Preview it before you publish.",
