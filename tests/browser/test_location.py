@@ -3,6 +3,7 @@ digits), and typed by hand when the device is not allowed to say where it is."""
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
@@ -100,6 +101,16 @@ def test_a_device_not_allowed_to_say_where_it_is(browser: Browser, tmp_path: Pat
         assert server.query("SELECT count(*) FROM responses WHERE survey_id = 'leaks'") == [(0,)]
         page.locator("#q-leak__lat").fill("51.5")
         page.locator("#q-leak__lon").fill("-0.0877")
+        # The tablet reloads here: the draft brings the typed location back into its boxes.
+        saved = "WMStore.get('drafts', 'leaks|self').then(d => d && d.raw.leak ? d.raw.leak : null)"
+        deadline = time.monotonic() + 10
+        while page.evaluate(saved) != ["51.5 -0.0877 0 0"]:
+            assert time.monotonic() < deadline, page.evaluate(saved)
+            time.sleep(0.05)
+        page.reload()
+        expect(page.locator("[data-wm-draft-notice]")).to_be_visible()
+        expect(page.locator("#q-leak__lat")).to_have_value("51.5")
+        expect(page.locator("#q-leak__lon")).to_have_value("-0.0877")
         page.get_by_test_id("next").click()
         page.locator("#q-matters").fill("Damp")
         page.get_by_test_id("submit").click()
