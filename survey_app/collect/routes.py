@@ -27,6 +27,7 @@ from ..extensions import csrf
 from ..surveys.answers import gather, validate_response, validate_step
 from ..surveys.loader import DEFAULT_SURVEY_ID
 from ..surveys.model import Step, Survey
+from ..sync.payload import read_time
 from ..workspace.runner import embed_soon
 from . import bp, wizard
 from .client import client_messages, client_survey
@@ -311,14 +312,11 @@ def survey_step(survey_id: str) -> BaseResponse:
 
 
 def _started(value: str | None) -> str | None:
-    """The first page's time as the form carried it; anything else is not kept."""
-    try:
-        moment = datetime.fromisoformat(str(value))
-    except ValueError:
-        return None
-    if moment.tzinfo is None or moment > datetime.now(UTC):
-        return None
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    """The first page's time as the form carried it, read as the API reads a device's;
+    anything else is not kept."""
+    problems: dict[str, str] = {}
+    moment = read_time(value, problems, "started") if value else ""
+    return None if problems or not moment else moment
 
 
 def _round_of(code: str | None) -> str | None:

@@ -128,41 +128,32 @@ def write(definition: Mapping[str, Any]) -> bytes:
         for question in questions:
             question_row(question)
         survey.append(["end_group", step["id"]])
-    choices = book.create_sheet("choices")
+
+    def choice_sheet(name: str, lists: Mapping[str, Any], written: Mapping[str, str]) -> None:
+        """One sheet of choice lists: each label in every language, then the columns a
+        choice_filter reads ("area"); ``written`` names a list as the form named it."""
+        sheet = book.create_sheet(name)
+        extra = sorted(
+            {c for entries in lists.values() for e in entries for c in e.get("columns", {})}
+        )
+        sheet.append(["list_name", "name", *[f"label::{column_label(c)}" for c in codes], *extra])
+        for list_name, entries in lists.items():
+            for choice in entries:
+                key = f"choice.{list_name}.{choice['value']}"
+                own = choice.get("columns", {})
+                columns = [own.get(c, "") for c in extra]
+                written_name = written.get(list_name, list_name)
+                sheet.append([written_name, choice["value"], *cells(base, key), *columns])
+
     lists = dict(definition.get("choices", {}))
     # A select_one_external's list goes back to the form's external_choices sheet.
-    lists_of = external_lists(dict(definition))  # the form's list name: the app's name
-    external = {app_name: name for name, app_name in lists_of.items()}
-    outside = {external[n]: lists.pop(n) for n in list(lists) if n in external}
+    external = {app: name for name, app in external_lists(dict(definition)).items()}
+    outside = {n: lists.pop(n) for n in list(lists) if n in external}
     if any(q["type"] == "yes_no" for s in definition["steps"] for q in s.get("questions", [])):
         lists.setdefault(YES_NO_LIST, [{"value": "yes"}, {"value": "no"}])
-    # The columns choice filters read ("area"), after the labels.
-    extra = sorted({c for entries in lists.values() for e in entries for c in e.get("columns", {})})
-    choices.append(["list_name", "name", *[f"label::{column_label(c)}" for c in codes], *extra])
-    for list_name, entries in lists.items():
-        for choice in entries:
-            key = f"choice.{list_name}.{choice['value']}"
-            own = choice.get("columns", {})
-            columns = [own.get(c, "") for c in extra]
-            choices.append([list_name, choice["value"], *cells(base, key), *columns])
+    choice_sheet("choices", lists, {})
     if outside:
-        sheet = book.create_sheet("external_choices")
-        apart = sorted(
-            {c for entries in outside.values() for e in entries for c in e.get("columns", {})}
-        )
-        sheet.append(["list_name", "name", *[f"label::{column_label(c)}" for c in codes], *apart])
-        for list_name, entries in outside.items():
-            for choice in entries:
-                key = f"choice.{lists_of[list_name]}.{choice['value']}"
-                own = choice.get("columns", {})
-                sheet.append(
-                    [
-                        list_name,
-                        choice["value"],
-                        *cells(base, key),
-                        *[own.get(c, "") for c in apart],
-                    ]
-                )
+        choice_sheet("external_choices", outside, external)
     settings = book.create_sheet("settings")
     settings.append(["form_title", "form_id", "version", "default_language"])
     settings.append(
