@@ -99,6 +99,18 @@ def test_a_device_not_allowed_to_say_where_it_is(browser: Browser, tmp_path: Pat
         expect(page.get_by_test_id("error-summary")).to_be_visible()
         assert serious_violations(Axe(), page) == []
         assert server.query("SELECT count(*) FROM responses WHERE survey_id = 'leaks'") == [(0,)]
+        # Checked in the browser as on the server: no such latitude.
+        page.locator("#q-leak__lat").fill("95")
+        page.locator("#q-leak__lon").fill("-0.0877")
+        page.get_by_test_id("next").click()
+        expect(page.get_by_test_id("error-summary")).to_contain_text(
+            catalogue_translation(
+                "ar",
+                "Please give a latitude between -90 and 90 and a longitude between -180 and 180, "
+                "as numbers with a decimal point.",
+            )
+        )
+        expect(page.locator("form[data-wm-ready]")).to_have_attribute("data-step", "leak")
         page.locator("#q-leak__lat").fill("51.5")
         page.locator("#q-leak__lon").fill("-0.0877")
         # The tablet reloads here: the draft brings the typed location back into its boxes.
