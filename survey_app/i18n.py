@@ -66,6 +66,33 @@ def by_tag(tag: str) -> Language | None:
     return None
 
 
+def form_only(languages: Iterable[str]) -> list[Language]:
+    """Languages a survey has texts in that the app's own words are not offered in
+    (Tigrinya, Amharic): residents answer in them with the interface in the closest
+    offered language. A column name Babel does not know stays in the form, unoffered."""
+    offered = set(current_app.config["LANGUAGES"])
+    found = []
+    for code in sorted(set(languages) - offered):
+        try:
+            found.append(language(code))
+        except (ValueError, UnknownLocaleError):
+            continue
+    return found
+
+
+def closest_offered(code: str, also: str = "") -> Language:
+    """The offered language nearest ``code``: the same language (Portuguese for Brazilian
+    Portuguese), else ``also`` (the form's own default language) or the same as it, else the
+    app's default. The same answer for everyone, so a tablet can keep the page offline."""
+    found = negotiate([code, also], current_app.config["LANGUAGES"])
+    return language(found or current_app.config["DEFAULT_LANGUAGE"])
+
+
+def form_options(languages: Iterable[str], default: str) -> list[tuple[Language, Language]]:
+    """Each language only a form has, with the offered language its pages are shown in."""
+    return [(own, closest_offered(own.code, default)) for own in form_only(languages)]
+
+
 def negotiate(accepted: Iterable[str], codes: Sequence[str]) -> str | None:
     """The first offered code that fits the browser's languages, best first.
 

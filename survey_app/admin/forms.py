@@ -112,7 +112,7 @@ class ChoicesFileForm(FlaskForm):
 
     name = HiddenField()
     file = FileField(
-        _l("The file of choices (.csv)"),
+        _l("The file of choices (.csv, .xml or .geojson)"),
         validators=[FileRequired(_l("Choose the file to attach."))],
     )
 

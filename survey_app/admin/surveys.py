@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from babel import Locale, UnknownLocaleError
+from babel import Locale
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response as BaseResponse
@@ -15,7 +15,7 @@ from ..auth.access import role_required
 from ..auth.forms import EmptyForm
 from ..exports.routes import responses_file
 from ..surveys import xlsform
-from ..surveys.model import Survey, flatten_texts, set_text
+from ..surveys.model import flatten_texts, set_text
 from ..surveys.xlsform import attached
 from . import bp
 from .forms import ChoicesFileForm, XLSFormUploadForm
@@ -150,7 +150,7 @@ def preview(survey_id: str) -> str:
     """Every step and question of the working copy, in the page's language."""
     _draft_or_404(survey_id)
     draft = storage.surveys.draft(storage.get_db(), survey_id)
-    form_only = _form_only_languages(draft)
+    form_only = i18n.form_only(draft.languages())
     shown = next((lang for lang in form_only if lang.code == request.args.get("texts")), None)
     return render_template(
         "admin/preview.html",
@@ -162,22 +162,15 @@ def preview(survey_id: str) -> str:
         survey_language_name=Locale.parse(shown.code).get_display_name(i18n.current_language().code)
         if shown
         else "",
+        # The language residents see the app's own words in around these texts.
+        interface_name=Locale.parse(
+            i18n.closest_offered(shown.code, draft.default_language).code
+        ).get_display_name(i18n.current_language().code)
+        if shown
+        else "",
         raw={},
         errors={},
     )
-
-
-def _form_only_languages(survey: Survey) -> list[i18n.Language]:
-    """Languages the form has texts in that the app does not offer yet (Tigrinya, Amharic):
-    the coordinator can read them in the preview, though residents cannot answer in them."""
-    offered = {lang.code for lang in i18n.offered()}
-    found = []
-    for code in sorted({*survey.translations, survey.default_language} - offered):
-        try:
-            found.append(i18n.language(code))
-        except (ValueError, UnknownLocaleError):
-            continue  # a column name Babel does not know: kept in the form, not shown
-    return found
 
 
 @bp.post("/surveys/<survey_id>/publish")

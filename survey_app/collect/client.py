@@ -31,12 +31,17 @@ def client_survey(
     event: str | None = None,
     kiosk: bool = False,
     response_id: str | None = None,
+    texts: Language | None = None,
 ) -> dict[str, Any]:
-    """The survey's rules as plain data, so the browser applies the server's rules offline."""
+    """The survey's rules as plain data, so the browser applies the server's rules offline.
+
+    ``texts`` is a language only the form has that its texts are shown in: the response
+    records it as the language the resident answered in.
+    """
     return {
         "id": survey.id,
         "version": survey.version,
-        "language": language.code,
+        "language": (texts or language).code,
         "tag": language.tag,
         "mode": mode,
         "event": event,
@@ -44,7 +49,7 @@ def client_survey(
         "response_id": response_id,
         "start": url_for("collect.start"),
         "max_length": max_length,
-        "answer_languages": sorted(answer_languages()),
+        "answer_languages": sorted(answer_languages(survey)),
         "api": url_for("sync.receive_responses"),
         # The form's ``today`` metadata, which expressions may name (Survey.metadata_values).
         "today_names": [name for name, kind in survey.metadata.items() if kind == "today"],

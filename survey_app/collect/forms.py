@@ -18,6 +18,8 @@ class SurveyPageForm(FlaskForm):
     event = HiddenField(validators=[Optional(), Regexp(r"^[0-9A-Z]{6}$")])
     # When the person began (ODK's "start"), carried from the first page to the last.
     started = HiddenField(validators=[Optional()])
+    # A language only the form has (Tigrinya) that the survey's texts are shown in.
+    texts = HiddenField(validators=[Optional(), Regexp(r"^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8}){0,2}$")])
 
     def tampered(self) -> bool:
         """True when the response id, mode or step is wrong: the page was changed.
@@ -25,7 +27,8 @@ class SurveyPageForm(FlaskForm):
         A wrong survey version is not counted: it is mended by showing the current
         version with the person's answers, as a survey changed meanwhile would be.
         """
-        return any(name not in {"csrf_token", "survey_version", "event"} for name in self.errors)
+        mended = {"csrf_token", "survey_version", "event", "texts"}
+        return any(name not in mended for name in self.errors)
 
     def version(self) -> int | None:
         if "survey_version" in self.errors:

@@ -7,6 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Any
 
+from babel import Locale
 from flask import (
     Response,
     abort,
@@ -32,6 +33,9 @@ from ..workspace.runner import embed_soon
 from . import bp, wizard
 from .client import client_messages, client_survey
 from .forms import SurveyPageForm
+
+# How the language switch names a language only the form has ("form:ti").
+FORM_LANGUAGE = "form:"
 
 
 @bp.after_request
@@ -117,6 +121,27 @@ def _known_version(survey_id: str, version: int) -> Survey | None:
         return None
 
 
+def _texts_language(survey: Survey, code: str | None) -> i18n.Language | None:
+    """The language only the form has (Tigrinya) that the person chose for its texts."""
+    if not code:
+        return None
+    return next((lang for lang in i18n.form_only(survey.languages()) if lang.code == code), None)
+
+
+def _languages_context(survey: Survey, shown: i18n.Language | None) -> dict[str, Any]:
+    """What the pages need to show a survey's texts in a language only the form has."""
+    interface = i18n.current_language()
+    return {
+        "survey_language": shown,
+        "form_languages": i18n.form_options(survey.languages(), survey.default_language),
+        # Both named in the page's language, in the sentence that explains them.
+        "survey_language_name": Locale.parse(shown.code).get_display_name(interface.code)
+        if shown
+        else "",
+        "interface_name": Locale.parse(interface.code).get_display_name(interface.code),
+    }
+
+
 def _kiosk() -> bool:
     """A tablet left in a reception: each person starts afresh and leaves nothing behind."""
     return kiosk.is_on()
@@ -138,6 +163,10 @@ def start() -> str:
         others=others,
         languages=i18n.offered(),
         kiosk=_kiosk(),
+        form_languages_of={
+            item.id: i18n.form_options(item.languages(), item.default_language)
+            for item in (survey, *others)
+        },
     )
 
 
@@ -157,6 +186,8 @@ def _render_step(
     # Questions whose page was sent before: an answer left empty there stays empty, while
     # a question never shown yet starts from the form's default answer.
     seen = set(request.form.getlist("seen"))
+    shown = _texts_language(survey, form.texts.data)
+    form.texts.data = shown.code if shown else ""
     page = render_template(
         "collect/step.html",
         survey=survey,
@@ -175,6 +206,7 @@ def _render_step(
         is_last=wizard.neighbour(survey, step, raw, +1) is None,
         languages=i18n.offered(),
         client=client,
+        **_languages_context(survey, shown),
     )
     response = make_response(page, status or (422 if errors else 200))
     # Answers ride in this page: no cache may keep it for the next person.
@@ -203,6 +235,8 @@ def survey_start(survey_id: str) -> Response:
         event=event or "",
         started=datetime.now(UTC).isoformat(timespec="seconds"),
     )
+    shown = _texts_language(survey, request.args.get("texts"))
+    form.texts.data = shown.code if shown else ""
     client = {
         "survey": client_survey(
             survey,
@@ -212,6 +246,7 @@ def survey_start(survey_id: str) -> Response:
             event,
             kiosk=_kiosk(),
             response_id=given,
+            texts=shown,
         ),
         "messages": client_messages(),
     }
@@ -266,10 +301,18 @@ def survey_step(survey_id: str) -> BaseResponse:
         )
     action = request.form.get("action", "next")
     if action == "language":
-        chosen = i18n.by_tag(request.form.get("switch_to", ""))
+        wanted = request.form.get("switch_to", "")
+        own = None
+        if wanted.startswith(FORM_LANGUAGE):
+            own = _texts_language(survey, wanted.removeprefix(FORM_LANGUAGE))
+        if own is not None:
+            chosen: i18n.Language | None = i18n.closest_offered(own.code, survey.default_language)
+        else:
+            chosen = i18n.by_tag(wanted)
         if chosen is not None:
             g.language = chosen
             refresh()
+            form.texts.data = own.code if own else ""
         return _render_step(survey, step, form, raw)
     if action == "back":
         previous = wizard.neighbour(survey, step, raw, -1)
@@ -282,6 +325,7 @@ def survey_step(survey_id: str) -> BaseResponse:
     following = wizard.neighbour(survey, step, raw, +1)
     if following is not None:
         return _render_step(survey, following, form, raw)
+    shown = _texts_language(survey, form.texts.data)
     submission, errors, bad_step = validate_response(survey, raw, mode=mode, max_length=limit)
     if submission is None:
         return _render_step(survey, bad_step or step, form, raw, errors)
@@ -290,7 +334,9 @@ def survey_step(survey_id: str) -> BaseResponse:
             storage.get_db(),
             response_id=form.response_id.data or "",
             survey=survey,
-            language=i18n.current_language().code,
+            # The language the resident read the questions in, which may be one only the
+            # form has: the interface around them is then in the closest one the app has.
+            language=shown.code if shown else i18n.current_language().code,
             mode=mode,
             submission=submission,
             event_id=_known_event(form.event.data),
@@ -305,7 +351,7 @@ def survey_step(survey_id: str) -> BaseResponse:
             ),
             status=409,
         ) from None
-    where: dict[str, Any] = {}
+    where: dict[str, Any] = {"texts": shown.code} if shown else {}
     if mode == "assisted" and _known_event(form.event.data):
         where["event"] = form.event.data
     return redirect(url_for(".thanks", survey_id=survey.id, v=survey.version, **where), code=303)
@@ -336,6 +382,7 @@ def thanks(survey_id: str) -> Response:
         survey=survey,
         kiosk=_kiosk(),
         round=_round_of(request.args.get("event")),
+        **_languages_context(survey, _texts_language(survey, request.args.get("texts"))),
     )
     response = make_response(page)
     response.headers["Cache-Control"] = "no-store"

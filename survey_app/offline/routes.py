@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from pathlib import Path
+from urllib.parse import urlencode
 
 from flask import Flask, Response, current_app, render_template, url_for
 from flask_babel import gettext
@@ -50,11 +51,20 @@ def precache_urls() -> list[str]:
     urls = [url_for("static", filename=name) for name in STATIC_FILES]
     urls.append(url_for("offline.manifest"))
     open_ids = storage.surveys.published_ids(storage.get_db())
+    db = storage.get_db()
     for option in i18n.offered():
         urls.append(url_for("collect.start", lang_tag=option.tag))
         for survey_id in open_ids:
             survey = url_for("collect.survey_start", lang_tag=option.tag, survey_id=survey_id)
             urls += [survey, survey + "?with=volunteer"]
+    # Languages only a form has (Tigrinya), each with the app's words in the closest one;
+    # the keys are the ones the worker looks for (?texts=ti, then &with=volunteer).
+    for survey_id in open_ids:
+        published = storage.surveys.published(db, survey_id)
+        for own, shown_in in i18n.form_options(published.languages(), published.default_language):
+            survey = url_for("collect.survey_start", lang_tag=shown_in.tag, survey_id=survey_id)
+            survey += "?" + urlencode({"texts": own.code})
+            urls += [survey, survey + "&with=volunteer"]
     return urls
 
 

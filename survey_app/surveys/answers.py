@@ -131,9 +131,10 @@ def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, lis
     return raw
 
 
-def answer_languages() -> set[str]:
-    """The codes an answer's language may take."""
-    return {*current_app.config["LANGUAGES"], OTHER_LANGUAGE}
+def answer_languages(survey: Survey) -> set[str]:
+    """The codes an answer's language may take: the app's languages, those only the
+    survey's form has (Tigrinya), and "another language"."""
+    return {*current_app.config["LANGUAGES"], *survey.languages(), OTHER_LANGUAGE}
 
 
 def _too_long(text: str, limit: int) -> str | None:
@@ -267,7 +268,7 @@ def validate_step(
                 errors[question.id + GLOSS_SUFFIX] = message
         spoken = raw.get(question.id + LANGUAGE_SUFFIX, [])
         if question.gloss and mode == "assisted" and spoken:
-            if len(spoken) > 1 or spoken[0] not in answer_languages():
+            if len(spoken) > 1 or spoken[0] not in answer_languages(survey):
                 errors[question.id + LANGUAGE_SUFFIX] = _message("language")
     if step.require_one_of and not any(raw.get(qid) for qid in step.require_one_of):
         first = step.require_one_of[0]

@@ -136,6 +136,11 @@ class Survey:
             return language
         return self.default_language
 
+    def languages(self) -> set[str]:
+        """Every language the survey has texts in."""
+        written = (code for code, texts in self.translations.items() if texts)
+        return {self.default_language, *written}
+
     def has_text(self, key: str) -> bool:
         return bool(self.texts.get(key))
 

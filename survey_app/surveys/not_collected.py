@@ -23,8 +23,8 @@ NOTICES = {
         "This question asks for choices to be put in order, which this app does not collect yet."
     ),
     "external": _l(
-        "This question's choices come from a file attached to the form, which this app does "
-        "not read yet."
+        "This question's choices come from a file sent with the form, which has not been "
+        "attached here yet."
     ),
     "repeat": _l(
         "This part of the form repeats (for example once for each person in a household), "

@@ -57,6 +57,9 @@ def _check(
             "rejected",
             {"survey_version": gettext("This survey or version does not exist on the server.")},
         )
+    if item.language not in {*current_app.config["LANGUAGES"], *survey.languages()}:
+        # A language only this survey's form has (Tigrinya) is the survey's own to take.
+        return receipt(item.id, "rejected", {"language": gettext("This language is not offered.")})
     if item.event_id is not None and not lookups.event_exists(item.event_id):
         return receipt(item.id, "rejected", {"event_id": gettext("This event does not exist.")})
     kept = survey.effective_answers(item.raw)
@@ -91,11 +94,10 @@ def store_batch(items: Sequence[Any], device_id: str | None = None) -> list[dict
     passed. No receipt leaves before the commit has succeeded, and a failed commit
     stores none of them (the device keeps them and sends again).
     """
-    languages = set(current_app.config["LANGUAGES"])
     lookups = _Lookups()
     checked: list[storage.responses.NewResponse | dict[str, Any]] = []
     for raw_item in items:
-        item, errors = read_item(raw_item, languages)
+        item, errors = read_item(raw_item)
         if item is None:
             checked.append(receipt(response_id(raw_item), "rejected", errors))
         else:

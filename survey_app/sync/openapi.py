@@ -31,7 +31,12 @@ _RESPONSE = {
             "description": "The version the person answered; older published "
             "versions stay accepted.",
         },
-        "language": {"type": "string", "example": "bn"},
+        "language": {
+            "type": "string",
+            "example": "bn",
+            "description": "The language the resident read the questions in: one the app "
+            "offers, or one only this survey's form has (such as ti for Tigrinya).",
+        },
         "mode": {"type": "string", "enum": ["self", "assisted"], "default": "self"},
         "created_at": {
             "type": "string",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -94,8 +95,12 @@ def _values(value: Any) -> list[str] | None:
     return None
 
 
-def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, str]]:
-    """Check an item's shape and types; the survey's own rules come after."""
+# A Babel language code ("so", "zh_Hans", "pt_BR"); which ones a survey takes is its own.
+LANGUAGE_CODE = re.compile(r"^[A-Za-z]{2,3}(_[A-Za-z0-9]{2,8}){0,2}$")
+
+
+def read_item(item: Any) -> tuple[Item | None, dict[str, str]]:
+    """Check an item's shape and types; the survey's own rules (and languages) come after."""
     errors: dict[str, str] = {}
     if not isinstance(item, dict):
         return None, {"response": gettext("Each response must be a JSON object.")}
@@ -109,7 +114,7 @@ def read_item(item: Any, languages: set[str]) -> tuple[Item | None, dict[str, st
     if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= MAX_VERSION:
         errors["survey_version"] = gettext("Say which version of the survey this answers.")
     language = item.get("language")
-    if language not in languages:
+    if not isinstance(language, str) or not LANGUAGE_CODE.match(language):
         errors["language"] = gettext("This language is not offered.")
     mode = item.get("mode", "self")
     if mode not in MODES:

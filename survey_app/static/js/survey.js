@@ -621,11 +621,22 @@
     event.preventDefault();
     var button = event.submitter;
     if (button && button.value === "language") {
-      var tag = form.querySelector("[name=switch_to]").value;
+      var select = form.querySelector("[name=switch_to]");
+      var tag = select.value;
+      var address = new URLSearchParams(window.location.search);
+      // A language only the form has ("form:ti"): its questions in it, the app's own words
+      // in the closest language the app has.
+      if (tag.indexOf("form:") === 0) {
+        address.set("texts", tag.slice(5));
+        tag = select.options[select.selectedIndex].getAttribute("data-interface");
+      } else {
+        address.delete("texts");
+      }
+      var search = address.toString();
       // Same address in another language: the event, the door's response id and the
       // volunteer mode all stay, and so does the draft saved under them.
       saveDraft().then(function () {
-        window.location.href = "/" + tag + "/s/" + survey.id + "/" + window.location.search;
+        window.location.href = "/" + tag + "/s/" + survey.id + "/" + (search ? "?" + search : "");
       });
       return;
     }

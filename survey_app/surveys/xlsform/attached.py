@@ -7,15 +7,15 @@ survey is published; once a file is attached its questions are ordinary choice q
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
 from flask_babel import gettext
 
-from .common import Problem, XLSFormError, language_code
+from . import search
+from .choice_files import default_columns, read_rows
+from .common import Problem, XLSFormError, column_label, language_code
 
 _FROM_FILE = re.compile(r"^(select_one|select_multiple)_from_file\s+(\S+)$")
 _EXTERNAL = re.compile(r"^select_one_external\s+(\S+)$")
@@ -27,7 +27,10 @@ def _questions(definition: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def _file_of(question: dict[str, Any]) -> str | None:
-    match = _FROM_FILE.match(str(question.get("xlsform", {}).get("type", "")))
+    kept = question.get("xlsform", {})
+    if "search" in kept:
+        return kept["search"].get("file")  # None: a search() the app cannot read
+    match = _FROM_FILE.match(str(kept.get("type", "")))
     return match.group(2) if match else None
 
 
@@ -59,27 +62,57 @@ def _list_name(filename: str, taken: set[str]) -> str:
     return name
 
 
-def _rows(data: bytes, filename: str) -> list[dict[str, str]]:
-    if not filename.casefold().endswith(".csv"):
-        raise XLSFormError(
-            [Problem(filename, None, gettext("Only a .csv file of choices can be attached yet."))]
-        )
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise XLSFormError(
-            [Problem(filename, None, gettext("Save the file as CSV in UTF-8, then attach it."))]
-        ) from None
-    dialect = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")  # type: ignore[assignment]
-    except csv.Error:
-        pass  # one column, or too little to tell: commas
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
-    return [
-        {str(k).strip(): (v or "").strip() for k, v in row.items() if k is not None}
-        for row in reader
-    ]
+def _parameters(question: dict[str, Any]) -> dict[str, str]:
+    """A question's ``parameters`` cell as pairs ("value=code label=title")."""
+    written = str(question.get("xlsform", {}).get("parameters", ""))
+    return dict(part.split("=", 1) for part in written.split() if "=" in part)
+
+
+def _rows(definition: dict[str, Any], data: bytes, filename: str) -> list[dict[str, str]]:
+    """The file's choices, with the columns its questions read as value and label renamed
+    ``name`` and ``label`` (and ``label::Language`` beside them)."""
+    rows = read_rows(data, filename)
+    value, label = default_columns(filename)
+    reading = next((q for q in _questions(definition) if _file_of(q) == filename), {})
+    if "search" in reading.get("xlsform", {}):
+        return _searched(definition, reading, rows)
+    value = _parameters(reading).get("value", value)
+    label = _parameters(reading).get("label", label)
+    if (value, label) == ("name", "label"):
+        return rows
+    renamed = []
+    for row in rows:
+        own: dict[str, str] = {}
+        for column, text in row.items():
+            if column == label or column.startswith(label + "::"):
+                own["label" + column[len(label) :]] = text
+            elif column in {"name", "label"} or column.startswith("label::"):
+                continue  # the question reads other columns as its value and label
+            else:
+                own[column] = text  # the value's column too, which a choice_filter may name
+        if value in row:
+            own["name"] = row[value]
+        renamed.append(own)
+    return renamed
+
+
+def _searched(
+    definition: dict[str, Any], question: dict[str, Any], rows: list[dict[str, str]]
+) -> list[dict[str, str]]:
+    """A search() question's file, read through the columns its own choice list names."""
+    value, labels = search.columns(definition, question)
+    default = str(definition.get("default_language", "en"))
+    renamed = []
+    for row in rows:
+        # The label columns are the labels; the value's column stays, for a filter to name.
+        own = {k: v for k, v in row.items() if k not in {"name", "label", *labels.values()}}
+        own["name"] = row.get(value, "")
+        for code, column in labels.items():
+            own["label" if code == default else f"label::{column_label(code)}"] = row.get(
+                column, ""
+            )
+        renamed.append(own)
+    return renamed
 
 
 def attach(definition: dict[str, Any], filename: str, data: bytes, languages: Sequence[str]) -> int:
@@ -89,10 +122,15 @@ def attach(definition: dict[str, Any], filename: str, data: bytes, languages: Se
         raise XLSFormError(
             [Problem(filename, None, gettext("The form does not ask for a file of this name."))]
         )
-    read = _read_choices(filename, _rows(data, filename), languages, definition)
+    read = _read_choices(filename, _rows(definition, data, filename), languages, definition)
     _let_go(definition, filename)
     list_name = _list_name(filename, set(definition.get("choices", {})))
-    return _store(definition, read, list_name, lambda q: _file_of(q) == filename)
+    count = _store(definition, read, list_name, lambda q: _file_of(q) == filename)
+    for question in _questions(definition):
+        wanted = question.get("xlsform", {}).get("search", {}).get("filter")
+        if wanted and _file_of(question) == filename:
+            question["choice_filter"] = wanted  # search()'s matching, as the app applies it
+    return count
 
 
 def external_lists(definition: dict[str, Any]) -> dict[str, str]:

@@ -235,11 +235,12 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
         choice_lists[list_name] = [read_choice(list_name, c, texts) for c in choices]
     form_id, made_up = _form_id(settings, filename)
     for code in sorted({*texts.translations, default} - set(languages)):
+        # Each is one Babel knows: the checks refuse a column naming any other.
         notices.append(
             gettext(
-                "The form's texts in %(language)s are kept, and go back out in its export; the "
-                "app does not offer %(language)s yet, so residents answer in one of its "
-                "own languages.",
+                "The form's texts in %(language)s are kept, and go back out in its export. "
+                "Residents can answer in %(language)s: the app's own words, such as buttons, "
+                "are then shown in the closest language it has.",
                 language=_language_name(code),
             )
         )

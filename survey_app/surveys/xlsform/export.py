@@ -78,7 +78,10 @@ def write(definition: Mapping[str, Any]) -> bytes:
                     question.get("appearance", ""),
                 ]
             ).strip(),
-            choice_filter=question.get("choice_filter") or kept.get("choice_filter", ""),
+            # A search() question's filter is its appearance's own, not a column of its own.
+            choice_filter=kept.get("choice_filter", "")
+            if "search" in kept
+            else question.get("choice_filter") or kept.get("choice_filter", ""),
             read_only="yes" if question.get("read_only") else "",
             parameters=kept.get("parameters", ""),
             records=question.get("records", ""),

@@ -9,6 +9,7 @@ from typing import Any
 from flask_babel import gettext
 
 from ..expressions import UnsupportedFunction, parse
+from . import search
 from .common import condition
 from .kinds import RECORDED_METADATA, Kind, kind_of
 from .texts import Texts
@@ -94,6 +95,13 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
     if kept:
         question["appearance"] = " ".join(kept)
     aside: dict[str, Any] = {}  # what the form asks that the app keeps but cannot apply
+    if question["type"] in {"single_choice", "multiple_choice"} and search.has_search(appearance):
+        # Its choices are in a CSV file sent with the form; its own list names the columns.
+        single = question["type"] == "single_choice"
+        list_name = question.pop("choices")
+        question.update(type="unsupported", asks="external")
+        aside["type"] = f"{'select_one' if single else 'select_multiple'} {list_name}"
+        aside["search"] = {"list": list_name, **(search.read(appearance) or {})}
     if node.get("choice_filter"):
         source = condition(node["choice_filter"])
         if workable(source, columns=True):
@@ -152,6 +160,10 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
     elif kind.app_type == "unsupported":
         question["asks"] = kind.asks
         question.setdefault("xlsform", {})["type"] = _sheet_type(json_type, node)
+        chosen = node.get("parameters") or {}
+        if chosen and json_type in {"select one", "select all that apply"}:
+            # The columns a file's value and label come from (value=code label=title).
+            question["xlsform"]["parameters"] = " ".join(f"{k}={v}" for k, v in chosen.items())
         question.pop("constraint", None)
         question.pop("default", None)
     if question["type"] in {"short_text", "long_text"}:
@@ -357,7 +369,8 @@ def _ignored(question: Mapping[str, Any]) -> list[str]:
                 expression=aside["constraint"],
             )
         )
-    ignored = [a for a in str(question.get("appearance", "")).split() if a not in APPEARANCES]
+    shown = search.without_search(str(question.get("appearance", "")))
+    ignored = [a for a in shown.split() if a not in APPEARANCES]
     if ignored:
         said.append(
             gettext(

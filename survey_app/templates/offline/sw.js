@@ -63,7 +63,15 @@ self.addEventListener("fetch", function (event) {
     }).catch(function () {
       return caches.open(CACHE).then(function (cache) {
         var volunteer = url.searchParams.get("with") === "volunteer" ? "?with=volunteer" : "";
+        // A survey in a language only its form has is kept under ?texts=<code>, with the
+        // volunteer's version after it: other parameters (an event, a door) do not change it.
+        var shape = new URLSearchParams();
+        if (url.searchParams.get("texts")) { shape.set("texts", url.searchParams.get("texts")); }
+        if (volunteer && shape.has("texts")) { shape.set("with", "volunteer"); }
+        var own = shape.toString() ? url.pathname + "?" + shape.toString() : url.pathname + volunteer;
         return cache.match(url.pathname + url.search).then(function (hit) {
+          return hit || cache.match(own);
+        }).then(function (hit) {
           return hit || cache.match(url.pathname + volunteer);
         }).then(function (hit) {
           return hit || cache.match(url.pathname);
