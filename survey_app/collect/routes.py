@@ -25,9 +25,10 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import i18n, kiosk, storage
 from ..errors import UserFacingError
 from ..extensions import csrf
+from ..surveys import repeats
 from ..surveys.answers import gather, validate_response, validate_step
 from ..surveys.loader import DEFAULT_SURVEY_ID
-from ..surveys.model import Step, Survey
+from ..surveys.model import MAX_INSTANCES, Step, Survey
 from ..sync.payload import read_time
 from ..workspace.runner import embed_soon
 from . import bp, wizard
@@ -206,6 +207,7 @@ def _render_step(
         is_last=wizard.neighbour(survey, step, raw, +1) is None,
         languages=i18n.offered(),
         client=client,
+        max_instances=MAX_INSTANCES,
         **_languages_context(survey, shown),
     )
     response = make_response(page, status or (422 if errors else 200))
@@ -237,7 +239,7 @@ def survey_start(survey_id: str) -> Response:
     )
     shown = _texts_language(survey, request.args.get("texts"))
     form.texts.data = shown.code if shown else ""
-    client = {
+    client: dict[str, Any] | None = {
         "survey": client_survey(
             survey,
             i18n.current_language(),
@@ -250,6 +252,11 @@ def survey_start(survey_id: str) -> Response:
         ),
         "messages": client_messages(),
     }
+    if survey.has_repeats():
+        # The offline client does not ask repeats yet: the server runs this survey page by
+        # page, and the page's script only shows and hides what depends on answers.
+        client = None
+    survey = survey.expanded({})
     return _render_step(survey, survey.steps[0], form, {}, client=client)
 
 
@@ -272,6 +279,7 @@ def survey_step(survey_id: str) -> BaseResponse:
         # answers kept, and write nothing until the person presses again.
         survey = _survey(survey_id)
         raw = gather(survey, request.form.getlist)
+        survey = survey.expanded(raw)
         form.survey_version.data = str(survey.version)
         step = wizard.current_step(survey, form.step.data or "", raw)
         return _render_step(
@@ -286,6 +294,11 @@ def survey_step(survey_id: str) -> BaseResponse:
             ),
         )
     raw = gather(survey, request.form.getlist)
+    action = request.form.get("action", "next")
+    if repeats.is_change(action):
+        # "Add another" or "Remove": the same page again, with the instances changed.
+        raw = repeats.changed(survey.expanded(raw), raw, action)
+    survey = survey.expanded(raw)
     step = wizard.current_step(survey, form.step.data or "", raw)
     if form.csrf_failed():
         # Keep every answer and ask again: nothing is written on this request.
@@ -299,7 +312,8 @@ def survey_step(survey_id: str) -> BaseResponse:
             raw,
             notice=gettext("For your safety, please press the button again."),
         )
-    action = request.form.get("action", "next")
+    if repeats.is_change(action):
+        return _render_step(survey, step, form, raw)
     if action == "language":
         wanted = request.form.get("switch_to", "")
         own = None

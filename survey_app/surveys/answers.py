@@ -112,9 +112,29 @@ def _location_part(value: str) -> str:
 
 
 def gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, list[str]]:
-    """Every question's submitted values (and glosses), cleaned, from form-like data."""
+    """Every question's submitted values (and glosses), cleaned, from form-like data.
+
+    A survey with repeats is read twice: the answers outside them, with how many instances
+    each repeat has, say which copies of its questions (``members[2]/age``) to read.
+    """
+    raw = _gather(survey, getlist)
+    if not survey.has_repeats():
+        return raw
+    for step in survey.steps:
+        if step.repeat is not None:
+            raw[step.id] = [v for v in (clean_text(v) for v in getlist(step.id)) if v][:1]
+    return _gather(survey.expanded(raw), getlist)
+
+
+def _gather(survey: Survey, getlist: Callable[[str], list[str]]) -> dict[str, list[str]]:
     raw: dict[str, list[str]] = {}
-    for question in survey.questions():
+    answered = (
+        q
+        for step in survey.steps
+        if step.repeat is None or step.repeat.instances is not None
+        for q in step.questions
+    )
+    for question in answered:
         if question.type in DISPLAY_TYPES or question.read_only:
             continue
         if question.type == "geopoint":

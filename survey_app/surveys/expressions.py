@@ -165,6 +165,27 @@ def parse(source: str, columns: bool = False) -> Expression:
     return Expression(source.strip(), tree)
 
 
+def renamed(expression: Expression, names: Mapping[str, str]) -> Expression:
+    """The same expression with each ``${old}`` naming ``names[old]`` instead: a question
+    inside a repeat names its own instance's answers."""
+
+    def walk(node: Node) -> Node:
+        if node[0] == "ref":
+            return ["ref", names.get(node[1], node[1])]
+        if node[0] == "bin":
+            return ["bin", node[1], walk(node[2]), walk(node[3])]
+        if node[0] == "neg":
+            return ["neg", walk(node[1])]
+        if node[0] == "call":
+            return ["call", node[1], [walk(arg) for arg in node[2]]]
+        return node
+
+    source = re.sub(
+        r"\$\{([^}]+)\}", lambda m: "${" + names.get(m[1], m[1]) + "}", expression.source
+    )
+    return Expression(source, walk(expression.tree))
+
+
 def _too_deep() -> ExpressionError:
     return ExpressionError(
         gettext(

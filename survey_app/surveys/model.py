@@ -7,13 +7,15 @@ written in the survey's default language; every other language lives in
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+import re
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expressions import Expression, ExpressionError, parse, today
+from .expressions import Expression, ExpressionError, parse, renamed, today
 
 QUESTION_TYPES = frozenset(
     {
@@ -91,10 +93,38 @@ class Question:
     choice_filter: Expression | None = None
     # Shown with its value (its default, or its calculation's), never answered.
     read_only: bool = False
+    # Inside a repeat: which instance (1, 2 …) this copy of the form's question asks; 0 outside.
+    instance: int = 0
 
     @property
     def free_text(self) -> bool:
         return self.type in FREE_TEXT_TYPES
+
+
+@dataclass(frozen=True)
+class Repeat:
+    """A step asked once for each of several things (each person in a household).
+
+    ``count`` is XLSForm's repeat_count, worked out from the answers before; without one
+    the person adds and removes instances. ``instances`` is None in the survey as stored
+    and the number of instances in a survey expanded for some answers
+    (:meth:`Survey.expanded`), whose step then holds one copy of each question per instance.
+    """
+
+    count: Expression | None = None
+    instances: int | None = None
+
+
+# At most this many instances of a repeat: a household of fifty is a hostel, not a typo.
+MAX_INSTANCES = 50
+
+
+def instance_key(repeat_id: str, number: int, question_id: str) -> str:
+    """The field and answer name of a question in one instance: ``members[2]/age``.
+
+    Neither ``[`` nor ``/`` may be part of an XLSForm name, so it is never a question's id.
+    """
+    return f"{repeat_id}[{number}]/{question_id}"
 
 
 @dataclass(frozen=True)
@@ -104,6 +134,11 @@ class Step:
     intro: bool = False
     relevant: Expression | None = None
     require_one_of: tuple[str, ...] = ()
+    repeat: Repeat | None = None
+
+    def instance_questions(self, number: int) -> list[Question]:
+        """The questions of one instance of an expanded repeat."""
+        return [q for q in self.questions if q.instance == number]
 
 
 @dataclass(frozen=True)
@@ -128,10 +163,18 @@ class Survey:
     def text(self, key: str, language: str) -> str:
         """The text ``key`` in ``language``, falling back to the default language."""
         translated = self.translations.get(language, {}).get(key)
-        return translated if translated else self.texts.get(key, "")
+        if translated:
+            return translated
+        if key in self.texts:
+            return self.texts[key]
+        copied = _copy_text(self, key, lambda origin: self.text(origin, language))
+        return copied if copied is not None else ""
 
     def text_language(self, key: str, language: str) -> str:
         """The language ``text(key, language)`` is actually written in."""
+        found = _COPY_KEY.match(key)
+        if found is not None:
+            key = f"question.{found['id']}.{found['part']}"
         if self.translations.get(language, {}).get(key):
             return language
         return self.default_language
@@ -142,11 +185,41 @@ class Survey:
         return {self.default_language, *written}
 
     def has_text(self, key: str) -> bool:
-        return bool(self.texts.get(key))
+        if key in self.texts:
+            return bool(self.texts[key])
+        return bool(_copy_text(self, key, lambda origin: self.texts.get(origin, "")))
 
     def questions(self) -> Iterator[Question]:
         for step in self.steps:
             yield from step.questions
+
+    def has_repeats(self) -> bool:
+        return any(step.repeat is not None for step in self.steps)
+
+    def expanded(self, raw: Mapping[str, list[str]]) -> Survey:
+        """This survey with each repeat asked as many times as these answers say.
+
+        Each instance's questions are copies named ``members[2]/age`` whose conditions and
+        calculations name the same instance's answers; everything that reads a survey
+        (checks, pages, storage) then works on the copies as on any question. A repeat
+        with a count asks that many; one without asks as many as ``raw[repeat id]`` says
+        (one to start with). The repeat's own id answers how many there are.
+        """
+        if not self.has_repeats():
+            return self
+        steps: list[Step] = []
+        for step in self.steps:
+            if step.repeat is None or step.repeat.instances is not None:
+                steps.append(step)
+                continue
+            before = dataclasses.replace(self, steps=tuple(steps))
+            kept = before.effective_answers(raw)
+            if step.repeat.count is not None:
+                wanted = step.repeat.count.value(kept)
+            else:
+                wanted = (raw.get(step.id) or ["1"])[0]
+            steps.append(_instances(step, _how_many(wanted)))
+        return dataclasses.replace(self, steps=tuple(steps))
 
     def question(self, question_id: str) -> Question:
         for question in self.questions():
@@ -173,6 +246,8 @@ class Survey:
         """
         kept: dict[str, list[str]] = self.metadata_values()
         for step in self.steps:
+            if step.repeat is not None and step.repeat.instances is None:
+                continue  # the form's own copy of a repeat: only its instances are answered
             if step.relevant is not None and not step.relevant.holds(kept):
                 continue
             for question in step.questions:
@@ -222,6 +297,68 @@ class Survey:
             if step.id == step_id:
                 return index
         raise KeyError(step_id)
+
+
+def _how_many(value: str) -> int:
+    """A number of instances from an answer or a count: whole, and within bounds."""
+    try:
+        number = int(float(value))
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return max(0, min(number, MAX_INSTANCES))
+
+
+def _renamed(expression: Expression | None, names: Mapping[str, str]) -> Expression | None:
+    return renamed(expression, names) if expression is not None else None
+
+
+def _instances(step: Step, number: int) -> Step:
+    """A repeat step holding the count, then each instance's copies of its questions."""
+    assert step.repeat is not None
+    count = Question(id=step.id, type="calculate", calculation=parse(str(number)))
+    copies: list[Question] = [count]
+    for n in range(1, number + 1):
+        names = {q.id: instance_key(step.id, n, q.id) for q in step.questions}
+        copies += [
+            dataclasses.replace(
+                q,
+                id=names[q.id],
+                instance=n,
+                relevant=_renamed(q.relevant, names),
+                constraint=_renamed(q.constraint, names),
+                calculation=_renamed(q.calculation, names),
+                choice_filter=_renamed(q.choice_filter, names),
+            )
+            for q in step.questions
+        ]
+    repeat = dataclasses.replace(step.repeat, instances=number)
+    return dataclasses.replace(step, questions=tuple(copies), repeat=repeat)
+
+
+# A copy's own text key (``question.members[2]/age.label``): its texts are its question's.
+_COPY_KEY = re.compile(
+    r"^question\.(?P<repeat>[^\[/]+)\[(?P<n>[0-9]+)\]/(?P<id>[^/]+)\.(?P<part>\w+)$"
+)
+_PIPE = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
+
+
+def _copy_text(survey: Survey, key: str, read: Callable[[str], str]) -> str | None:
+    """The text of a copy's key, read from its question's key by ``read``, with ``${age}``
+    naming the same instance's age; None when ``key`` is not a copy's."""
+    found = _COPY_KEY.match(key)
+    if found is None:
+        return None
+    text = read(f"question.{found['id']}.{found['part']}")
+    if "${" not in text:
+        return text
+    number = int(found["n"])
+    ids = {q.id for q in survey.questions()}
+
+    def name(match: re.Match[str]) -> str:
+        copy = instance_key(found["repeat"], number, match[1])
+        return "${" + copy + "}" if copy in ids else match[0]
+
+    return _PIPE.sub(name, text)
 
 
 def content_hash(definition: Mapping[str, Any]) -> str:
@@ -324,8 +461,13 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
                     intro=bool(raw_step.get("intro")),
                     relevant=_expression(raw_step, "relevant", f"step {s_index + 1}"),
                     require_one_of=tuple(raw_step.get("require_one_of", ())),
+                    repeat=_repeat(raw_step, f"step {s_index + 1}"),
                 )
             )
+            if steps[-1].repeat is not None:
+                if steps[-1].id in seen:
+                    raise SurveyDefinitionError(f"question id {steps[-1].id!r} is used twice")
+                seen.add(steps[-1].id)  # it answers how many instances there are
         choice_lists = {
             name: tuple(
                 Choice(str(c["value"]), c.get("group"), tuple(sorted(c.get("columns", {}).items())))
@@ -355,6 +497,11 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
             raise SurveyDefinitionError(
                 f"step {step.id!r} depends on a question not asked before it"
             )
+        if step.repeat is not None:
+            _check_repeat(step, earlier)
+            # After it, the repeat answers how many; its questions have many answers each.
+            earlier.add(step.id)
+            continue
         for question in step.questions:
             if question.choices and question.choices not in survey.choice_lists:
                 raise SurveyDefinitionError(
@@ -380,6 +527,45 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
                 )
             earlier.add(question.id)
     return survey
+
+
+def _repeat(raw: Mapping[str, Any], where: str) -> Repeat | None:
+    given = raw.get("repeat")
+    if given is None:
+        return None
+    if not isinstance(given, dict):
+        raise SurveyDefinitionError(f"{where}: 'repeat' must be an object")
+    return Repeat(count=_expression(given, "count", where))
+
+
+def _check_repeat(step: Step, earlier: set[str]) -> None:
+    """A repeat's questions may name those before the repeat and those before them in it."""
+    assert step.repeat is not None
+    if step.repeat.count and not step.repeat.count.references() <= earlier:
+        raise SurveyDefinitionError(
+            f"the count of repeat {step.id!r} uses a question not asked before it"
+        )
+    inside = set(earlier)
+    for question in step.questions:
+        if question.contact or question.records:
+            raise SurveyDefinitionError(
+                f"{question.id!r} is inside a repeat: contact details and consent are asked "
+                "once, outside any repeat"
+            )
+        for what, expression in (
+            ("relevant", question.relevant),
+            ("choice filter", question.choice_filter),
+            ("calculation", question.calculation),
+        ):
+            if expression and not expression.references() <= inside:
+                raise SurveyDefinitionError(
+                    f"the {what} of {question.id!r} uses a question not asked before it"
+                )
+        if question.constraint and not question.constraint.references() <= inside | {question.id}:
+            raise SurveyDefinitionError(
+                f"the constraint of {question.id!r} uses a question not asked before it"
+            )
+        inside.add(question.id)
 
 
 def _check_consent_rules(survey: Survey) -> None:

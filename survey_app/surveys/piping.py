@@ -14,7 +14,8 @@ from markupsafe import Markup, escape
 
 from .model import Survey
 
-REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
+# A question, or its copy in one instance of a repeat (``${members[2]/name}``).
+REFERENCE = re.compile(r"\$\{([A-Za-z_][\w.-]*(?:\[[0-9]+\]/[A-Za-z_][\w.-]*)?)\}")
 # KoboToolbox forms colour or embolden labels with HTML (<span style="…">); the app shows
 # the words, not the tags (the form itself keeps them, for its export).
 TAG = re.compile(r"</?[A-Za-z][^<>]*>")

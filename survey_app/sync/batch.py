@@ -62,6 +62,7 @@ def _check(
         return receipt(item.id, "rejected", {"language": gettext("This language is not offered.")})
     if item.event_id is not None and not lookups.event_exists(item.event_id):
         return receipt(item.id, "rejected", {"event_id": gettext("This event does not exist.")})
+    survey = survey.expanded(item.raw)  # each repeat's copies, as many as were sent
     kept = survey.effective_answers(item.raw)
     applicable = survey.applicable(item.raw, kept)
     errors = unexpected_answers(survey, item.raw, mode=item.mode, applicable=applicable)

@@ -1,0 +1,252 @@
+"""Repeats: a part of the survey asked once for each person in a household, stored per person."""
+
+from __future__ import annotations
+
+import copy
+import sqlite3
+import uuid
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from survey_app import storage
+from survey_app.surveys import repeats
+from survey_app.surveys.model import SurveyDefinitionError, parse_survey
+from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
+
+HOUSEHOLD: dict[str, Any] = {
+    "id": "household",
+    "version": 1,
+    "default_language": "en",
+    "consent_version": "household-1",
+    "title": "Your household",
+    "steps": [
+        {
+            "id": "welcome",
+            "title": "Welcome",
+            "questions": [
+                {
+                    "id": "consent",
+                    "type": "consent",
+                    "records": "consent",
+                    "required": True,
+                    "label": "I agree to take part.",
+                }
+            ],
+        },
+        {
+            "id": "home",
+            "title": "Your home",
+            "questions": [{"id": "rooms", "type": "integer", "label": "How many rooms?"}],
+        },
+        {
+            "id": "members",
+            "title": "Person",
+            "repeat": {},
+            "questions": [
+                {"id": "name", "type": "short_text", "label": "First name", "required": True},
+                {
+                    "id": "age",
+                    "type": "integer",
+                    "label": "How old is ${name}?",
+                    "constraint": ". < 130",
+                },
+                {
+                    "id": "school",
+                    "type": "yes_no",
+                    "label": "Does ${name} go to school?",
+                    "relevant": "${age} < 19",
+                },
+            ],
+        },
+        {
+            "id": "last",
+            "title": "Last",
+            "questions": [{"id": "worry", "type": "long_text", "label": "What worries you?"}],
+        },
+    ],
+}
+
+
+def _publish(app: Flask, definition: dict[str, Any] = HOUSEHOLD) -> None:
+    with app.app_context():
+        db = storage.get_db()
+        storage.surveys.save_draft(db, copy.deepcopy(definition))
+        storage.surveys.publish_draft(db, definition["id"])
+
+
+def _stored(app: Flask) -> dict[str, str]:
+    with sqlite3.connect(app.config["DATABASE"]) as db:
+        return dict(
+            db.execute(
+                "SELECT question_id, group_concat(value, ' ') FROM answers GROUP BY question_id"
+            ).fetchall()
+        )
+
+
+def test_copies_name_their_own_instances_answers() -> None:
+    survey = parse_survey(HOUSEHOLD).expanded({"members": ["2"]})
+    step = survey.steps[2]
+    assert [q.id for q in step.questions] == [
+        "members",
+        "members[1]/name",
+        "members[1]/age",
+        "members[1]/school",
+        "members[2]/name",
+        "members[2]/age",
+        "members[2]/school",
+    ]
+    raw = {
+        "members": ["2"],
+        "members[1]/name": ["Ann"],
+        "members[1]/age": ["40"],
+        "members[1]/school": ["yes"],
+        "members[2]/name": ["Bo"],
+        "members[2]/age": ["9"],
+        "members[2]/school": ["yes"],
+    }
+    kept = survey.effective_answers(raw)
+    assert "members[1]/school" not in kept  # Ann is 40: her school question does not apply
+    assert kept["members[2]/school"] == ["yes"]
+    assert survey.text("question.members[2]/school.label", "en") == (
+        "Does ${members[2]/name} go to school?"
+    )
+    assert parse_survey(HOUSEHOLD).expanded({"members": ["999"]}).steps[2].repeat.instances == 50
+
+
+def test_a_repeat_counted_by_an_earlier_answer_asks_that_many() -> None:
+    counted = copy.deepcopy(HOUSEHOLD)
+    counted["steps"][2]["repeat"] = {"count": "${rooms}"}
+    survey = parse_survey(counted)
+    assert survey.expanded({"rooms": ["3"], "members": ["1"]}).steps[2].repeat.instances == 3
+    assert survey.expanded({"rooms": ["lots"]}).steps[2].repeat.instances == 0
+
+
+def test_what_a_repeat_may_not_hold_or_name_is_refused() -> None:
+    inside = copy.deepcopy(HOUSEHOLD)
+    inside["steps"][2]["questions"].append(
+        {"id": "quote", "type": "yes_no", "records": "quote_consent", "label": "Quote?"}
+    )
+    with pytest.raises(SurveyDefinitionError, match="inside a repeat"):
+        parse_survey(inside)
+    after = copy.deepcopy(HOUSEHOLD)
+    after["steps"][3]["questions"][0]["relevant"] = "${age} > 60"
+    with pytest.raises(SurveyDefinitionError, match="not asked before"):
+        parse_survey(after)
+
+
+def test_a_household_is_answered_without_javascript_adding_and_removing_people(
+    app: Flask,
+) -> None:
+    _publish(app)
+    resident = Resident(app.test_client(), survey_id="household")
+    resident.post("welcome", consent="yes")
+    page = resident.post("home", rooms="3")
+    assert shown_step(page) == "members"
+    assert len(soup(page).select("[data-testid=instance]")) == 1  # one person to start with
+    resident.hidden["members"] = "1"
+    page = resident.post("members", action="add:members", **{"members[1]/name": "Ann"})
+    assert len(soup(page).select("[data-testid=instance]")) == 2
+    assert soup(page).select_one("input[name='members[1]/name']")["value"] == "Ann"
+    resident.hidden["members"] = "2"
+    page = resident.post("members", action="add:members", **{"members[2]/name": "Bo"})
+    resident.hidden["members"] = "3"
+    answers = {
+        "members[1]/age": "40",
+        "members[2]/age": "9",
+        "members[2]/school": "yes",
+        "members[3]/name": "Cy",
+        "members[3]/age": "7",
+    }
+    # Bo is not in the household after all: Cy moves up to be the second person.
+    page = resident.post("members", action="remove:members:2", **answers)
+    assert [i["value"] for i in soup(page).select("input[name$='/name']")] == ["Ann", "Cy"]
+    label = soup(page).select_one("[data-question-block='members[2]/age'] label")
+    assert " ".join(label.get_text().split()) == "How old is Cy? (optional)"  # the same person
+    resident.answers = {k: v for k, v in resident.answers.items() if not k.startswith("members[")}
+    resident.hidden["members"] = "2"
+    page = resident.post(
+        "members",
+        **{
+            "members[1]/name": "Ann",
+            "members[1]/age": "140",
+            "members[2]/name": "Cy",
+            "members[2]/age": "7",
+        },
+    )
+    assert field_errors(page) == {
+        "members[1]/age": "This answer is not one the survey can accept. Please check it."
+    }
+    page = resident.post("members", **{"members[1]/age": "40", "members[2]/school": "yes"})
+    assert shown_step(page) == "last", field_errors(page)
+    done = resident.post("last", worry="The damp")
+    assert done.status_code == 303, field_errors(done)
+    assert _stored(app) == {
+        "members": "2",
+        "members[1]/name": "Ann",
+        "members[1]/age": "40",
+        "members[2]/name": "Cy",
+        "members[2]/age": "7",
+        "members[2]/school": "yes",
+        "rooms": "3",
+        "worry": "The damp",
+    }
+
+
+def test_the_api_takes_a_repeats_answers_and_refuses_copies_beyond_the_count(
+    app: Flask,
+) -> None:
+    _publish(app)
+    item = {
+        "id": str(uuid.uuid4()),
+        "survey_id": "household",
+        "survey_version": 1,
+        "language": "en",
+        "created_at": "2026-12-01T10:04:30Z",
+        "answers": {
+            "consent": "yes",
+            "members": "2",
+            "members[1]/name": "Ann",
+            "members[2]/name": "Bo",
+            "members[2]/age": "9",
+        },
+    }
+    api = app.test_client()
+    extra = dict(item, id=str(uuid.uuid4()), answers={**item["answers"], "members[3]/name": "Cy"})
+    refused = api.post("/api/v1/responses", json={"responses": [extra]}).get_json()
+    assert refused["receipts"][0]["errors"] == {
+        "members[3]/name": "This survey has no such question."
+    }
+    sent = api.post("/api/v1/responses", json={"responses": [item]}).get_json()
+    assert sent["receipts"][0]["status"] == "created", sent
+    assert count_rows(app, "responses") == 1
+    assert _stored(app)["members[2]/age"] == "9"
+
+
+def test_removing_moves_later_instances_up() -> None:
+    survey = parse_survey(HOUSEHOLD).expanded({"members": ["3"]})
+    raw = {
+        "members": ["3"],
+        "members[1]/name": ["Ann"],
+        "members[2]/name": ["Bo"],
+        "members[3]/name": ["Cy"],
+        "members[3]/age": ["7"],
+    }
+    after = repeats.changed(survey, raw, "remove:members:1")
+    assert after == {
+        "members": ["2"],
+        "members[1]/name": ["Bo"],
+        "members[2]/name": ["Cy"],
+        "members[1]/age": [],
+        "members[2]/age": ["7"],
+        "members[1]/school": [],
+        "members[2]/school": [],
+        **{
+            k: []
+            for k in after
+            if k.endswith(("__gloss", "__language", "__lat", "__lon", "__alt", "__acc"))
+        },
+    }
+    assert repeats.changed(survey, raw, "add:members")["members"] == ["4"]
+    assert repeats.changed(survey, raw, "remove:members:9") == raw  # no such person
