@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import copy
+import io
 import sqlite3
 import uuid
 from typing import Any
 
+import openpyxl
 import pytest
 from flask import Flask
 
 from survey_app import storage
-from survey_app.surveys import repeats
+from survey_app.surveys import repeats, xlsform
 from survey_app.surveys.model import SurveyDefinitionError, parse_survey
 from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
+from tests.test_authoring import _token, _upload
+from tests.xlsforms import workbook
 
 HOUSEHOLD: dict[str, Any] = {
     "id": "household",
@@ -250,3 +254,108 @@ def test_removing_moves_later_instances_up() -> None:
     }
     assert repeats.changed(survey, raw, "add:members")["members"] == ["4"]
     assert repeats.changed(survey, raw, "remove:members:9") == raw  # no such person
+
+
+KIDS_FORM = [
+    [
+        "type",
+        "name",
+        "label::English (en)",
+        "label::Arabic (ar)",
+        "repeat_count",
+        "relevant",
+        "constraint",
+        "calculation",
+    ],
+    ["integer", "n", "How many children?", "كم طفلا؟", "", "", "", ""],
+    ["begin_repeat", "kids", "Child", "طفل", "${n}", "${n} > 0", "", ""],
+    ["text", "kname", "Name", "الاسم", "", "", "", ""],
+    ["integer", "kage", "How old is ${kname}?", "كم عمر ${kname}؟", "", "", ". < 18", ""],
+    ["calculate", "number", "", "", "", "", "", "position(..)"],
+    ["end_repeat", "", "", "", "", "", "", ""],
+    ["begin_group", "adults", "Adults", "البالغون", "", "", "", ""],
+    ["text", "street", "Street", "الشارع", "", "", "", ""],
+    ["begin_repeat", "people", "Adult", "بالغ", "", "", "", ""],
+    ["text", "pname", "Name", "الاسم", "", "", "", ""],
+    ["end_repeat", "", "", "", "", "", "", ""],
+    ["text", "more", "Anything else?", "شيء آخر؟", "", "", "", ""],
+    ["end_group", "", "", "", "", "", "", ""],
+    ["integer", "oldest", "Age of the oldest", "عمر الأكبر", "", "", ". >= max(${kage})", ""],
+]
+
+
+def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
+    app: Flask, coordinator: Any
+) -> None:
+    form = workbook(KIDS_FORM, None, [["form_title", "form_id"], ["Kids", "kids_form"]])
+    with app.test_request_context("/en/"):
+        imported = xlsform.read(form, app.config["LANGUAGES"])
+    definition = imported.definition
+    ids = [(s["id"], "repeat" in s) for s in definition["steps"]]
+    # A repeat inside a group splits the group's page around it.
+    assert ids == [
+        ("welcome", False),
+        ("n", False),
+        ("kids", True),
+        ("adults", False),
+        ("people", True),
+        ("adults_2", False),
+        ("oldest", False),
+    ]
+    assert definition["steps"][2]["repeat"] == {"count": "${n}"}
+    said = "\n".join(imported.notices)
+    assert "'oldest' uses answers from inside a repeat (. >= max(${kage}))" in said
+    again = xlsform.read(xlsform.write(definition), app.config["LANGUAGES"])
+    assert again.definition == definition  # begin_repeat … end_repeat, with its count
+    assert _upload(coordinator, form).status_code == 302
+    page = "/en/admin/surveys/kids_form"
+    coordinator.post(f"{page}/publish", data={"csrf_token": _token(coordinator, page)})
+
+    resident = Resident(app.test_client(), lang="ar", survey_id="kids_form")
+    resident.post("welcome", consent="yes")
+    page = resident.post("n", n="2")
+    assert shown_step(page) == "kids"
+    assert len(soup(page).select("[data-testid=instance]")) == 2  # as many as the count
+    assert soup(page).select("[data-testid=add-instance]") == []  # counted, not added
+    page = resident.post(
+        "kids",
+        **{
+            "kids[1]/kname": "Amal",
+            "kids[1]/kage": "19",
+            "kids[2]/kname": "Omar",
+            "kids[2]/kage": "4",
+        },
+    )
+    assert list(field_errors(page)) == ["kids[1]/kage"]
+    page = resident.post("kids", **{"kids[1]/kage": "9"})
+    assert shown_step(page) == "adults", field_errors(page)
+    page = resident.post("adults", street="Mill Lane")
+    resident.hidden["people"] = "1"
+    page = resident.post("people", **{"people[1]/pname": "Sara"})
+    for step in ("adults_2",):
+        page = resident.post(step)
+    assert resident.post("oldest", oldest="9").status_code == 303
+    stored = _stored(app)
+    assert (stored["kids"], stored["kids[2]/kname"], stored["kids[2]/number"]) == ("2", "Omar", "2")
+    assert (stored["people"], stored["people[1]/pname"]) == ("1", "Sara")
+
+    exported = coordinator.get("/en/analysis/kids_form/exports/responses.xlsx")
+    book = openpyxl.load_workbook(io.BytesIO(exported.data))
+    assert book.sheetnames == ["responses", "kids", "people"]
+    rows = list(book["kids"].iter_rows(values_only=True))
+    header = ("response_id", "instance", "kname", "kname__gloss", "kname__language", "kage")
+    assert rows[0] == (*header, "number")
+    assert [r[1:] for r in rows[1:]] == [
+        ("1", "Amal", None, "ar", "9", "1"),
+        ("2", "Omar", None, "ar", "4", "2"),
+    ]
+    main = list(book["responses"].iter_rows(values_only=True))
+    assert "kids" in main[0] and "kname" not in main[0]
+    csv_text = coordinator.get(
+        "/en/analysis/kids_form/exports/responses.csv?repeat=people"
+    ).get_data(as_text=True)
+    assert csv_text.lstrip("\ufeff").splitlines()[1].endswith(",1,Sara,,ar")
+    assert (
+        coordinator.get("/en/analysis/kids_form/exports/responses.csv?repeat=nope").status_code
+        == 404
+    )

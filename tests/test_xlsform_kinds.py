@@ -38,7 +38,6 @@ NOT_COLLECTED = {
     "meter": "barcode",
     "clinic": "external",
     "priorities": "rank",
-    "person": "repeat",
 }
 
 
@@ -77,7 +76,10 @@ def test_a_field_form_is_read_with_every_question_kept() -> None:
     # No form_id: the app makes one from the title, and says it did.
     assert (imported.definition["id"], imported.made_up_id) == ("damp-and-safety", True)
     # Arabic texts of every kind are kept, the repeat's and the notice's labels too.
-    assert survey.text("question.person.label", "ar") == "كل شخص في المنزل"
+    assert survey.text("step.person.title", "ar") == "كل شخص في المنزل"
+    person = survey.steps[survey.step_index("person")]
+    assert person.repeat is not None  # asked once for each person
+    assert [q.id for q in person.questions] == ["person_name", "person_ill", "person_number"]
     assert survey.text("choice.block.elm", "so") == "Elm House"
 
 

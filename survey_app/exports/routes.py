@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
-from flask import abort, render_template
+from flask import abort, render_template, request
 from flask_babel import gettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
@@ -13,7 +13,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import storage
 from ..auth.access import role_required
 from ..storage.exports import ResponseRow
-from ..surveys.model import DISPLAY_TYPES, Question, Survey
+from ..surveys.model import DISPLAY_TYPES, Question, Survey, instance_key
 from ..workspace.common import REVIEWERS, free_text_questions, survey_or_404
 from . import bp
 from .files import XLSX, csv_response, download, xlsx_file
@@ -21,25 +21,76 @@ from .files import XLSX, csv_response, download, xlsx_file
 FORMATS = ("csv", "xlsx")
 
 
-def _shown(survey: Survey) -> list[Question]:
-    """The questions an export carries, those of every published version: the latest
-    version's in its order, then questions only older versions asked, so that answers to
-    a question later removed stay in the export. Never contact details or the consent
-    records (those are columns of their own), never notes or notices; calculated values
-    are columns like answers."""
+def _versions(survey: Survey) -> list[Survey]:
+    """The latest version, then every older one still holding responses' questions."""
     db = storage.get_db()
     older = [
         storage.surveys.get_version(db, survey.id, version)
         for version, _at, _n in storage.surveys.versions(db, survey.id)
         if version != survey.version
     ]
+    return [survey, *older]
+
+
+def _exported(questions: Iterable[Question], found: dict[str, Question]) -> None:
+    for q in questions:
+        shown = q.type not in DISPLAY_TYPES  # notes, and notices of what is not collected
+        if q.id not in found and not q.contact and not q.records and shown:
+            found[q.id] = q
+
+
+def _shown(survey: Survey) -> list[Question]:
+    """The questions an export carries, those of every published version: the latest
+    version's in its order, then questions only older versions asked, so that answers to
+    a question later removed stay in the export. Never contact details or the consent
+    records (those are columns of their own), never notes or notices; calculated values
+    are columns like answers. A repeat is one column, how many instances it has; its
+    questions are columns of its own table (:func:`repeat_table`)."""
     found: dict[str, Question] = {}
-    for each in (survey, *older):
-        for q in each.questions():
-            shown = q.type not in DISPLAY_TYPES  # notes, and notices of what is not collected
-            if q.id not in found and not q.contact and not q.records and shown:
-                found[q.id] = q
+    for each in _versions(survey):
+        for step in each.steps:
+            if step.repeat is None:
+                _exported(step.questions, found)
+            elif step.id not in found:
+                found[step.id] = Question(id=step.id, type="integer")
     return list(found.values())
+
+
+def repeats(survey: Survey) -> dict[str, list[Question]]:
+    """Each repeat of any version, with the questions its table carries."""
+    found: dict[str, dict[str, Question]] = {}
+    for each in _versions(survey):
+        for step in each.steps:
+            if step.repeat is not None:
+                _exported(step.questions, found.setdefault(step.id, {}))
+    return {repeat: list(questions.values()) for repeat, questions in found.items()}
+
+
+def repeat_table(survey: Survey, repeat: str, questions: list[Question]) -> Iterator[list[object]]:
+    """One row per instance of a repeat (each person in a household), as KoboToolbox and
+    ODK export them: the response it belongs to, its number, then its answers."""
+    header: list[object] = ["response_id", "instance"]
+    for q in questions:
+        header.append(q.id)
+        if q.free_text:
+            header += [q.id + "__gloss", q.id + "__language"]
+    yield header
+    for row in storage.exports.responses(storage.get_db(), survey.id):
+        try:
+            count = int(row.answers.get(repeat, "0"))
+        except ValueError:
+            count = 0
+        for number in range(1, count + 1):
+            cells: list[object] = [row.id, number]
+            for q in questions:
+                key = instance_key(repeat, number, q.id)
+                cells.append(row.answers.get(key, ""))
+                if q.free_text:
+                    cells += [
+                        row.glosses.get(key, ""),
+                        row.spoken.get(key, row.language) if key in row.answers else "",
+                    ]
+            yield cells
 
 
 # An XLSForm's metadata (start, end …) as columns named as the form names them, as the
@@ -142,6 +193,7 @@ def exports(survey_id: str) -> str:
         log=storage.exports.recent(db, survey_id),
         export_name=export_name,
         questions=free_text_questions(survey),
+        repeats=repeats(survey),
     )
 
 
@@ -158,10 +210,20 @@ def responses_file(survey_id: str, fmt: str) -> BaseResponse:
     survey = survey_or_404(survey_id)
     rows = _Counted(response_table(survey))
     name = f"{survey_id}-responses.{fmt}"
-    if fmt == "csv":
+    tables = repeats(survey)
+    wanted = request.args.get("repeat")
+    if fmt == "csv" and wanted is not None:
+        # A repeat's own table: CSV has one table to a file.
+        if wanted not in tables:
+            abort(404)
+        rows = _Counted(repeat_table(survey, wanted, tables[wanted]))
+        response = csv_response(rows, f"{survey_id}-{wanted}.csv")
+    elif fmt == "csv":
         response = csv_response(rows, name)
     else:
-        response = download(xlsx_file([("responses", rows)]), XLSX, name)
+        sheets: list[tuple[str, Iterable[Sequence[object]]]] = [("responses", rows)]
+        sheets += [(r, repeat_table(survey, r, qs)) for r, qs in tables.items()]
+        response = download(xlsx_file(sheets), XLSX, name)
     storage.exports.record(storage.get_db(), _who(), survey_id, "responses", fmt, rows.count)
     return response
 

@@ -36,6 +36,10 @@ _TOKEN = re.compile(
     re.VERBOSE | re.ASCII,
 )
 _NAME = re.compile(r"^[A-Za-z_][\w.-]*$")
+# ``position(..)``, the number of the instance of a repeat an expression is in: read as a
+# reference of its own, which each instance's copy replaces with its number.
+POSITION = "__position__"
+_POSITION = re.compile(r"position\(\s*\.\.\s*\)")
 COMPARISONS = ("=", "!=", "<", "<=", ">", ">=")
 # A choice's columns travel beside the answers under names no question can have.
 COLUMN = "@"
@@ -144,7 +148,7 @@ def parse(source: str, columns: bool = False) -> Expression:
                 num=format_decimal(MAX_LENGTH),
             )
         )
-    tokens = list(_tokens(source))
+    tokens = list(_tokens(_POSITION.sub("${" + POSITION + "}", source)))
     if not tokens:
         raise ExpressionError(gettext("the expression is empty"))
     parser = _Parser(tokens, columns)
@@ -165,11 +169,14 @@ def parse(source: str, columns: bool = False) -> Expression:
     return Expression(source.strip(), tree)
 
 
-def renamed(expression: Expression, names: Mapping[str, str]) -> Expression:
-    """The same expression with each ``${old}`` naming ``names[old]`` instead: a question
-    inside a repeat names its own instance's answers."""
+def renamed(expression: Expression, names: Mapping[str, str], position: int = 0) -> Expression:
+    """The same expression with each ``${old}`` naming ``names[old]`` instead, and
+    ``position(..)`` the number ``position``: a question inside a repeat names its own
+    instance's answers."""
 
     def walk(node: Node) -> Node:
+        if node[0] == "ref" and node[1] == POSITION and position:
+            return ["num", float(position)]
         if node[0] == "ref":
             return ["ref", names.get(node[1], node[1])]
         if node[0] == "bin":

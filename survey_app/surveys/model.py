@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expressions import Expression, ExpressionError, parse, renamed, today
+from .expressions import POSITION, Expression, ExpressionError, parse, renamed, today
 
 QUESTION_TYPES = frozenset(
     {
@@ -308,8 +308,10 @@ def _how_many(value: str) -> int:
     return max(0, min(number, MAX_INSTANCES))
 
 
-def _renamed(expression: Expression | None, names: Mapping[str, str]) -> Expression | None:
-    return renamed(expression, names) if expression is not None else None
+def _renamed(
+    expression: Expression | None, names: Mapping[str, str], position: int
+) -> Expression | None:
+    return renamed(expression, names, position) if expression is not None else None
 
 
 def _instances(step: Step, number: int) -> Step:
@@ -324,10 +326,10 @@ def _instances(step: Step, number: int) -> Step:
                 q,
                 id=names[q.id],
                 instance=n,
-                relevant=_renamed(q.relevant, names),
-                constraint=_renamed(q.constraint, names),
-                calculation=_renamed(q.calculation, names),
-                choice_filter=_renamed(q.choice_filter, names),
+                relevant=_renamed(q.relevant, names, n),
+                constraint=_renamed(q.constraint, names, n),
+                calculation=_renamed(q.calculation, names, n),
+                choice_filter=_renamed(q.choice_filter, names, n),
             )
             for q in step.questions
         ]
@@ -545,7 +547,7 @@ def _check_repeat(step: Step, earlier: set[str]) -> None:
         raise SurveyDefinitionError(
             f"the count of repeat {step.id!r} uses a question not asked before it"
         )
-    inside = set(earlier)
+    inside = {*earlier, POSITION}  # position(..): the number of the instance
     for question in step.questions:
         if question.contact or question.records:
             raise SurveyDefinitionError(

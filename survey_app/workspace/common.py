@@ -36,7 +36,15 @@ def survey_or_404(survey_id: str) -> Survey:
 
 
 def free_text_questions(survey: Survey) -> list[Question]:
-    return [q for q in survey.questions() if q.free_text and not q.contact]
+    """The questions the team themes: not yet those inside a repeat, whose answers are
+    stored per instance (they are in the responses export's repeat tables)."""
+    return [
+        q
+        for step in survey.steps
+        if step.repeat is None
+        for q in step.questions
+        if q.free_text and not q.contact
+    ]
 
 
 def in_hand(survey_id: str, question_id: str) -> InHand:
@@ -54,7 +62,13 @@ def in_hand(survey_id: str, question_id: str) -> InHand:
 def breakdown_questions(survey: Survey) -> list[Question]:
     """The choice questions the team breaks themes down by (ANALYSIS_BREAKDOWNS)."""
     wanted = current_app.config["ANALYSIS_BREAKDOWNS"]
-    return [q for q in survey.questions() if q.id in wanted and q.type == "single_choice"]
+    return [
+        q
+        for step in survey.steps
+        if step.repeat is None
+        for q in step.questions
+        if q.id in wanted and q.type == "single_choice"
+    ]
 
 
 def language_name(code: str) -> str:

@@ -42,8 +42,26 @@ from .questions import (
     unapplied_relevant,
     unique_names,
 )
+from .repeats import keep_aside_outside_references, repeat_step
 from .sheets import _sheet_rows
 from .texts import Texts
+
+
+def _group_part(
+    step: dict[str, Any],
+    children: list[dict[str, Any]],
+    parts: int,
+    texts: Texts,
+    notices: list[str],
+    metadata: list[dict[str, str]],
+    steps: list[dict[str, Any]],
+    waiting: list[dict[str, Any]],
+) -> int:
+    """One page of a group (the whole group, unless a repeat splits it); returns how many."""
+    page = dict(step) if parts == 0 else {**step, "id": f"{step['id']}_{parts + 1}"}
+    page["questions"] = [*waiting, *questions_of(children, texts, [], notices, metadata)]
+    steps.append(page)
+    return parts + 1
 
 
 def _without_empty_pages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -52,7 +70,7 @@ def _without_empty_pages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
     carried: list[dict[str, Any]] = []
     for step in steps:
         questions = step.get("questions", [])
-        if questions and all(hidden(q) for q in questions):
+        if questions and all(hidden(q) for q in questions) and "repeat" not in step:
             for question in questions:
                 if step.get("relevant"):
                     own = [question["relevant"]] if question.get("relevant") else []
@@ -213,10 +231,25 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
                 # A page's condition the app cannot work out: kept for the export, said.
                 step["kept_relevant"] = kept["relevant"]
                 notices.append(unapplied_relevant(name, kept["relevant"]))
-            questions = questions_of(node.get("children", []), texts, [], notices, metadata)
-            step["questions"] = [*waiting, *questions]
-            waiting = []
-            steps.append(step)
+            # A repeat inside the group is a step of its own: the group's page stops before
+            # it and goes on after it (under the same condition).
+            part: list[dict[str, Any]] = []
+            parts = 0
+            for child in node.get("children", []):
+                if child.get("type") != "repeat":
+                    part.append(child)
+                    continue
+                if part:
+                    parts = _group_part(step, part, parts, texts, notices, metadata, steps, waiting)
+                    waiting, part = [], []
+                inner = [step["relevant"]] if step.get("relevant") else []
+                steps.append(repeat_step(child, texts, inner, notices, metadata))
+            if part or not parts:
+                _group_part(step, part, parts, texts, notices, metadata, steps, waiting)
+                waiting = []
+            continue
+        if kind == "repeat":
+            steps.append(repeat_step(node, texts, [], notices, metadata))
             continue
         for question in questions_of([node], texts, [], notices, metadata):
             if hidden(question):
@@ -228,6 +261,7 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
                 step["relevant"] = question.pop("relevant")
             steps.append(step)
     steps = _without_empty_pages(steps)
+    keep_aside_outside_references(steps, notices)
     if waiting:  # calculations and nothing else: no page to put them on
         raise _no_question()
     choice_lists: dict[str, list[dict[str, str]]] = {}

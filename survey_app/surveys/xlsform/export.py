@@ -37,6 +37,7 @@ def write(definition: Mapping[str, Any]) -> bytes:
         "default",
         "appearance",
         "parameters",
+        "repeat_count",
         "choice_filter",
         "read_only",
         "records",
@@ -109,6 +110,19 @@ def write(definition: Mapping[str, Any]) -> bytes:
     for step in definition["steps"]:
         questions = step.get("questions", [])
         step_relevant = step.get("relevant") or step.get("kept_relevant") or _show_if(step)
+        if "repeat" in step:
+            counted = step["repeat"].get("count") or step["repeat"].get("kept_count", "")
+            row(
+                "begin_repeat",
+                step["id"],
+                f"step.{step['id']}",
+                relevant=step_relevant,
+                repeat_count=counted,
+            )
+            for question in questions:
+                question_row(question)
+            survey.append(["end_repeat", step["id"]])
+            continue
         shown = [q for q in questions if not hidden(q)]
         alone = (
             len(shown) == 1

@@ -274,7 +274,9 @@ def unique_names(form: dict[str, Any]) -> list[str]:
                 walk(node.get("children", []), str(node.get("name", "")))
             elif node.get("name"):
                 every.add(str(node["name"]))
-                places.append((parent, node))  # a repeat's own rows stay as they are
+                places.append((parent, node))
+                if node.get("type") == "repeat":  # its name counts it; its questions are asked
+                    walk(node.get("children", []), str(node["name"]))
 
     walk(form.get("children", []), "")
     taken: set[str] = set()

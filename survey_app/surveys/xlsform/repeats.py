@@ -1,0 +1,103 @@
+"""A form's repeats as the app asks them: each a step asked once per instance.
+
+A ``begin repeat`` at the top of the form, or directly inside a top-level group, becomes
+a step whose questions are asked for each instance (each person in a household), as many
+times as ``repeat_count`` says or as the person adds. A repeat inside a repeat is kept as a
+notice. An expression outside a repeat that names a question inside it (``sum(${age})``)
+names many answers at once, which the app cannot work out yet: it is kept for the export
+and said on upload.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from flask_babel import gettext
+
+from ..expressions import POSITION, ExpressionError, parse
+from .common import condition
+from .questions import and_, own_condition, questions_of, workable
+from .texts import Texts
+
+
+def repeat_step(
+    node: Mapping[str, Any],
+    texts: Texts,
+    relevant: list[str],
+    notices: list[str],
+    metadata: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The step that asks ``node``'s questions once for each instance."""
+    name = str(node["name"])
+    step: dict[str, Any] = {"id": name, "repeat": {}}
+    title = texts.pick(node.get("label"), f"step.{name}.title")
+    if title:
+        step["title"] = title
+    intro = texts.pick(node.get("hint"), f"step.{name}.intro")
+    if intro:
+        step["intro"] = intro
+    kept: dict[str, Any] = {}
+    conditions = [*relevant, *own_condition(node, kept)]
+    if conditions:
+        step["relevant"] = and_(conditions)
+    if kept:
+        step["kept_relevant"] = kept["relevant"]
+    count = node.get("control", {}).get("jr:count")
+    if count not in (None, ""):
+        source = condition(count)
+        if workable(source):
+            step["repeat"]["count"] = source
+        else:
+            step["repeat"]["kept_count"] = source
+            notices.append(
+                gettext(
+                    "The repeat_count of '%(name)s' (%(expression)s) uses a function the app "
+                    "cannot work out yet: it is kept, and the person adds each instance.",
+                    name=name,
+                    expression=source,
+                )
+            )
+    step["questions"] = questions_of(node.get("children", []), texts, [], notices, metadata)
+    return step
+
+
+_EXPRESSIONS = ("relevant", "constraint", "calculation", "choice_filter")
+
+
+def _names(source: str, columns: bool) -> set[str]:
+    try:
+        return parse(source, columns).references()
+    except ExpressionError:
+        return set()
+
+
+def keep_aside_outside_references(steps: list[dict[str, Any]], notices: list[str]) -> None:
+    """Expressions outside repeats that name a question inside one are kept, not applied."""
+    inside = {q["id"] for step in steps if "repeat" in step for q in step.get("questions", [])}
+    inside.add(POSITION)  # position(..) outside a repeat has no instance to number
+    for step in steps:
+        if "repeat" in step:
+            continue
+        if step.get("relevant") and _names(step["relevant"], False) & inside:
+            step["kept_relevant"] = step.pop("relevant")
+            notices.append(_said(step["id"], step["kept_relevant"]))
+        for question in step.get("questions", []):
+            for key in _EXPRESSIONS:
+                source = question.get(key)
+                if not source or not _names(source, key == "choice_filter") & inside:
+                    continue
+                question.setdefault("xlsform", {})[key] = question.pop(key)
+                notices.append(_said(question["id"], source))
+                if key == "calculation":
+                    # No value here, as for a function the app does not know.
+                    question.update(type="unsupported", asks="calculation")
+
+
+def _said(name: str, expression: str) -> str:
+    return gettext(
+        "'%(name)s' uses answers from inside a repeat (%(expression)s), which the app cannot "
+        "work out yet: it is kept for the export, and not applied here.",
+        name=name,
+        expression=expression,
+    )
