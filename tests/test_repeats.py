@@ -341,6 +341,7 @@ def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
 
     exported = coordinator.get("/en/analysis/kids_form/exports/responses.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(exported.data))
+    exported.close()  # the file is sent from a temporary file on disk
     assert book.sheetnames == ["responses", "kids", "people"]
     rows = list(book["kids"].iter_rows(values_only=True))
     header = ("response_id", "instance", "kname", "kname__gloss", "kname__language", "kage")
