@@ -308,6 +308,13 @@ def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
     again = xlsform.read(xlsform.write(definition), app.config["LANGUAGES"])
     assert again.definition == definition  # begin_repeat … end_repeat, with its count
     assert _upload(coordinator, form).status_code == 302
+    hints = soup(coordinator.get("/en/admin/surveys/kids_form/preview")).select(
+        "[data-testid=repeat-hint]"
+    )
+    assert [h.select_one("code").get_text() if h.select_one("code") else "" for h in hints] == [
+        "${n}",
+        "",
+    ]
     page = "/en/admin/surveys/kids_form"
     coordinator.post(f"{page}/publish", data={"csrf_token": _token(coordinator, page)})
 

@@ -10,7 +10,7 @@ from flask_babel import gettext
 from ..i18n import Language
 from ..surveys.answers import MESSAGES, answer_languages
 from ..surveys.expressions import Expression
-from ..surveys.model import Survey
+from ..surveys.model import MAX_INSTANCES, Survey
 
 
 def _tree(expression: Expression | None) -> list[Any] | None:
@@ -58,6 +58,11 @@ def client_survey(
                 "id": step.id,
                 "relevant": _tree(step.relevant),
                 "require_one_of": list(step.require_one_of),
+                # A repeat's questions are its pattern: the browser copies them for each
+                # instance, as Survey.expanded does (static/js/survey.js expandSteps).
+                "repeat": None
+                if step.repeat is None
+                else {"count": _tree(step.repeat.count), "max": MAX_INSTANCES},
                 "questions": [
                     {
                         "id": q.id,

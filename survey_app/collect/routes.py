@@ -28,7 +28,7 @@ from ..extensions import csrf
 from ..surveys import repeats
 from ..surveys.answers import gather, validate_response, validate_step
 from ..surveys.loader import DEFAULT_SURVEY_ID
-from ..surveys.model import MAX_INSTANCES, Step, Survey
+from ..surveys.model import MAX_INSTANCES, PATTERN_NUMBER, Step, Survey, instance_pattern
 from ..sync.payload import read_time
 from ..workspace.runner import embed_soon
 from . import bp, wizard
@@ -208,6 +208,8 @@ def _render_step(
         languages=i18n.offered(),
         client=client,
         max_instances=MAX_INSTANCES,
+        instance_pattern=instance_pattern,
+        pattern_number=PATTERN_NUMBER,
         **_languages_context(survey, shown),
     )
     response = make_response(page, status or (422 if errors else 200))
@@ -252,10 +254,6 @@ def survey_start(survey_id: str) -> Response:
         ),
         "messages": client_messages(),
     }
-    if survey.has_repeats():
-        # The offline client does not ask repeats yet: the server runs this survey page by
-        # page, and the page's script only shows and hides what depends on answers.
-        client = None
     survey = survey.expanded({})
     return _render_step(survey, survey.steps[0], form, {}, client=client)
 

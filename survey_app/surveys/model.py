@@ -113,6 +113,8 @@ class Repeat:
 
     count: Expression | None = None
     instances: int | None = None
+    # The form's own questions of an expanded repeat, which each instance copies.
+    template: tuple[Question, ...] = field(default=(), compare=False, repr=False)
 
 
 # At most this many instances of a repeat: a household of fifty is a hostel, not a typo.
@@ -314,27 +316,44 @@ def _renamed(
     return renamed(expression, names, position) if expression is not None else None
 
 
+def _copies(step: Step, n: int) -> list[Question]:
+    """Instance ``n``'s copies of a repeat's questions."""
+    names = {q.id: instance_key(step.id, n, q.id) for q in step.questions}
+    return [
+        dataclasses.replace(
+            q,
+            id=names[q.id],
+            instance=n,
+            relevant=_renamed(q.relevant, names, n),
+            constraint=_renamed(q.constraint, names, n),
+            calculation=_renamed(q.calculation, names, n),
+            choice_filter=_renamed(q.choice_filter, names, n),
+        )
+        for q in step.questions
+    ]
+
+
 def _instances(step: Step, number: int) -> Step:
     """A repeat step holding the count, then each instance's copies of its questions."""
     assert step.repeat is not None
     count = Question(id=step.id, type="calculate", calculation=parse(str(number)))
     copies: list[Question] = [count]
     for n in range(1, number + 1):
-        names = {q.id: instance_key(step.id, n, q.id) for q in step.questions}
-        copies += [
-            dataclasses.replace(
-                q,
-                id=names[q.id],
-                instance=n,
-                relevant=_renamed(q.relevant, names, n),
-                constraint=_renamed(q.constraint, names, n),
-                calculation=_renamed(q.calculation, names, n),
-                choice_filter=_renamed(q.choice_filter, names, n),
-            )
-            for q in step.questions
-        ]
-    repeat = dataclasses.replace(step.repeat, instances=number)
+        copies += _copies(step, n)
+    repeat = dataclasses.replace(step.repeat, instances=number, template=step.questions)
     return dataclasses.replace(step, questions=tuple(copies), repeat=repeat)
+
+
+# The number the offline client's pattern of an instance carries, replaced by each instance's
+# own in the browser: far beyond MAX_INSTANCES, so never a real instance's.
+PATTERN_NUMBER = 999999
+
+
+def instance_pattern(step: Step) -> list[Question]:
+    """One instance's questions numbered PATTERN_NUMBER, for the browser to copy."""
+    assert step.repeat is not None
+    origin = step.repeat.template or step.questions
+    return _copies(dataclasses.replace(step, questions=origin), PATTERN_NUMBER)
 
 
 # A copy's own text key (``question.members[2]/age.label``): its texts are its question's.
@@ -354,11 +373,15 @@ def _copy_text(survey: Survey, key: str, read: Callable[[str], str]) -> str | No
     if "${" not in text:
         return text
     number = int(found["n"])
-    ids = {q.id for q in survey.questions()}
+    step = next((s for s in survey.steps if s.id == found["repeat"]), None)
+    if step is None or step.repeat is None:
+        return text
+    siblings = {q.id for q in (step.repeat.template or step.questions)}
 
     def name(match: re.Match[str]) -> str:
-        copy = instance_key(found["repeat"], number, match[1])
-        return "${" + copy + "}" if copy in ids else match[0]
+        if match[1] not in siblings:
+            return match[0]
+        return "${" + instance_key(found["repeat"], number, match[1]) + "}"
 
     return _PIPE.sub(name, text)
 

@@ -55,7 +55,9 @@ _RESPONSE = {
         },
         "answers": {
             "type": "object",
-            "description": "Answers by question id: a text, or a list of choice values.",
+            "description": "Answers by question id: a text, or a list of choice values. "
+            "Inside a repeat, each instance's answer is named like members[2]/age, and the "
+            "repeat's own id gives how many instances there are (when the person chose it).",
             "additionalProperties": {
                 "oneOf": [{"type": "string"}, {"type": "array", "items": {"type": "string"}}]
             },

@@ -13,7 +13,7 @@ from tests.browser.test_offline import _wait_for_worker
 from tests.conftest import catalogue_translation
 from tests.field_form import field_form
 
-NOTICES = 5  # photo, barcode, the list from a file not yet attached, rank, repeat
+NOTICES = 4  # photo, barcode, the list from a file not yet attached, rank
 
 
 EXPECTED = [
@@ -24,6 +24,9 @@ EXPECTED = [
     ("last_visit", "2026-11-30T09:15"),
     ("matters", "The damp in the stairwell\nand the broken lift"),
     ("office", "Town Hall"),
+    ("person", "1"),  # one person in the home: the repeat's own answer is how many
+    ("person[1]/person_name", "Amina"),
+    ("person[1]/person_number", "1"),  # position(..), worked out by the server
     ("safety", "7"),
     ("size_label", "5 people"),
     ("where", "51.507910 -0.087689 0 12"),  # from the device, as ODK keeps a location
@@ -142,9 +145,11 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
         expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
         _next(page, "clinic")
         page.locator("#q-clinic--high").check()  # its choices came from the attached file
-        for step in ("priorities", "person"):
-            _next(page, step)
-            expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
+        _next(page, "priorities")
+        expect(page.get_by_test_id("not-collected").locator("visible=true")).to_have_count(1)
+        _next(page, "person")  # a repeat: each person in the home, one to start with
+        expect(page.locator("[data-wm-step=person] [data-testid=instance]")).to_have_count(1)
+        page.locator('[name="person[1]/person_name"]').fill("Amina")
         _next(page, "matters")
         assert serious_violations(axe, page) == []
         page.locator("#q-matters").fill("The damp in the stairwell\nand the broken lift")
@@ -159,7 +164,8 @@ def test_a_field_form_is_previewed_in_arabic_answered_and_stored(
             "SELECT a.question_id, a.value FROM answers a JOIN responses r ON r.id = a.response_id"
             " WHERE r.survey_id = ? AND a.question_id IN"
             " ('household', 'safety', 'best_time', 'last_visit', 'area', 'matters', 'clinic',"
-            " 'office', 'size_label', 'where')"
+            " 'office', 'size_label', 'where', 'person', 'person[1]/person_name',"
+            " 'person[1]/person_number')"
             " ORDER BY a.question_id",
             ("damp-and-safety",),
             EXPECTED,

@@ -143,9 +143,16 @@
   var draftKey = survey.id + "|" + survey.mode;  // a given response id is added below
   var numbers = new Intl.NumberFormat(document.documentElement.lang || "en");
   var questions = {};
-  survey.steps.forEach(function (step) {
-    step.questions.forEach(function (q) { questions[q.id] = q; });
-  });
+  // The steps as the survey defines them; survey.steps holds them expanded for the answers
+  // so far, each repeat's questions copied once per instance (expandSteps).
+  var formSteps = survey.steps;
+  function indexQuestions() {
+    questions = {};
+    survey.steps.forEach(function (step) {
+      step.questions.forEach(function (q) { questions[q.id] = q; });
+    });
+  }
+  indexQuestions();
 
   root.replaceChildren(template.content.cloneNode(true));
   var form = root.querySelector("[data-wm-form]");
@@ -218,12 +225,14 @@
   }
 
   // The answers that count, decided in survey order (Survey.effective_answers).
-  function effective(raw) {
+  function effective(raw) { return effectiveOver(survey.steps, raw); }
+
+  function effectiveOver(steps, raw) {
     var kept = {};
     (survey.today_names || []).forEach(function (name) {
       kept[name] = [new Date().toISOString().slice(0, 10)];
     });
-    survey.steps.forEach(function (step) {
+    steps.forEach(function (step) {
       if (!holds(step.relevant, kept)) { return; }
       step.questions.forEach(function (q) {
         if (!holds(q.relevant, kept)) { return; }
@@ -236,6 +245,148 @@
       });
     });
     return kept;
+  }
+
+  // Repeats, as model.py expands them: a copy of each question per instance, named
+  // "members[2]/age", its conditions naming the same instance's answers; position(..) is
+  // the instance's number. The repeat's own id answers how many instances there are.
+  var POSITION = "__position__";
+  var PATTERN = "999999";  // model.PATTERN_NUMBER: the number the page's pattern carries
+
+  function instanceKey(repeat, number, id) { return repeat + "[" + number + "]/" + id; }
+
+  function renamed(tree, names, number) {
+    if (!tree) { return tree; }
+    if (tree[0] === "ref") {
+      if (tree[1] === POSITION) { return ["num", number]; }
+      return ["ref", names[tree[1]] || tree[1]];
+    }
+    if (tree[0] === "bin") { return ["bin", tree[1], renamed(tree[2], names, number), renamed(tree[3], names, number)]; }
+    if (tree[0] === "neg") { return ["neg", renamed(tree[1], names, number)]; }
+    if (tree[0] === "call") {
+      return ["call", tree[1], tree[2].map(function (arg) { return renamed(arg, names, number); })];
+    }
+    return tree;
+  }
+
+  function howMany(value, most) {
+    var number = Number(value);
+    if (value === "" || !isFinite(number)) { return 0; }
+    return Math.max(0, Math.min(Math.trunc(number), most));
+  }
+
+  function expandSteps(raw) {
+    var steps = [];
+    formSteps.forEach(function (step) {
+      if (!step.repeat) { steps.push(step); return; }
+      var wanted = step.repeat.count ?
+        WMExpressions.value(step.repeat.count, effectiveOver(steps, raw)) :
+        (raw[step.id] || ["1"])[0];
+      var number = howMany(wanted, step.repeat.max);
+      var copies = [{
+        id: step.id, type: "calculate", required: false, relevant: null, constraint: null,
+        calculation: ["num", number], read_only: false, "default": null, choices: [], gloss: false
+      }];
+      for (var n = 1; n <= number; n += 1) {
+        var names = {};
+        step.questions.forEach(function (q) { names[q.id] = instanceKey(step.id, n, q.id); });
+        step.questions.forEach(function (q) {
+          copies.push(Object.assign({}, q, {
+            id: names[q.id], instance: n,
+            relevant: renamed(q.relevant, names, n), constraint: renamed(q.constraint, names, n),
+            calculation: renamed(q.calculation, names, n)
+          }));
+        });
+      }
+      steps.push(Object.assign({}, step, { questions: copies, instances: number }));
+    });
+    return steps;
+  }
+
+  // The page's groups of instances made to match the steps: each missing instance copied
+  // from the pattern the server wrote, each surplus one taken away.
+  function showInstances(steps) {
+    var changed = false;
+    steps.forEach(function (step) {
+      if (!step.repeat) { return; }
+      var box = form.querySelector('[data-wm-instances="' + step.id + '"]');
+      if (!box || Number(box.getAttribute("data-count")) === step.instances) { return; }
+      var pattern = form.querySelector('template[data-wm-instance="' + step.id + '"]').innerHTML;
+      box.replaceChildren();
+      for (var n = 1; n <= step.instances; n += 1) {
+        var made = document.createElement("template");
+        made.innerHTML = pattern.split(PATTERN).join(String(n));
+        made.content.querySelectorAll("[data-wm-number]").forEach(function (span) {
+          span.textContent = numbers.format(Number(span.textContent));
+        });
+        box.appendChild(made.content);
+      }
+      box.setAttribute("data-count", String(step.instances));
+      var place = section(step.id);
+      var count = place.querySelector("[data-wm-count]");
+      if (count) { count.value = String(step.instances); }
+      place.querySelector("[data-wm-none]").hidden = step.instances > 0;
+      var add = place.querySelector("[data-wm-add]");
+      if (add) { add.hidden = step.instances >= step.repeat.max; }
+      changed = true;
+    });
+    return changed;
+  }
+
+  // The steps for these answers, on the page too; answers on copies made afresh are put back.
+  function expandFor(raw) {
+    var steps = expandSteps(raw);
+    var changed = showInstances(steps);
+    survey.steps = steps;
+    indexQuestions();
+    if (changed) {
+      fill(raw);
+      enableLocate(form);
+    }
+    return changed;
+  }
+
+  // "Add another" and "Remove this one", as the server's repeats.changed(): removing one
+  // moves the later instances up, so each answer stays with its person.
+  var PARTS = ["", GLOSS, LANGUAGE, "__lat", "__lon", "__alt", "__acc"];
+  function changeInstances(action) {
+    var raw = gather();
+    var parts = action.split(":");
+    var step = survey.steps.filter(function (s) { return s.id === parts[1]; })[0];
+    if (!step || !step.repeat || step.repeat.count) { return; }
+    var number = step.instances;
+    var own = formSteps.filter(function (s) { return s.id === step.id; })[0].questions
+      .map(function (q) { return q.id; });
+    var focus = null;
+    if (parts[0] === "add") {
+      raw[step.id] = [String(Math.min(number + 1, step.repeat.max))];
+      focus = number + 1;
+    } else {
+      var gone = Number(parts[2]);
+      if (!(gone >= 1 && gone <= number)) { return; }
+      for (var later = gone; later < number; later += 1) {
+        own.forEach(function (id) {
+          PARTS.forEach(function (part) {
+            var from = instanceKey(step.id, later + 1, id) + part;
+            var to = instanceKey(step.id, later, id) + part;
+            if (raw[from]) { raw[to] = raw[from]; } else { delete raw[to]; }
+            delete raw[from];
+          });
+        });
+      }
+      own.forEach(function (id) {
+        PARTS.forEach(function (part) { delete raw[instanceKey(step.id, number, id) + part]; });
+      });
+      raw[step.id] = [String(number - 1)];
+    }
+    var box = form.querySelector('[data-wm-instances="' + step.id + '"]');
+    box.setAttribute("data-count", "-1");  // made afresh, with the answers moved
+    expandFor(raw);
+    render(false);
+    saveDraft();
+    var target = focus ? box.querySelector('[data-instance="' + focus + '"] input, [data-instance="' + focus + '"] select, [data-instance="' + focus + '"] textarea') :
+      section(step.id).querySelector("[data-wm-add] button");
+    if (target) { target.focus(); }
   }
 
   function applicableSteps(raw) {
@@ -412,6 +563,7 @@
   }
 
   function render(focus) {
+    if (expandFor(gather())) { clearErrors(); }
     var raw = gather();
     var steps = applicableSteps(raw);
     var ids = steps.map(function (step) { return step.id; });
@@ -620,6 +772,10 @@
   form.addEventListener("submit", function (event) {
     event.preventDefault();
     var button = event.submitter;
+    if (button && /^(add|remove):/.test(button.value)) {
+      changeInstances(button.value);
+      return;
+    }
     if (button && button.value === "language") {
       var select = form.querySelector("[name=switch_to]");
       var tag = select.value;
@@ -648,6 +804,8 @@
   form.querySelector("[data-wm-discard]").addEventListener("click", function () {
     WMStore.remove("drafts", draftKey).then(function () {
       form.reset();
+      // Each repeat starts again from one instance, as a new response does.
+      form.querySelectorAll("[data-wm-count]").forEach(function (count) { count.value = "1"; });
       state = { id: newId(), step: survey.steps[0].id, started_at: new Date().toISOString() };
       form.querySelector("[data-wm-draft-notice]").hidden = true;
       clearErrors();
@@ -674,6 +832,7 @@
   }).then(function (draft) {
     if (draft) {
       state = { id: draft.id, step: draft.step, started_at: draft.started_at };
+      expandFor(draft.raw);
       fill(draft.raw);
       form.querySelector("[data-wm-draft-notice]").hidden = false;
     }
