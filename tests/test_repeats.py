@@ -134,10 +134,44 @@ def test_what_a_repeat_may_not_hold_or_name_is_refused() -> None:
     )
     with pytest.raises(SurveyDefinitionError, match="inside a repeat"):
         parse_survey(inside)
-    after = copy.deepcopy(HOUSEHOLD)
-    after["steps"][3]["questions"][0]["relevant"] = "${age} > 60"
+    before = copy.deepcopy(HOUSEHOLD)
+    before["steps"][1]["questions"][0]["relevant"] = "${age} > 60"
     with pytest.raises(SurveyDefinitionError, match="not asked before"):
-        parse_survey(after)
+        parse_survey(before)
+
+
+def test_after_a_repeat_its_answers_are_read_as_a_set() -> None:
+    after = copy.deepcopy(HOUSEHOLD)
+    after["steps"][3]["questions"] += [
+        {"id": "total", "type": "calculate", "calculation": "sum(${age})"},
+        {"id": "oldest", "type": "calculate", "calculation": "max(${age})"},
+        {"id": "people", "type": "calculate", "calculation": "count(${members})"},
+        {"id": "first", "type": "calculate", "calculation": "${name}"},
+        {"id": "many", "type": "long_text", "label": "Why?", "relevant": "count(${age}) > 2"},
+    ]
+    survey = parse_survey(after)
+    raw = {
+        "members": ["3"],
+        "members[1]/name": ["Ann"],
+        "members[1]/age": ["40"],
+        "members[2]/age": ["9"],
+        "members[3]/age": ["7"],
+        "many": ["Cousins"],
+    }
+    kept = survey.expanded(raw).effective_answers(raw)
+    assert [kept[k] for k in ("total", "oldest", "people", "first")] == [
+        ["56"],
+        ["40"],
+        ["3"],
+        ["Ann"],
+    ]
+    assert kept["many"] == ["Cousins"]
+    fewer = {**raw, "members": ["2"]}
+    kept = survey.expanded(fewer).effective_answers(fewer)
+    assert (kept["total"], kept["people"], "many" in kept) == (["49"], ["2"], False)
+    none = {"members": ["0"]}
+    kept = survey.expanded(none).effective_answers(none)
+    assert (kept["total"], "oldest" in kept) == (["0"], False)  # max of nothing: no value
 
 
 def test_a_household_is_answered_without_javascript_adding_and_removing_people(
@@ -281,6 +315,17 @@ KIDS_FORM = [
     ["text", "more", "Anything else?", "شيء آخر؟", "", "", "", ""],
     ["end_group", "", "", "", "", "", "", ""],
     ["integer", "oldest", "Age of the oldest", "عمر الأكبر", "", "", ". >= max(${kage})", ""],
+    # After a repeat, its answers are read as a set, as ODK reads them.
+    ["calculate", "ages", "", "", "", "", "", "sum(${kage})"],
+    ["calculate", "children", "", "", "", "", "", "count(${kids})"],
+    ["calculate", "first", "", "", "", "", "", "${kname}"],
+    # A repeat inside a repeat is still a notice: what names its questions is kept aside.
+    ["begin_repeat", "visits", "Visit", "زيارة", "", "", "", ""],
+    ["begin_repeat", "doses", "Dose", "جرعة", "", "", "", ""],
+    ["text", "dose", "Dose", "جرعة", "", "", "", ""],
+    ["end_repeat", "", "", "", "", "", "", ""],
+    ["end_repeat", "", "", "", "", "", "", ""],
+    ["text", "said", "Said", "قيل", "", "${dose} != ''", "", ""],
 ]
 
 
@@ -301,10 +346,13 @@ def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
         ("people", True),
         ("adults_2", False),
         ("oldest", False),
+        ("visits", True),
+        ("said", False),
     ]
     assert definition["steps"][2]["repeat"] == {"count": "${n}"}
     said = "\n".join(imported.notices)
-    assert "'oldest' uses answers from inside a repeat (. >= max(${kage}))" in said
+    assert "'oldest' uses answers" not in said  # max() over the children is worked out
+    assert "'said' uses answers from inside a repeat (${dose} != '')" in said
     again = xlsform.read(xlsform.write(definition), app.config["LANGUAGES"])
     assert again.definition == definition  # begin_repeat … end_repeat, with its count
     assert _upload(coordinator, form).status_code == 302
@@ -313,6 +361,7 @@ def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
     )
     assert [h.select_one("code").get_text() if h.select_one("code") else "" for h in hints] == [
         "${n}",
+        "",
         "",
     ]
     page = "/en/admin/surveys/kids_form"
@@ -341,15 +390,20 @@ def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
     page = resident.post("people", **{"people[1]/pname": "Sara"})
     for step in ("adults_2",):
         page = resident.post(step)
-    assert resident.post("oldest", oldest="9").status_code == 303
+    assert list(field_errors(resident.post("oldest", oldest="5"))) == ["oldest"]
+    page = resident.post("oldest", oldest="9")
+    assert shown_step(page) == "visits", field_errors(page)
+    resident.post("visits")
+    assert resident.post("said").status_code == 303
     stored = _stored(app)
+    assert (stored["ages"], stored["children"], stored["first"]) == ("13", "2", "Amal")
     assert (stored["kids"], stored["kids[2]/kname"], stored["kids[2]/number"]) == ("2", "Omar", "2")
     assert (stored["people"], stored["people[1]/pname"]) == ("1", "Sara")
 
     exported = coordinator.get("/en/analysis/kids_form/exports/responses.xlsx")
     book = openpyxl.load_workbook(io.BytesIO(exported.data))
     exported.close()  # the file is sent from a temporary file on disk
-    assert book.sheetnames == ["responses", "kids", "people"]
+    assert book.sheetnames == ["responses", "kids", "people", "visits"]
     rows = list(book["kids"].iter_rows(values_only=True))
     header = ("response_id", "instance", "kname", "kname__gloss", "kname__language", "kage")
     assert rows[0] == (*header, "number")
@@ -367,3 +421,36 @@ def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
         coordinator.get("/en/analysis/kids_form/exports/responses.csv?repeat=nope").status_code
         == 404
     )
+
+
+def test_calculations_between_repeats_stay_between_them(app: Flask) -> None:
+    rows = [
+        ["type", "name", "label", "calculation", "repeat_count"],
+        ["integer", "n", "Adults?", "", ""],
+        ["begin_repeat", "a", "Adult", "", ""],
+        ["text", "an", "Name", "", ""],
+        ["end_repeat", "", "", "", ""],
+        ["calculate", "c", "", "count(${a}) + ${n}", ""],
+        ["begin_repeat", "b", "Bed", "", "${c}"],
+        ["text", "bn", "Who sleeps here?", "", ""],
+        ["end_repeat", "", "", "", ""],
+        ["calculate", "beds", "", "count(${bn})", ""],
+    ]
+    form = workbook(rows, None, [["form_title", "form_id"], ["T", "t"]])
+    with app.test_request_context("/en/"):
+        definition = xlsform.read(form, app.config["LANGUAGES"]).definition
+        again = xlsform.read(xlsform.write(definition), app.config["LANGUAGES"]).definition
+    # Never inside a repeat (it would be worked out once per adult), and before the repeat
+    # it counts.
+    assert [(s["id"], [q["id"] for q in s["questions"]]) for s in definition["steps"][1:]] == [
+        ("n", ["n"]),
+        ("a", ["an"]),
+        ("c", ["c"]),
+        ("b", ["bn"]),
+        ("beds", ["beds"]),
+    ]
+    assert again == definition
+    survey = parse_survey(definition)
+    raw = {"n": ["1"], "a": ["2"]}
+    kept = survey.expanded(raw).effective_answers(raw)
+    assert (kept["c"], kept["b"], kept["beds"]) == (["3"], ["3"], ["3"])

@@ -60,6 +60,9 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     "starts-with": (2, 2),
     "if": (3, 3),
     "coalesce": (2, 2),
+    # Over the instances of a repeat (see aggregated()); of one answer, as XPath has them.
+    "sum": (1, 1),
+    "count": (1, 1),
 }
 # Worked out in expression_functions.py (and the same in expressions.js).
 EXTRA_FUNCTIONS: dict[str, tuple[int, int | None]] = {
@@ -191,6 +194,49 @@ def renamed(expression: Expression, names: Mapping[str, str], position: int = 0)
         r"\$\{([^}]+)\}", lambda m: "${" + names.get(m[1], m[1]) + "}", expression.source
     )
     return Expression(source, walk(expression.tree))
+
+
+def aggregated(
+    expression: Expression, answers: Mapping[str, list[str]], counts: Mapping[str, int]
+) -> Expression:
+    """The expression outside a repeat, reading the repeat's answers as XPath reads a set of
+    nodes: ``sum(${age})`` adds every instance's age, ``max()``/``min()`` over them,
+    ``count(${members})`` or ``count(${age})`` is how many instances, and a bare ``${age}``
+    is the first instance's. ``answers`` names each question inside a repeat with its copies'
+    names (``age``: ``members[1]/age``, ``members[2]/age``); ``counts`` each repeat's number."""
+
+    def nan() -> Node:
+        return ["call", "number", [["str", ""]]]
+
+    def walk(node: Node) -> Node:
+        if node[0] == "call" and len(node[2]) == 1 and node[2][0][0] == "ref":
+            name, args = node[2][0][1], node[2]
+            if node[1] == "count" and name in counts:
+                return ["num", float(counts[name])]
+            if name in answers:
+                copies = [["ref", key] for key in answers[name]]
+                if node[1] == "count":
+                    return ["num", float(len(copies))]
+                if node[1] == "sum":
+                    total: Node = ["num", 0.0]
+                    for copy in copies:
+                        total = ["bin", "+", total, copy]
+                    return total
+                if node[1] in {"max", "min"}:
+                    return ["call", node[1], copies] if copies else nan()
+            return ["call", node[1], [walk(arg) for arg in args]]
+        if node[0] == "ref" and node[1] in answers:
+            first = answers[node[1]]
+            return ["ref", first[0]] if first else ["str", ""]
+        if node[0] == "bin":
+            return ["bin", node[1], walk(node[2]), walk(node[3])]
+        if node[0] == "neg":
+            return ["neg", walk(node[1])]
+        if node[0] == "call":
+            return ["call", node[1], [walk(arg) for arg in node[2]]]
+        return node
+
+    return Expression(expression.source, walk(expression.tree))
 
 
 def _too_deep() -> ExpressionError:
@@ -560,5 +606,9 @@ def _call(
         return string(values[0]).startswith(string(values[1]))
     if name == "if":
         return values[1] if boolean(values[0]) else values[2]
+    if name == "sum":
+        return number(values[0])
+    if name == "count":
+        return 1.0  # one answer; over a repeat's answers, aggregated() counts them
     # coalesce: the first value that is not empty
     return values[0] if string(values[0]) != "" else values[1]

@@ -15,7 +15,15 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from .expressions import POSITION, Expression, ExpressionError, parse, renamed, today
+from .expressions import (
+    POSITION,
+    Expression,
+    ExpressionError,
+    aggregated,
+    parse,
+    renamed,
+    today,
+)
 
 QUESTION_TYPES = frozenset(
     {
@@ -210,8 +218,15 @@ class Survey:
         if not self.has_repeats():
             return self
         steps: list[Step] = []
+        # What comes after a repeat reads its answers as a set (sum(${age}), count()).
+        copies: dict[str, list[str]] = {}
+        counts: dict[str, int] = {}
         for step in self.steps:
-            if step.repeat is None or step.repeat.instances is not None:
+            if step.repeat is not None and step.repeat.instances is not None:
+                steps.append(step)
+                continue
+            step = _aggregated_step(step, copies, counts)
+            if step.repeat is None:
                 steps.append(step)
                 continue
             before = dataclasses.replace(self, steps=tuple(steps))
@@ -220,7 +235,13 @@ class Survey:
                 wanted = step.repeat.count.value(kept)
             else:
                 wanted = (raw.get(step.id) or ["1"])[0]
-            steps.append(_instances(step, _how_many(wanted)))
+            number = _how_many(wanted)
+            steps.append(_instances(step, number))
+            counts[step.id] = number
+            for question in step.questions:
+                copies[question.id] = [
+                    instance_key(step.id, n, question.id) for n in range(1, number + 1)
+                ]
         return dataclasses.replace(self, steps=tuple(steps))
 
     def question(self, question_id: str) -> Question:
@@ -308,6 +329,34 @@ def _how_many(value: str) -> int:
     except (TypeError, ValueError, OverflowError):
         return 0
     return max(0, min(number, MAX_INSTANCES))
+
+
+def _aggregated_step(
+    step: Step, copies: Mapping[str, list[str]], counts: Mapping[str, int]
+) -> Step:
+    """A step after a repeat, its expressions reading the repeat's answers as a set."""
+    if not copies and not counts:
+        return step
+
+    def over(expression: Expression | None) -> Expression | None:
+        return aggregated(expression, copies, counts) if expression is not None else None
+
+    questions = tuple(
+        dataclasses.replace(
+            q,
+            relevant=over(q.relevant),
+            constraint=over(q.constraint),
+            calculation=over(q.calculation),
+            choice_filter=over(q.choice_filter),
+        )
+        for q in step.questions
+    )
+    repeat = step.repeat
+    if repeat is not None and repeat.count is not None:
+        repeat = dataclasses.replace(repeat, count=over(repeat.count))
+    return dataclasses.replace(
+        step, questions=questions, relevant=over(step.relevant), repeat=repeat
+    )
 
 
 def _renamed(
@@ -524,8 +573,10 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
             )
         if step.repeat is not None:
             _check_repeat(step, earlier)
-            # After it, the repeat answers how many; its questions have many answers each.
+            # After it, the repeat answers how many, and its questions may be read as sets
+            # of answers (sum(${age})): Survey.expanded rewrites what reads them.
             earlier.add(step.id)
+            earlier.update(q.id for q in step.questions)
             continue
         for question in step.questions:
             if question.choices and question.choices not in survey.choice_lists:

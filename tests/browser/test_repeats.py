@@ -15,14 +15,16 @@ from tests.xlsforms import workbook
 
 HOUSEHOLD = workbook(
     [
-        ["type", "name", "label", "required", "relevant", "constraint"],
-        ["integer", "rooms", "How many rooms?", "", "", ""],
-        ["begin_repeat", "members", "Person", "", "", ""],
-        ["text", "pname", "First name", "yes", "", ""],
-        ["integer", "age", "How old is ${pname}?", "", "", ". < 130"],
-        ["select_one yn", "school", "Does ${pname} go to school?", "", "${age} < 19", ""],
-        ["end_repeat", "", "", "", "", ""],
-        ["text", "worry", "What worries you?", "", "", ""],
+        ["type", "name", "label", "required", "relevant", "constraint", "calculation"],
+        ["integer", "rooms", "How many rooms?", "", "", "", ""],
+        ["begin_repeat", "members", "Person", "", "", "", ""],
+        ["text", "pname", "First name", "yes", "", "", ""],
+        ["integer", "age", "How old is ${pname}?", "", "", ". < 130", ""],
+        ["select_one yn", "school", "Does ${pname} go to school?", "", "${age} < 19", "", ""],
+        ["end_repeat", "", "", "", "", "", ""],
+        # Worked out in the browser too, over every person (ODK's node-set functions).
+        ["calculate", "oldest", "", "", "", "", "max(${age})"],
+        ["text", "worry", "What worries you? (The oldest is ${oldest}.)", "", "", "", ""],
     ],
     [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]],
     [["form_title", "form_id"], ["Household", "household"]],
@@ -116,6 +118,9 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
         # Enter in a name goes on to the next page; it never removes the first person.
         _field(page, "members[2]/pname").press("Enter")
         _step(page, "worry")
+        expect(page.locator("[data-question-block=worry] label")).to_contain_text(
+            "(The oldest is 40.)"
+        )
         page.locator("#q-worry").fill("الرطوبة")
         page.get_by_test_id("submit").click()
         expect(page.get_by_test_id("saved-on-device")).to_be_visible()
@@ -128,6 +133,7 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
             ("members[2]/age", "7"),
             ("members[2]/pname", "Cy"),
             ("members[2]/school", "yes"),
+            ("oldest", "40"),
             ("rooms", "3"),
             ("worry", "الرطوبة"),
         ]

@@ -142,6 +142,8 @@
       case "contains": return string(values[0]).indexOf(string(values[1])) !== -1;
       case "starts-with": return string(values[0]).indexOf(string(values[1])) === 0;
       case "if": return boolean(values[0]) ? values[1] : values[2];
+      case "sum": return number(values[0]);
+      case "count": return 1;  // one answer; over a repeat's, survey.js counts them
       case "regex": return matchesWhole(string(values[0]), string(values[1]));
       case "round": return roundHalfUp(number(values[0]), values.length > 1 ? number(values[1]) : 0);
       case "floor": return Math.floor(number(values[0]));

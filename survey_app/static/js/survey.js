@@ -275,9 +275,55 @@
     return Math.max(0, Math.min(Math.trunc(number), most));
   }
 
+  // After a repeat, its answers are read as a set (expressions.aggregated): sum(${age})
+  // adds each instance's, max()/min() over them, count() is how many, ${age} the first's.
+  function aggregated(tree, copies, counts) {
+    if (!tree) { return tree; }
+    if (tree[0] === "call" && tree[2].length === 1 && tree[2][0][0] === "ref") {
+      var name = tree[2][0][1];
+      if (tree[1] === "count" && counts.hasOwnProperty(name)) { return ["num", counts[name]]; }
+      if (copies.hasOwnProperty(name)) {
+        var refs = copies[name].map(function (key) { return ["ref", key]; });
+        if (tree[1] === "count") { return ["num", refs.length]; }
+        if (tree[1] === "sum") {
+          return refs.reduce(function (total, ref) { return ["bin", "+", total, ref]; }, ["num", 0]);
+        }
+        if (tree[1] === "max" || tree[1] === "min") {
+          return refs.length ? ["call", tree[1], refs] : ["call", "number", [["str", ""]]];
+        }
+      }
+    }
+    if (tree[0] === "ref" && copies.hasOwnProperty(tree[1])) {
+      return copies[tree[1]].length ? ["ref", copies[tree[1]][0]] : ["str", ""];
+    }
+    if (tree[0] === "bin") { return ["bin", tree[1], aggregated(tree[2], copies, counts), aggregated(tree[3], copies, counts)]; }
+    if (tree[0] === "neg") { return ["neg", aggregated(tree[1], copies, counts)]; }
+    if (tree[0] === "call") {
+      return ["call", tree[1], tree[2].map(function (arg) { return aggregated(arg, copies, counts); })];
+    }
+    return tree;
+  }
+
+  function aggregatedStep(step, copies, counts) {
+    if (!Object.keys(counts).length) { return step; }
+    var over = function (tree) { return aggregated(tree, copies, counts); };
+    return Object.assign({}, step, {
+      relevant: over(step.relevant),
+      repeat: step.repeat ? Object.assign({}, step.repeat, { count: over(step.repeat.count) }) : null,
+      questions: step.questions.map(function (q) {
+        return Object.assign({}, q, {
+          relevant: over(q.relevant), constraint: over(q.constraint), calculation: over(q.calculation)
+        });
+      })
+    });
+  }
+
   function expandSteps(raw) {
     var steps = [];
-    formSteps.forEach(function (step) {
+    var copiesOf = {};
+    var counts = {};
+    formSteps.forEach(function (formStep) {
+      var step = aggregatedStep(formStep, copiesOf, counts);
       if (!step.repeat) { steps.push(step); return; }
       var wanted = step.repeat.count ?
         WMExpressions.value(step.repeat.count, effectiveOver(steps, raw)) :
@@ -299,6 +345,11 @@
         });
       }
       steps.push(Object.assign({}, step, { questions: copies, instances: number }));
+      counts[step.id] = number;
+      step.questions.forEach(function (q) {
+        copiesOf[q.id] = [];
+        for (var k = 1; k <= number; k += 1) { copiesOf[q.id].push(instanceKey(step.id, k, q.id)); }
+      });
     });
     return steps;
   }

@@ -65,7 +65,8 @@ def _group_part(
 
 
 def _without_empty_pages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """A group of calculations only would be a blank page: its questions join a step beside."""
+    """A group of calculations only would be a blank page: its questions join a step beside,
+    never a repeat's (they would be worked out once per instance)."""
     kept: list[dict[str, Any]] = []
     carried: list[dict[str, Any]] = []
     for step in steps:
@@ -75,13 +76,21 @@ def _without_empty_pages(steps: list[dict[str, Any]]) -> list[dict[str, Any]]:
                 if step.get("relevant"):
                     own = [question["relevant"]] if question.get("relevant") else []
                     question["relevant"] = and_([step["relevant"], *own])
-            (kept[-1]["questions"] if kept else carried).extend(questions)
+            if kept and "repeat" not in kept[-1]:
+                kept[-1]["questions"].extend(questions)
+            else:
+                carried.extend(questions)
             continue
-        if carried:
+        if carried and "repeat" not in step:
             step["questions"] = [*carried, *questions]
             carried = []
+        elif carried:  # between two repeats: before the next, which may count by them
+            kept.append({"id": carried[0]["id"], "questions": carried})
+            carried = []
         kept.append(step)
-    if carried:
+    if carried and kept:  # after the last repeat, with nothing after it: a page of their own
+        kept.append({"id": carried[0]["id"], "questions": carried})
+    elif carried:
         raise _no_question()
     return kept
 
@@ -249,17 +258,25 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
                 waiting = []
             continue
         if kind == "repeat":
+            if waiting:  # calculations between two repeats, before the one that may count by them
+                steps.append({"id": waiting[0]["id"], "questions": waiting})
+                waiting = []
             steps.append(repeat_step(node, texts, [], notices, metadata))
             continue
         for question in questions_of([node], texts, [], notices, metadata):
             if hidden(question):
-                (steps[-1]["questions"] if steps else waiting).append(question)
+                # Not into a repeat before it: it would be worked out once per instance.
+                joins = steps and "repeat" not in steps[-1]
+                (steps[-1]["questions"] if joins else waiting).append(question)
                 continue
             step = {"id": question["id"], "questions": [*waiting, question]}
             waiting = []
             if "relevant" in question:
                 step["relevant"] = question.pop("relevant")
             steps.append(step)
+    if waiting and steps:  # calculations after the last repeat: a page of their own
+        steps.append({"id": waiting[0]["id"], "questions": waiting})
+        waiting = []
     steps = _without_empty_pages(steps)
     keep_aside_outside_references(steps, notices)
     if waiting:  # calculations and nothing else: no page to put them on

@@ -124,6 +124,10 @@ def write(definition: Mapping[str, Any]) -> bytes:
             survey.append(["end_repeat", step["id"]])
             continue
         shown = [q for q in questions if not hidden(q)]
+        if not shown:  # calculations between repeats: rows of their own, as they were read
+            for question in questions:
+                question_row(question, step_relevant)
+            continue
         alone = (
             len(shown) == 1
             and shown[0]["id"] == step["id"]

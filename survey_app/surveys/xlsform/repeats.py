@@ -3,9 +3,8 @@
 A ``begin repeat`` at the top of the form, or directly inside a top-level group, becomes
 a step whose questions are asked for each instance (each person in a household), as many
 times as ``repeat_count`` says or as the person adds. A repeat inside a repeat is kept as a
-notice. An expression outside a repeat that names a question inside it (``sum(${age})``)
-names many answers at once, which the app cannot work out yet: it is kept for the export
-and said on upload.
+notice, and an expression naming a question inside it is kept for the export, not applied.
+After a repeat, expressions read its answers as a set (``sum(${age})``, ``count()``).
 """
 
 from __future__ import annotations
@@ -72,20 +71,33 @@ def _names(source: str, columns: bool) -> set[str]:
         return set()
 
 
+def _kept_names(rows: list[dict[str, Any]]) -> set[str]:
+    """The names inside a repeat kept as a notice (a repeat inside a repeat)."""
+    names: set[str] = set()
+    for row in rows:
+        names.add(str(row.get("name", "")))
+        names |= _kept_names(row.get("rows", []))
+    return names
+
+
 def keep_aside_outside_references(steps: list[dict[str, Any]], notices: list[str]) -> None:
-    """Expressions outside repeats that name a question inside one are kept, not applied."""
-    inside = {q["id"] for step in steps if "repeat" in step for q in step.get("questions", [])}
-    inside.add(POSITION)  # position(..) outside a repeat has no instance to number
+    """Expressions naming what the app does not ask (a question in a repeat inside a repeat,
+    ``position(..)`` outside any repeat) are kept for the export, not applied."""
+    unasked = {POSITION}
+    for step in steps:
+        for question in step.get("questions", []):
+            if question.get("asks") == "repeat":
+                unasked |= _kept_names(question.get("xlsform", {}).get("rows", []))
     for step in steps:
         if "repeat" in step:
-            continue
-        if step.get("relevant") and _names(step["relevant"], False) & inside:
+            continue  # position(..) is its own instance's number there
+        if step.get("relevant") and _names(step["relevant"], False) & unasked:
             step["kept_relevant"] = step.pop("relevant")
             notices.append(_said(step["id"], step["kept_relevant"]))
         for question in step.get("questions", []):
             for key in _EXPRESSIONS:
                 source = question.get(key)
-                if not source or not _names(source, key == "choice_filter") & inside:
+                if not source or not _names(source, key == "choice_filter") & unasked:
                     continue
                 question.setdefault("xlsform", {})[key] = question.pop(key)
                 notices.append(_said(question["id"], source))
