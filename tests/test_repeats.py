@@ -147,6 +147,11 @@ def test_after_a_repeat_its_answers_are_read_as_a_set() -> None:
         {"id": "oldest", "type": "calculate", "calculation": "max(${age})"},
         {"id": "people", "type": "calculate", "calculation": "count(${members})"},
         {"id": "first", "type": "calculate", "calculation": "${name}"},
+        {
+            "id": "last_name",
+            "type": "calculate",
+            "calculation": "indexed-repeat(${name}, ${members}, count(${members}))",
+        },
         {"id": "many", "type": "long_text", "label": "Why?", "relevant": "count(${age}) > 2"},
     ]
     survey = parse_survey(after)
@@ -159,11 +164,14 @@ def test_after_a_repeat_its_answers_are_read_as_a_set() -> None:
         "many": ["Cousins"],
     }
     kept = survey.expanded(raw).effective_answers(raw)
-    assert [kept[k] for k in ("total", "oldest", "people", "first")] == [
+    raw["members[3]/name"] = ["Cy"]
+    kept = survey.expanded(raw).effective_answers(raw)
+    assert [kept[k] for k in ("total", "oldest", "people", "first", "last_name")] == [
         ["56"],
         ["40"],
         ["3"],
         ["Ann"],
+        ["Cy"],
     ]
     assert kept["many"] == ["Cousins"]
     fewer = {**raw, "members": ["2"]}
@@ -306,6 +314,17 @@ KIDS_FORM = [
     ["text", "kname", "Name", "الاسم", "", "", "", ""],
     ["integer", "kage", "How old is ${kname}?", "كم عمر ${kname}؟", "", "", ". < 18", ""],
     ["calculate", "number", "", "", "", "", "", "position(..)"],
+    # The child before this one: not worked out yet, kept for the export and said.
+    [
+        "calculate",
+        "before",
+        "",
+        "",
+        "",
+        "",
+        "",
+        "indexed-repeat(${kname}, ${kids}, position(..) - 1)",
+    ],
     ["end_repeat", "", "", "", "", "", "", ""],
     ["begin_group", "adults", "Adults", "البالغون", "", "", "", ""],
     ["text", "street", "Street", "الشارع", "", "", "", ""],
@@ -353,6 +372,7 @@ def test_an_xlsform_repeat_is_read_answered_exported_and_written_back(
     said = "\n".join(imported.notices)
     assert "'oldest' uses answers" not in said  # max() over the children is worked out
     assert "'said' uses answers from inside a repeat (${dose} != '')" in said
+    assert "'before' uses answers from inside a repeat (indexed-repeat(" in said
     again = xlsform.read(xlsform.write(definition), app.config["LANGUAGES"])
     assert again.definition == definition  # begin_repeat … end_repeat, with its count
     assert _upload(coordinator, form).status_code == 302

@@ -63,6 +63,8 @@ FUNCTIONS: dict[str, tuple[int, int | None]] = {
     # Over the instances of a repeat (see aggregated()); of one answer, as XPath has them.
     "sum": (1, 1),
     "count": (1, 1),
+    # indexed-repeat(${name}, ${repeat}, n): that instance's answer (aggregated()).
+    "indexed-repeat": (3, 3),
 }
 # Worked out in expression_functions.py (and the same in expressions.js).
 EXTRA_FUNCTIONS: dict[str, tuple[int, int | None]] = {
@@ -131,6 +133,10 @@ class Expression:
         """
         text = string(evaluate(self.tree, answers))
         return "" if text in {"NaN", "Infinity", "-Infinity"} else text
+
+    def indexes_into(self, names: set[str]) -> bool:
+        """Whether ``indexed-repeat()`` here picks an instance of one of ``names``."""
+        return _indexes_into(self.tree, names)
 
     def requires(self, question: str, value: str) -> bool:
         """Whether the expression can only hold when ``question``'s answer includes ``value``."""
@@ -201,14 +207,25 @@ def aggregated(
 ) -> Expression:
     """The expression outside a repeat, reading the repeat's answers as XPath reads a set of
     nodes: ``sum(${age})`` adds every instance's age, ``max()``/``min()`` over them,
-    ``count(${members})`` or ``count(${age})`` is how many instances, and a bare ``${age}``
-    is the first instance's. ``answers`` names each question inside a repeat with its copies'
-    names (``age``: ``members[1]/age``, ``members[2]/age``); ``counts`` each repeat's number."""
+    ``count(${members})`` or ``count(${age})`` is how many instances,
+    ``indexed-repeat(${age}, ${members}, 2)`` the second's, and a bare ``${age}`` the
+    first's. ``answers`` names each question inside a repeat with its copies' names
+    (``age``: ``members[1]/age``, ``members[2]/age``); ``counts`` each repeat's number."""
 
     def nan() -> Node:
         return ["call", "number", [["str", ""]]]
 
     def walk(node: Node) -> Node:
+        if node[0] == "call" and node[1] == "indexed-repeat" and node[2][0][0] == "ref":
+            keys = answers.get(node[2][0][1])
+            if keys is not None:
+                # The instance the third argument names, as a chain of ifs over them.
+                index = walk(node[2][2])
+                chosen: Node = ["str", ""]
+                for number in range(len(keys), 0, -1):
+                    test = ["bin", "=", index, ["num", float(number)]]
+                    chosen = ["call", "if", [test, ["ref", keys[number - 1]], chosen]]
+                return chosen
         if node[0] == "call" and len(node[2]) == 1 and node[2][0][0] == "ref":
             name, args = node[2][0][1], node[2]
             if node[1] == "count" and name in counts:
@@ -447,6 +464,14 @@ def _references(node: Node) -> Iterator[str]:
         yield from _references(child)
 
 
+def _indexes_into(node: Node, names: set[str]) -> bool:
+    if node[0] == "call" and node[1] == "indexed-repeat":
+        first = node[2][0]
+        if first[0] == "ref" and first[1] in names:
+            return True
+    return any(_indexes_into(child, names) for child in _children(node))
+
+
 def _uses_current(node: Node) -> bool:
     if node[0] == "cur" or (node[0] == "call" and node[1] == "string-length" and not node[2]):
         return True
@@ -610,5 +635,7 @@ def _call(
         return number(values[0])
     if name == "count":
         return 1.0  # one answer; over a repeat's answers, aggregated() counts them
+    if name == "indexed-repeat":
+        return values[0]  # of one answer; over a repeat's, aggregated() picks the instance
     # coalesce: the first value that is not empty
     return values[0] if string(values[0]) != "" else values[1]

@@ -622,7 +622,19 @@ def _check_repeat(step: Step, earlier: set[str]) -> None:
             f"the count of repeat {step.id!r} uses a question not asked before it"
         )
     inside = {*earlier, POSITION}  # position(..): the number of the instance
+    own = {q.id for q in step.questions}
     for question in step.questions:
+        expressions = (
+            question.relevant,
+            question.constraint,
+            question.calculation,
+            question.choice_filter,
+        )
+        if any(e is not None and e.indexes_into(own) for e in expressions):
+            raise SurveyDefinitionError(
+                f"{question.id!r} picks an instance of its own repeat with indexed-repeat(), "
+                "which the app does not work out yet"
+            )
         if question.contact or question.records:
             raise SurveyDefinitionError(
                 f"{question.id!r} is inside a repeat: contact details and consent are asked "

@@ -24,7 +24,16 @@ HOUSEHOLD = workbook(
         ["end_repeat", "", "", "", "", "", ""],
         # Worked out in the browser too, over every person (ODK's node-set functions).
         ["calculate", "oldest", "", "", "", "", "max(${age})"],
-        ["text", "worry", "What worries you? (The oldest is ${oldest}.)", "", "", "", ""],
+        ["calculate", "second", "", "", "", "", "indexed-repeat(${pname}, ${members}, 2)"],
+        [
+            "text",
+            "worry",
+            "What worries you? (${second}; the oldest is ${oldest}.)",
+            "",
+            "",
+            "",
+            "",
+        ],
     ],
     [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]],
     [["form_title", "form_id"], ["Household", "household"]],
@@ -119,7 +128,7 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
         _field(page, "members[2]/pname").press("Enter")
         _step(page, "worry")
         expect(page.locator("[data-question-block=worry] label")).to_contain_text(
-            "(The oldest is 40.)"
+            "(Cy; the oldest is 40.)"
         )
         page.locator("#q-worry").fill("الرطوبة")
         page.get_by_test_id("submit").click()
@@ -135,6 +144,7 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
             ("members[2]/school", "yes"),
             ("oldest", "40"),
             ("rooms", "3"),
+            ("second", "Cy"),
             ("worry", "الرطوبة"),
         ]
         stored = server.wait_for(

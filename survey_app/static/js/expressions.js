@@ -144,6 +144,7 @@
       case "if": return boolean(values[0]) ? values[1] : values[2];
       case "sum": return number(values[0]);
       case "count": return 1;  // one answer; over a repeat's, survey.js counts them
+      case "indexed-repeat": return values[0];  // of one answer; survey.js picks over a repeat's
       case "regex": return matchesWhole(string(values[0]), string(values[1]));
       case "round": return roundHalfUp(number(values[0]), values.length > 1 ? number(values[1]) : 0);
       case "floor": return Math.floor(number(values[0]));

@@ -279,6 +279,16 @@
   // adds each instance's, max()/min() over them, count() is how many, ${age} the first's.
   function aggregated(tree, copies, counts) {
     if (!tree) { return tree; }
+    if (tree[0] === "call" && tree[1] === "indexed-repeat" && tree[2][0][0] === "ref" &&
+        copies.hasOwnProperty(tree[2][0][1])) {
+      var keys = copies[tree[2][0][1]];
+      var index = aggregated(tree[2][2], copies, counts);
+      var chosen = ["str", ""];
+      for (var number = keys.length; number >= 1; number -= 1) {
+        chosen = ["call", "if", [["bin", "=", index, ["num", number]], ["ref", keys[number - 1]], chosen]];
+      }
+      return chosen;
+    }
     if (tree[0] === "call" && tree[2].length === 1 && tree[2][0][0] === "ref") {
       var name = tree[2][0][1];
       if (tree[1] === "count" && counts.hasOwnProperty(name)) { return ["num", counts[name]]; }
