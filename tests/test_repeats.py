@@ -474,3 +474,69 @@ def test_calculations_between_repeats_stay_between_them(app: Flask) -> None:
     raw = {"n": ["1"], "a": ["2"]}
     kept = survey.expanded(raw).effective_answers(raw)
     assert (kept["c"], kept["b"], kept["beds"]) == (["3"], ["3"], ["3"])
+
+
+def _read(app: Flask, rows: list[list[str]], choices: list[list[str]] | None = None) -> Any:
+    form = workbook(rows, choices, [["form_title", "form_id"], ["Visits", "visits"]])
+    with app.test_request_context("/en/"):
+        imported = xlsform.read(form, app.config["LANGUAGES"])
+        again = xlsform.read(xlsform.write(imported.definition), app.config["LANGUAGES"])
+    assert again.definition == imported.definition  # written back, read the same
+    return imported
+
+
+def test_repeat_patterns_from_field_forms_are_read_never_refused(app: Flask) -> None:
+    """Patterns ODK accepts in forms teams write, each read (not refused, never a crash)."""
+    imported = _read(
+        app,
+        [
+            ["type", "name", "label", "calculation", "default", "choice_filter"],
+            # A repeat inside a group and nothing else: no empty page for the group.
+            ["begin_group", "home", "Home", "", "", ""],
+            ["begin_repeat", "visit", "Visit", "", "", ""],
+            # Its first row a calculation: it stays inside, numbering each visit.
+            ["calculate", "visit_no", "", "position(..)", "", ""],
+            ["text", "who", "Who came?", "", "", ""],
+            # A default ODK works out when the visit appears: not typed in by the app.
+            [
+                "text",
+                "who_before",
+                "Who came last time?",
+                "",
+                "indexed-repeat(${who}, ${visit}, ${visit_no} - 1)",
+                "",
+            ],
+            ["begin_repeat", "dose", "Dose", "", "", ""],
+            ["text", "medicine", "Medicine", "", "", ""],
+            ["end_repeat", "", "", "", "", ""],
+            # Reads a repeat inside this one: kept for the export.
+            ["calculate", "first_medicine", "", "indexed-repeat(${medicine}, ${dose}, 1)", "", ""],
+            ["end_repeat", "", "", "", "", ""],
+            ["end_group", "", "", "", "", ""],
+            # Choices from the answers given in the repeat, filtered ODK's way.
+            ["select_one ${who}", "main", "Who helps most?", "", "", "position() != 1"],
+        ],
+    )
+    definition = imported.definition
+    assert [(s["id"], "repeat" in s) for s in definition["steps"]] == [
+        ("welcome", False),
+        ("visit", True),
+        ("main", False),
+    ]
+    visit = definition["steps"][1]["questions"]
+    assert [q["id"] for q in visit] == [
+        "visit_no",
+        "who",
+        "who_before",
+        "dose",
+        "first_medicine",
+    ]
+    assert "default" not in visit[2] and visit[2]["xlsform"]["default"].startswith("indexed-repeat")
+    assert (visit[3]["asks"], visit[4]["asks"]) == ("repeat", "calculation")
+    main = definition["steps"][2]["questions"][0]
+    assert (main["type"], main["asks"]) == ("unsupported", "earlier")
+    assert main["xlsform"] == {"type": "select_one ${who}", "choice_filter": "position() != 1"}
+    survey = parse_survey(definition)
+    raw = {"visit": ["2"], "visit[1]/who": ["Ann"], "visit[2]/who": ["Bo"]}
+    kept = survey.expanded(raw).effective_answers(raw)
+    assert (kept["visit[1]/visit_no"], kept["visit[2]/visit_no"]) == (["1"], ["2"])

@@ -26,6 +26,10 @@ NOTICES = {
         "This question's choices come from a file sent with the form, which has not been "
         "attached here yet."
     ),
+    "earlier": _l(
+        "This question's choices are answers given earlier in the survey (such as the names "
+        "of the people in a household), which this app does not offer yet."
+    ),
     "repeat": _l(
         "This part of the form repeats (for example once for each person in a household), "
         "which this app does not collect yet."

@@ -243,17 +243,18 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
             # A repeat inside the group is a step of its own: the group's page stops before
             # it and goes on after it (under the same condition).
             part: list[dict[str, Any]] = []
-            parts = 0
+            parts = repeats = 0
             for child in node.get("children", []):
                 if child.get("type") != "repeat":
                     part.append(child)
                     continue
+                repeats += 1
                 if part:
                     parts = _group_part(step, part, parts, texts, notices, metadata, steps, waiting)
                     waiting, part = [], []
                 inner = [step["relevant"]] if step.get("relevant") else []
                 steps.append(repeat_step(child, texts, inner, notices, metadata))
-            if part or not parts:
+            if part or not (parts or repeats):  # a group holding only a repeat: no page
                 _group_part(step, part, parts, texts, notices, metadata, steps, waiting)
                 waiting = []
             continue
@@ -299,8 +300,9 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
     if not any(q.get("records") == "consent" for s in steps for q in s.get("questions", [])):
         taken = {s["id"] for s in steps} | {q["id"] for s in steps for q in s["questions"]}
         consent_step, consent_texts = _standard_consent(taken)
-        if steps:
-            # Calculations at the very top now follow the consent, as the export writes them.
+        if steps and "repeat" not in steps[0]:
+            # Calculations at the very top now follow the consent, as the export writes them
+            # (not a repeat's own, which are worked out once per instance).
             while steps[0]["questions"] and hidden(steps[0]["questions"][0]):
                 consent_step["questions"].append(steps[0]["questions"].pop(0))
         steps.insert(0, consent_step)

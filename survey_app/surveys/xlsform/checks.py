@@ -138,7 +138,9 @@ def check(data: bytes, languages: Sequence[str]) -> list[Problem]:
                 )
                 depth = 0
             continue
-        if kind in SELECT_TYPES:
+        if kind in SELECT_TYPES and list_name and list_name.startswith("${"):
+            pass  # choices from earlier answers (select_one ${name}): pyxform checks the name
+        elif kind in SELECT_TYPES:
             if not list_name:
                 problems.append(
                     Problem(

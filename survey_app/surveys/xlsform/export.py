@@ -72,7 +72,7 @@ def write(definition: Mapping[str, Any]) -> bytes:
             or _show_if(question),
             constraint=kept.get("constraint", question.get("constraint", "")),
             calculation=question.get("calculation") or kept.get("calculation", ""),
-            default=question.get("default", ""),
+            default=question.get("default") or kept.get("default", ""),
             appearance=" ".join(
                 [
                     *(["multiline"] if question["type"] == "long_text" else []),

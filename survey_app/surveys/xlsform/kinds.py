@@ -49,6 +49,8 @@ _MAPS = {"geotrace": "map", "geoshape": "map", "barcode": "barcode"}
 def kind_of(xlsform_type: str, itemset: str | None = None) -> Kind:
     """The app's reading of a type as pyxform's JSON names it (``photo``, ``select one``)."""
     if xlsform_type in {"select one", "select all that apply"}:
+        if itemset and itemset.startswith("${"):
+            return Kind("unsupported", asks="earlier")  # select_one ${name}: earlier answers
         if itemset and "." in itemset:
             return Kind("unsupported", asks="external")  # select_one_from_file
         return Kind("single_choice" if xlsform_type == "select one" else "multiple_choice")

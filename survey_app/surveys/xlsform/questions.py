@@ -8,11 +8,14 @@ from typing import Any
 
 from flask_babel import gettext
 
-from ..expressions import UnsupportedFunction, parse
+from ..expressions import ExpressionError, parse
 from . import search
 from .common import condition
 from .kinds import RECORDED_METADATA, Kind, kind_of
 from .texts import Texts
+
+# A default that is an expression, not a value: it names an answer or calls a function.
+_DYNAMIC = re.compile(r"\$\{|[A-Za-z][\w-]*\s*\(")
 
 
 def _yes(value: Any) -> bool:
@@ -44,7 +47,9 @@ def workable(source: str, columns: bool = False) -> bool:
     (``pulldata()``, ``jr:choice-name()``) is kept for the export and not applied."""
     try:
         parse(source, columns)
-    except UnsupportedFunction:
+    except ExpressionError:
+        # pyxform and the app's checks let it through (current()/../pos, a path into a
+        # repeat): ODK works it out, the app cannot yet.
         return False
     return True
 
@@ -131,7 +136,13 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
     if aside:
         question["xlsform"] = aside
     if node.get("default") not in (None, ""):
-        question["default"] = str(node["default"])
+        given = str(node["default"])
+        if _DYNAMIC.search(given):
+            # Worked out by ODK when the question appears (${name}, indexed-repeat(...)):
+            # the app does not prefill it; kept for the export.
+            question.setdefault("xlsform", {})["default"] = given
+        else:
+            question["default"] = given
     read_only = kind.app_type not in {"calculate", "note", "unsupported"} and _yes(
         bind.get("readonly")
     )
@@ -160,6 +171,9 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
     elif kind.app_type == "unsupported":
         question["asks"] = kind.asks
         question.setdefault("xlsform", {})["type"] = _sheet_type(json_type, node)
+        if kind.asks == "earlier" and "choice_filter" in question:
+            # Of choices the app does not offer yet: kept for the export, not applied.
+            question["xlsform"]["choice_filter"] = question.pop("choice_filter")
         chosen = node.get("parameters") or {}
         if chosen and json_type in {"select one", "select all that apply"}:
             # The columns a file's value and label come from (value=code label=title).
@@ -186,9 +200,11 @@ def _question(node: Mapping[str, Any], texts: Texts, relevant: list[str]) -> dic
 def _sheet_type(json_type: str, node: Mapping[str, Any]) -> str:
     """How the XLSForm export writes a question the app keeps but does not collect."""
     itemset = str(node.get("itemset") or node.get("list_name") or "")
-    if json_type in {"select one", "select all that apply"}:  # choices from a file
-        one = json_type == "select one"
-        return f"{'select_one' if one else 'select_multiple'}_from_file {itemset}"
+    if json_type in {"select one", "select all that apply"}:
+        one = "select_one" if json_type == "select one" else "select_multiple"
+        if itemset.startswith("${"):  # choices from earlier answers
+            return f"{one} {itemset}"
+        return f"{one}_from_file {itemset}"  # choices from a file
     if json_type == "select one external":
         return f"select_one_external {itemset}"
     if json_type == "rank":

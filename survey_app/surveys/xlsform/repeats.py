@@ -107,15 +107,15 @@ def keep_aside_outside_references(steps: list[dict[str, Any]], notices: list[str
             if question.get("asks") == "repeat":
                 unasked |= _kept_names(question.get("xlsform", {}).get("rows", []))
     for step in steps:
-        if "repeat" in step:
-            continue  # position(..) is its own instance's number there
-        if step.get("relevant") and _names(step["relevant"], False) & unasked:
+        # Inside a repeat, position(..) is its own instance's number.
+        here = unasked - {POSITION} if "repeat" in step else unasked
+        if step.get("relevant") and _names(step["relevant"], False) & here:
             step["kept_relevant"] = step.pop("relevant")
             notices.append(_said(step["id"], step["kept_relevant"]))
         for question in step.get("questions", []):
             for key in _EXPRESSIONS:
                 source = question.get(key)
-                if not source or not _names(source, key == "choice_filter") & unasked:
+                if not source or not _names(source, key == "choice_filter") & here:
                     continue
                 _keep_aside(question, key, notices)
 
