@@ -178,6 +178,17 @@ def parse(source: str, columns: bool = False) -> Expression:
     return Expression(source.strip(), tree)
 
 
+def _rebuilt(node: Node, walk: Callable[[Node], Node]) -> Node:
+    """``node`` with each of its operands (a call's arguments) replaced by ``walk``'s."""
+    if node[0] == "bin":
+        return ["bin", node[1], walk(node[2]), walk(node[3])]
+    if node[0] == "neg":
+        return ["neg", walk(node[1])]
+    if node[0] == "call":
+        return ["call", node[1], [walk(arg) for arg in node[2]]]
+    return node
+
+
 def renamed(expression: Expression, names: Mapping[str, str], position: int = 0) -> Expression:
     """The same expression with each ``${old}`` naming ``names[old]`` instead, and
     ``position(..)`` the number ``position``: a question inside a repeat names its own
@@ -188,13 +199,7 @@ def renamed(expression: Expression, names: Mapping[str, str], position: int = 0)
             return ["num", float(position)]
         if node[0] == "ref":
             return ["ref", names.get(node[1], node[1])]
-        if node[0] == "bin":
-            return ["bin", node[1], walk(node[2]), walk(node[3])]
-        if node[0] == "neg":
-            return ["neg", walk(node[1])]
-        if node[0] == "call":
-            return ["call", node[1], [walk(arg) for arg in node[2]]]
-        return node
+        return _rebuilt(node, walk)
 
     source = re.sub(
         r"\$\{([^}]+)\}", lambda m: "${" + names.get(m[1], m[1]) + "}", expression.source
@@ -227,7 +232,7 @@ def aggregated(
                     chosen = ["call", "if", [test, ["ref", keys[number - 1]], chosen]]
                 return chosen
         if node[0] == "call" and len(node[2]) == 1 and node[2][0][0] == "ref":
-            name, args = node[2][0][1], node[2]
+            name = node[2][0][1]
             if node[1] == "count" and name in counts:
                 return ["num", float(counts[name])]
             if name in answers:
@@ -241,17 +246,10 @@ def aggregated(
                     return total
                 if node[1] in {"max", "min"}:
                     return ["call", node[1], copies] if copies else nan()
-            return ["call", node[1], [walk(arg) for arg in args]]
         if node[0] == "ref" and node[1] in answers:
             first = answers[node[1]]
             return ["ref", first[0]] if first else ["str", ""]
-        if node[0] == "bin":
-            return ["bin", node[1], walk(node[2]), walk(node[3])]
-        if node[0] == "neg":
-            return ["neg", walk(node[1])]
-        if node[0] == "call":
-            return ["call", node[1], [walk(arg) for arg in node[2]]]
-        return node
+        return _rebuilt(node, walk)
 
     return Expression(expression.source, walk(expression.tree))
 

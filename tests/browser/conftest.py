@@ -187,3 +187,16 @@ def make_kiosk(page: Page, server: LiveServer, lang: str = "en") -> None:
     page.get_by_test_id("kiosk-on").click()
     expect(page.get_by_test_id("kiosk-staff-link")).to_be_visible()
     expect(page.get_by_test_id("sign-out")).to_have_count(0)
+
+
+def upload_form(page: Page, server: LiveServer, folder: Path, data: bytes, publish: bool) -> None:
+    """An XLSForm uploaded by a signed-in coordinator on ``page``, published if asked."""
+    page.goto(server.url + "/en/admin/surveys")
+    upload = folder / "form.xlsx"
+    upload.write_bytes(data)
+    page.locator("#file").set_input_files(str(upload))
+    page.get_by_test_id("upload-xlsform").click()
+    expect(page.get_by_test_id("publish")).to_be_visible()
+    if publish:
+        page.get_by_test_id("publish").click()
+        expect(page.get_by_test_id("unpublish")).to_be_visible()

@@ -8,7 +8,13 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, expect
 
-from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
+from tests.browser.conftest import (
+    create_user,
+    serious_violations,
+    sign_in,
+    start_server,
+    upload_form,
+)
 from tests.browser.test_offline import _wait_for_worker
 from tests.xlsforms import workbook
 
@@ -35,12 +41,7 @@ def test_each_language_only_the_form_has_is_previewed(browser: Browser, tmp_path
         context = browser.new_context()
         page = context.new_page()
         sign_in(page, server, "coord@example.org")
-        page.goto(server.url + "/en/admin/surveys")
-        upload = tmp_path / "water.xlsx"
-        upload.write_bytes(FORM)
-        page.locator("#file").set_input_files(str(upload))
-        page.get_by_test_id("upload-xlsform").click()
-        expect(page.get_by_test_id("publish")).to_be_visible()
+        upload_form(page, server, tmp_path, FORM, publish=False)
         page.goto(server.url + "/en/admin/surveys/water/preview")
         links = page.get_by_test_id("form-language")
         expect(links).to_have_count(3)  # Amharic, Oromo, and Tigrinya (the form's default)
@@ -96,13 +97,7 @@ def test_a_resident_answers_offline_in_a_language_only_the_form_has(
         desk = browser.new_context()
         admin = desk.new_page()
         sign_in(admin, server, "coord@example.org")
-        admin.goto(server.url + "/en/admin/surveys")
-        upload = tmp_path / "water.xlsx"
-        upload.write_bytes(ARABIC_FIRST)
-        admin.locator("#file").set_input_files(str(upload))
-        admin.get_by_test_id("upload-xlsform").click()
-        admin.get_by_test_id("publish").click()
-        expect(admin.get_by_test_id("unpublish")).to_be_visible()
+        upload_form(admin, server, tmp_path, ARABIC_FIRST, publish=True)
         desk.close()
 
         tablet = browser.new_context()

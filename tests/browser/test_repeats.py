@@ -7,9 +7,15 @@ import time
 from pathlib import Path
 
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import create_user, serious_violations, sign_in, start_server
+from tests.browser.conftest import (
+    create_user,
+    serious_violations,
+    sign_in,
+    start_server,
+    upload_form,
+)
 from tests.browser.test_offline import _wait_for_worker
 from tests.xlsforms import workbook
 
@@ -44,7 +50,7 @@ def _step(page: Page, step: str) -> None:
     expect(page.locator("form[data-wm-ready]")).to_have_attribute("data-step", step)
 
 
-def _field(page: Page, name: str) -> object:
+def _field(page: Page, name: str) -> Locator:
     return page.locator(f'[name="{name}"]')
 
 
@@ -55,13 +61,7 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
         desk = browser.new_context()
         admin = desk.new_page()
         sign_in(admin, server, "coord@example.org")
-        admin.goto(server.url + "/en/admin/surveys")
-        upload = tmp_path / "household.xlsx"
-        upload.write_bytes(HOUSEHOLD)
-        admin.locator("#file").set_input_files(str(upload))
-        admin.get_by_test_id("upload-xlsform").click()
-        admin.get_by_test_id("publish").click()
-        expect(admin.get_by_test_id("unpublish")).to_be_visible()
+        upload_form(admin, server, tmp_path, HOUSEHOLD, publish=True)
         desk.close()
 
         tablet = browser.new_context()

@@ -42,7 +42,7 @@ from .questions import (
     unapplied_relevant,
     unique_names,
 )
-from .repeats import keep_aside_outside_references, repeat_step
+from .repeats import keep_aside_outside_references, page_of, repeat_step
 from .sheets import _sheet_rows
 from .texts import Texts
 
@@ -226,13 +226,7 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
             continue
         if kind == "group":
             name = str(node["name"])
-            step: dict[str, Any] = {"id": name}
-            title = texts.pick(node.get("label"), f"step.{name}.title")
-            if title:
-                step["title"] = title
-            intro = texts.pick(node.get("hint"), f"step.{name}.intro")
-            if intro:
-                step["intro"] = intro
+            step = page_of(node, texts)
             kept: dict[str, Any] = {}
             for source in own_condition(node, kept):
                 step["relevant"] = source

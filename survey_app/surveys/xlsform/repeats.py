@@ -20,6 +20,19 @@ from .questions import and_, own_condition, questions_of, workable
 from .texts import Texts
 
 
+def page_of(node: Mapping[str, Any], texts: Texts) -> dict[str, Any]:
+    """A group's or a repeat's page: its name, and its label and hint as title and intro."""
+    name = str(node["name"])
+    step: dict[str, Any] = {"id": name}
+    title = texts.pick(node.get("label"), f"step.{name}.title")
+    if title:
+        step["title"] = title
+    intro = texts.pick(node.get("hint"), f"step.{name}.intro")
+    if intro:
+        step["intro"] = intro
+    return step
+
+
 def repeat_step(
     node: Mapping[str, Any],
     texts: Texts,
@@ -29,13 +42,7 @@ def repeat_step(
 ) -> dict[str, Any]:
     """The step that asks ``node``'s questions once for each instance."""
     name = str(node["name"])
-    step: dict[str, Any] = {"id": name, "repeat": {}}
-    title = texts.pick(node.get("label"), f"step.{name}.title")
-    if title:
-        step["title"] = title
-    intro = texts.pick(node.get("hint"), f"step.{name}.intro")
-    if intro:
-        step["intro"] = intro
+    step = {**page_of(node, texts), "repeat": {}}
     kept: dict[str, Any] = {}
     conditions = [*relevant, *own_condition(node, kept)]
     if conditions:
