@@ -27,8 +27,9 @@ from ..errors import UserFacingError
 from ..extensions import csrf
 from ..surveys import repeats
 from ..surveys.answers import gather, validate_response, validate_step
+from ..surveys.instances import PATTERN_NUMBER, instance_pattern
 from ..surveys.loader import DEFAULT_SURVEY_ID
-from ..surveys.model import MAX_INSTANCES, PATTERN_NUMBER, Step, Survey, instance_pattern
+from ..surveys.model import MAX_INSTANCES, Step, Survey
 from ..sync.payload import read_time
 from ..workspace.runner import embed_soon
 from . import bp, wizard

@@ -7,11 +7,9 @@ written in the survey's default language; every other language lives in
 
 from __future__ import annotations
 
-import dataclasses
 import hashlib
 import json
-import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,9 +17,7 @@ from .expressions import (
     POSITION,
     Expression,
     ExpressionError,
-    aggregated,
     parse,
-    renamed,
     today,
 )
 
@@ -177,12 +173,16 @@ class Survey:
             return translated
         if key in self.texts:
             return self.texts[key]
-        copied = _copy_text(self, key, lambda origin: self.text(origin, language))
+        from .instances import copy_text
+
+        copied = copy_text(self, key, lambda origin: self.text(origin, language))
         return copied if copied is not None else ""
 
     def text_language(self, key: str, language: str) -> str:
         """The language ``text(key, language)`` is actually written in."""
-        found = _COPY_KEY.match(key)
+        from .instances import COPY_KEY
+
+        found = COPY_KEY.match(key)
         if found is not None:
             key = f"question.{found['id']}.{found['part']}"
         if self.translations.get(language, {}).get(key):
@@ -197,7 +197,9 @@ class Survey:
     def has_text(self, key: str) -> bool:
         if key in self.texts:
             return bool(self.texts[key])
-        return bool(_copy_text(self, key, lambda origin: self.texts.get(origin, "")))
+        from .instances import copy_text
+
+        return bool(copy_text(self, key, lambda origin: self.texts.get(origin, "")))
 
     def questions(self) -> Iterator[Question]:
         for step in self.steps:
@@ -215,34 +217,9 @@ class Survey:
         with a count asks that many; one without asks as many as ``raw[repeat id]`` says
         (one to start with). The repeat's own id answers how many there are.
         """
-        if not self.has_repeats():
-            return self
-        steps: list[Step] = []
-        # What comes after a repeat reads its answers as a set (sum(${age}), count()).
-        copies: dict[str, list[str]] = {}
-        counts: dict[str, int] = {}
-        for step in self.steps:
-            if step.repeat is not None and step.repeat.instances is not None:
-                steps.append(step)
-                continue
-            step = _aggregated_step(step, copies, counts)
-            if step.repeat is None:
-                steps.append(step)
-                continue
-            before = dataclasses.replace(self, steps=tuple(steps))
-            kept = before.effective_answers(raw)
-            if step.repeat.count is not None:
-                wanted = step.repeat.count.value(kept)
-            else:
-                wanted = (raw.get(step.id) or ["1"])[0]
-            number = _how_many(wanted)
-            steps.append(_instances(step, number))
-            counts[step.id] = number
-            for question in step.questions:
-                copies[question.id] = [
-                    instance_key(step.id, n, question.id) for n in range(1, number + 1)
-                ]
-        return dataclasses.replace(self, steps=tuple(steps))
+        from .instances import expand  # it builds on this module
+
+        return expand(self, raw)
 
     def question(self, question_id: str) -> Question:
         for question in self.questions():
@@ -320,119 +297,6 @@ class Survey:
             if step.id == step_id:
                 return index
         raise KeyError(step_id)
-
-
-def _how_many(value: str) -> int:
-    """A number of instances from an answer or a count: whole, and within bounds."""
-    try:
-        number = int(float(value))
-    except (TypeError, ValueError, OverflowError):
-        return 0
-    return max(0, min(number, MAX_INSTANCES))
-
-
-def _aggregated_step(
-    step: Step, copies: Mapping[str, list[str]], counts: Mapping[str, int]
-) -> Step:
-    """A step after a repeat, its expressions reading the repeat's answers as a set."""
-    if not copies and not counts:
-        return step
-
-    def over(expression: Expression | None) -> Expression | None:
-        return aggregated(expression, copies, counts) if expression is not None else None
-
-    questions = tuple(
-        dataclasses.replace(
-            q,
-            relevant=over(q.relevant),
-            constraint=over(q.constraint),
-            calculation=over(q.calculation),
-            choice_filter=over(q.choice_filter),
-        )
-        for q in step.questions
-    )
-    repeat = step.repeat
-    if repeat is not None and repeat.count is not None:
-        repeat = dataclasses.replace(repeat, count=over(repeat.count))
-    return dataclasses.replace(
-        step, questions=questions, relevant=over(step.relevant), repeat=repeat
-    )
-
-
-def _renamed(
-    expression: Expression | None, names: Mapping[str, str], position: int
-) -> Expression | None:
-    return renamed(expression, names, position) if expression is not None else None
-
-
-def _copies(step: Step, n: int) -> list[Question]:
-    """Instance ``n``'s copies of a repeat's questions."""
-    names = {q.id: instance_key(step.id, n, q.id) for q in step.questions}
-    return [
-        dataclasses.replace(
-            q,
-            id=names[q.id],
-            instance=n,
-            relevant=_renamed(q.relevant, names, n),
-            constraint=_renamed(q.constraint, names, n),
-            calculation=_renamed(q.calculation, names, n),
-            choice_filter=_renamed(q.choice_filter, names, n),
-        )
-        for q in step.questions
-    ]
-
-
-def _instances(step: Step, number: int) -> Step:
-    """A repeat step holding the count, then each instance's copies of its questions."""
-    assert step.repeat is not None
-    count = Question(id=step.id, type="calculate", calculation=parse(str(number)))
-    copies: list[Question] = [count]
-    for n in range(1, number + 1):
-        copies += _copies(step, n)
-    repeat = dataclasses.replace(step.repeat, instances=number, template=step.questions)
-    return dataclasses.replace(step, questions=tuple(copies), repeat=repeat)
-
-
-# The number the offline client's pattern of an instance carries, replaced by each instance's
-# own in the browser: far beyond MAX_INSTANCES, so never a real instance's.
-PATTERN_NUMBER = 999999
-
-
-def instance_pattern(step: Step) -> list[Question]:
-    """One instance's questions numbered PATTERN_NUMBER, for the browser to copy."""
-    assert step.repeat is not None
-    origin = step.repeat.template or step.questions
-    return _copies(dataclasses.replace(step, questions=origin), PATTERN_NUMBER)
-
-
-# A copy's own text key (``question.members[2]/age.label``): its texts are its question's.
-_COPY_KEY = re.compile(
-    r"^question\.(?P<repeat>[^\[/]+)\[(?P<n>[0-9]+)\]/(?P<id>[^/]+)\.(?P<part>\w+)$"
-)
-_PIPE = re.compile(r"\$\{([A-Za-z_][\w.-]*)\}")
-
-
-def _copy_text(survey: Survey, key: str, read: Callable[[str], str]) -> str | None:
-    """The text of a copy's key, read from its question's key by ``read``, with ``${age}``
-    naming the same instance's age; None when ``key`` is not a copy's."""
-    found = _COPY_KEY.match(key)
-    if found is None:
-        return None
-    text = read(f"question.{found['id']}.{found['part']}")
-    if "${" not in text:
-        return text
-    number = int(found["n"])
-    step = next((s for s in survey.steps if s.id == found["repeat"]), None)
-    if step is None or step.repeat is None:
-        return text
-    siblings = {q.id for q in (step.repeat.template or step.questions)}
-
-    def name(match: re.Match[str]) -> str:
-        if match[1] not in siblings:
-            return match[0]
-        return "${" + instance_key(found["repeat"], number, match[1]) + "}"
-
-    return _PIPE.sub(name, text)
 
 
 def content_hash(definition: Mapping[str, Any]) -> str:

@@ -247,11 +247,11 @@
     return kept;
   }
 
-  // Repeats, as model.py expands them: a copy of each question per instance, named
+  // Repeats, as instances.py expands them: a copy of each question per instance, named
   // "members[2]/age", its conditions naming the same instance's answers; position(..) is
   // the instance's number. The repeat's own id answers how many instances there are.
   var POSITION = "__position__";
-  var PATTERN = "999999";  // model.PATTERN_NUMBER: the number the page's pattern carries
+  var PATTERN = "999999";  // instances.PATTERN_NUMBER: the number the page's pattern carries
 
   function instanceKey(repeat, number, id) { return repeat + "[" + number + "]/" + id; }
 
