@@ -19,6 +19,7 @@ STATIC_FILES = [
     "js/outbox.js",
     "js/app.js",
     "js/expressions.js",
+    "js/repeats.js",
     "js/survey.js",
     "js/kiosk.js",
     "js/door.js",

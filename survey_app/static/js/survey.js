@@ -133,7 +133,8 @@
 
   var root = document.querySelector("[data-wm-root]");
   var template = document.getElementById("wm-steps");
-  if (!root || !template || !window.indexedDB || !window.WMStore || !window.WMOutbox) {
+  if (!root || !template || !window.indexedDB || !window.WMStore || !window.WMOutbox ||
+      !window.WMRepeats) {
     serverMode();
     return;
   }
@@ -247,122 +248,8 @@
     return kept;
   }
 
-  // Repeats, as instances.py expands them: a copy of each question per instance, named
-  // "members[2]/age", its conditions naming the same instance's answers; position(..) is
-  // the instance's number. The repeat's own id answers how many instances there are.
-  var POSITION = "__position__";
-  var PATTERN = "999999";  // instances.PATTERN_NUMBER: the number the page's pattern carries
-
-  function instanceKey(repeat, number, id) { return repeat + "[" + number + "]/" + id; }
-
-  function renamed(tree, names, number) {
-    if (!tree) { return tree; }
-    if (tree[0] === "ref") {
-      if (tree[1] === POSITION) { return ["num", number]; }
-      return ["ref", names[tree[1]] || tree[1]];
-    }
-    if (tree[0] === "bin") { return ["bin", tree[1], renamed(tree[2], names, number), renamed(tree[3], names, number)]; }
-    if (tree[0] === "neg") { return ["neg", renamed(tree[1], names, number)]; }
-    if (tree[0] === "call") {
-      return ["call", tree[1], tree[2].map(function (arg) { return renamed(arg, names, number); })];
-    }
-    return tree;
-  }
-
-  function howMany(value, most) {
-    var number = Number(value);
-    if (value === "" || !isFinite(number)) { return 0; }
-    return Math.max(0, Math.min(Math.trunc(number), most));
-  }
-
-  // After a repeat, its answers are read as a set (expressions.aggregated): sum(${age})
-  // adds each instance's, max()/min() over them, count() is how many, ${age} the first's.
-  function aggregated(tree, copies, counts) {
-    if (!tree) { return tree; }
-    if (tree[0] === "call" && tree[1] === "indexed-repeat" && tree[2][0][0] === "ref" &&
-        copies.hasOwnProperty(tree[2][0][1])) {
-      var keys = copies[tree[2][0][1]];
-      var index = aggregated(tree[2][2], copies, counts);
-      var chosen = ["str", ""];
-      for (var number = keys.length; number >= 1; number -= 1) {
-        chosen = ["call", "if", [["bin", "=", index, ["num", number]], ["ref", keys[number - 1]], chosen]];
-      }
-      return chosen;
-    }
-    if (tree[0] === "call" && tree[2].length === 1 && tree[2][0][0] === "ref") {
-      var name = tree[2][0][1];
-      if (tree[1] === "count" && counts.hasOwnProperty(name)) { return ["num", counts[name]]; }
-      if (copies.hasOwnProperty(name)) {
-        var refs = copies[name].map(function (key) { return ["ref", key]; });
-        if (tree[1] === "count") { return ["num", refs.length]; }
-        if (tree[1] === "sum") {
-          return refs.reduce(function (total, ref) { return ["bin", "+", total, ref]; }, ["num", 0]);
-        }
-        if (tree[1] === "max" || tree[1] === "min") {
-          return refs.length ? ["call", tree[1], refs] : ["call", "number", [["str", ""]]];
-        }
-      }
-    }
-    if (tree[0] === "ref" && copies.hasOwnProperty(tree[1])) {
-      return copies[tree[1]].length ? ["ref", copies[tree[1]][0]] : ["str", ""];
-    }
-    if (tree[0] === "bin") { return ["bin", tree[1], aggregated(tree[2], copies, counts), aggregated(tree[3], copies, counts)]; }
-    if (tree[0] === "neg") { return ["neg", aggregated(tree[1], copies, counts)]; }
-    if (tree[0] === "call") {
-      return ["call", tree[1], tree[2].map(function (arg) { return aggregated(arg, copies, counts); })];
-    }
-    return tree;
-  }
-
-  function aggregatedStep(step, copies, counts) {
-    if (!Object.keys(counts).length) { return step; }
-    var over = function (tree) { return aggregated(tree, copies, counts); };
-    return Object.assign({}, step, {
-      relevant: over(step.relevant),
-      repeat: step.repeat ? Object.assign({}, step.repeat, { count: over(step.repeat.count) }) : null,
-      questions: step.questions.map(function (q) {
-        return Object.assign({}, q, {
-          relevant: over(q.relevant), constraint: over(q.constraint), calculation: over(q.calculation)
-        });
-      })
-    });
-  }
-
-  function expandSteps(raw) {
-    var steps = [];
-    var copiesOf = {};
-    var counts = {};
-    formSteps.forEach(function (formStep) {
-      var step = aggregatedStep(formStep, copiesOf, counts);
-      if (!step.repeat) { steps.push(step); return; }
-      var wanted = step.repeat.count ?
-        WMExpressions.value(step.repeat.count, effectiveOver(steps, raw)) :
-        (raw[step.id] || ["1"])[0];
-      var number = howMany(wanted, step.repeat.max);
-      var copies = [{
-        id: step.id, type: "calculate", required: false, relevant: null, constraint: null,
-        calculation: ["num", number], read_only: false, "default": null, choices: [], gloss: false
-      }];
-      for (var n = 1; n <= number; n += 1) {
-        var names = {};
-        step.questions.forEach(function (q) { names[q.id] = instanceKey(step.id, n, q.id); });
-        step.questions.forEach(function (q) {
-          copies.push(Object.assign({}, q, {
-            id: names[q.id], instance: n,
-            relevant: renamed(q.relevant, names, n), constraint: renamed(q.constraint, names, n),
-            calculation: renamed(q.calculation, names, n)
-          }));
-        });
-      }
-      steps.push(Object.assign({}, step, { questions: copies, instances: number }));
-      counts[step.id] = number;
-      step.questions.forEach(function (q) {
-        copiesOf[q.id] = [];
-        for (var k = 1; k <= number; k += 1) { copiesOf[q.id].push(instanceKey(step.id, k, q.id)); }
-      });
-    });
-    return steps;
-  }
+  // Repeats (static/js/repeats.js): survey.steps is expanded for the answers so far.
+  function expandSteps(raw) { return WMRepeats.expandSteps(formSteps, raw, effectiveOver); }
 
   // The page's groups of instances made to match the steps: each missing instance copied
   // from the pattern the server wrote, each surplus one taken away.
@@ -376,7 +263,7 @@
       box.replaceChildren();
       for (var n = 1; n <= step.instances; n += 1) {
         var made = document.createElement("template");
-        made.innerHTML = pattern.split(PATTERN).join(String(n));
+        made.innerHTML = pattern.split(WMRepeats.PATTERN).join(String(n));
         made.content.querySelectorAll("[data-wm-number]").forEach(function (span) {
           span.textContent = numbers.format(Number(span.textContent));
         });
@@ -407,39 +294,16 @@
     return changed;
   }
 
-  // "Add another" and "Remove this one", as the server's repeats.changed(): removing one
-  // moves the later instances up, so each answer stays with its person.
-  var PARTS = ["", GLOSS, LANGUAGE, "__lat", "__lon", "__alt", "__acc"];
+  // "Add another" and "Remove this one": the page made afresh with the answers moved.
   function changeInstances(action) {
-    var raw = gather();
-    var parts = action.split(":");
-    var step = survey.steps.filter(function (s) { return s.id === parts[1]; })[0];
+    var step = survey.steps.filter(function (s) { return s.id === action.split(":")[1]; })[0];
     if (!step || !step.repeat || step.repeat.count) { return; }
-    var number = step.instances;
     var own = formSteps.filter(function (s) { return s.id === step.id; })[0].questions
       .map(function (q) { return q.id; });
-    var focus = null;
-    if (parts[0] === "add") {
-      raw[step.id] = [String(Math.min(number + 1, step.repeat.max))];
-      focus = number + 1;
-    } else {
-      var gone = Number(parts[2]);
-      if (!(gone >= 1 && gone <= number)) { return; }
-      for (var later = gone; later < number; later += 1) {
-        own.forEach(function (id) {
-          PARTS.forEach(function (part) {
-            var from = instanceKey(step.id, later + 1, id) + part;
-            var to = instanceKey(step.id, later, id) + part;
-            if (raw[from]) { raw[to] = raw[from]; } else { delete raw[to]; }
-            delete raw[from];
-          });
-        });
-      }
-      own.forEach(function (id) {
-        PARTS.forEach(function (part) { delete raw[instanceKey(step.id, number, id) + part]; });
-      });
-      raw[step.id] = [String(number - 1)];
-    }
+    var result = WMRepeats.changed(step, own, gather(), action);
+    if (!result) { return; }
+    var raw = result.raw;
+    var focus = result.focus;
     var box = form.querySelector('[data-wm-instances="' + step.id + '"]');
     box.setAttribute("data-count", "-1");  // made afresh, with the answers moved
     expandFor(raw);
