@@ -59,7 +59,7 @@ def client_survey(
                 "relevant": _tree(step.relevant),
                 "require_one_of": list(step.require_one_of),
                 # A repeat's questions are its pattern: the browser copies them for each
-                # instance, as Survey.expanded does (static/js/survey.js expandSteps).
+                # instance, as Survey.expanded does (static/js/repeats.js expandSteps).
                 "repeat": None
                 if step.repeat is None
                 else {"count": _tree(step.repeat.count), "max": MAX_INSTANCES},

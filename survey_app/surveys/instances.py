@@ -4,7 +4,7 @@
 their expressions renamed to name the same instance's answers and ``position(..)`` its
 number, after a count the repeat's own id answers; what follows a repeat reads its answers
 as a set (``sum(${age})``). Everything else then works on the copies as on any question.
-``static/js/survey.js`` does the same in the browser (expandSteps).
+``static/js/repeats.js`` does the same in the browser (expandSteps).
 """
 
 from __future__ import annotations
