@@ -540,3 +540,39 @@ def test_repeat_patterns_from_field_forms_are_read_never_refused(app: Flask) -> 
     raw = {"visit": ["2"], "visit[1]/who": ["Ann"], "visit[2]/who": ["Bo"]}
     kept = survey.expanded(raw).effective_answers(raw)
     assert (kept["visit[1]/visit_no"], kept["visit[2]/visit_no"]) == (["1"], ["2"])
+
+
+def test_a_page_of_calculations_only_is_worked_out_never_shown(app: Flask) -> None:
+    rows = [
+        ["type", "name", "label", "calculation", "repeat_count"],
+        ["integer", "n", "How many children?", "", ""],
+        ["begin_repeat", "kids", "Child", "", "${n}"],
+        ["integer", "kage", "Age", "", ""],
+        ["end_repeat", "", "", "", ""],
+        ["begin_repeat", "pets", "Pet", "", ""],
+        ["text", "pet", "Pet's name", "", ""],
+        ["end_repeat", "", "", "", ""],
+        # After the last repeat: a page of their own, which nobody sees.
+        ["calculate", "ages", "", "sum(${kage})", ""],
+    ]
+    form = workbook(rows, None, [["form_title", "form_id"], ["Kids", "kids_total"]])
+    with app.test_request_context("/en/"):
+        definition = xlsform.read(form, app.config["LANGUAGES"]).definition
+    _publish(app, definition)
+    resident = Resident(app.test_client(), survey_id="kids_total")
+    resident.post("welcome", consent="yes")
+    page = resident.post("n", n="0")
+    assert shown_step(page) == "pets"  # no children: their page is not shown
+    resident.hidden["pets"] = "1"
+    page = resident.post("pets", action="remove:pets:1", **{"pets[1]/pet": "Tom"})
+    # No pets left: the page stays, to add one again, and it is the last one.
+    assert shown_step(page) == "pets"
+    assert soup(page).select_one("[data-testid=submit]") is not None
+    assert soup(page).select_one("[data-testid=add-instance]") is not None
+    resident.hidden["pets"] = "0"
+    resident.answers.pop("pets[1]/pet")
+    page = resident.post("pets", action="add:pets")
+    resident.hidden["pets"] = "1"
+    assert resident.post("pets", **{"pets[1]/pet": "Rex"}).status_code == 303
+    stored = _stored(app)
+    assert (stored["ages"], stored["pets[1]/pet"], stored["kids"]) == ("0", "Rex", "0")

@@ -77,6 +77,7 @@ def client_survey(
                         "constraint_message": _own(survey, q.id, "constraint_message", language),
                         "choices": [c.value for c in survey.choices_for(q)],
                         "gloss": q.gloss,
+                        "hidden": q.hidden,
                     }
                     for q in step.questions
                 ],

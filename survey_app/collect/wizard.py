@@ -10,15 +10,21 @@ from ..surveys.model import Question, Step, Survey
 Raw = Mapping[str, list[str]]
 
 
+def _pages(survey: Survey, raw: Raw) -> list[Step]:
+    """The steps a person goes through: those that apply and show something (a step of
+    calculations only is worked out on the way, never shown as an empty page)."""
+    return [s for s in survey.applicable_steps(raw) if not s.shows_nothing()]
+
+
 def current_step(survey: Survey, step_id: str, raw: Raw) -> Step:
     """The step named in the form, or the first one if it no longer applies."""
-    steps = survey.applicable_steps(raw)
+    steps = _pages(survey, raw)
     return next((s for s in steps if s.id == step_id), steps[0])
 
 
 def neighbour(survey: Survey, step: Step, raw: Raw, offset: int) -> Step | None:
     """The applicable step ``offset`` places from ``step`` (-1 back, +1 on)."""
-    steps = survey.applicable_steps(raw)
+    steps = _pages(survey, raw)
     ids = [s.id for s in steps]
     index = ids.index(step.id) + offset if step.id in ids else -1
     return steps[index] if 0 <= index < len(steps) else None
@@ -54,5 +60,5 @@ def carried(survey: Survey, step: Step, raw: Raw) -> list[tuple[str, str]]:
 
 def position(survey: Survey, step: Step, raw: Raw) -> tuple[int, int]:
     """``(number of this step, number of steps)`` for the person's path."""
-    ids = [s.id for s in survey.applicable_steps(raw)]
+    ids = [s.id for s in _pages(survey, raw)]
     return (ids.index(step.id) + 1 if step.id in ids else 1), len(ids)

@@ -104,6 +104,15 @@ class Question:
     def free_text(self) -> bool:
         return self.type in FREE_TEXT_TYPES
 
+    @property
+    def hidden(self) -> bool:
+        """Worked out, never shown: a calculation (one the app cannot work out too)."""
+        if self.read_only:
+            return False  # shown with its value
+        return self.type in CALCULATED_TYPES or (
+            self.type == "unsupported" and self.asks == "calculation"
+        )
+
 
 @dataclass(frozen=True)
 class Repeat:
@@ -141,6 +150,13 @@ class Step:
     relevant: Expression | None = None
     require_one_of: tuple[str, ...] = ()
     repeat: Repeat | None = None
+
+    def shows_nothing(self) -> bool:
+        """Only calculations (after the last repeat, say, or a repeat counted to none): no
+        page of its own to see. A repeat the person adds to always has its page."""
+        if self.repeat is not None and self.repeat.count is None:
+            return False
+        return bool(self.questions) and all(q.hidden for q in self.questions)
 
     def instance_questions(self, number: int) -> list[Question]:
         """The questions of one instance of an expanded repeat."""

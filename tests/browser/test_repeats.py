@@ -21,16 +21,25 @@ from tests.xlsforms import workbook
 
 HOUSEHOLD = workbook(
     [
-        ["type", "name", "label", "required", "relevant", "constraint", "calculation"],
-        ["integer", "rooms", "How many rooms?", "", "", "", ""],
-        ["begin_repeat", "members", "Person", "", "", "", ""],
-        ["text", "pname", "First name", "yes", "", "", ""],
-        ["integer", "age", "How old is ${pname}?", "", "", ". < 130", ""],
-        ["select_one yn", "school", "Does ${pname} go to school?", "", "${age} < 19", "", ""],
-        ["end_repeat", "", "", "", "", "", ""],
+        [
+            "type",
+            "name",
+            "label",
+            "required",
+            "relevant",
+            "constraint",
+            "calculation",
+            "repeat_count",
+        ],
+        ["integer", "rooms", "How many rooms?", "", "", "", "", ""],
+        ["begin_repeat", "members", "Person", "", "", "", "", ""],
+        ["text", "pname", "First name", "yes", "", "", "", ""],
+        ["integer", "age", "How old is ${pname}?", "", "", ". < 130", "", ""],
+        ["select_one yn", "school", "Does ${pname} go to school?", "", "${age} < 19", "", "", ""],
+        ["end_repeat", "", "", "", "", "", "", ""],
         # Worked out in the browser too, over every person (ODK's node-set functions).
-        ["calculate", "oldest", "", "", "", "", "max(${age})"],
-        ["calculate", "second", "", "", "", "", "indexed-repeat(${pname}, ${members}, 2)"],
+        ["calculate", "oldest", "", "", "", "", "max(${age})", ""],
+        ["calculate", "second", "", "", "", "", "indexed-repeat(${pname}, ${members}, 2)", ""],
         [
             "text",
             "worry",
@@ -39,7 +48,12 @@ HOUSEHOLD = workbook(
             "",
             "",
             "",
+            "",
         ],
+        # Counted to none here: no empty page for it, "Send" stays on the page before.
+        ["begin_repeat", "pets", "Pet", "", "", "", "", "0"],
+        ["text", "pet", "Pet's name", "", "", "", "", ""],
+        ["end_repeat", "", "", "", "", "", "", ""],
     ],
     [["list_name", "name", "label"], ["yn", "yes", "Yes"], ["yn", "no", "No"]],
     [["form_title", "form_id"], ["Household", "household"]],
@@ -143,6 +157,8 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
             ("members[2]/pname", "Cy"),
             ("members[2]/school", "yes"),
             ("oldest", "40"),
+            ("pets", "0"),  # counted to none: stored as none, its page never shown
+            ("pets_count", "0"),  # the count pyxform makes of a constant repeat_count
             ("rooms", "3"),
             ("second", "Cy"),
             ("worry", "الرطوبة"),

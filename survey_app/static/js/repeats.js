@@ -102,7 +102,8 @@
       var number = howMany(wanted, step.repeat.max);
       var copies = [{
         id: step.id, type: "calculate", required: false, relevant: null, constraint: null,
-        calculation: ["num", number], read_only: false, "default": null, choices: [], gloss: false
+        calculation: ["num", number], read_only: false, "default": null, choices: [], gloss: false,
+        hidden: true
       }];
       for (var n = 1; n <= number; n += 1) {
         var names = {};

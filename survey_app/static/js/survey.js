@@ -314,6 +314,14 @@
     if (target) { target.focus(); }
   }
 
+  // The steps a person goes through: a step of calculations only is worked out, not shown.
+  function pages(raw) {
+    return applicableSteps(raw).filter(function (step) {
+      if (step.repeat && !step.repeat.count) { return true; }  // the person adds to it
+      return !step.questions.length || step.questions.some(function (q) { return !q.hidden; });
+    });
+  }
+
   function applicableSteps(raw) {
     var kept = effective(raw);
     return survey.steps.filter(function (step) { return holds(step.relevant, kept); });
@@ -490,7 +498,7 @@
   function render(focus) {
     if (expandFor(gather())) { clearErrors(); }
     var raw = gather();
-    var steps = applicableSteps(raw);
+    var steps = pages(raw);
     var ids = steps.map(function (step) { return step.id; });
     if (ids.indexOf(state.step) === -1) { state.step = ids[0]; }
     var index = ids.indexOf(state.step);
@@ -675,7 +683,7 @@
       return Promise.resolve();
     }
     clearErrors();
-    var ids = applicableSteps(raw).map(function (step) { return step.id; });
+    var ids = pages(raw).map(function (step) { return step.id; });
     var index = ids.indexOf(state.step);
     if (index < ids.length - 1) {
       state.step = ids[index + 1];
@@ -686,7 +694,7 @@
   }
 
   function back() {
-    var ids = applicableSteps(gather()).map(function (step) { return step.id; });
+    var ids = pages(gather()).map(function (step) { return step.id; });
     var index = ids.indexOf(state.step);
     if (index > 0) { state.step = ids[index - 1]; }
     clearErrors();
