@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from survey_app import i18n
 from survey_app.surveys import xlsform
 from tests.conftest import Resident, count_rows, field_errors, shown_step, soup
 from tests.test_authoring import _token, _upload
@@ -178,3 +179,17 @@ def test_the_upload_says_residents_can_answer_in_the_forms_own_languages(app: Fl
     said = "\n".join(imported.notices)
     assert "Residents can answer in Amharic (am)" in said
     assert "Residents can answer in Tigrinya (ti)" in said
+
+
+def test_the_closest_offered_language_is_the_same_for_everyone(app: Flask) -> None:
+    with app.test_request_context("/so/", headers={"Accept-Language": "ur"}):
+        # The same language in another country: the app's own.
+        assert i18n.closest_offered("pt_BR").code == "pt"
+        # None close: the form's own default language if the app has it, else English —
+        # never the reader's, so a tablet can keep one page for everyone.
+        assert i18n.closest_offered("ti", "ar").code == "ar"
+        assert i18n.closest_offered("ti", "fr").code == "en"
+        assert [own.code for own, _ in i18n.form_options({"ti", "en", "pt_BR"}, "en")] == [
+            "pt_BR",
+            "ti",
+        ]
