@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Browser, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -200,3 +200,13 @@ def upload_form(page: Page, server: LiveServer, folder: Path, data: bytes, publi
     if publish:
         page.get_by_test_id("publish").click()
         expect(page.get_by_test_id("unpublish")).to_be_visible()
+
+
+def publish_form(browser: Browser, server: LiveServer, folder: Path, data: bytes) -> None:
+    """An XLSForm published by a coordinator from a desk of their own, then signed out."""
+    create_user(server, "coord@example.org", "coordinator")
+    desk = browser.new_context()
+    page = desk.new_page()
+    sign_in(page, server, "coord@example.org")
+    upload_form(page, server, folder, data, publish=True)
+    desk.close()

@@ -10,6 +10,7 @@ from playwright.sync_api import Browser, expect
 
 from tests.browser.conftest import (
     create_user,
+    publish_form,
     serious_violations,
     sign_in,
     start_server,
@@ -93,12 +94,7 @@ def test_a_resident_answers_offline_in_a_language_only_the_form_has(
 ) -> None:
     server = start_server(tmp_path)
     try:
-        create_user(server, "coord@example.org", "coordinator")
-        desk = browser.new_context()
-        admin = desk.new_page()
-        sign_in(admin, server, "coord@example.org")
-        upload_form(admin, server, tmp_path, ARABIC_FIRST, publish=True)
-        desk.close()
+        publish_form(browser, server, tmp_path, ARABIC_FIRST)
 
         tablet = browser.new_context()
         page = tablet.new_page()

@@ -9,13 +9,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import (
-    create_user,
-    serious_violations,
-    sign_in,
-    start_server,
-    upload_form,
-)
+from tests.browser.conftest import publish_form, serious_violations, start_server
 from tests.browser.test_offline import _wait_for_worker
 from tests.xlsforms import workbook
 
@@ -71,12 +65,7 @@ def _field(page: Page, name: str) -> Locator:
 def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_path: Path) -> None:
     server = start_server(tmp_path)
     try:
-        create_user(server, "coord@example.org", "coordinator")
-        desk = browser.new_context()
-        admin = desk.new_page()
-        sign_in(admin, server, "coord@example.org")
-        upload_form(admin, server, tmp_path, HOUSEHOLD, publish=True)
-        desk.close()
+        publish_form(browser, server, tmp_path, HOUSEHOLD)
 
         tablet = browser.new_context()
         page = tablet.new_page()
