@@ -9,7 +9,7 @@ from pathlib import Path
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from tests.browser.conftest import publish_form, serious_violations, start_server
+from tests.browser.conftest import publish_form, serious_violations, sign_in, start_server
 from tests.browser.test_offline import _wait_for_worker
 from tests.xlsforms import workbook
 
@@ -158,6 +158,20 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
         assert stored == expected
         assert server.query("SELECT count(*) FROM responses") == [(1,)]
         tablet.close()
+
+        # The coordinator's pages for it, right to left: the preview says it repeats, and
+        # the exports page offers each repeat's own table.
+        desk = browser.new_context()
+        admin = desk.new_page()
+        sign_in(admin, server, "coord@example.org", lang="ar")
+        admin.goto(server.url + "/ar/admin/surveys/household/preview")
+        expect(admin.locator("html")).to_have_attribute("dir", "rtl")
+        expect(admin.get_by_test_id("repeat-hint")).to_have_count(2)
+        assert serious_violations(Axe(), admin) == []
+        admin.goto(server.url + "/ar/analysis/household/exports")
+        expect(admin.get_by_test_id("repeat-csv")).to_have_count(2)
+        assert serious_violations(Axe(), admin) == []
+        desk.close()
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
