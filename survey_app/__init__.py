@@ -22,7 +22,8 @@ from .surveys.loader import bundled_survey_dir, load_definition
 # No inline script or style anywhere, so the policy can forbid both.
 CONTENT_SECURITY_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+    # A voice answer is listened back to from the device's own copy (a blob: address).
+    "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 )
 
 
@@ -42,7 +43,9 @@ def _security_headers(response: Response) -> Response:
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers.setdefault("Permissions-Policy", "camera=(), geolocation=(self)")
+    response.headers.setdefault(
+        "Permissions-Policy", "camera=(), geolocation=(self), microphone=(self)"
+    )
     return response
 
 
@@ -66,6 +69,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         app.config.update(test_config)
     if not app.config.get("DATABASE"):
         app.config["DATABASE"] = str(instance / "whatmatters.sqlite")
+    if not app.config.get("RECORDINGS_FOLDER"):
+        # Beside its own database, so that another database (a test's) never sweeps it.
+        database = Path(app.config["DATABASE"])
+        app.config["RECORDINGS_FOLDER"] = str(database.with_name(database.stem + "-recordings"))
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = _secret_key(instance)
 
@@ -84,6 +91,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # A run that was going when the server stopped never finishes: say so, and let a
         # new one start.
         storage.analysis_runs.fail_interrupted(storage.get_db())
+        # A crash between a recording's file and its row leaves a file nobody names.
+        storage.recordings.sweep(storage.get_db(), Path(app.config["RECORDINGS_FOLDER"]))
 
     from .admin import bp as admin_bp
     from .auth import access, cli
@@ -98,6 +107,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .rounds import bp as rounds_bp
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
+    from .voice import listen
+    from .voice.upload import bp as voice_upload_bp
     from .workspace import bp as workspace_bp
 
     app.register_blueprint(collect_bp)
@@ -111,6 +122,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(workspace_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(report_bp)
+    app.register_blueprint(voice_upload_bp)
+    app.register_blueprint(listen.bp)
     from .workspace.display import init_app as display_init
 
     display_init(app)

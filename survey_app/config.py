@@ -95,6 +95,12 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting(
+        "RECORDINGS_FOLDER",
+        None,
+        "Folder for residents' voice answers, outside the static folder. Default: beside "
+        "the database, named after it (whatmatters-recordings). Back it up with the database.",
+    ),
+    Setting(
         "SEND_FILE_MAX_AGE_DEFAULT",
         3600,
         "Seconds browsers may cache static files.",

@@ -569,3 +569,36 @@ def _answers_one_index_fewer(db: Database) -> None:
 def _response_started_at(db: Database) -> None:
     # When the person began (ODK's "start"); created_at is when they finished ("end").
     db.execute("ALTER TABLE responses ADD COLUMN started_at TEXT")
+
+
+@MIGRATIONS(name="0018_recordings")
+def _recordings(db: Database) -> None:
+    # A voice answer: declared by its response (so the server knows what to wait for),
+    # its bytes arriving later in chunks. The file lives outside the database under a
+    # name the server makes; stored_name is set in the same transaction that says it
+    # arrived, so a row without it is still waiting.
+    db.execute(
+        """
+        CREATE TABLE recordings (
+            id TEXT PRIMARY KEY,
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            survey_id TEXT NOT NULL,
+            question_id TEXT NOT NULL,
+            mime TEXT NOT NULL,
+            size INTEGER NOT NULL CHECK (size > 0),
+            seconds INTEGER NOT NULL,
+            sha256 TEXT,
+            language TEXT NOT NULL,
+            stored_name TEXT UNIQUE,
+            arrived_at TEXT,
+            transcript TEXT,
+            transcript_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            transcript_at TEXT,
+            transcript_machine INTEGER NOT NULL DEFAULT 0
+        )
+        """
+    )
+    db.execute("CREATE INDEX recordings_by_response ON recordings (response_id)")
+    db.execute("CREATE INDEX recordings_by_question ON recordings (survey_id, question_id)")
+    # The resident's own consent to keeping their voice, apart from quoting and contact.
+    db.execute("ALTER TABLE responses ADD COLUMN voice_consent INTEGER")

@@ -11,6 +11,7 @@ from sqlite_utils import Database
 
 from ..surveys.answers import Submission
 from ..surveys.model import Survey
+from ..voice.formats import Declared
 from .db import write
 from .errors import NotFound, ResponseConflict
 from .surveys import utc_now
@@ -37,7 +38,12 @@ class StoredResponse:
 
 
 def _content_hash(
-    survey: Survey, language: str, mode: str, submission: Submission, event_id: str | None
+    survey: Survey,
+    language: str,
+    mode: str,
+    submission: Submission,
+    event_id: str | None,
+    recordings: tuple[Declared, ...] = (),
 ) -> str:
     """What makes two sends of one response the same response; arrival times do not."""
     content: dict[str, Any] = {
@@ -56,6 +62,11 @@ def _content_hash(
         content["answer_languages"] = other
     if event_id is not None:
         content["event"] = event_id
+    if recordings:
+        # Responses without a voice answer keep the hash they always had.
+        content["recordings"] = sorted(
+            [r.id, r.question_id, r.mime, r.size, r.sha256] for r in recordings
+        )
     canonical = json.dumps(content, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -74,9 +85,19 @@ class NewResponse:
     event_id: str | None = None
     # When the person began; kept beside created_at (when they finished), not in the hash.
     started_at: str | None = None
+    # Voice answers the response declares; their bytes arrive later (storage.recordings).
+    recordings: tuple[Declared, ...] = ()
+    voice_consent: bool | None = None
 
     def content_hash(self) -> str:
-        return _content_hash(self.survey, self.language, self.mode, self.submission, self.event_id)
+        return _content_hash(
+            self.survey,
+            self.language,
+            self.mode,
+            self.submission,
+            self.event_id,
+            self.recordings,
+        )
 
 
 def save(
@@ -135,6 +156,7 @@ def save_many(
     responses: list[tuple[Any, ...]] = []
     answers: list[tuple[Any, ...]] = []
     contacts: list[tuple[Any, ...]] = []
+    recordings: list[tuple[Any, ...]] = []
     with write(db):
         known = _stored_hashes(db, [entry.id for entry in entries])
         for entry in entries:
@@ -162,7 +184,22 @@ def save_many(
                     entry.device_id,
                     entry.event_id,
                     entry.started_at,
+                    None if entry.voice_consent is None else int(entry.voice_consent),
                 )
+            )
+            recordings.extend(
+                (
+                    r.id,
+                    entry.id,
+                    entry.survey.id,
+                    r.question_id,
+                    r.mime,
+                    r.size,
+                    r.seconds,
+                    r.sha256,
+                    sub.languages.get(r.question_id, entry.language),
+                )
+                for r in entry.recordings
             )
             answers.extend(
                 (
@@ -190,8 +227,8 @@ def save_many(
         db.conn.executemany(
             "INSERT INTO responses (id, survey_id, survey_version, language, mode, created_at,"
             " received_at, consent_given, consent_version, quote_consent, contact_consent,"
-            " content_hash, device_id, event_id, started_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, device_id, event_id, started_at, voice_consent)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             responses,
         )
         db.conn.executemany(
@@ -204,6 +241,12 @@ def save_many(
                 "INSERT INTO contacts (response_id, name, phone, email, created_at)"
                 " VALUES (?, ?, ?, ?, ?)",
                 contacts,
+            )
+        if recordings:
+            db.conn.executemany(
+                "INSERT INTO recordings (id, response_id, survey_id, question_id, mime, size,"
+                " seconds, sha256, language) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                recordings,
             )
     return outcomes
 

@@ -266,6 +266,7 @@ def validate_step(
     max_length: int,
     questions: list[Question] | None = None,
     kept: Raw | None = None,
+    voiced: frozenset[str] = frozenset(),
 ) -> dict[str, str]:
     """Messages for the fields of one step that need mending, keyed by field name.
 
@@ -278,7 +279,13 @@ def validate_step(
     if kept is None:
         kept = survey.effective_answers(raw)
     for question in questions:
-        message = _question_error(survey, question, raw.get(question.id, []), max_length, kept)
+        values = raw.get(question.id, [])
+        # A voice answer answers a free-text question as typing does.
+        message = (
+            None
+            if not values and question.id in voiced and question.free_text
+            else _question_error(survey, question, values, max_length, kept)
+        )
         if message:
             errors[question.id] = message
         gloss = raw.get(question.id + GLOSS_SUFFIX, [])
@@ -304,6 +311,7 @@ def validate_response(
     max_length: int,
     applicable: list[tuple[Step, list[Question]]] | None = None,
     kept: Raw | None = None,
+    voiced: frozenset[str] = frozenset(),
 ) -> tuple[Submission | None, dict[str, str], Step | None]:
     """Check every step a respondent saw.
 
@@ -321,7 +329,14 @@ def validate_response(
         applicable = survey.applicable(raw, kept)
     for step, questions in applicable:
         step_errors = validate_step(
-            survey, step, raw, mode=mode, max_length=max_length, questions=questions, kept=kept
+            survey,
+            step,
+            raw,
+            mode=mode,
+            max_length=max_length,
+            questions=questions,
+            kept=kept,
+            voiced=voiced,
         )
         if step_errors and first_bad is None:
             first_bad = step

@@ -50,6 +50,8 @@ DISPLAY_TYPES = frozenset({"note", "unsupported"})
 CALCULATED_TYPES = frozenset({"calculate"})
 # The value a ticked acknowledge box gives, as in ODK.
 ACKNOWLEDGED = "OK"
+DEFAULT_VOICE_SECONDS = 180
+MAX_VOICE_SECONDS = 600
 FREE_TEXT_TYPES = frozenset({"long_text", "short_text"})
 CHOICE_TYPES = frozenset({"single_choice", "multiple_choice"})
 YES, NO = "yes", "no"
@@ -176,6 +178,8 @@ class Survey:
     definition: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     # ODK metadata an imported form names (``{"today": "today"}``, name to type).
     metadata: Mapping[str, str] = field(default_factory=dict)
+    # Longest voice answer a resident may record, in seconds; 0 asks for typing only.
+    voice_seconds: int = DEFAULT_VOICE_SECONDS
 
     def metadata_values(self) -> dict[str, list[str]]:
         """What expressions see of the form's metadata: ``today`` is today's date; the rest
@@ -395,6 +399,17 @@ def flatten_texts(definition: Mapping[str, Any]) -> dict[str, str]:
     return texts
 
 
+def _voice_seconds(value: Any) -> int:
+    """The survey's limit on a voice answer: whole seconds, 0 (no voice) to ten minutes."""
+    try:
+        seconds = int(str(value).strip() or DEFAULT_VOICE_SECONDS)
+    except ValueError:
+        raise SurveyDefinitionError("voice_seconds must be a whole number of seconds") from None
+    if not 0 <= seconds <= MAX_VOICE_SECONDS:
+        raise SurveyDefinitionError(f"voice_seconds must be between 0 and {MAX_VOICE_SECONDS}")
+    return seconds
+
+
 def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> Survey:
     """Check a definition and build the :class:`Survey` it describes."""
     try:
@@ -439,6 +454,7 @@ def parse_survey(definition: Mapping[str, Any], version: int | None = None) -> S
             texts=flatten_texts(definition),
             translations=definition.get("translations", {}),
             metadata={str(m["name"]): str(m["type"]) for m in definition.get("metadata", [])},
+            voice_seconds=_voice_seconds(definition.get("voice_seconds", DEFAULT_VOICE_SECONDS)),
             definition=definition,
         )
     except KeyError as missing:

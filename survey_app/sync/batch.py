@@ -11,6 +11,7 @@ from flask_babel import gettext
 from .. import storage
 from ..surveys.answers import unexpected_answers, validate_response
 from ..surveys.model import Survey
+from ..voice.rules import recording_errors
 from ..workspace.runner import embed_soon
 from .payload import Item, read_item, response_id
 
@@ -68,9 +69,19 @@ def _check(
     errors = unexpected_answers(survey, item.raw, mode=item.mode, applicable=applicable)
     if errors:
         return receipt(item.id, "rejected", errors)
+    applies = {q.id for _step, questions in applicable for q in questions}
+    errors = recording_errors(survey, item.recordings, applies, item.voice_consent)
+    if errors:
+        return receipt(item.id, "rejected", errors)
     limit = current_app.config["MAX_ANSWER_LENGTH"]
     submission, errors, _step = validate_response(
-        survey, item.raw, mode=item.mode, max_length=limit, applicable=applicable, kept=kept
+        survey,
+        item.raw,
+        mode=item.mode,
+        max_length=limit,
+        applicable=applicable,
+        kept=kept,
+        voiced=frozenset(r.question_id for r in item.recordings),
     )
     if submission is None:
         return receipt(item.id, "rejected", errors)
@@ -84,6 +95,8 @@ def _check(
         device_id=device_id,
         event_id=item.event_id,
         started_at=item.started_at,
+        recordings=item.recordings,
+        voice_consent=item.voice_consent if item.recordings else None,
     )
 
 

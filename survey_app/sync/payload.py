@@ -12,6 +12,7 @@ from typing import Any
 from flask_babel import gettext
 
 from ..surveys.answers import GLOSS_SUFFIX, LANGUAGE_SUFFIX, MODES, clean_text
+from ..voice.formats import Declared, base_type
 
 MAX_BATCH = 100
 # SQLite keeps integers in 64 bits; a version is a small number anyway.
@@ -35,6 +36,8 @@ class Item:
     raw: dict[str, list[str]]
     event_id: str | None = None
     started_at: str | None = None
+    recordings: tuple[Declared, ...] = ()
+    voice_consent: bool = False
 
 
 def read_json(data: bytes) -> Any:
@@ -68,6 +71,53 @@ def response_id(item: Any) -> str | None:
         except ValueError:
             return None
     return None
+
+
+_SHA256 = re.compile(r"^[0-9a-f]{64}$")
+# One recording per question; a survey has far fewer free-text questions than this.
+MAX_RECORDINGS = 50
+
+
+def _count(value: Any) -> int | None:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**40:
+        return value
+    return None
+
+
+def read_recordings(given: Any, errors: dict[str, str]) -> tuple[Declared, ...]:
+    """The voice answers a response declares, checked for shape (the survey's rules after)."""
+    if given is None:
+        return ()
+    if not isinstance(given, list) or len(given) > MAX_RECORDINGS:
+        errors["recordings"] = gettext("Recordings must be a list of objects.")
+        return ()
+    found: list[Declared] = []
+    for entry in given:
+        rid = response_id(entry)
+        if rid is None or not isinstance(entry, dict):
+            errors["recordings"] = gettext(
+                "Each recording needs an id made on the device (a UUID)."
+            )
+            return ()
+        question = entry.get("question")
+        mime = base_type(entry.get("type")) if isinstance(entry.get("type"), str) else None
+        size, seconds = _count(entry.get("size")), _count(entry.get("seconds"))
+        digest = entry.get("sha256")
+        if not isinstance(question, str) or not question:
+            errors["recordings"] = gettext("Say which question each recording answers.")
+        elif mime is None:
+            errors["recordings"] = gettext("Recordings are taken as WebM, Ogg or MP4 audio.")
+        elif not size or seconds is None:
+            errors["recordings"] = gettext(
+                "Give each recording's size in bytes and length in seconds."
+            )
+        elif digest is not None and not (isinstance(digest, str) and _SHA256.match(digest)):
+            errors["recordings"] = gettext("A recording's checksum must be SHA-256 in hexadecimal.")
+        else:
+            found.append(Declared(rid, question, mime, size, seconds, digest))
+            continue
+        return ()
+    return tuple(found)
 
 
 def read_time(value: Any, errors: dict[str, str], field: str = "created_at") -> str:
@@ -140,10 +190,24 @@ def read_item(item: Any) -> tuple[Item | None, dict[str, str]]:
             cleaned = [v for v in (clean_text(v) for v in values) if v]
             if cleaned:
                 raw[str(name) + suffix] = cleaned
+    recordings = read_recordings(item.get("recordings"), errors)
+    voice_consent = item.get("voice_consent", False)
+    if not isinstance(voice_consent, bool):
+        errors["voice_consent"] = gettext("Consent to keep a recording is true or false.")
     if errors:
         return None, errors
     assert rid is not None and isinstance(survey_id, str) and isinstance(version, int)
     item_ = Item(
-        rid, survey_id, version, str(language), str(mode), created_at, raw, event_id, started_at
+        rid,
+        survey_id,
+        version,
+        str(language),
+        str(mode),
+        created_at,
+        raw,
+        event_id,
+        started_at,
+        recordings,
+        bool(voice_consent),
     )
     return item_, {}

@@ -16,7 +16,7 @@ from .openapi import OPENAPI
 from .payload import MAX_BATCH, BatchError, batch_items, read_json
 
 
-def _device() -> Device | None:
+def sending_device() -> Device | None:
     """The sending device, when the request names one; refused ones stop the batch."""
     header = request.headers.get("Authorization")
     if header is None:
@@ -53,7 +53,7 @@ def receive_responses() -> Response:
         items = batch_items(_json_body())
     except BatchError as error:
         raise UserFacingError(str(error), status=400) from None
-    device = _device()
+    device = sending_device()
     receipts = store_batch(items, device.id if device else None)
     return jsonify(receipts=receipts)
 
@@ -66,7 +66,7 @@ def receive_doors() -> Response:
         body = _json_body()
     except BatchError as error:
         raise UserFacingError(str(error), status=400) from None
-    device = _device()
+    device = sending_device()
     if device is None:
         raise UserFacingError(
             gettext("Only a volunteer's signed-in device can send the door log."), status=401

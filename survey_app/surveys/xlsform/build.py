@@ -318,6 +318,12 @@ def read(data: bytes, languages: Sequence[str], filename: str = "") -> Imported:
         "choices": choice_lists,
         "translations": {code: found for code, found in translations.items() if found},
         **({"metadata": metadata} if metadata else {}),
+        # Our own settings column: how long a voice answer may be (0: typing only).
+        **(
+            {"voice_seconds": str(settings["voice_seconds"]).strip()}
+            if str(settings.get("voice_seconds") or "").strip()
+            else {}
+        ),
         "review": {code: {"status": "draft"} for code in translations},
     }
     external = _sheet_rows(book, "external_choices")

@@ -176,7 +176,8 @@ def write(definition: Mapping[str, Any]) -> bytes:
     if outside:
         choice_sheet("external_choices", outside, external)
     settings = book.create_sheet("settings")
-    settings.append(["form_title", "form_id", "version", "default_language"])
+    voice = ["voice_seconds"] if "voice_seconds" in definition else []
+    settings.append(["form_title", "form_id", "version", "default_language", *voice])
     settings.append(
         [
             definition["title"],
@@ -187,6 +188,7 @@ def write(definition: Mapping[str, Any]) -> bytes:
             if "form_version" in definition
             else str(definition.get("version", 1)),
             column_label(default),
+            *[str(definition["voice_seconds"]) for _ in voice],
         ]
     )
     out = io.BytesIO()

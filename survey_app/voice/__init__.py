@@ -1,0 +1,1 @@
+"""Voice answers: what a recording may be, and its upload in chunks (``voice.upload``)."""
