@@ -100,7 +100,8 @@ def read_recordings(given: Any, errors: dict[str, str]) -> tuple[Declared, ...]:
             )
             return ()
         question = entry.get("question")
-        mime = base_type(entry.get("type")) if isinstance(entry.get("type"), str) else None
+        kind = entry.get("type")
+        mime = base_type(kind) if isinstance(kind, str) else None
         size, seconds = _count(entry.get("size")), _count(entry.get("seconds"))
         digest = entry.get("sha256")
         if not isinstance(question, str) or not question:
