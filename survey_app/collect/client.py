@@ -49,6 +49,7 @@ def client_survey(
         "response_id": response_id,
         "start": url_for("collect.start"),
         "max_length": max_length,
+        "voice_seconds": survey.voice_seconds,
         "answer_languages": sorted(answer_languages(survey)),
         "api": url_for("sync.receive_responses"),
         # The form's ``today`` metadata, which expressions may name (Survey.metadata_values).
@@ -94,5 +95,20 @@ def client_messages() -> dict[str, str]:
         problem=gettext("There is a problem"),
         error_prefix=gettext("Error:"),
         step_of=gettext("Step %(number)s of %(total)s"),
+        voice_agree_first=gettext(
+            "Please tick the box first: a recording is kept only if you agree to it."
+        ),
+        voice_cannot=gettext("This browser cannot record sound. Please type your answer."),
+        voice_refused=gettext(
+            "The microphone is not allowed or not there, so nothing can be recorded. "
+            "Please type your answer."
+        ),
+        voice_recording=gettext("Recording. Press “Stop recording” when you have finished."),
+        voice_time=gettext("%(elapsed)s of %(limit)s"),
+        voice_saved=gettext("Your recording is kept on this device and sent with your answers."),
+        voice_limit=gettext(
+            "The recording stopped at the time limit. You can listen to it or record again."
+        ),
+        voice_deleted=gettext("The recording is deleted."),
     )
     return messages

@@ -125,6 +125,8 @@ def response_table(survey: Survey) -> Iterator[list[object]]:
         header.append(q.id)
         if q.free_text:
             header += [q.id + "__gloss", q.id + "__language", q.id + "__themes"]
+            if survey.voice_seconds:
+                header.append(q.id + "__voice")  # spoken? transcribed? (never the audio)
     yield header
     row: ResponseRow
     for row in storage.exports.responses(storage.get_db(), survey.id):
@@ -148,6 +150,8 @@ def response_table(survey: Survey) -> Iterator[list[object]]:
                     row.spoken.get(q.id, row.language) if q.id in row.answers else "",
                     "; ".join(row.themes.get(q.id, ())),
                 ]
+                if survey.voice_seconds:
+                    cells.append(row.voice.get(q.id, ""))
         yield cells
 
 

@@ -20,6 +20,7 @@ STATIC_FILES = [
     "js/app.js",
     "js/expressions.js",
     "js/repeats.js",
+    "js/voice.js",
     "js/survey.js",
     "js/kiosk.js",
     "js/door.js",

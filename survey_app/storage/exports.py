@@ -37,6 +37,8 @@ class ResponseRow:
     glosses: dict[str, str]
     spoken: dict[str, str]
     themes: dict[str, list[str]]
+    # Answers given by voice: "transcribed", "not transcribed" or "audio waiting".
+    voice: dict[str, str]
 
 
 def responses(db: Database, survey_id: str) -> Iterator[ResponseRow]:
@@ -83,6 +85,19 @@ def responses(db: Database, survey_id: str) -> Iterator[ResponseRow]:
             ids,
         ):
             themes[rid].setdefault(question_id, []).append(str(name))
+        voice: dict[str, dict[str, str]] = {i: {} for i in ids}
+        for rid, question_id, arrived, transcript in db.execute(
+            "SELECT response_id, question_id, stored_name IS NOT NULL,"
+            f" trim(coalesce(transcript, '')) != '' FROM recordings WHERE response_id IN ({marks})",
+            ids,
+        ):
+            voice[rid][question_id] = (
+                "audio waiting"
+                if not arrived
+                else "transcribed"
+                if transcript
+                else "not transcribed"
+            )
         for row in chunk:
             rid = str(row[0])
             yield ResponseRow(
@@ -102,6 +117,7 @@ def responses(db: Database, survey_id: str) -> Iterator[ResponseRow]:
                 glosses=glosses[rid],
                 spoken=spoken[rid],
                 themes=themes[rid],
+                voice=voice[rid],
             )
 
 

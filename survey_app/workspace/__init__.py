@@ -4,4 +4,4 @@ from ..i18n import localised_blueprint
 
 bp = localised_blueprint("workspace", __name__, "/analysis")
 
-from . import coding, display, home, review, runs, translate  # noqa: E402,F401  (register the views)
+from . import coding, display, home, review, runs, transcripts, translate  # noqa: E402,F401  (register the views)

@@ -23,6 +23,23 @@ class GlossForm(FlaskForm):
     )
 
 
+class TranscriptForm(FlaskForm):
+    """What a resident said in a voice answer, in their words, and optionally in English."""
+
+    recording_id = HiddenField(validators=[DataRequired()])
+    transcript = TextAreaField(
+        _l("What the resident said, in the language they spoke"),
+        validators=[
+            DataRequired(_l("Write down what the resident said, or leave it for someone else.")),
+            Length(max=5000, message=_l("Keep the transcript under 5,000 characters.")),
+        ],
+    )
+    gloss = TextAreaField(
+        _l("English gloss"),
+        validators=[Length(max=5000, message=_l("Keep the gloss under 5,000 characters."))],
+    )
+
+
 class CheckForm(FlaskForm):
     survey_id = HiddenField(validators=[DataRequired()])
     response_id = HiddenField(validators=[DataRequired()])

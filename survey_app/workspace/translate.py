@@ -9,9 +9,11 @@ from werkzeug.wrappers import Response as BaseResponse
 
 from .. import storage
 from ..auth.access import role_required
+from ..surveys.answers import get_locale_code
 from . import bp
 from .common import GLOSSERS, direction, free_text_questions, language_name
-from .forms import CheckForm, GlossForm
+from .forms import CheckForm, GlossForm, TranscriptForm
+from .transcripts import waiting as recordings_waiting
 
 SHOWN = 10
 
@@ -24,6 +26,11 @@ def _questions() -> list[tuple[str, str]]:
             survey = storage.surveys.latest(db, row.id)
             found += [(survey.id, q.id) for q in free_text_questions(survey)]
     return found
+
+
+def _question_label(survey_id: str, question_id: str) -> str:
+    survey = storage.surveys.latest(storage.get_db(), survey_id)
+    return survey.text(f"question.{question_id}.label", get_locale_code())
 
 
 @bp.route("/translate", methods=["GET", "POST"])
@@ -55,8 +62,13 @@ def translate() -> tuple[str, int] | BaseResponse:
     to_check, check_total = storage.glosses.queue(
         db, questions, user.languages, to_check_for=user.id, limit=SHOWN
     )
+    spoken, spoken_total = recordings_waiting(questions)
     return render_template(
         "workspace/translate.html",
+        spoken=spoken,
+        spoken_total=spoken_total,
+        transcript_form=TranscriptForm(),
+        question_label=_question_label,
         waiting=waiting,
         total=total,
         to_check=to_check,

@@ -18,7 +18,8 @@
   function show() {
     if (!panel) { return Promise.resolve(); }
     return Promise.all([
-      WMStore.all("outbox"), WMStore.get("meta", "last_sent"), WMStore.count("problems")
+      WMStore.all("outbox"), WMStore.get("meta", "last_sent"), WMStore.count("problems"),
+      WMOutbox.recordingsWaiting().catch(function () { return 0; })
     ]).then(function (values) {
       var number = new Intl.NumberFormat(lang);
       var waiting = values[0].length;
@@ -33,6 +34,10 @@
       var problems = panel.querySelector("[data-wm-problems]");
       problems.hidden = values[2] === 0;
       panel.querySelector("[data-wm-problem-count]").textContent = number.format(values[2]);
+      // A response counts as complete on the server only once its audio has arrived.
+      panel.querySelector("[data-wm-audio-waiting]").hidden = values[3] === 0;
+      panel.querySelector("[data-wm-audio-count]").textContent = number.format(values[3]);
+      panel.setAttribute("data-audio-waiting", String(values[3]));
       panel.hidden = false;
     }).then(function () {
       document.dispatchEvent(new CustomEvent("wm-outbox-shown"));

@@ -19,7 +19,14 @@
   } else {
     ready = WMStore.get("meta", "kiosk").then(function (mark) { return !!mark; }, no);
   }
-  window.WMKiosk = { ready: ready, locked: function () { return html.classList.contains("kiosk-locked"); } };
+  // Work to finish before the survey starts again for the next person (voice.js
+  // deletes the unfinished answer's recordings).
+  var beforeRestart = [];
+  window.WMKiosk = {
+    ready: ready,
+    locked: function () { return html.classList.contains("kiosk-locked"); },
+    beforeRestart: function (work) { beforeRestart.push(work); }
+  };
 
   function startPage() { return "/" + (html.lang || "en") + "/"; }
 
@@ -34,7 +41,10 @@
     var ticker = null;
     var left = 0;
 
-    function restart() { window.location.replace(startPage()); }
+    function restart() {
+      var go = function () { window.location.replace(startPage()); };
+      Promise.all(beforeRestart.map(function (work) { return work(); })).then(go, go);
+    }
 
     function tick() {
       message.textContent = message.getAttribute("data-template")

@@ -85,11 +85,88 @@
       });
   }
 
+  // Voice answers go after their responses, in chunks that resume where the server
+  // says the file has got to (HEAD, then PATCH from that offset). A recording leaves
+  // the device only when the server has all of it.
+  var CHUNK = 256 * 1024;
+  var RECORDINGS = "/api/v1/recordings/";
+
+  function headersFor(device, extra) {
+    var headers = Object.assign({ "Accept": "application/json" }, extra || {});
+    if (device && device.token) { headers.Authorization = "Bearer " + device.token; }
+    return headers;
+  }
+
+  function uploadFrom(recording, offset, device) {
+    if (offset >= recording.size) {
+      return scope.WMStore.remove("recordings", recording.id).then(function () { return 1; });
+    }
+    var chunk = recording.blob.slice(offset, offset + CHUNK);
+    return scope.fetch(RECORDINGS + recording.id, {
+      method: "PATCH",
+      headers: headersFor(device, {
+        "Upload-Offset": String(offset), "Content-Type": "application/offset+octet-stream"
+      }),
+      body: chunk, credentials: "same-origin", cache: "no-store"
+    }).then(function (reply) {
+      var next = Number(reply.headers.get("Upload-Offset"));
+      if (reply.status === 204 || reply.status === 409) { return uploadFrom(recording, next, device); }
+      if (reply.status === 422 && !recording.retried) {
+        // Damaged on the way: the server threw it away; send it once more from the start.
+        recording.retried = true;
+        return uploadFrom(recording, 0, device);
+      }
+      return reply.json().catch(function () { return {}; }).then(function (data) {
+        if (reply.status >= 500) { throw new Error("server answered " + reply.status); }
+        // Refused for good (not the kind it says, too large): kept aside, never lost.
+        recording.refused = data.error || String(reply.status);
+        return scope.WMStore.put("recordings", recording).then(function () { return 0; });
+      });
+    });
+  }
+
+  function sendRecording(recording, device) {
+    return scope.fetch(RECORDINGS + recording.id, {
+      method: "HEAD", headers: headersFor(device), credentials: "same-origin", cache: "no-store"
+    }).then(function (reply) {
+      if (reply.status === 404) { return 0; }  // its response is not on the server yet
+      if (!reply.ok) { throw new Error("server answered " + reply.status); }
+      return uploadFrom(recording, Number(reply.headers.get("Upload-Offset")) || 0, device);
+    });
+  }
+
+  // Recordings whose responses have left the outbox (so the server knows them).
+  function readyRecordings() {
+    return Promise.all([scope.WMStore.all("recordings"), scope.WMStore.all("outbox"),
+                        scope.WMStore.all("problems")]).then(function (found) {
+      var waiting = {};
+      found[1].concat(found[2]).forEach(function (item) { waiting[item.id] = true; });
+      return Promise.all(found[0].map(function (recording) {
+        if (recording.refused || waiting[recording.response]) { return null; }
+        return scope.WMStore.get("meta", "used|" + recording.response).then(function (used) {
+          return used ? recording : null;
+        });
+      })).then(function (list) { return list.filter(Boolean); });
+    });
+  }
+
+  function flushRecordings() {
+    return Promise.all([readyRecordings(), scope.WMStore.get("meta", "device")]).then(function (found) {
+      return found[0].reduce(function (chain, recording) {
+        return chain.then(function (sent) {
+          return sendRecording(recording, found[1]).then(function (done) { return sent + done; });
+        });
+      }, Promise.resolve(0));
+    });
+  }
+
   // One flush at a time per page; across pages and the worker the server's
   // receipts make a repeat harmless.
   function flush() {
     if (sending) { return sending; }
-    sending = flushOnce().finally(function () { sending = null; });
+    sending = flushOnce().then(function (sent) {
+      return flushRecordings().then(function () { return sent; });
+    }).finally(function () { sending = null; });
     return sending;
   }
 
@@ -136,6 +213,16 @@
       });
   }
 
+  // Recordings still on this device, to be sent (their responses may be sent already).
+  function recordingsWaiting() {
+    return scope.WMStore.all("recordings").then(function (all) {
+      return Promise.all(all.map(function (r) {
+        return scope.WMStore.get("meta", "used|" + r.response).then(function (used) { return used ? 1 : 0; });
+      }));
+    }).then(function (marks) { return marks.reduce(function (a, b) { return a + b; }, 0); });
+  }
+
   scope.WMOutbox = { flush: flush, queue: queue, kindOf: kindOf, payloadOf: payloadOf,
-                     newId: newId, resendHeld: resendHeld, status: status };
+                     newId: newId, resendHeld: resendHeld, status: status,
+                     recordingsWaiting: recordingsWaiting };
 })(self);

@@ -4,22 +4,29 @@
 (function (scope) {
   "use strict";
   var NAME = "what-matters";
-  var VERSION = 1;
+  var VERSION = 2;
   var opening = null;
 
   function open() {
     if (opening) { return opening; }
     opening = new Promise(function (resolve, reject) {
       var request = scope.indexedDB.open(NAME, VERSION);
-      request.onupgradeneeded = function () {
+      request.onupgradeneeded = function (event) {
         var db = request.result;
-        // outbox: finished responses waiting for the server's receipt.
-        db.createObjectStore("outbox", { keyPath: "id" });
-        // problems: responses the server refused, kept for a coordinator.
-        db.createObjectStore("problems", { keyPath: "id" });
-        // drafts: half-filled surveys, one per survey and mode.
-        db.createObjectStore("drafts", { keyPath: "key" });
-        db.createObjectStore("meta", { keyPath: "key" });
+        if (event.oldVersion < 1) {
+          // outbox: finished responses waiting for the server's receipt.
+          db.createObjectStore("outbox", { keyPath: "id" });
+          // problems: responses the server refused, kept for a coordinator.
+          db.createObjectStore("problems", { keyPath: "id" });
+          // drafts: half-filled surveys, one per survey and mode.
+          db.createObjectStore("drafts", { keyPath: "key" });
+          db.createObjectStore("meta", { keyPath: "key" });
+        }
+        if (event.oldVersion < 2) {
+          // recordings: voice answers, kept from the moment they stop until the server
+          // has every byte (their response says which question each answers).
+          db.createObjectStore("recordings", { keyPath: "id" });
+        }
       };
       request.onsuccess = function () {
         var db = request.result;

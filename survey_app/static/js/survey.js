@@ -159,6 +159,12 @@
   var form = root.querySelector("[data-wm-form]");
   enableLocate(form);
   var thanks = root.querySelector("[data-wm-thanks]");
+  // Voice answers (voice.js): kept on the device under this response's id.
+  var voice = window.WMVoice ? WMVoice.attach(form, {
+    messages: messages,
+    responseId: function () { return state.id; },
+    changed: function () { clearErrors(); }
+  }) : null;
   // A page served from the offline cache was made for another address: the address
   // itself says which event and which response id (the door log chooses one) apply.
   var params = new URLSearchParams(window.location.search);
@@ -395,7 +401,9 @@
     var errors = {};
     var kept = effective(raw);
     applicableQuestions(step, raw).forEach(function (q) {
-      var message = questionError(q, raw[q.id] || [], kept);
+      var values = raw[q.id] || [];
+      // A recording answers a question in words as typing does.
+      var message = !values.length && voice && voice.has(q.id) ? null : questionError(q, values, kept);
       if (message) { errors[q.id] = message; }
       var gloss = raw[q.id + GLOSS];
       if (q.gloss && survey.mode === "assisted" && gloss) {
@@ -595,6 +603,16 @@
       answers: answers, glosses: glosses, answer_languages: spoken
     };
     if (survey.event) { response.event_id = survey.event; }
+    var recordings = voice ? voice.declared(function (id) {
+      return applicableSteps(raw).some(function (step) {
+        return applicableQuestions(step, raw).some(function (q) { return q.id === id; });
+      });
+    }) : [];
+    if (recordings.length) {
+      // Recordings are recorded only after the resident ticked the box to keep them.
+      response.recordings = recordings;
+      response.voice_consent = true;
+    }
     return response;
   }
 
@@ -607,7 +625,9 @@
       .catch(function (error) {
         if (!error || error.name !== "ConstraintError" || attempts <= 0) { throw error; }
         state.id = newId();
-        return queueOnce(raw, attempts - 1);
+        return (voice ? voice.rekey(state.id) : Promise.resolve()).then(function () {
+          return queueOnce(raw, attempts - 1);
+        });
       });
   }
 
@@ -633,6 +653,8 @@
     return queueOnce(raw, 3).then(function () {
       return WMStore.remove("drafts", draftKey);
     }).then(function () {
+      // The recordings wait in IndexedDB for the outbox; this page plays them no more.
+      if (voice) { voice.release(); }
       forgetGivenId();
       if (survey.kiosk) { return leaveNothingBehind(); }
       form.hidden = true;
@@ -736,6 +758,8 @@
   form.addEventListener("change", function () { render(false); saveDraft(); });
   form.querySelector("[data-wm-discard]").addEventListener("click", function () {
     WMStore.remove("drafts", draftKey).then(function () {
+      return voice ? voice.discard() : null;
+    }).then(function () {
       form.reset();
       // Each repeat starts again from one instance, as a new response does.
       form.querySelectorAll("[data-wm-count]").forEach(function (count) { count.value = "1"; });
@@ -769,6 +793,16 @@
       fill(draft.raw);
       form.querySelector("[data-wm-draft-notice]").hidden = false;
     }
+    if (!voice) { return null; }
+    if (survey.kiosk && window.WMKiosk) { WMKiosk.beforeRestart(voice.discard); }
+    // A kiosk keeps no draft, so no unfinished recording survives for the next person.
+    return (survey.kiosk ? Promise.resolve([]) : WMStore.all("drafts")).then(function (drafts) {
+      var keep = drafts.map(function (d) { return d.id; }).concat([state.id]);
+      return WMVoice.forgetUnfinished(keep, used);
+    }).then(function () {
+      return draft ? voice.restore(draft.id) : null;
+    });
+  }).then(function () {
     ready = true;
     form.setAttribute("data-wm-ready", "true");
     render(false);

@@ -47,7 +47,8 @@ self.addEventListener("fetch", function (event) {
   var request = event.request;
   var url = new URL(request.url);
   if (request.method !== "GET" || url.origin !== self.location.origin ||
-      url.pathname.indexOf("/api/") === 0 || url.pathname === "/sw.js") {
+      url.pathname.indexOf("/api/") === 0 || url.pathname === "/sw.js" ||
+      url.pathname.indexOf("/analysis/recordings/") !== -1) {
     return;
   }
   if (request.mode === "navigate") {

@@ -1,0 +1,165 @@
+"""Voice answers in the browser: recorded offline with a fake microphone, kept through a
+closed browser, sent once when the network is back, heard only by the team."""
+
+from __future__ import annotations
+
+import shutil
+import time
+from pathlib import Path
+
+from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
+
+from tests.browser.conftest import (
+    CHROMIUM_ARGS,
+    LiveServer,
+    create_user,
+    sign_in,
+    start_server,
+)
+from tests.browser.test_offline import _wait_for_worker
+
+FAKE_MICROPHONE = ["--use-fake-ui-for-media-stream", "--use-fake-device-for-media-stream"]
+WEBM = bytes.fromhex("1a45dfa3")
+
+
+def _open(playwright: Playwright, profile: Path, offline: bool = False) -> BrowserContext:
+    return playwright.chromium.launch_persistent_context(
+        str(profile),
+        executable_path=shutil.which("chromium"),
+        args=CHROMIUM_ARGS + FAKE_MICROPHONE,
+        offline=offline,
+        permissions=["microphone"],
+    )
+
+
+def _to_the_open_question(page: Page) -> str:
+    form = page.locator("form[data-wm-ready]")
+    expect(form).to_have_count(1)
+    page.locator("#q-consent").check()
+    page.get_by_test_id("next").click()
+    expect(page.locator("#q-what_matters")).to_be_visible()
+    return form.get_attribute("data-response-id") or ""
+
+
+def _record(page: Page, seconds: float = 2.0) -> None:
+    block = page.locator("[data-wm-voice=what_matters]")
+    block.get_by_test_id("voice-consent").check()
+    block.get_by_test_id("voice-record").click()
+    expect(block.get_by_test_id("voice-stop")).to_be_visible()
+    expect(block.get_by_test_id("voice-time")).to_contain_text("0:0")
+    time.sleep(seconds)
+    block.get_by_test_id("voice-stop").click()
+    expect(block).to_have_attribute("data-recorded", "true")
+    expect(block.get_by_test_id("voice-audio")).to_be_visible()
+
+
+def _finish(page: Page) -> None:
+    """From the open question on; spoken, not typed, it counts as answered."""
+    page.get_by_test_id("next").click()
+    expect(page.get_by_test_id("error-summary")).to_have_count(0)
+    for _ in range(3):
+        page.get_by_test_id("next").click()
+    page.locator("#q-quote_consent--no").check()
+    page.locator("#q-get_involved--no").check()
+    page.get_by_test_id("submit").click()
+    expect(page.get_by_test_id("thanks-status")).to_be_visible()
+
+
+def _on_device(page: Page) -> int:
+    return int(page.evaluate("WMStore.count('recordings')"))
+
+
+def test_a_voice_answer_recorded_offline_arrives_once_and_only_the_team_hears_it(
+    playwright: Playwright, browser: Browser, tmp_path: Path
+) -> None:
+    server = start_server(tmp_path)
+    port = int(server.url.rsplit(":", 1)[1])
+    profile = tmp_path / "profile"
+    context = _open(playwright, profile)
+    page = context.new_page()
+    page.goto(server.url + "/en/")
+    _wait_for_worker(page)
+    context.set_offline(True)
+    server.process.kill()
+    server.process.wait()
+    page.goto(server.url + "/en/s/what-matters/")
+    response_id = _to_the_open_question(page)
+    _record(page)
+    # Kept on the device from the moment it stopped: a closed tab loses nothing.
+    assert _on_device(page) == 1
+    context.close()
+    context = _open(playwright, profile, offline=True)
+    page = context.new_page()
+    page.goto(server.url + "/en/s/what-matters/")
+    expect(page.locator("[data-wm-draft-notice]")).to_be_visible()
+    expect(page.locator("form[data-wm-ready]")).to_have_attribute("data-response-id", response_id)
+    block = page.locator("[data-wm-voice=what_matters]")
+    expect(block).to_have_attribute("data-recorded", "true")  # the draft's recording is back
+    _finish(page)
+    expect(page.get_by_test_id("saved-on-device")).to_be_visible()
+    expect(page.get_by_test_id("outbox")).to_have_attribute("data-audio-waiting", "1")
+    assert not page.locator("audio[src]").count()
+    context.close()
+
+    context = _open(playwright, profile, offline=True)
+    page = context.new_page()
+    page.goto(server.url + "/en/")
+    expect(page.get_by_test_id("outbox")).to_have_attribute("data-audio-waiting", "1")
+    server = start_server(tmp_path, port=port)
+    try:
+        context.set_offline(False)
+        expect(page.get_by_test_id("outbox")).to_have_attribute("data-waiting", "0", timeout=15000)
+        expect(page.get_by_test_id("outbox")).to_have_attribute(
+            "data-audio-waiting", "0", timeout=15000
+        )
+        page.get_by_test_id("send-now").click()  # a second send changes nothing
+        rows = server.query(
+            "SELECT g.id, g.size, g.stored_name, r.voice_consent FROM recordings g JOIN responses r"
+            " ON r.id = response_id WHERE response_id = ?",
+            (response_id,),
+        )
+        assert len(rows) == 1 and rows[0][2] and rows[0][3] == 1
+        folder = server.database.with_name("live-recordings")
+        files = [p for p in folder.rglob("*") if p.is_file()]
+        assert [p.name for p in files] == [rows[0][2]]
+        stored = files[0].read_bytes()
+        assert len(stored) == rows[0][1] and stored.startswith(WEBM)
+        assert _on_device(page) == 0
+        context.close()
+        _only_the_team_hears_it(browser, server, rows[0][0], stored)
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
+def _only_the_team_hears_it(
+    browser: Browser, server: LiveServer, recording: str, data: bytes
+) -> None:
+    create_user(server, "analyst@example.org", "analyst", "en,so")
+    create_user(server, "volunteer@example.org", "volunteer", "en,so")
+    url = f"{server.url}/en/analysis/recordings/{recording}"
+    anonymous = browser.new_context()
+    reply = anonymous.request.get(url, max_redirects=0)
+    assert reply.status == 302 and data[:64] not in reply.body()
+    volunteer = browser.new_context()
+    page = volunteer.new_page()
+    sign_in(page, server, "volunteer@example.org")
+    assert volunteer.request.get(url).status == 403
+    analyst = browser.new_context()
+    page = analyst.new_page()
+    sign_in(page, server, "analyst@example.org")
+    heard = analyst.request.get(url)
+    assert heard.status == 200 and heard.body() == data
+    assert heard.headers["cache-control"] == "no-store"
+    # And it plays: the browser reads a length from it.
+    page.goto(server.url + "/en/analysis/translate")
+    player = page.get_by_test_id("transcript-audio").first
+    expect(player).to_be_visible()
+    deadline = time.monotonic() + 10
+    while not page.evaluate(
+        "document.querySelector('[data-testid=transcript-audio]').readyState >= 1"
+    ):
+        assert time.monotonic() < deadline, "the recording never loaded"
+        time.sleep(0.1)
+    for context in (anonymous, volunteer, analyst):
+        context.close()
