@@ -7,12 +7,15 @@ import shutil
 import time
 from pathlib import Path
 
+from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, BrowserContext, Page, Playwright, expect
 
 from tests.browser.conftest import (
     CHROMIUM_ARGS,
     LiveServer,
     create_user,
+    make_kiosk,
+    serious_violations,
     sign_in,
     start_server,
 )
@@ -163,3 +166,89 @@ def _only_the_team_hears_it(
         time.sleep(0.1)
     for context in (anonymous, volunteer, analyst):
         context.close()
+
+
+def test_a_kiosk_never_plays_the_last_persons_recording(
+    playwright: Playwright, tmp_path: Path
+) -> None:
+    """Offline on a kiosk, in Arabic: the next person finds nothing to play, and a
+    recording left half-way is deleted when the survey starts again by itself."""
+    server = start_server(
+        tmp_path, settings={"KIOSK_IDLE_SECONDS": "6", "KIOSK_COUNTDOWN_SECONDS": "1"}
+    )
+    try:
+        context = _open(playwright, tmp_path / "profile")
+        page = context.new_page()
+        make_kiosk(page, server, lang="ar")
+        page.goto(server.url + "/ar/")
+        _wait_for_worker(page)
+        context.set_offline(True)
+        page.goto(server.url + "/ar/s/what-matters/")
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        _to_the_open_question(page)
+        _record(page, seconds=1.0)
+        _finish(page)
+        page.get_by_test_id("next-person").click()
+        page.goto(server.url + "/ar/s/what-matters/")
+        _to_the_open_question(page)
+        block = page.locator("[data-wm-voice=what_matters]")
+        expect(block).to_have_attribute("data-recorded", "false")
+        assert page.locator("audio[src]").count() == 0
+        assert _on_device(page) == 1  # the finished one, waiting to be sent; never shown
+        # The next person records and walks away: the survey starts again by itself.
+        _record(page, seconds=1.0)
+        assert _on_device(page) == 2
+        expect(page.get_by_test_id("start")).to_be_visible(timeout=15000)
+        assert _on_device(page) == 1
+        context.set_offline(False)
+        page.goto(server.url + "/ar/")
+        expect(page.get_by_test_id("outbox")).to_have_attribute(
+            "data-audio-waiting", "0", timeout=15000
+        )
+        assert server.query("SELECT count(*) FROM recordings WHERE stored_name IS NOT NULL") == [
+            (1,)
+        ]
+        context.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
+def test_the_recorder_reads_right_to_left_and_passes_axe(
+    playwright: Playwright, live_server: LiveServer, axe: Axe, tmp_path: Path
+) -> None:
+    context = _open(playwright, tmp_path / "profile")
+    page = context.new_page()
+    page.goto(live_server.url + "/ur/s/what-matters/")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    _to_the_open_question(page)
+    block = page.locator("[data-wm-voice=what_matters]")
+    expect(block).to_be_visible()
+    # Recording before agreeing to keep it is not possible: the person is told why.
+    block.get_by_test_id("voice-record").click()
+    expect(block.get_by_test_id("voice-status")).not_to_have_text("")
+    expect(block.get_by_test_id("voice-stop")).to_be_hidden()
+    assert serious_violations(axe, page) == []
+    _record(page, seconds=1.0)
+    assert serious_violations(axe, page) == []
+    # Deleted: nothing left to play, on the page or the device.
+    block.get_by_test_id("voice-delete").click()
+    expect(block).to_have_attribute("data-recorded", "false")
+    assert _on_device(page) == 0
+    context.close()
+
+
+def test_without_a_microphone_the_person_is_told_to_type(
+    browser: Browser, live_server: LiveServer
+) -> None:
+    context = browser.new_context()  # no microphone, and no leave to use one
+    page = context.new_page()
+    page.goto(live_server.url + "/en/s/what-matters/")
+    _to_the_open_question(page)
+    block = page.locator("[data-wm-voice=what_matters]")
+    block.get_by_test_id("voice-consent").check()
+    block.get_by_test_id("voice-record").click()
+    expect(block.get_by_test_id("voice-status")).to_contain_text("Please type your answer")
+    page.locator("#q-what_matters").fill("Typed instead")
+    _finish(page)
+    context.close()

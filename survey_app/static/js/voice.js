@@ -179,6 +179,7 @@
       var question = block.getAttribute("data-wm-voice");
       blocks[question] = block;
       block.hidden = false;
+      block.setAttribute("data-recorded", "false");
       if (!canRecord()) {
         block.querySelector("[data-wm-voice-controls]").hidden = true;
         block.querySelector(".voice-consent").hidden = true;
