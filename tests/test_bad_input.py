@@ -154,6 +154,7 @@ def _path_values(app: Flask) -> dict[str, list[str]]:
         "filename": ["css/app.css"],
         "language_tag": ["bn"],
         "user_id": ["1", "2", "999"],
+        "recording_id": [str(uuid.uuid4()), "not-a-uuid"],
     }
 
 
@@ -167,7 +168,7 @@ def requests(draw: st.DrawFn, app: Flask) -> dict[str, Any]:
         value = quote(value, safe="")
         for pattern in (f"<{name}>", f"<path:{name}>", f"<int:{name}>"):
             path = path.replace(pattern, value)
-    methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"})
+    methods = sorted((rule.methods or set()) - {"HEAD", "OPTIONS"}) or ["HEAD"]
     method = draw(st.sampled_from(methods))
     query = draw(
         st.dictionaries(

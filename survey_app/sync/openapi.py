@@ -75,7 +75,42 @@ _RESPONSE = {
             "(assisted responses only).",
             "additionalProperties": {"type": "string"},
         },
+        "recordings": {
+            "type": "array",
+            "description": "Voice answers to free-text questions, one per question. Their "
+            "bytes follow, after the response's receipt, by PATCH /api/v1/recordings/{id}. "
+            "A required question is answered by a recording as by typing.",
+            "items": {
+                "type": "object",
+                "required": ["id", "question", "type", "size", "seconds"],
+                "properties": {
+                    "id": {
+                        "type": "string",
+                        "format": "uuid",
+                        "description": "Made on the device.",
+                    },
+                    "question": {"type": "string"},
+                    "type": {"type": "string", "enum": ["audio/webm", "audio/ogg", "audio/mp4"]},
+                    "size": {"type": "integer", "minimum": 1, "description": "Bytes."},
+                    "seconds": {"type": "integer", "minimum": 0},
+                    "sha256": {"type": "string", "description": "Checked when all has arrived."},
+                },
+            },
+        },
+        "voice_consent": {
+            "type": "boolean",
+            "description": "The resident agreed to their recordings being kept; required "
+            "with recordings.",
+        },
     },
+}
+
+_UPLOAD_STATE = {
+    "Upload-Offset": {
+        "description": "Bytes of the recording the server has: where the next chunk starts.",
+        "schema": {"type": "integer"},
+    },
+    "Upload-Length": {"description": "The recording's size.", "schema": {"type": "integer"}},
 }
 
 _RECEIPT = {
@@ -126,6 +161,39 @@ OPENAPI: dict[str, Any] = {
         "one until its receipt says it is committed.",
     },
     "paths": {
+        "/api/v1/recordings/{id}": {
+            "parameters": [
+                {"name": "id", "in": "path", "required": True, "schema": {"type": "string"}}
+            ],
+            "head": {
+                "summary": "How much of a recording has arrived",
+                "description": "From the device that sent its response (its bearer token), "
+                "or, for a response sent without one, from whoever knows the recording's id.",
+                "responses": {
+                    "200": {"description": "Where to go on from.", "headers": _UPLOAD_STATE},
+                    "403": {"description": "The response was sent by another device."},
+                    "404": {"description": "No response on the server declared this recording."},
+                },
+            },
+            "patch": {
+                "summary": "Add a chunk of a recording",
+                "description": "The body is the bytes from Upload-Offset on (Content-Type "
+                "application/offset+octet-stream). A chunk at the wrong offset changes "
+                "nothing and is told where the file has got to; a chunk sent again after "
+                "the recording arrived writes nothing. The first bytes must be the container "
+                "declared (WebM, Ogg or MP4).",
+                "responses": {
+                    "204": {"description": "Kept.", "headers": _UPLOAD_STATE},
+                    "409": {
+                        "description": "Not where the file has got to.",
+                        "headers": _UPLOAD_STATE,
+                    },
+                    "413": {"description": "More bytes than the response declared."},
+                    "415": {"description": "Not the kind of recording declared; discarded."},
+                    "422": {"description": "Complete but its checksum differs; discarded."},
+                },
+            },
+        },
         "/api/v1/doors": {
             "post": {
                 "summary": "Send a batch of door-log entries (a volunteer's device only)",

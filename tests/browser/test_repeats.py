@@ -130,7 +130,7 @@ def test_a_household_is_answered_offline_person_by_person(browser: Browser, tmp_
         # Enter in a name goes on to the next page; it never removes the first person.
         _field(page, "members[2]/pname").press("Enter")
         _step(page, "worry")
-        expect(page.locator("[data-question-block=worry] label")).to_contain_text(
+        expect(page.locator("[data-question-block=worry] label.question-label")).to_contain_text(
             "(Cy; the oldest is 40.)"
         )
         page.locator("#q-worry").fill("الرطوبة")

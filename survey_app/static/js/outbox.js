@@ -88,7 +88,7 @@
   // Voice answers go after their responses, in chunks that resume where the server
   // says the file has got to (HEAD, then PATCH from that offset). A recording leaves
   // the device only when the server has all of it.
-  var CHUNK = 256 * 1024;
+  var CHUNK = 128 * 1024;  // a dropped connection on a weak signal costs at most this much
   var RECORDINGS = "/api/v1/recordings/";
 
   function headersFor(device, extra) {
