@@ -71,9 +71,8 @@ class Device(threading.Thread):
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
             began = time.perf_counter()
-            conn.request(
-                method, path, body=body, headers={"Authorization": f"Bearer {self.token}", **headers}
-            )
+            headers = {"Authorization": f"Bearer {self.token}", **headers}
+            conn.request(method, path, body=body, headers=headers)
             reply = conn.getresponse()
             reply.read()
             return reply, (time.perf_counter() - began) * 1000
@@ -180,9 +179,7 @@ def main() -> None:
             files = [p for p in folder.glob("*") if p.is_file()]
             expected = {rid: data for d in devices for rid, data in zip(d.ids, d.data, strict=True)}
             same = sum(
-                1
-                for rid, name in stored
-                if name and (folder / name).read_bytes() == expected[rid]
+                1 for rid, name in stored if name and (folder / name).read_bytes() == expected[rid]
             )
         finally:
             server.process.terminate()
@@ -209,9 +206,7 @@ def main() -> None:
         f"  server memory: {before / 1024:.0f} MB before, peak {half / 1024:.0f} MB in the first"
         f" half of the data, {peak / 1024:.0f} MB in all ({megabytes:.0f} MB passed through)"
     )
-    print(
-        f"  stored: {len(stored)} rows, {len(files)} files, {same} of {total} byte-identical"
-    )
+    print(f"  stored: {len(stored)} rows, {len(files)} files, {same} of {total} byte-identical")
     assert len(stored) == total and len(files) == total and same == total
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 PIECE = 64 * 1024
-_locks: dict[str, threading.Lock] = {}
-_locks_guard = threading.Lock()
+# Striped: a fixed set of locks, so that memory does not grow with every recording.
+_LOCKS = tuple(threading.Lock() for _ in range(64))
 
 
 class OffsetMismatch(ValueError):
@@ -38,9 +38,8 @@ class TooLarge(ValueError):
 @contextmanager
 def held(recording_id: str) -> Iterator[None]:
     """One writer at a time per recording (two tabs of one device may both send)."""
-    with _locks_guard:
-        lock = _locks.setdefault(recording_id, threading.Lock())
-    with lock:
+    stripe = int(hashlib.sha256(recording_id.encode()).hexdigest()[:8], 16) % len(_LOCKS)
+    with _LOCKS[stripe]:
         yield
 
 

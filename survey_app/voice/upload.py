@@ -111,17 +111,21 @@ def add_chunk(recording_id: str) -> Response:
             done = audio.append(folder(), recording.id, offset, _body(length), recording.size)
         except audio.OffsetMismatch as mismatch:
             return _state(recording, mismatch.offset, 409)
-        if offset == 0 or done < MAGIC_LENGTH <= recording.size:
-            start = audio.read_start(folder(), recording.id, MAGIC_LENGTH)
-            if len(start) >= min(MAGIC_LENGTH, recording.size) and sniff(start) != recording.mime:
-                raise _refuse(
-                    recording,
-                    gettext("This file is not the kind of recording its response said it was."),
-                    415,
-                )
+        # Told by its first bytes, as soon as they are all here, whatever the chunks' sizes.
+        if offset < MAGIC_LENGTH <= done or done == recording.size:
+            _check_kind(recording)
         if done < recording.size:
             return _state(recording, done)
         return _finish(recording)
+
+
+def _check_kind(recording: Recording) -> None:
+    if sniff(audio.read_start(folder(), recording.id, MAGIC_LENGTH)) != recording.mime:
+        raise _refuse(
+            recording,
+            gettext("This file is not the kind of recording its response said it was."),
+            415,
+        )
 
 
 def _finish(recording: Recording) -> Response:

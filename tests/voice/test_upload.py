@@ -263,3 +263,13 @@ def test_deleting_a_response_deletes_its_audio(app: Flask, client: FlaskClient) 
         assert storage.recordings.delete_response(storage.get_db(), folder, item["id"])
     assert audio_files(app) == [] and count_rows(app, "recordings") == 0
     assert count_rows(app, "responses") == 0 and count_rows(app, "answers") == 0
+
+
+def test_a_wrong_kind_is_caught_however_small_the_first_chunks(
+    app: Flask, client: FlaskClient
+) -> None:
+    data = b"<html><body>" + recording_bytes(50_000)[12:]
+    spoken = declared("what_matters", data)
+    send(client, voice_response(spoken))
+    assert upload(client, spoken["id"], data[:4], chunk=4).status_code == 204
+    _refused_and_nothing_written(app, upload(client, spoken["id"], data, start=4), 415)
