@@ -67,7 +67,9 @@ class Device(threading.Thread):
         self.head_ms: list[float] = []
         self.start_gate: threading.Event | None = None
 
-    def _request(self, method: str, path: str, body: bytes | None, headers: dict[str, str]):  # type: ignore[no-untyped-def]
+    def _request(
+        self, method: str, path: str, body: bytes | None, headers: dict[str, str]
+    ) -> tuple[http.client.HTTPResponse, float]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         try:
             began = time.perf_counter()
