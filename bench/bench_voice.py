@@ -116,7 +116,7 @@ class Device(threading.Thread):
         for rid, data in zip(self.ids, self.data, strict=True):
             reply, ms = self._request("HEAD", f"/api/v1/recordings/{rid}", None, {})
             self.head_ms.append(ms)
-            offset = int(reply.getheader("Upload-Offset"))
+            offset = int(reply.getheader("Upload-Offset") or 0)
             while offset < len(data):
                 piece = data[offset : offset + CHUNK]
                 reply, ms = self._request(
@@ -130,7 +130,7 @@ class Device(threading.Thread):
                 )
                 assert reply.status == 204, reply.status
                 self.chunk_ms.append(ms)
-                offset = int(reply.getheader("Upload-Offset"))
+                offset = int(reply.getheader("Upload-Offset") or 0)
                 if offset == len(data):
                     self.last_ms.append(ms)
 
