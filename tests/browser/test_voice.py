@@ -73,7 +73,7 @@ def _on_device(page: Page) -> int:
 
 
 def test_a_voice_answer_recorded_offline_arrives_once_and_only_the_team_hears_it(
-    playwright: Playwright, browser: Browser, tmp_path: Path
+    playwright: Playwright, browser: Browser, axe: Axe, tmp_path: Path
 ) -> None:
     server = start_server(tmp_path)
     port = int(server.url.rsplit(":", 1)[1])
@@ -129,14 +129,14 @@ def test_a_voice_answer_recorded_offline_arrives_once_and_only_the_team_hears_it
         assert len(stored) == rows[0][1] and stored.startswith(WEBM)
         assert _on_device(page) == 0
         context.close()
-        _only_the_team_hears_it(browser, server, rows[0][0], stored)
+        _only_the_team_hears_it(browser, axe, server, rows[0][0], stored)
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
 
 
 def _only_the_team_hears_it(
-    browser: Browser, server: LiveServer, recording: str, data: bytes
+    browser: Browser, axe: Axe, server: LiveServer, recording: str, data: bytes
 ) -> None:
     create_user(server, "analyst@example.org", "analyst", "en,so")
     create_user(server, "volunteer@example.org", "volunteer", "en,so")
@@ -164,6 +164,21 @@ def _only_the_team_hears_it(
     ):
         assert time.monotonic() < deadline, "the recording never loaded"
         time.sleep(0.1)
+    assert serious_violations(axe, page) == []
+    # The team's page right to left: the player, the transcript box, the gloss box.
+    page.goto(server.url + "/ar/analysis/translate")
+    expect(page.locator("html")).to_have_attribute("dir", "rtl")
+    expect(page.get_by_test_id("transcript-audio")).to_have_count(1)
+    assert serious_violations(axe, page) == []
+    # Written down: the spoken answer becomes the answer the analysis reads.
+    page.get_by_test_id("transcript-input").fill("Lifts that work, and a bench by the door")
+    page.get_by_test_id("save-transcript").click()
+    expect(page.get_by_test_id("transcript-audio")).to_have_count(0)
+    assert server.query(
+        "SELECT a.value FROM answers a JOIN recordings g ON g.response_id = a.response_id"
+        " AND g.question_id = a.question_id WHERE g.id = ?",
+        (recording,),
+    ) == [("Lifts that work, and a bench by the door",)]
     for context in (anonymous, volunteer, analyst):
         context.close()
 
