@@ -55,7 +55,16 @@ def main(argv: list[str] | None = None) -> int:
     shown = "localhost" if args.host in {"127.0.0.1", "0.0.0.0", "::"} else args.host
     print(f"What Matters is running. Open http://{shown}:{args.port}/ in a browser.", flush=True)
     print(f"Database: {app.config['DATABASE']}", flush=True)
-    serve(app, host=args.host, port=args.port, threads=args.threads, ident="what-matters")
+    # recv_bytes: a voice answer's 128 KB chunk is read from the socket in 2 reads, not 16
+    # (docs/benchmarks.md: p99 per chunk with 20 devices sending, 200 → 151 ms).
+    serve(
+        app,
+        host=args.host,
+        port=args.port,
+        threads=args.threads,
+        ident="what-matters",
+        recv_bytes=65536,
+    )
     return 0
 
 
