@@ -104,15 +104,22 @@ def waiting_ids(db: Database) -> set[str]:
     return {row[0] for row in db.execute("SELECT id FROM recordings WHERE stored_name IS NULL")}
 
 
-def waiting_count(db: Database, survey_id: str) -> int:
-    """Responses of a survey still waiting for a voice answer's audio (not complete yet)."""
-    return int(
-        db.execute(
-            "SELECT count(DISTINCT response_id) FROM recordings WHERE survey_id = ?"
-            " AND stored_name IS NULL",
-            [survey_id],
-        ).fetchone()[0]
-    )
+@dataclass(frozen=True)
+class Spoken:
+    """A question's voice answers: still arriving, and arrived but not written down."""
+
+    arriving: int
+    untranscribed: int
+
+
+def spoken(db: Database, survey_id: str, question_id: str) -> Spoken:
+    row = db.execute(
+        "SELECT coalesce(sum(stored_name IS NULL), 0),"
+        " coalesce(sum(stored_name IS NOT NULL AND trim(coalesce(transcript, '')) = ''), 0)"
+        " FROM recordings WHERE survey_id = ? AND question_id = ?",
+        [survey_id, question_id],
+    ).fetchone()
+    return Spoken(int(row[0]), int(row[1]))
 
 
 def to_transcribe(

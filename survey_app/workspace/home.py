@@ -30,6 +30,7 @@ class QuestionSummary:
     progress: Progress
     languages: list[LanguageCount]
     last_run: storage.analysis_runs.Run | None
+    spoken: storage.recordings.Spoken
 
     @property
     def glossed(self) -> int:
@@ -54,6 +55,7 @@ def home() -> str:
                     storage.themes.progress(db, survey.id, q.id),
                     storage.answer_lists.languages(db, survey.id, q.id),
                     storage.analysis_runs.latest(db, survey.id, q.id),
+                    storage.recordings.spoken(db, survey.id, q.id),
                 ),
             )
             for q in free_text_questions(survey)

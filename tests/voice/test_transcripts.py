@@ -65,6 +65,9 @@ def test_a_transcript_becomes_the_answer_the_analysis_reads(tmp_path: Path) -> N
     analyst = _signed_in(app, "analyst")
     page = analyst.get("/en/analysis/translate").get_data(as_text=True)
     assert ids["recording"] in page and waiting["recording"] not in page  # only what arrived
+    home = analyst.get("/en/analysis/").get_data(as_text=True)
+    assert "1 voice answer is not written down yet" in home
+    assert "1 response is waiting for its recording to arrive" in home
     rows = _export(analyst)
     assert rows[ids["response"]]["what_matters__voice"] == "not transcribed"
     assert rows[waiting["response"]]["what_matters__voice"] == "audio waiting"

@@ -46,7 +46,8 @@ def test_a_spoken_answer_arrives_in_chunks_and_is_stored_once(
     waiting = client.head(url)
     assert (waiting.status_code, waiting.headers["Upload-Offset"]) == (200, "0")
     with app.app_context():
-        assert storage.recordings.waiting_count(storage.get_db(), "what-matters") == 1
+        waiting = storage.recordings.spoken(storage.get_db(), "what-matters", "what_matters")
+        assert (waiting.arriving, waiting.untranscribed) == (1, 0)
     reply = upload(client, spoken["id"], data)
     assert reply.status_code == 204 and reply.headers["Upload-Offset"] == str(len(data))
     assert _stored(app, spoken["id"]) == data
@@ -56,7 +57,8 @@ def test_a_spoken_answer_arrives_in_chunks_and_is_stored_once(
     assert send(client, item)["status"] == "duplicate"
     assert len(audio_files(app)) == 1 and count_rows(app, "recordings") == 1
     with app.app_context():
-        assert storage.recordings.waiting_count(storage.get_db(), "what-matters") == 0
+        arrived = storage.recordings.spoken(storage.get_db(), "what-matters", "what_matters")
+        assert (arrived.arriving, arrived.untranscribed) == (0, 1)
 
 
 def test_a_chunk_sent_twice_is_told_where_the_file_has_got_to(
@@ -273,3 +275,33 @@ def test_a_wrong_kind_is_caught_however_small_the_first_chunks(
     send(client, voice_response(spoken))
     assert upload(client, spoken["id"], data[:4], chunk=4).status_code == 204
     _refused_and_nothing_written(app, upload(client, spoken["id"], data, start=4), 415)
+
+
+def test_a_survey_sets_its_limit_or_takes_no_voice(app: Flask) -> None:
+    """``voice_seconds`` in the XLSForm's settings: read, kept by the export, enforced."""
+    from survey_app.surveys import xlsform
+    from survey_app.surveys.model import parse_survey
+    from tests.xlsforms import workbook
+
+    questions = [["type", "name", "label"], ["text", "story", "Tell us"]]
+    made = {}
+    for seconds in ("0", "30"):
+        settings = [["form_id", "voice_seconds"], [f"v{seconds}", seconds]]
+        definition = xlsform.read(workbook(questions, None, settings), ["en"]).definition
+        again = xlsform.read(xlsform.export.write(definition), ["en"]).definition
+        made[seconds] = parse_survey(again)
+    assert (made["0"].voice_seconds, made["30"].voice_seconds) == (0, 30)
+    assert (
+        parse_survey(
+            xlsform.read(workbook(questions, None, [["form_id"], ["plain"]]), ["en"]).definition
+        ).voice_seconds
+        == 180
+    )
+    for wrong in ("three minutes", "601"):
+        with pytest.raises(xlsform.XLSFormError, match="voice_seconds"):
+            xlsform.read(workbook(questions, None, [["voice_seconds"], [wrong]]), ["en"])
+    page = app.test_client()
+    spoken = declared("what_matters", recording_bytes(10_000))
+    # The bundled survey allows 180 s: 190 is refused, 181 (the recorder's clock) is not.
+    assert send(page, voice_response(dict(spoken, seconds=190)))["status"] == "rejected"
+    assert send(page, voice_response(dict(spoken, seconds=181)))["status"] == "created"
