@@ -144,3 +144,25 @@ def _finish(recording: Recording) -> Response:
     if not arrived:
         audio.remove(folder(), name)
     return _state(recording, recording.size)
+
+
+def receive_whole(recording_id: str, data: bytes) -> str | None:
+    """A whole recording from a file a coordinator imports (a device that could not send):
+    None once stored (or if it was already), else why not. Checked as chunks are."""
+    try:
+        recording = storage.recordings.get(storage.get_db(), str(recording_id))
+    except storage.NotFound:
+        return gettext("No response on the server has this recording. Send the response first.")
+    with audio.held(recording.id):
+        if storage.recordings.get(storage.get_db(), recording.id).arrived:
+            return None
+        if len(data) != recording.size:
+            return gettext("The recording arrived damaged. Please send it again.")
+        audio.discard_partial(folder(), recording.id)
+        try:
+            audio.append(folder(), recording.id, 0, [data], recording.size)
+            _check_kind(recording)
+            _finish(recording)
+        except UserFacingError as refused:
+            return refused.message
+    return None

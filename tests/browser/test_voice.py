@@ -267,3 +267,67 @@ def test_without_a_microphone_the_person_is_told_to_type(
     page.locator("#q-what_matters").fill("Typed instead")
     _finish(page)
     context.close()
+
+
+def test_a_revoked_tablets_recordings_reach_the_server_in_its_saved_file(
+    playwright: Playwright, browser: Browser, tmp_path: Path
+) -> None:
+    """The device cannot send any more: the file it saves carries the audio, and the
+    coordinator's import stores it as the upload would have, byte for byte."""
+    import base64
+    import json
+
+    server = start_server(tmp_path)
+    try:
+        create_user(server, "vol@example.org", "volunteer")
+        create_user(server, "coord@example.org", "coordinator")
+        tablet = _open(playwright, tmp_path / "profile")
+        page = tablet.new_page()
+        sign_in(page, server, "vol@example.org", device="Tablet 9")
+        expect(page.get_by_test_id("device-status")).to_have_attribute("data-stored", "true")
+        _wait_for_worker(page)
+        tablet.set_offline(True)
+        page.get_by_test_id("collect").click()
+        response_id = _to_the_open_question(page)
+        _record(page, seconds=1.0)
+        _finish(page)
+        desk = browser.new_context()
+        admin = desk.new_page()
+        sign_in(admin, server, "coord@example.org")
+        admin.goto(server.url + "/en/admin/devices")
+        admin.locator("tr[data-device]").get_by_test_id("revoke").click()
+        tablet.set_offline(False)
+        page.goto(server.url + "/en/")
+        page.get_by_test_id("send-now").click()
+        expect(page.get_by_test_id("refused")).to_contain_text("signed this device out")
+        with page.expect_download() as download:
+            page.get_by_test_id("export").click()
+        saved = json.loads(Path(download.value.path()).read_text("utf-8"))
+        [recording] = saved["recordings"]
+        assert recording["response"] == response_id
+        audio = base64.b64decode(recording["data"])
+        assert len(audio) == recording["size"] and audio.startswith(WEBM)
+        admin.goto(server.url + "/en/admin/import")
+        admin.locator("#file").set_input_files(download.value.path())
+        admin.get_by_test_id("import").click()
+        expect(admin.get_by_test_id("created")).to_have_text("1")
+        expect(admin.get_by_test_id("voices-stored")).to_have_text("1")
+        [(name,)] = server.query(
+            "SELECT stored_name FROM recordings WHERE id = ? AND response_id = ?",
+            (recording["id"], response_id),
+        )
+        stored = server.database.with_name("live-recordings") / name
+        assert stored.read_bytes() == audio
+        # Imported twice: nothing more is stored.
+        admin.goto(server.url + "/en/admin/import")
+        admin.locator("#file").set_input_files(download.value.path())
+        admin.get_by_test_id("import").click()
+        expect(admin.get_by_test_id("duplicate")).to_have_text("1")
+        assert server.query("SELECT count(*) FROM recordings") == [(1,)]
+        files = [p for p in stored.parent.rglob("*") if p.is_file()]
+        assert files == [stored]
+        tablet.close()
+        desk.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)

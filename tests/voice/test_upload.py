@@ -305,3 +305,40 @@ def test_a_survey_sets_its_limit_or_takes_no_voice(app: Flask) -> None:
     # The bundled survey allows 180 s: 190 is refused, 181 (the recorder's clock) is not.
     assert send(page, voice_response(dict(spoken, seconds=190)))["status"] == "rejected"
     assert send(page, voice_response(dict(spoken, seconds=181)))["status"] == "created"
+
+
+def test_an_imported_file_with_a_wrong_recording_stores_the_answers_not_the_audio(
+    app: Flask,
+) -> None:
+    import base64
+    import io
+
+    from tests.conftest import make_user, sign_in, soup
+
+    desk = app.test_client()
+    make_user(app, "coordinator")
+    sign_in(desk, "coordinator@example.org")
+    data = recording_bytes(20_000)
+    spoken = declared("what_matters", data)
+    item = voice_response(spoken)
+    fake = b"<html>" + data[6:]  # the right size, not a recording
+    saved = {
+        "responses": [item],
+        "recordings": [
+            {"id": spoken["id"], "data": base64.b64encode(fake).decode()},
+            {"id": "not-an-id", "data": "%%%"},
+        ],
+    }
+    token = soup(desk.get("/en/admin/import")).select_one("input[name=csrf_token]")["value"]
+    page = desk.post(
+        "/en/admin/import",
+        data={
+            "csrf_token": token,
+            "file": (io.BytesIO(json.dumps(saved).encode()), "saved.json"),
+        },
+        content_type="multipart/form-data",
+    )
+    shown = soup(page)
+    assert shown.select_one("[data-testid=created]").get_text() == "1"
+    assert shown.select_one("[data-testid=voices-refused]").get_text() == "2"
+    assert count_rows(app, "responses") == 1 and audio_files(app) == []

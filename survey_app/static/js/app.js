@@ -78,17 +78,39 @@
     });
   }
 
+  // Voice recordings of finished responses, still on the device, for the saved file:
+  // a coordinator's import stores them as the upload would have.
+  function recordingsForFile() {
+    return WMStore.all("recordings").then(function (all) {
+      return Promise.all(all.map(function (r) {
+        return WMStore.get("meta", "used|" + r.response).then(function (used) {
+          if (!used) { return null; }
+          return new Promise(function (resolve) {
+            var reader = new FileReader();
+            reader.onload = function () {
+              resolve({ id: r.id, response: r.response, question: r.question, type: r.type,
+                        size: r.size, data: String(reader.result).split(",")[1] });
+            };
+            reader.onerror = function () { resolve(null); };
+            reader.readAsDataURL(r.blob);
+          });
+        });
+      }));
+    }).then(function (list) { return list.filter(Boolean); });
+  }
+
   function exportFile() {
     // On a kiosk the next person must not carry off the last person's answers.
     if (window.WMKiosk && WMKiosk.locked()) { return Promise.resolve(); }
-    return Promise.all([WMStore.all("outbox"), WMStore.all("problems")]).then(function (lists) {
+    return Promise.all([WMStore.all("outbox"), WMStore.all("problems"), recordingsForFile()]).then(function (lists) {
       var items = lists[0].concat(lists[1]);
       var of = function (kind) {
         return items.filter(function (item) { return WMOutbox.kindOf(item) === kind; })
           .map(WMOutbox.payloadOf);
       };
       var file = new Blob([JSON.stringify({
-        exported_at: new Date().toISOString(), responses: of("response"), doors: of("door")
+        exported_at: new Date().toISOString(), responses: of("response"), doors: of("door"),
+        recordings: lists[2]
       }, null, 2)], { type: "application/json" });
       var link = document.createElement("a");
       link.href = URL.createObjectURL(file);
