@@ -110,7 +110,13 @@
       body: chunk, credentials: "same-origin", cache: "no-store"
     }).then(function (reply) {
       var next = Number(reply.headers.get("Upload-Offset"));
-      if (reply.status === 204 || reply.status === 409) { return uploadFrom(recording, next, device); }
+      if (reply.status === 204 || reply.status === 409) {
+        // Without the server's offset (a proxy that drops it) there is no safe next chunk.
+        if (reply.headers.get("Upload-Offset") === null || isNaN(next)) {
+          throw new Error("no Upload-Offset in the server's answer");
+        }
+        return uploadFrom(recording, next, device);
+      }
       if (reply.status === 422 && !recording.retried) {
         // Damaged on the way: the server threw it away; send it once more from the start.
         recording.retried = true;
