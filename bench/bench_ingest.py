@@ -55,7 +55,7 @@ def insert():
 @app.get("/healthz")
 def health():
     return {"ok": True}
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, _quiet=True)
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, recv_bytes=65536, _quiet=True)
 """
 
 
