@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, redirect, request, url_for
+from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import config, errors, i18n, storage
@@ -40,6 +41,10 @@ def _secret_key(instance: Path) -> str:
 
 
 def _security_headers(response: Response) -> Response:
+    # A signed-in person's pages show people's names, answers and contact details: no
+    # browser or proxy may keep a copy (static files are the same for everyone).
+    if request.endpoint != "static" and current_user.is_authenticated:
+        response.headers["Cache-Control"] = "no-store"
     response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Referrer-Policy"] = "no-referrer"
@@ -62,6 +67,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         # still lives only as long as the browser session.
         WTF_CSRF_TIME_LIMIT=None,
         MAX_CONTENT_LENGTH=1024 * 1024,
+        # A refused sign-in says when to try again (Retry-After).
+        RATELIMIT_HEADERS_ENABLED=True,
     )
     if test_config is None:
         app.config.from_pyfile("config.py", silent=True)

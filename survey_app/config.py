@@ -107,6 +107,30 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting(
+        "STAFF_IDLE_MINUTES",
+        240,
+        "Minutes without a page before a signed-in person must sign in again.",
+        _int,
+    ),
+    Setting(
+        "STAFF_SESSION_HOURS",
+        14,
+        "Hours after signing in when a session ends, however busy (a long day of rounds).",
+        _int,
+    ),
+    Setting(
+        "SIGN_IN_FAILURES",
+        10,
+        "Wrong passwords for one account, from any address, before the account is held.",
+        _int,
+    ),
+    Setting(
+        "SIGN_IN_HOLD_MINUTES",
+        15,
+        "Minutes those wrong passwords count for; the account is held until they age out.",
+        _int,
+    ),
+    Setting(
         "SESSION_COOKIE_SECURE",
         False,
         "Send cookies over HTTPS only. Turn on when serving behind HTTPS.",

@@ -162,8 +162,11 @@ def test_repeated_failed_sign_ins_are_limited(tmp_path: object) -> None:
         {"DATABASE": f"{tmp_path}/limit.sqlite", "SECRET_KEY": "s", "RATELIMIT_ENABLED": True}
     )
     client = app.test_client()
-    codes = [sign_in(client, "someone@example.org", "guess").status_code for _ in range(11)]
+    replies = [sign_in(client, f"someone{n}@example.org", "guess") for n in range(11)]
+    codes = [reply.status_code for reply in replies]
     assert codes[:10] == [200] * 10 and codes[10] == 429
+    # The limit of the address (each guess was for another account) says when to retry.
+    assert int(replies[10].headers["Retry-After"]) > 0
 
 
 def _import(client: FlaskClient, content: bytes) -> object:

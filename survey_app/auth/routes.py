@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from flask import (
     current_app,
     flash,
@@ -12,14 +14,13 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
-from flask_login import login_user, logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import storage
 from ..errors import UserFacingError
 from ..extensions import limiter
 from . import bp
-from .access import SignedIn
+from .access import begin_session, end_session
 from .forms import EmptyForm, SignInForm, WelcomeForm
 
 DEVICE_COOKIE = "wm_device"
@@ -32,11 +33,33 @@ def sign_in() -> BaseResponse | str:
     error = None
     if form.validate_on_submit():
         db = storage.get_db()
-        user = storage.accounts.authenticate(db, form.email.data or "", form.password.data or "")
+        email = form.email.data or ""
+        config = current_app.config
+        held = storage.staff_sessions.held_for(
+            db,
+            email,
+            config["SIGN_IN_FAILURES"],
+            timedelta(minutes=config["SIGN_IN_HOLD_MINUTES"]),
+        )
+        if held:
+            # Even the right password: guessing from many addresses gains nothing.
+            page = render_template(
+                "auth/sign_in.html",
+                form=form,
+                error=gettext(
+                    "Too many wrong passwords for this account. Try again in %(minutes)s "
+                    "minutes, or ask a coordinator.",
+                    minutes=max(1, -(-held // 60)),
+                ),
+            )
+            return make_response(page, 429, {"Retry-After": str(held)})
+        user = storage.accounts.authenticate(db, email, form.password.data or "")
         if user is None:
+            storage.staff_sessions.failed(db, email)
             error = gettext("That email address and password do not match an account.")
         else:
-            login_user(SignedIn(user))
+            storage.staff_sessions.succeeded(db, email)
+            begin_session(user)
             if user.role != "volunteer":
                 return redirect(
                     url_for("admin.devices" if user.role == "coordinator" else "admin.engagement")
@@ -66,7 +89,7 @@ def sign_in() -> BaseResponse | str:
 @bp.post("/sign-out")
 def sign_out() -> BaseResponse:
     if EmptyForm().validate_on_submit():
-        logout_user()
+        end_session()
     return redirect(url_for("collect.start"))
 
 

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 from flask import make_response, redirect, render_template, request, url_for
-from flask_login import logout_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from ..auth.access import role_required
+from ..auth.access import end_session, role_required
 from ..auth.forms import EmptyForm
 from . import bp, is_on, turn_off, turn_on
 
@@ -17,7 +16,7 @@ def settings() -> BaseResponse:
     form = EmptyForm()
     if form.validate_on_submit() and request.form.get("action") == "on":
         # The tablet is about to be left for the public: no staff session stays on it.
-        logout_user()
+        end_session()
         response = redirect(url_for("collect.start"), code=303)
         turn_on(response)
         return response

@@ -602,3 +602,33 @@ def _recordings(db: Database) -> None:
     db.execute("CREATE INDEX recordings_by_question ON recordings (survey_id, question_id)")
     # The resident's own consent to keeping their voice, apart from quoting and contact.
     db.execute("ALTER TABLE responses ADD COLUMN voice_consent INTEGER")
+
+
+@MIGRATIONS(name="0019_staff_sessions")
+def _staff_sessions(db: Database) -> None:
+    # A signed-in person's session lives here as well as in the signed cookie, so that
+    # signing out (or being deactivated) ends it on the server: a copy of the cookie
+    # taken before is worth nothing after. Only the token's SHA-256 is kept.
+    db.execute(
+        """
+        CREATE TABLE staff_sessions (
+            token_hash TEXT PRIMARY KEY,
+            user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+            created_at TEXT NOT NULL,
+            last_seen TEXT NOT NULL,
+            ended_at TEXT
+        )
+        """
+    )
+    db.execute("CREATE INDEX staff_sessions_by_user ON staff_sessions (user_id)")
+    # Failed sign-ins by account (the address typed, hashed), whatever address they came
+    # from: an account is held for a while after too many, the right password included.
+    db.execute(
+        """
+        CREATE TABLE sign_in_failures (
+            account_hash TEXT NOT NULL,
+            at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute("CREATE INDEX sign_in_failures_by_account ON sign_in_failures (account_hash, at)")

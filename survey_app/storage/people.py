@@ -88,6 +88,11 @@ def set_active(db: Database, actor_id: int, user_id: int, active: bool) -> int:
                 [utc_now(), user_id],
             )
             revoked = cursor.rowcount
+            # Their sessions end on the server too, not only while the account stays inactive.
+            db.execute(
+                "UPDATE staff_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+                [utc_now(), user_id],
+            )
         record(db, actor_id, "reactivated" if active else "deactivated", user_id)
     return revoked
 
