@@ -15,7 +15,7 @@ import sys
 
 from waitress import serve
 
-from survey_app import create_app
+from survey_app import create_app, logs
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -50,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     if args.database:
         os.environ["WHATMATTERS_DATABASE"] = os.path.abspath(args.database)
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    logs.configure(logging.INFO)
     app = create_app()
     shown = "localhost" if args.host in {"127.0.0.1", "0.0.0.0", "::"} else args.host
     print(f"What Matters is running. Open http://{shown}:{args.port}/ in a browser.", flush=True)

@@ -112,6 +112,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .offline import bp as offline_bp
     from .offline.routes import asset_version
     from .report import bp as report_bp
+    from .rights import bp as rights_bp
     from .rounds import bp as rounds_bp
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
@@ -130,6 +131,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(workspace_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(report_bp)
+    app.register_blueprint(rights_bp)
     app.register_blueprint(voice_upload_bp)
     app.register_blueprint(listen.bp)
     from .workspace.display import init_app as display_init

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template, request
+import logging
+import uuid
+
+from flask import Flask, g, render_template, request
 from flask_babel import gettext
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -28,6 +31,16 @@ def _render(title: str, message: str, status: int) -> tuple[str | dict[str, str]
     if _wants_json():
         return {"error": message}, status
     return render_template("error.html", title=title, message=message), status
+
+
+log = logging.getLogger(__name__)
+
+
+def request_id() -> str:
+    """This request's id: on a server error's page and in its log line, to match them."""
+    if "request_id" not in g:
+        g.request_id = uuid.uuid4().hex[:12]
+    return str(g.request_id)
 
 
 def init_app(app: Flask) -> None:
@@ -87,3 +100,21 @@ def init_app(app: Flask) -> None:
             gettext("What you sent is too large. Please shorten your answers and try again."),
             413,
         )
+
+    @app.errorhandler(500)
+    def _server_error(error: Exception) -> tuple[str | dict[str, str], int]:
+        # The trace goes to the log (one line, no request body or form), never the page.
+        original = getattr(error, "original_exception", None) or error
+        log.error(
+            "request %s: %s %s failed",
+            request_id(),
+            request.method,
+            request.url_rule.rule if request.url_rule else "(no route)",
+            exc_info=original,
+        )
+        message = gettext(
+            "Something went wrong on our side. Please try again in a moment. If it happens "
+            "again, tell the team this reference: %(reference)s",
+            reference=request_id(),
+        )
+        return _render(gettext("Something went wrong"), message, 500)

@@ -64,6 +64,11 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.download_xlsform": ("coordinator",),
     "admin.responses_csv": ("coordinator", "analyst"),
     "admin.edit_texts": ("coordinator",),
+    "rights.requests": ("coordinator",),
+    "rights.download": ("coordinator",),
+    "rights.withdraw_contact": ("coordinator",),
+    "rights.erase": ("coordinator",),
+    "rights.audit_log": ("coordinator",),
     # The analysis workspace: volunteers gloss; only analysts and coordinators review.
     "workspace.translate": ("volunteer", "analyst", "coordinator"),
     "workspace.check_gloss": ("volunteer", "analyst", "coordinator"),

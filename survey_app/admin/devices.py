@@ -12,7 +12,7 @@ from flask_babel import gettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import storage
-from ..auth.access import role_required
+from ..auth.access import role_required, signed_in_id
 from ..auth.forms import EmptyForm
 from ..sync.batch import store_batch
 from ..sync.payload import MAX_BATCH, BatchError, read_json
@@ -40,7 +40,7 @@ def revoke(device_id: str) -> BaseResponse:
     if not EmptyForm().validate_on_submit():
         abort(400)
     try:
-        device = storage.accounts.revoke_device(storage.get_db(), device_id)
+        device = storage.accounts.revoke_device(storage.get_db(), device_id, signed_in_id())
     except storage.NotFound:
         abort(404)
     flash(gettext("%(label)s can no longer send answers.", label=device.label))

@@ -83,6 +83,11 @@ def end_session() -> None:
     session.clear()
 
 
+def signed_in_id() -> int | None:
+    """The signed-in person's account id, for the records their actions leave."""
+    return int(current_user.user.id) if current_user.is_authenticated else None
+
+
 def role_required(*roles: str) -> Callable[[F], F]:
     """Only signed-in people with one of ``roles``; others are sent to sign in, or refused."""
 

@@ -17,12 +17,14 @@ from flask import (
     redirect,
     render_template,
     request,
+    session,
     url_for,
 )
 from flask_babel import gettext, refresh
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import i18n, kiosk, storage
+from ..auth.access import signed_in_id
 from ..errors import UserFacingError
 from ..extensions import csrf
 from ..surveys import repeats
@@ -38,6 +40,8 @@ from .forms import SurveyPageForm
 
 # How the language switch names a language only the form has ("form:ti").
 FORM_LANGUAGE = "form:"
+# The session key that carries a resident's reference to the thank-you page.
+REFERENCE_KEY = "wm_reference"
 
 
 @bp.after_request
@@ -354,6 +358,7 @@ def survey_step(survey_id: str) -> BaseResponse:
             submission=submission,
             event_id=_known_event(form.event.data),
             started_at=_started(form.started.data),
+            collected_by=signed_in_id() if mode == "assisted" else None,
         )
         embed_soon(current_app._get_current_object(), [survey.id])  # type: ignore[attr-defined]
     except storage.ResponseConflict:
@@ -364,6 +369,9 @@ def survey_step(survey_id: str) -> BaseResponse:
             ),
             status=409,
         ) from None
+    # The reference goes to the thank-you page in the session, never the address: a
+    # reload (or the next person at a kiosk) does not show it again.
+    session[REFERENCE_KEY] = storage.references.reference_for(form.response_id.data or "")
     where: dict[str, Any] = {"texts": shown.code} if shown else {}
     if mode == "assisted" and _known_event(form.event.data):
         where["event"] = form.event.data
@@ -395,6 +403,7 @@ def thanks(survey_id: str) -> Response:
         survey=survey,
         kiosk=_kiosk(),
         round=_round_of(request.args.get("event")),
+        reference=session.pop(REFERENCE_KEY, None),
         **_languages_context(survey, _texts_language(survey, request.args.get("texts"))),
     )
     response = make_response(page)

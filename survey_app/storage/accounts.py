@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta
 from sqlite_utils import Database
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from . import audit
 from .db import write
 from .errors import NotFound, StorageError
 from .staff_log import record
@@ -137,6 +138,7 @@ def register_device(
                 " VALUES (?, ?, ?, ?, ?)",
                 [device_id, user.id, label[:100] or "device", _token_hash(token), utc_now()],
             )
+        audit.record(db, user.id, "device_registered", device=device_id, again=bool(reused))
     return get_device(db, device_id), token
 
 
@@ -180,7 +182,7 @@ def list_devices(db: Database) -> list[Device]:
     return [_device(row) for row in rows]
 
 
-def revoke_device(db: Database, device_id: str) -> Device:
+def revoke_device(db: Database, device_id: str, actor_id: int | None = None) -> Device:
     with write(db):
         cursor = db.execute(
             "UPDATE devices SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL",
@@ -188,6 +190,14 @@ def revoke_device(db: Database, device_id: str) -> Device:
         )
         if cursor.rowcount == 0:
             get_device(db, device_id)  # raises NotFound for an unknown id
+        else:
+            # A lost tablet may still hold a signed-in browser: its holder signs in again.
+            db.execute(
+                "UPDATE staff_sessions SET ended_at = ? WHERE ended_at IS NULL AND user_id ="
+                " (SELECT user_id FROM devices WHERE id = ?)",
+                [utc_now(), device_id],
+            )
+            audit.record(db, actor_id, "device_revoked", device=device_id)
     return get_device(db, device_id)
 
 
@@ -265,6 +275,17 @@ def accept_invite(db: Database, token: str, password: str) -> User:
             " WHERE id = ?",
             [generate_password_hash(password), user.id],
         )
+        # A new password ends every session the old one opened, and the devices it
+        # signed in stop sending until the person signs in on them again.
+        db.execute(
+            "UPDATE staff_sessions SET ended_at = ? WHERE user_id = ? AND ended_at IS NULL",
+            [utc_now(), user.id],
+        )
+        db.execute(
+            "UPDATE devices SET revoked_at = ? WHERE user_id = ? AND revoked_at IS NULL",
+            [utc_now(), user.id],
+        )
+        audit.record(db, user.id, "password_set")
     return user
 
 

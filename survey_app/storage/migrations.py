@@ -632,3 +632,70 @@ def _staff_sessions(db: Database) -> None:
         """
     )
     db.execute("CREATE INDEX sign_in_failures_by_account ON sign_in_failures (account_hash, at)")
+
+
+@MIGRATIONS(name="0020_residents_rights")
+def _residents_rights(db: Database) -> None:
+    from .references import reference_for
+
+    # The short reference a resident is given on the thank-you screen (made from the
+    # response id, so a device offline shows the same one the server keeps). Not unique:
+    # two of a trillion may meet, and a look-up then lists both.
+    db.execute("ALTER TABLE responses ADD COLUMN reference TEXT")
+    for (rid,) in db.execute("SELECT id FROM responses").fetchall():
+        db.execute("UPDATE responses SET reference = ? WHERE id = ?", [reference_for(rid), rid])
+    db.execute("CREATE INDEX responses_by_reference ON responses (reference)")
+    # Each consent a resident gave or refused: when, in which language, which wording,
+    # and who collected it (NULL: the resident alone). A withdrawal is dated here; the
+    # consent row goes with the response when everything is erased.
+    db.execute(
+        """
+        CREATE TABLE consents (
+            response_id TEXT NOT NULL REFERENCES responses (id) ON DELETE CASCADE,
+            kind TEXT NOT NULL CHECK (kind IN ('take_part', 'quote', 'contact', 'voice')),
+            given INTEGER NOT NULL CHECK (given IN (0, 1)),
+            at TEXT NOT NULL,
+            language TEXT NOT NULL,
+            wording TEXT NOT NULL,
+            collected_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            withdrawn_at TEXT,
+            withdrawn_by INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            PRIMARY KEY (response_id, kind)
+        )
+        """
+    )
+    db.execute(
+        """
+        INSERT INTO consents (response_id, kind, given, at, language, wording, collected_by)
+        SELECT r.id, k.kind, CASE k.kind WHEN 'take_part' THEN r.consent_given
+            WHEN 'quote' THEN r.quote_consent WHEN 'contact' THEN r.contact_consent
+            ELSE r.voice_consent END,
+            r.created_at, r.language, r.consent_version,
+            CASE WHEN r.mode = 'assisted' THEN d.user_id END
+        FROM responses r
+        LEFT JOIN devices d ON d.id = r.device_id
+        JOIN (SELECT 'take_part' AS kind UNION ALL SELECT 'quote' UNION ALL SELECT 'contact'
+              UNION ALL SELECT 'voice') k
+        WHERE k.kind != 'voice' OR r.voice_consent IS NOT NULL
+        """
+    )
+    # What happened to accounts, devices and residents' data, for coordinators to read:
+    # sign-ins (and failures), device registrations and revocations, erasures, withdrawals
+    # and purges. ``detail`` holds counts and ids, never what a resident said or gave.
+    # (Role changes stay in staff_log and exports in export_log; the audit page reads all.)
+    db.execute(
+        """
+        CREATE TABLE audit_log (
+            id INTEGER PRIMARY KEY,
+            at TEXT NOT NULL,
+            actor_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+            action TEXT NOT NULL,
+            detail TEXT NOT NULL DEFAULT '{}'
+        )
+        """
+    )
+    db.execute("CREATE INDEX audit_log_by_time ON audit_log (at)")
+    # How long a survey's answers and its residents' contact details are kept (days from
+    # the response; NULL: until someone erases them).
+    db.execute("ALTER TABLE surveys ADD COLUMN keep_answers_days INTEGER")
+    db.execute("ALTER TABLE surveys ADD COLUMN keep_contacts_days INTEGER")

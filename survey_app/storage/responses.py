@@ -14,6 +14,7 @@ from ..surveys.model import Survey
 from ..voice.formats import Declared
 from .db import write
 from .errors import NotFound, ResponseConflict
+from .references import reference_for
 from .surveys import utc_now
 
 Outcome = Literal["created", "duplicate"]
@@ -88,6 +89,9 @@ class NewResponse:
     # Voice answers the response declares; their bytes arrive later (storage.recordings).
     recordings: tuple[Declared, ...] = ()
     voice_consent: bool | None = None
+    # Who collected the consents when a volunteer helped (a device's own account is
+    # looked up when this is not given).
+    collected_by: int | None = None
 
     def content_hash(self) -> str:
         return _content_hash(
@@ -112,6 +116,7 @@ def save(
     device_id: str | None = None,
     event_id: str | None = None,
     started_at: str | None = None,
+    collected_by: int | None = None,
 ) -> Outcome:
     """Store a response once, in one transaction.
 
@@ -120,7 +125,16 @@ def save(
     stored response is left as it was.
     """
     entry = NewResponse(
-        response_id, survey, language, mode, submission, created_at, device_id, event_id, started_at
+        response_id,
+        survey,
+        language,
+        mode,
+        submission,
+        created_at,
+        device_id,
+        event_id,
+        started_at,
+        collected_by=collected_by,
     )
     [outcome] = save_many(db, [entry])
     if outcome == "conflict":
@@ -141,6 +155,19 @@ def _stored_hashes(db: Database, ids: list[str]) -> dict[str, str]:
     return found
 
 
+def _device_holders(db: Database, device_ids: set[str]) -> dict[str, int]:
+    """Each device's account: who collected an assisted response's consents."""
+    if not device_ids:
+        return {}
+    marks = ", ".join("?" * len(device_ids))
+    return {
+        str(device): int(user)
+        for device, user in db.execute(
+            f"SELECT id, user_id FROM devices WHERE id IN ({marks})", list(device_ids)
+        )
+    }
+
+
 def save_many(
     db: Database, entries: list[NewResponse]
 ) -> list[Literal["created", "duplicate", "conflict"]]:
@@ -157,8 +184,10 @@ def save_many(
     answers: list[tuple[Any, ...]] = []
     contacts: list[tuple[Any, ...]] = []
     recordings: list[tuple[Any, ...]] = []
+    consents: list[tuple[Any, ...]] = []
     with write(db):
         known = _stored_hashes(db, [entry.id for entry in entries])
+        holders = _device_holders(db, {e.device_id for e in entries if e.device_id})
         for entry in entries:
             digest = entry.content_hash()
             if entry.id in known:
@@ -185,7 +214,32 @@ def save_many(
                     entry.event_id,
                     entry.started_at,
                     None if entry.voice_consent is None else int(entry.voice_consent),
+                    reference_for(entry.id),
                 )
+            )
+            collector = (
+                (entry.collected_by or holders.get(entry.device_id or ""))
+                if entry.mode == "assisted"
+                else None
+            )
+            given = {
+                "take_part": sub.flags["consent"],
+                "quote": sub.flags["quote_consent"],
+                "contact": sub.flags["contact_consent"],
+            }
+            if entry.voice_consent is not None:
+                given["voice"] = entry.voice_consent
+            consents.extend(
+                (
+                    entry.id,
+                    kind,
+                    int(value),
+                    entry.created_at or received,
+                    entry.language,
+                    entry.survey.consent_version,
+                    collector,
+                )
+                for kind, value in given.items()
             )
             recordings.extend(
                 (
@@ -227,9 +281,14 @@ def save_many(
         db.conn.executemany(
             "INSERT INTO responses (id, survey_id, survey_version, language, mode, created_at,"
             " received_at, consent_given, consent_version, quote_consent, contact_consent,"
-            " content_hash, device_id, event_id, started_at, voice_consent)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " content_hash, device_id, event_id, started_at, voice_consent, reference)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             responses,
+        )
+        db.conn.executemany(
+            "INSERT INTO consents (response_id, kind, given, at, language, wording,"
+            " collected_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            consents,
         )
         db.conn.executemany(
             "INSERT INTO answers (response_id, question_id, position, value, gloss, language,"

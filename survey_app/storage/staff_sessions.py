@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 
 from sqlite_utils import Database
 
+from . import audit
 from .db import write
 
 # Seen again within this long, a session's last_seen is not rewritten: one write a
@@ -37,6 +38,7 @@ def start(db: Database, user_id: int) -> str:
             " VALUES (?, ?, ?, ?)",
             [_hash(token), user_id, now, now],
         )
+        audit.record(db, user_id, "sign_in")
     return token
 
 
@@ -105,6 +107,9 @@ def failed(db: Database, email: str) -> None:
             "INSERT INTO sign_in_failures (account_hash, at) VALUES (?, ?)",
             [_account(email), _iso(_now())],
         )
+        # The account tried, when there is one; what was typed is never kept.
+        row = db.execute("SELECT id FROM users WHERE email = ?", [email.strip()]).fetchone()
+        audit.record(db, row[0] if row else None, "sign_in_failed")
         # Old failures count for nothing: keep the table small.
         db.execute("DELETE FROM sign_in_failures WHERE at < ?", [_iso(_now() - timedelta(days=1))])
 

@@ -197,6 +197,39 @@
     window.history.replaceState(null, "", address.toString());
   }
 
+  // The resident's reference, made from the response id exactly as the server makes it
+  // (storage/references.py): the first 40 bits in Crockford's base 32, like K7QM-4TXD.
+  var REFERENCE_LETTERS = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
+  function referenceFor(id) {
+    var hex = String(id).replace(/-/g, "").toLowerCase();
+    if (!/^[0-9a-f]{32}$/.test(hex)) { return ""; }
+    var number = parseInt(hex.slice(0, 10), 16), letters = "";
+    for (var i = 0; i < 8; i++) {
+      letters = REFERENCE_LETTERS.charAt(number % 32) + letters;
+      number = Math.floor(number / 32);
+    }
+    return letters.slice(0, 4) + "-" + letters.slice(4);
+  }
+
+  function showReference(id) {
+    var card = thanks.querySelector("[data-wm-reference-card]");
+    var reference = referenceFor(id);
+    if (!card || !reference) { return; }
+    card.querySelector("[data-wm-reference]").textContent = reference;
+    card.hidden = false;
+    var printing = card.querySelector("[data-wm-print-reference]");
+    if (printing && window.print && !survey.kiosk) {
+      printing.hidden = false;
+      printing.querySelector("button").addEventListener("click", function () {
+        document.body.classList.add("printing-reference");
+        window.print();
+      });
+      window.addEventListener("afterprint", function () {
+        document.body.classList.remove("printing-reference");
+      });
+    }
+  }
+
   function format(message, values) {
     return message.replace(/%\((\w+)\)s/g, function (_match, name) { return values[name]; });
   }
@@ -656,6 +689,7 @@
       // The recordings wait in IndexedDB for the outbox; this page plays them no more.
       if (voice) { voice.release(); }
       forgetGivenId();
+      showReference(state.id);
       if (survey.kiosk) { return leaveNothingBehind(); }
       form.hidden = true;
       thanks.hidden = false;
