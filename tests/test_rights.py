@@ -69,6 +69,17 @@ def _rows(app: Flask, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any,
         return [tuple(r) for r in storage.get_db().execute(sql, params).fetchall()]
 
 
+def _device_token(app: Flask) -> str:
+    page = soup(
+        app.test_client().post(
+            "/en/sign-in",
+            data={"email": "volunteer@example.org", "password": PASSWORD, "device_label": "T1"},
+            follow_redirects=True,
+        )
+    )
+    return str(page.select_one("[data-wm-device]")["data-token"])
+
+
 def _find(client: FlaskClient, typed: str) -> list[str]:
     page = soup(client.post(R, data={"typed": typed}))
     return [
@@ -141,15 +152,7 @@ def test_each_consent_is_recorded_with_when_language_wording_and_collector(
     tmp_path: Path,
 ) -> None:
     app = _app(tmp_path)
-    volunteer = app.test_client()
-    page = soup(
-        volunteer.post(
-            "/en/sign-in",
-            data={"email": "volunteer@example.org", "password": PASSWORD, "device_label": "T1"},
-            follow_redirects=True,
-        )
-    )
-    token = str(page.select_one("[data-wm-device]")["data-token"])
+    token = _device_token(app)
     helped = _item(mode="assisted", language="bn")
     alone = voice_response(declared("what_matters", recording_bytes()))
     _send(app, helped, token)
@@ -261,6 +264,21 @@ def test_erasing_leaves_no_trace_of_the_resident_anywhere(tmp_path: Path) -> Non
     _send(app, item)
     _send(app, other)
     assert upload(app.test_client(), spoken["id"], data).status_code == 204
+    door = {
+        "id": str(uuid.uuid4()),
+        "event_id": app.config["STAFF_ROUND"],
+        "street": "Manchester Road",
+        "door": "Flat 9B",
+        "outcome": "completed",
+        "response_id": item["id"],
+        "knocked_at": "2026-12-05T09:00:00Z",
+    }
+    sent = app.test_client().post(
+        "/api/v1/doors",
+        json={"doors": [door]},
+        headers={"Authorization": f"Bearer {_device_token(app)}"},
+    )
+    assert sent.get_json()["receipts"][0]["status"] == "created", sent.get_json()
     folder = Path(app.config["RECORDINGS_FOLDER"])
     assert [p for p in folder.rglob("*") if p.is_file()]
     [(answers,)] = _rows(app, "SELECT count(*) FROM answers WHERE response_id = ?", (item["id"],))
@@ -269,8 +287,10 @@ def test_erasing_leaves_no_trace_of_the_resident_anywhere(tmp_path: Path) -> Non
     assert reply.status_code == 302
     with app.app_context():
         dump = "\n".join(storage.get_db().conn.iterdump())
-    for trace in (item["id"], "Typed too", "hodan@example.net", "Hodan", spoken["id"]):
+    for trace in (item["id"], "Typed too", "hodan@example.net", "Hodan", spoken["id"], "9B"):
         assert trace not in dump, trace
+    # The knock still counts for the round.
+    assert _rows(app, "SELECT outcome, street FROM doors") == [("completed", "Manchester Road")]
     assert "someone@example.net" in dump
     assert not [p for p in folder.rglob("*") if p.is_file()]
     [(detail,)] = _rows(app, "SELECT detail FROM audit_log WHERE action = 'erased'")
