@@ -16,6 +16,7 @@ import sys
 from waitress import serve
 
 from survey_app import create_app, logs
+from survey_app.rights.purging import start_daily
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
@@ -52,6 +53,8 @@ def main(argv: list[str] | None = None) -> int:
         os.environ["WHATMATTERS_DATABASE"] = os.path.abspath(args.database)
     logs.configure(logging.INFO)
     app = create_app()
+    if app.config["PURGE_EVERY_HOURS"] > 0:
+        start_daily(app, app.config["PURGE_EVERY_HOURS"])
     shown = "localhost" if args.host in {"127.0.0.1", "0.0.0.0", "::"} else args.host
     print(f"What Matters is running. Open http://{shown}:{args.port}/ in a browser.", flush=True)
     print(f"Database: {app.config['DATABASE']}", flush=True)

@@ -13,20 +13,11 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, redirect, request, url_for
-from flask_login import current_user
 from werkzeug.wrappers import Response as BaseResponse
 
-from . import config, errors, i18n, storage
+from . import config, errors, i18n, security, storage
 from .extensions import csrf, limiter
 from .surveys.loader import bundled_survey_dir, load_definition
-
-# No inline script or style anywhere, so the policy can forbid both.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    # A voice answer is listened back to from the device's own copy (a blob: address).
-    "media-src 'self' blob:; object-src 'none'; base-uri 'none'; form-action 'self'; "
-    "frame-ancestors 'none'"
-)
 
 
 def _secret_key(instance: Path) -> str:
@@ -38,21 +29,6 @@ def _secret_key(instance: Path) -> str:
         with os.fdopen(fd, "w") as handle:
             handle.write(secrets.token_hex(32))
     return path.read_text().strip()
-
-
-def _security_headers(response: Response) -> Response:
-    # A signed-in person's pages show people's names, answers and contact details: no
-    # browser or proxy may keep a copy (static files are the same for everyone).
-    if request.endpoint != "static" and current_user.is_authenticated:
-        response.headers["Cache-Control"] = "no-store"
-    response.headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Referrer-Policy"] = "no-referrer"
-    response.headers["X-Frame-Options"] = "DENY"
-    response.headers.setdefault(
-        "Permissions-Policy", "camera=(), geolocation=(self), microphone=(self)"
-    )
-    return response
 
 
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
@@ -89,7 +65,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     errors.init_app(app)
-    app.after_request(_security_headers)
+    security.init_app(app)
 
     with app.app_context():
         definition = load_definition(
@@ -113,6 +89,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .offline.routes import asset_version
     from .report import bp as report_bp
     from .rights import bp as rights_bp
+    from .rights import cli as rights_cli
     from .rounds import bp as rounds_bp
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
@@ -140,6 +117,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     kiosk_init(app)
     access.init_app(app)
     cli.init_app(app)
+    rights_cli.init_app(app)
     app.config["ASSET_VERSION"] = asset_version(app)
 
     @app.get("/")

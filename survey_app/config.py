@@ -131,6 +131,21 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting(
+        "PURGE_EVERY_HOURS",
+        24,
+        "Hours between purges of answers and contact details past their survey's keeping "
+        "period while the server runs (0: only by the purge command).",
+        _int,
+    ),
+    Setting(
+        "PROXY_HOPS",
+        0,
+        "Reverse proxies in front of the app whose X-Forwarded-For, -Proto and -Host it "
+        "trusts (0: none). Set 1 behind one TLS proxy: HTTPS is then detected, cookies are "
+        "sent over HTTPS only, HSTS is sent, and limits count each person's own address.",
+        _int,
+    ),
+    Setting(
         "SESSION_COOKIE_SECURE",
         False,
         "Send cookies over HTTPS only. Turn on when serving behind HTTPS.",

@@ -125,3 +125,23 @@ class XLSFormUploadForm(FlaskForm):
         ),
         validators=[FileRequired(_l("Choose the spreadsheet to upload."))],
     )
+
+
+class RetentionForm(FlaskForm):
+    answers_days = IntegerField(
+        _l("Keep answers for this many days"),
+        description=_l(
+            "Counted from the day each person answered. After it, the answers, voice "
+            "recordings and everything made from them are deleted. Leave empty to keep them "
+            "until they are erased by hand."
+        ),
+        validators=[Optional(), NumberRange(1, 36500, _l("Give a number of days from 1."))],
+    )
+    contacts_days = IntegerField(
+        _l("Keep contact details for this many days"),
+        description=_l(
+            "Names, phone numbers and emails of people who agreed to be contacted. Usually "
+            "shorter than the answers. Leave empty to keep them until they are erased by hand."
+        ),
+        validators=[Optional(), NumberRange(1, 36500, _l("Give a number of days from 1."))],
+    )

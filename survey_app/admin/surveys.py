@@ -11,14 +11,14 @@ from flask_babel import gettext, ngettext
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import i18n, storage
-from ..auth.access import role_required
+from ..auth.access import role_required, signed_in_id
 from ..auth.forms import EmptyForm
 from ..exports.routes import responses_file
 from ..surveys import xlsform
 from ..surveys.model import flatten_texts, set_text
 from ..surveys.xlsform import attached
 from . import bp
-from .forms import ChoicesFileForm, XLSFormUploadForm
+from .forms import ChoicesFileForm, RetentionForm, XLSFormUploadForm
 
 MAX_XLSFORM_BYTES = 5 * 1024 * 1024
 
@@ -86,10 +86,18 @@ def _draft_or_404(survey_id: str) -> dict[str, Any]:
 
 
 def _survey_page(
-    survey_id: str, problems: Sequence[xlsform.Problem] = (), status: int = 200
+    survey_id: str,
+    problems: Sequence[xlsform.Problem] = (),
+    status: int = 200,
+    retention: RetentionForm | None = None,
 ) -> Any:
     definition = _draft_or_404(survey_id)
     db = storage.get_db()
+    if retention is None:
+        kept = storage.retention.periods(db, survey_id)
+        retention = RetentionForm(
+            formdata=None, answers_days=kept.answers_days, contacts_days=kept.contacts_days
+        )
     row = next(r for r in storage.surveys.all_surveys(db) if r.id == survey_id)
     page = render_template(
         "admin/survey.html",
@@ -101,8 +109,23 @@ def _survey_page(
         files=attached.files(definition),
         file_form=ChoicesFileForm(),
         problems=problems,
+        retention=retention,
     )
     return page, status
+
+
+@bp.post("/surveys/<survey_id>/retention")
+@role_required("coordinator")
+def set_retention(survey_id: str) -> Any:
+    _draft_or_404(survey_id)
+    form = RetentionForm()
+    if not form.validate_on_submit():
+        return _survey_page(survey_id, status=422, retention=form)
+    storage.retention.set_periods(
+        storage.get_db(), signed_in_id(), survey_id, form.answers_days.data, form.contacts_days.data
+    )
+    flash(gettext("How long answers and contact details are kept is saved."))
+    return redirect(url_for(".survey", survey_id=survey_id))
 
 
 @bp.get("/surveys/<survey_id>")

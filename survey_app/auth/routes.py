@@ -19,6 +19,7 @@ from werkzeug.wrappers import Response as BaseResponse
 from .. import storage
 from ..errors import UserFacingError
 from ..extensions import limiter
+from ..security import secure_cookies
 from . import bp
 from .access import begin_session, end_session
 from .forms import EmptyForm, SignInForm, WelcomeForm
@@ -80,7 +81,7 @@ def sign_in() -> BaseResponse | str:
                 max_age=10 * 365 * 24 * 3600,
                 httponly=True,
                 samesite="Lax",
-                secure=current_app.config["SESSION_COOKIE_SECURE"],
+                secure=secure_cookies(),
             )
             return response
     return render_template("auth/sign_in.html", form=form, error=error)

@@ -27,6 +27,7 @@ from .. import i18n, kiosk, storage
 from ..auth.access import signed_in_id
 from ..errors import UserFacingError
 from ..extensions import csrf
+from ..security import secure_cookies
 from ..surveys import repeats
 from ..surveys.answers import gather, validate_response, validate_step
 from ..surveys.instances import PATTERN_NUMBER, instance_pattern
@@ -57,7 +58,7 @@ def _remember_language(response: Response) -> Response:
         max_age=365 * 24 * 3600,
         samesite="Lax",
         httponly=True,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        secure=secure_cookies(),
     )
     return response
 

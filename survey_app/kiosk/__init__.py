@@ -7,10 +7,11 @@ signed-in staff member turns it off.
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, request
 from werkzeug.wrappers import Response
 
 from ..i18n import localised_blueprint
+from ..security import secure_cookies
 
 COOKIE = "wm_kiosk"
 TEN_YEARS = 10 * 365 * 24 * 3600
@@ -30,7 +31,7 @@ def turn_on(response: Response) -> None:
         max_age=TEN_YEARS,
         samesite="Lax",
         httponly=True,
-        secure=current_app.config["SESSION_COOKIE_SECURE"],
+        secure=secure_cookies(),
     )
 
 

@@ -26,6 +26,7 @@ ACTION_NAMES: dict[str, Any] = {
     "erased": _l("Resident's response erased"),
     "contact_withdrawn": _l("Contact consent withdrawn"),
     "purged": _l("Kept past its time: purged"),
+    "retention": _l("Keeping periods changed"),
 }
 
 # What each number or name in an entry's details is.
@@ -42,6 +43,8 @@ DETAIL_NAMES: dict[str, Any] = {
     "device": _l("device"),
     "responses": _l("responses"),
     "contacts": _l("contact details"),
+    "answers_days": _l("days to keep answers"),
+    "contacts_days": _l("days to keep contact details"),
     "detail": "",
 }
 

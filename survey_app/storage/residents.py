@@ -227,10 +227,13 @@ def _scrub_records(db: Database, response_id: str) -> int:
     return changed
 
 
-def erase(db: Database, folder: Path, actor_id: int | None, response_id: str) -> dict[str, int]:
+def erase(
+    db: Database, folder: Path, actor_id: int | None, response_id: str, record: bool = True
+) -> dict[str, int]:
     """Erase everything about one response, in one transaction, then its audio files.
 
-    Returns what was erased, as counts; the audit log keeps only those counts.
+    Returns what was erased, as counts; the audit log keeps only those counts (a purge
+    records its totals instead: ``record=False``).
     """
     with write(db):
         row = db.execute("SELECT survey_id FROM responses WHERE id = ?", [response_id]).fetchone()
@@ -275,7 +278,8 @@ def erase(db: Database, folder: Path, actor_id: int | None, response_id: str) ->
         # Answers, contact details, consents, vectors, theme places, pinned quotes,
         # coding items and recordings' rows all go with the response (ON DELETE CASCADE).
         db.execute("DELETE FROM responses WHERE id = ?", [response_id])
-        audit.record(db, actor_id, "erased", survey=survey_id, **counts)
+        if record:
+            audit.record(db, actor_id, "erased", survey=survey_id, **counts)
     for name in files:
         audio.remove(folder, name)
     for recording_id in waiting:
