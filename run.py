@@ -16,7 +16,7 @@ import sys
 from waitress import serve
 
 from survey_app import create_app, logs
-from survey_app.rights.purging import start_daily
+from survey_app.operations.purging import start_daily
 
 
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:

@@ -87,9 +87,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from .kiosk import init_app as kiosk_init
     from .offline import bp as offline_bp
     from .offline.routes import asset_version
+    from .operations import cli as operations_cli
     from .report import bp as report_bp
     from .rights import bp as rights_bp
-    from .rights import cli as rights_cli
     from .rounds import bp as rounds_bp
     from .sync import bp as sync_bp
     from .translations_review import bp as review_bp
@@ -117,7 +117,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     kiosk_init(app)
     access.init_app(app)
     cli.init_app(app)
-    rights_cli.init_app(app)
+    operations_cli.init_app(app)
     app.config["ASSET_VERSION"] = asset_version(app)
 
     @app.get("/")

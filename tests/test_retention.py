@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask
 
 from survey_app import storage
-from survey_app.rights.purging import start_daily
+from survey_app.operations.purging import start_daily
 from tests.test_rights import _app, _item, _rows, _send, _signed_in
 from tests.voice.helpers import declared, recording_bytes, upload, voice_response
 

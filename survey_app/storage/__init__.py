@@ -34,7 +34,7 @@ from . import (
     themes,
     vectors,
 )
-from .db import connect, initialise, is_reachable, release, thread_connection, write
+from .db import connect, initialise, is_reachable, release, snapshot, thread_connection, write
 from .errors import Busy, NotFound, Refused, ResponseConflict, Stale, StorageError
 
 __all__ = [
@@ -67,6 +67,7 @@ __all__ = [
     "ResponseConflict",
     "StorageError",
     "connect",
+    "snapshot",
     "get_db",
     "init_app",
     "initialise",

@@ -289,6 +289,10 @@ def accept_invite(db: Database, token: str, password: str) -> User:
     return user
 
 
+def count_users(db: Database) -> int:
+    return int(db.execute("SELECT count(*) FROM users").fetchone()[0])
+
+
 def list_people(db: Database) -> list[Person]:
     rows = db.execute(
         f"SELECT {_USER_COLUMNS}, invite_hash IS NOT NULL FROM users ORDER BY role, name"

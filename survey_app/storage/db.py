@@ -193,3 +193,17 @@ def is_reachable(db: Database) -> bool:
     except sqlite3.Error:
         return False
     return True
+
+
+def snapshot(source: str | Path, destination: str | Path) -> None:
+    """A consistent copy of the database file while it is in use (SQLite's online backup:
+    writers go on; the copy is the database as it was at one moment)."""
+    src = sqlite3.connect(str(source), timeout=WRITE_WAIT_SECONDS)
+    dst = sqlite3.connect(str(destination))
+    try:
+        src.backup(dst)
+        # The copy stands alone: its WAL folded in, no -wal file to carry with it.
+        dst.execute("PRAGMA journal_mode = DELETE")
+    finally:
+        dst.close()
+        src.close()
