@@ -21,7 +21,7 @@ from ..errors import UserFacingError
 from ..extensions import limiter
 from ..security import secure_cookies
 from . import bp
-from .access import begin_session, end_session
+from .access import begin_session, end_session, signed_in_id
 from .forms import EmptyForm, SignInForm, WelcomeForm
 
 DEVICE_COOKIE = "wm_device"
@@ -90,6 +90,10 @@ def sign_in() -> BaseResponse | str:
 @bp.post("/sign-out")
 def sign_out() -> BaseResponse:
     if EmptyForm().validate_on_submit():
+        # The device sent everything it held and forgot its key: the key ends here too.
+        forget = request.form.get("forget_device", "")
+        if forget:
+            storage.accounts.forget_own_device(storage.get_db(), forget, signed_in_id())
         end_session()
     return redirect(url_for("collect.start"))
 

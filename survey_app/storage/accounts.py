@@ -182,6 +182,18 @@ def list_devices(db: Database) -> list[Device]:
     return [_device(row) for row in rows]
 
 
+def forget_own_device(db: Database, device_id: str, user_id: int | None) -> bool:
+    """A person signing out revokes their own device's key (another's is left alone)."""
+    with write(db):
+        cursor = db.execute(
+            "UPDATE devices SET revoked_at = ? WHERE id = ? AND user_id = ? AND revoked_at IS NULL",
+            [utc_now(), device_id, user_id],
+        )
+        if cursor.rowcount:
+            audit.record(db, user_id, "device_revoked", device=device_id, signed_out=True)
+    return cursor.rowcount == 1
+
+
 def revoke_device(db: Database, device_id: str, actor_id: int | None = None) -> Device:
     with write(db):
         cursor = db.execute(

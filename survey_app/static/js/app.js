@@ -152,6 +152,56 @@
     });
   }
 
+  // Signing out leaves nothing personal that was already sent: the round pages kept for
+  // offline use (streets, door labels) go, and when nothing waits to be sent, so does the
+  // sending key (the server revokes it). Answers still waiting keep the key to go out.
+  function forgetSent() {
+    var rounds = !window.caches ? Promise.resolve() : caches.keys().then(function (names) {
+      return Promise.all(names.map(function (name) {
+        return caches.open(name).then(function (cache) {
+          return cache.keys().then(function (requests) {
+            return Promise.all(requests.filter(function (request) {
+              return /^\/[^/]+\/rounds\//.test(new URL(request.url).pathname);
+            }).map(function (request) { return cache.delete(request); }));
+          });
+        });
+      }));
+    });
+    return Promise.all([
+      WMStore.count("outbox"), WMStore.count("problems"), WMOutbox.recordingsWaiting(),
+      WMStore.get("meta", "device"), rounds
+    ]).then(function (found) {
+      var device = found[3];
+      if (found[0] + found[1] + found[2] > 0 || !device) { return null; }
+      return WMStore.remove("meta", "device").then(function () { return device.id; });
+    });
+  }
+
+  var signOut = document.querySelector("form.sign-out");
+  if (signOut) {
+    signOut.addEventListener("submit", function (event) {
+      if (signOut.hasAttribute("data-wm-cleared")) { return; }
+      event.preventDefault();
+      var sent = false;
+      var go = function (deviceId) {
+        if (sent) { return; }
+        sent = true;
+        if (deviceId) {
+          var field = document.createElement("input");
+          field.type = "hidden";
+          field.name = "forget_device";
+          field.value = deviceId;
+          signOut.appendChild(field);
+        }
+        signOut.setAttribute("data-wm-cleared", "");
+        signOut.submit();
+      };
+      // Signing out never waits long on a slow or broken store.
+      setTimeout(function () { go(null); }, 3000);
+      forgetSent().then(go, function () { go(null); });
+    });
+  }
+
   if (panel) {
     panel.querySelector("[data-wm-send-now]").addEventListener("click", send);
     panel.querySelector("[data-wm-export]").addEventListener("click", exportFile);
