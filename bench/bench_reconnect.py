@@ -23,7 +23,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.browser.conftest import CHROMIUM_ARGS, start_server  # noqa: E402
+from tests.browser.conftest import CHROMIUM_ARGS, LOAD_SETTINGS, start_server  # noqa: E402
 
 QUEUE = """async (count) => {
   for (let i = 0; i < count; i += 1) {
@@ -39,7 +39,7 @@ QUEUE = """async (count) => {
 
 def one_run(count: int) -> float:
     with tempfile.TemporaryDirectory() as tmp, sync_playwright() as playwright:
-        server = start_server(Path(tmp))
+        server = start_server(Path(tmp), settings=LOAD_SETTINGS)
         browser = playwright.chromium.launch(
             executable_path=shutil.which("chromium"), args=CHROMIUM_ARGS
         )

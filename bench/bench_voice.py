@@ -30,7 +30,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from survey_app import storage  # noqa: E402
-from tests.browser.conftest import start_server  # noqa: E402
+from tests.browser.conftest import LOAD_SETTINGS, start_server  # noqa: E402
 
 CHUNK = 128 * 1024
 BYTES_PER_SECOND = 64_000 // 8
@@ -147,7 +147,7 @@ def main() -> None:
     args = parser.parse_args()
     size = args.seconds * BYTES_PER_SECOND
     with tempfile.TemporaryDirectory() as tmp:
-        server = start_server(Path(tmp))
+        server = start_server(Path(tmp), settings=LOAD_SETTINGS)
         try:
             host, port = server.url.removeprefix("http://").split(":")
             tokens = _devices(server.database, args.devices)

@@ -131,6 +131,18 @@ SETTINGS: tuple[Setting, ...] = (
         _int,
     ),
     Setting(
+        "SEND_LIMIT_PER_DEVICE",
+        "240 per minute",
+        "Requests one volunteer's device may send (answers, doors, voice chunks together) "
+        "before it is asked to wait; its outbox keeps everything and tries again.",
+    ),
+    Setting(
+        "SEND_LIMIT_PER_ADDRESS",
+        "1200 per minute",
+        "Requests one network address may send by those routes (many tablets share a "
+        "centre's address); behind a proxy, set PROXY_HOPS so each person's own address counts.",
+    ),
+    Setting(
         "PURGE_EVERY_HOURS",
         24,
         "Hours between purges of answers and contact details past their survey's keeping "

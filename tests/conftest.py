@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import logging
+import os
 import re
+import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,6 +17,52 @@ from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
 from survey_app import create_app, storage
+from survey_app.logs import FORMAT, OneLineFormatter
+
+# The test residents' names, phone numbers and emails: none may reach a log line.
+PERSONAL_DATA = (
+    "Amina Rahman",
+    "amina@example.org",
+    "Hodan Warsame",
+    "hodan@example.net",
+    "07700 900123",
+    "someone@example.net",
+)
+LOGS = "WM_TEST_LOGS"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # One folder for the whole run (xdist workers and live servers inherit it): every
+    # process's log records, and a list of the live servers' log files.
+    if LOGS not in os.environ:
+        os.environ[LOGS] = tempfile.mkdtemp(prefix="wm-test-logs-")
+    handler = logging.FileHandler(
+        Path(os.environ[LOGS]) / f"process-{os.getpid()}.log", encoding="utf-8"
+    )
+    handler.setFormatter(OneLineFormatter(FORMAT))
+    logging.getLogger().addHandler(handler)
+    logging.getLogger().setLevel(logging.INFO)
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """After the whole suite: the logs hold none of the test residents' details."""
+    if hasattr(session.config, "workerinput"):
+        return  # an xdist worker: the controlling process reads every log at the end
+    folder = Path(os.environ[LOGS])
+    servers = folder / "servers.txt"
+    files = list(folder.glob("*.log"))
+    if servers.exists():
+        files += [Path(line) for line in servers.read_text().splitlines() if line]
+    found = [
+        f"{path}: {marker}"
+        for path in files
+        if path.exists()
+        for marker in PERSONAL_DATA
+        if marker in path.read_text(encoding="utf-8", errors="replace")
+    ]
+    if found:
+        print("\nPersonal data found in the logs:\n" + "\n".join(found))
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 @pytest.fixture

@@ -223,6 +223,13 @@ def requests(draw: st.DrawFn, app: Flask) -> dict[str, Any]:
                 "switch_to",
                 "languages",
                 "volunteers",
+                "typed",
+                "response",
+                "confirm",
+                "confirming",
+                "answers_days",
+                "contacts_days",
+                "forget_device",
             ]
         )
         body = {"data": draw(st.dictionaries(fields, ODD, max_size=6))}

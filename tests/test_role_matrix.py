@@ -64,6 +64,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "admin.download_xlsform": ("coordinator",),
     "admin.responses_csv": ("coordinator", "analyst"),
     "admin.edit_texts": ("coordinator",),
+    "admin.set_retention": ("coordinator",),
     "rights.requests": ("coordinator",),
     "rights.download": ("coordinator",),
     "rights.withdraw_contact": ("coordinator",),

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from tests.browser.conftest import LiveServer, start_server
+from tests.browser.conftest import LOAD_SETTINGS, LiveServer, start_server
 
 DEVICES = 10
 PER_DEVICE = 80
@@ -107,14 +107,14 @@ def _kill_and_restart(server: LiveServer, tmp: Path, port: int, kills: list[Live
         current.process.kill()  # as if the power went, mid-request
         current.process.wait()
         time.sleep(rng.uniform(0.05, 0.3))
-        current = start_server(tmp, port=port)
+        current = start_server(tmp, port=port, settings=LOAD_SETTINGS)
         kills.append(current)
 
 
 def test_many_devices_a_killed_server_and_conflicts_lose_and_double_nothing(
     tmp_path: Path,
 ) -> None:
-    server = start_server(tmp_path)
+    server = start_server(tmp_path, settings=LOAD_SETTINGS)
     port = int(server.url.rsplit(":", 1)[1])
     devices = [
         Device(

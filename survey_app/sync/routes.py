@@ -7,7 +7,7 @@ from flask_babel import gettext
 
 from .. import storage
 from ..errors import UserFacingError
-from ..extensions import csrf
+from ..extensions import csrf, send_per_address, send_per_device
 from ..storage.accounts import Device
 from . import bp
 from .batch import store_batch
@@ -48,6 +48,8 @@ def _json_body() -> object:
 
 @bp.post("/responses")
 @csrf.exempt
+@send_per_device
+@send_per_address
 def receive_responses() -> Response:
     try:
         items = batch_items(_json_body())
@@ -60,6 +62,8 @@ def receive_responses() -> Response:
 
 @bp.post("/doors")
 @csrf.exempt
+@send_per_device
+@send_per_address
 def receive_doors() -> Response:
     """The door log: only a signed-in volunteer's device knocks on doors."""
     try:

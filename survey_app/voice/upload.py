@@ -17,7 +17,7 @@ from flask_babel import gettext
 
 from .. import storage
 from ..errors import UserFacingError
-from ..extensions import csrf
+from ..extensions import csrf, send_per_address, send_per_device
 from ..storage import audio
 from ..storage.recordings import Recording
 from ..sync.routes import sending_device
@@ -64,6 +64,8 @@ def _state(recording: Recording, offset: int, status: int = 204) -> Response:
 
 @bp.route("/<recording_id>", methods=["HEAD"])
 @csrf.exempt
+@send_per_device
+@send_per_address
 def where(recording_id: str) -> Response:
     """How many bytes have arrived: where the next chunk starts."""
     recording = _recording(recording_id)
@@ -89,6 +91,8 @@ def _refuse(recording: Recording, message: str, status: int) -> UserFacingError:
 
 @bp.patch("/<recording_id>")
 @csrf.exempt
+@send_per_device
+@send_per_address
 def add_chunk(recording_id: str) -> Response:
     recording = _recording(recording_id)
     try:

@@ -123,7 +123,7 @@
         return uploadFrom(recording, 0, device);
       }
       return reply.json().catch(function () { return {}; }).then(function (data) {
-        if (reply.status >= 500) { throw new Error("server answered " + reply.status); }
+        if (reply.status >= 500 || reply.status === 429) { throw new Error("server answered " + reply.status); }
         // Refused for good (not the kind it says, too large): kept aside, never lost.
         recording.refused = data.error || String(reply.status);
         return scope.WMStore.put("recordings", recording).then(function () { return 0; });
