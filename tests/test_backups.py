@@ -56,7 +56,7 @@ def test_a_backup_restores_to_the_same_rows_and_files(tmp_path: Path) -> None:
     # Nothing readable inside: a resident's words are not in the file as written.
     assert b"Hodan" not in out.read_bytes() and b"SQLite format" not in out.read_bytes()
     with tarfile.open(out) as archive:
-        assert set(archive.getnames()) == {"README.txt", "key.age", "data.tar.age"}
+        assert set(archive.getnames()) == {"README.txt", "key.json", "data.tar.age"}
 
     target = _restored_app(tmp_path)
     restored = target.test_cli_runner().invoke(

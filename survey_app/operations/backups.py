@@ -1,12 +1,14 @@
 """Encrypted backups of the database and the voice recordings, made while the app runs,
 and their restore.
 
-A backup is one ``.tar`` file holding two files in the age format (age-encryption.org,
-through pyrage), so any age tool can open it by hand:
+A backup is one ``.tar`` file holding:
 
-- ``key.age``: a new random age identity, encrypted with the passphrase (scrypt);
 - ``data.tar.age``: a tar of ``manifest.json``, ``database.sqlite`` and
-  ``recordings/<file>``, encrypted to that identity (streamed, never whole in memory).
+  ``recordings/<file>``, encrypted in the age format (age-encryption.org, through pyrage)
+  to a new random age identity, streamed, never whole in memory;
+- ``key.json``: that identity, encrypted with AES-256-GCM (cryptography) under a key
+  derived from the passphrase with scrypt (N=2^17, 128 MiB: age's own passphrase mode
+  asks for 1 GiB here, more than a small server has to spare).
 
 The database is copied with SQLite's online backup, then exactly the recordings that
 copy names: the two agree, whatever arrives or is erased meanwhile.
@@ -26,7 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 
 import pyrage
-from pyrage import passphrase as age_passphrase
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from pyrage import x25519
 
 from .. import storage
@@ -34,12 +37,13 @@ from ..storage import audio
 
 FORMAT = "what-matters-backup/1"
 README = """What Matters backup ({format}).
-key.age holds an age identity encrypted with the backup's passphrase; data.tar.age is
-encrypted to that identity and holds manifest.json, database.sqlite and recordings/.
+data.tar.age holds manifest.json, database.sqlite and recordings/, encrypted (age format)
+to an age identity; key.json holds that identity, encrypted with AES-256-GCM under
+scrypt(passphrase, salt, n, r, p) with the additional data "{format}".
 Restore with: flask --app survey_app restore <this file>
-By hand: age -d key.age > key.txt && age -d -i key.txt data.tar.age | tar -x
 """
 CHUNK = 1024 * 1024
+SCRYPT = {"n": 2**17, "r": 8, "p": 1}
 
 
 class BackupError(Exception):
@@ -110,11 +114,11 @@ def make(database: Path, recordings: Path, output: Path, secret: str) -> Made:
         pyrage.encrypt_file(str(inner), str(sealed), [identity.to_public()])
         inner.unlink()
         copy.unlink()
-        key = age_passphrase.encrypt(str(identity).encode("ascii"), secret)
+        key = _seal_key(str(identity), secret)
         partial = folder / "backup.tar"
         with tarfile.open(partial, "w") as archive:
             _add_text(archive, "README.txt", README.format(format=FORMAT))
-            info = tarfile.TarInfo("key.age")
+            info = tarfile.TarInfo("key.json")
             info.size, info.mode = len(key), 0o600
             archive.addfile(info, io.BytesIO(key))
             archive.add(sealed, "data.tar.age")
@@ -122,6 +126,50 @@ def make(database: Path, recordings: Path, output: Path, secret: str) -> Made:
             os.fsync(handle.fileno())
         os.replace(partial, output)
     return Made(output, len(files) - 1, output.stat().st_size)
+
+
+def _passphrase_key(secret: str, salt: bytes, n: int, r: int, p: int) -> bytes:
+    return hashlib.scrypt(
+        secret.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=2 * 128 * r * n, dklen=32
+    )
+
+
+def _seal_key(identity: str, secret: str) -> bytes:
+    salt, nonce = os.urandom(16), os.urandom(12)
+    sealed = AESGCM(_passphrase_key(secret, salt, **SCRYPT)).encrypt(
+        nonce, identity.encode("ascii"), FORMAT.encode("ascii")
+    )
+    return json.dumps(
+        {
+            "kdf": "scrypt",
+            **SCRYPT,
+            "salt": salt.hex(),
+            "cipher": "AES-256-GCM",
+            "nonce": nonce.hex(),
+            "sealed": sealed.hex(),
+        },
+        indent=1,
+    ).encode("ascii")
+
+
+def _open_key(data: bytes, secret: str) -> str:
+    try:
+        found = json.loads(data)
+        # Bounded work: a forged file must not make a restore take all the memory there is.
+        n, r, p = int(found["n"]), int(found["r"]), int(found["p"])
+        if not (2**14 <= n <= 2**20 and 1 <= r <= 16 and p == 1):
+            raise ValueError("work factor")
+        key = _passphrase_key(secret, bytes.fromhex(found["salt"]), n, r, p)
+        opened = AESGCM(key).decrypt(
+            bytes.fromhex(found["nonce"]), bytes.fromhex(found["sealed"]), FORMAT.encode("ascii")
+        )
+    except InvalidTag:
+        raise BackupError(
+            "The passphrase does not open this backup. Nothing was changed."
+        ) from None
+    except (ValueError, KeyError, TypeError):
+        raise BackupError("This backup is damaged: its key cannot be read.") from None
+    return opened.decode("ascii")
 
 
 def _member(archive: tarfile.TarFile, name: str) -> tarfile.TarInfo:
@@ -141,14 +189,9 @@ def _open(backup: Path, secret: str, work: Path) -> tuple[Path, dict[str, dict[s
     except (OSError, tarfile.TarError):
         raise BackupError("This file cannot be read as a What Matters backup.") from None
     with outer:
-        key_file = outer.extractfile(_member(outer, "key.age"))
+        key_file = outer.extractfile(_member(outer, "key.json"))
         assert key_file is not None
-        try:
-            key = age_passphrase.decrypt(key_file.read(), secret).decode("ascii")
-        except pyrage.DecryptError:
-            raise BackupError(
-                "The passphrase does not open this backup. Nothing was changed."
-            ) from None
+        key = _open_key(key_file.read(1 << 16), secret)
         sealed = outer.extractfile(_member(outer, "data.tar.age"))
         assert sealed is not None
         with (work / "data.tar.age").open("wb") as handle:
