@@ -127,3 +127,29 @@ def test_pages_with_personal_data_are_never_cached(tmp_path: Path) -> None:
     css = coordinator.get("/static/css/app.css")
     assert css.headers.get("Cache-Control") != "no-store"
     css.close()
+
+
+def test_a_new_password_ends_every_session_and_device_key(tmp_path: Path) -> None:
+    app = staff_app(tmp_path / "s.sqlite")
+    laptop = app.test_client()
+    laptop.post("/en/sign-in", data={"email": "volunteer@example.org", "password": PASSWORD})
+    assert laptop.get("/en/rounds/").status_code == 200
+    with app.app_context():
+        db = storage.get_db()
+        user = db.execute("SELECT id FROM users WHERE role = 'volunteer'").fetchone()[0]
+        storage.accounts.register_device(db, storage.accounts.get_user(db, user), "Tablet")
+        link = storage.people.new_link(db, 1, user)
+    chosen = app.test_client().post(
+        f"/en/welcome/{link}",
+        data={"password": "river lantern quietly", "confirm": "river lantern quietly"},
+    )
+    assert chosen.status_code == 302
+    refused = laptop.get("/en/rounds/")
+    assert refused.status_code == 302 and "/sign-in" in refused.headers["Location"]
+    with app.app_context():
+        live = (
+            storage.get_db()
+            .execute("SELECT count(*) FROM devices WHERE revoked_at IS NULL")
+            .fetchone()[0]
+        )
+    assert live == 0
