@@ -1,5 +1,6 @@
 """A resident's reference, made on the device while offline, finds their answers for the
-coordinator, who erases them: in Arabic (right to left), with axe on every page."""
+coordinator, who erases them and sets how long the survey keeps answers: in Arabic (right
+to left), with axe on every page."""
 
 from __future__ import annotations
 
@@ -72,6 +73,21 @@ def test_a_reference_given_offline_finds_and_erases_the_answers(
         expect(desk.locator("tr[data-action=erased]")).to_have_count(1)
         expect(desk.locator("html")).to_have_attribute("dir", "rtl")
         assert serious_violations(axe, desk) == []
+
+        # How long the survey keeps answers: a wrong number is explained, a right one kept.
+        desk.goto(server.url + "/ar/admin/surveys/what-matters")
+        desk.locator("#answers_days").fill("0")
+        desk.get_by_test_id("save-retention").click()
+        expect(desk.locator("#answers_days-error")).to_be_visible()
+        assert serious_violations(axe, desk) == []
+        desk.locator("#answers_days").fill("730")
+        desk.locator("#contacts_days").fill("90")
+        desk.get_by_test_id("save-retention").click()
+        expect(desk.get_by_test_id("flash")).to_be_visible()
+        assert serious_violations(axe, desk) == []
+        assert server.query("SELECT keep_answers_days, keep_contacts_days FROM surveys") == [
+            (730, 90)
+        ]
         staff.close()
     finally:
         server.process.terminate()
