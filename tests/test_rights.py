@@ -127,6 +127,8 @@ def test_a_coordinator_finds_a_response_by_reference_or_contact_detail_only_whol
     assert _find(client, "hodan warsame") == [reference]
     # Part of a detail finds nobody: "07" must not list everyone with a mobile.
     assert _find(client, "07") == [] and _find(client, "hodan") == []
+    # An email with digits in it is not read as a phone number.
+    assert _find(client, "x900123@example.net") == []
     # The look-up is posted: nothing of it is in an address.
     assert client.get(R + "?typed=hodan@example.net").status_code == 200
     assert "hodan" not in client.get(R + "?typed=hodan@example.net").get_data(as_text=True)

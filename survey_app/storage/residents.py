@@ -61,7 +61,10 @@ def find(db: Database, typed: str) -> list[Found]:
         ).fetchall()
         if by_reference:
             return _found(by_reference)
-    digits = "".join(ch for ch in typed if ch.isdigit())
+    # A phone number as typed in any usual way; anything else (an email with digits in it)
+    # is not looked up as one.
+    looks_like_phone = all(ch.isdigit() or ch in " +-()." for ch in typed)
+    digits = "".join(ch for ch in typed if ch.isdigit()) if looks_like_phone else ""
     return _found(
         db.execute(
             _FOUND + " JOIN contacts k ON k.response_id = r.id"
