@@ -70,12 +70,15 @@ def init_app(app: Flask) -> None:
         return _render(gettext("Not allowed"), gettext("Your account cannot open this page."), 403)
 
     @app.errorhandler(429)
-    def _too_many(_error: HTTPException) -> tuple[str | dict[str, str], int]:
-        return _render(
+    def _too_many(error: HTTPException) -> tuple[str | dict[str, str], int, dict[str, str]]:
+        body, status = _render(
             gettext("Please wait"),
             gettext("Too many tries. Please wait a minute before trying again."),
             429,
         )
+        # The send limits say when to try again here; Flask-Limiter adds its own later.
+        retry = getattr(error, "retry_after", None)
+        return body, status, {"Retry-After": str(retry)} if retry else {}
 
     @app.errorhandler(404)
     def _not_found(_error: HTTPException) -> tuple[str | dict[str, str], int]:

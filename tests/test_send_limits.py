@@ -1,5 +1,6 @@
 """Devices and addresses that send too fast are asked to wait (429, Retry-After, a message
-in their language) and nothing of the refused request is stored; other devices go on."""
+in their language) and nothing of the refused request is stored; other devices go on, and
+a made-up key counts against the address."""
 
 from __future__ import annotations
 
@@ -54,8 +55,11 @@ def test_a_device_sending_too_fast_waits_and_the_others_go_on(tmp_path: Path) ->
         "so", "Too many tries. Please wait a minute before trying again."
     )
     assert _rows(app, "SELECT count(*) FROM responses") == [(3,)]
-    # Another tablet on the same connection still sends, up to the address's allowance
-    # (every request from the address counts, the refused one too).
-    assert [_post(app, second).status_code for _ in range(2)] == [200, 200]
-    assert _post(app, second).status_code == 429
-    assert _rows(app, "SELECT count(*) FROM responses") == [(5,)]
+    # Another tablet on the same connection has an allowance of its own.
+    assert [_post(app, second).status_code for _ in range(3)] == [200, 200, 200]
+    # Residents' own phones (no device key) and made-up keys share the address's.
+    assert [_post(app, None).status_code for _ in range(5)] == [200] * 5
+    assert _post(app, "made-up-key").status_code == 401
+    assert _post(app, None).status_code == 429
+    assert _post(app, "another-made-up-key").status_code == 429
+    assert _rows(app, "SELECT count(*) FROM responses") == [(11,)]

@@ -40,3 +40,13 @@ def normalise(typed: str) -> str | None:
     if len(letters) != LENGTH or any(ch not in ALPHABET for ch in letters):
         return None
     return letters[:4] + "-" + letters[4:]
+
+
+def id_prefix(reference: str) -> str:
+    """The start of the response id a (normalised) reference was made from, like
+    ``0f1e2d3c-4b``: responses are found by it on the primary key."""
+    number = 0
+    for ch in reference.replace("-", ""):
+        number = number * 32 + ALPHABET.index(ch)
+    digits = f"{number:010x}"
+    return digits[:8] + "-" + digits[8:]

@@ -19,7 +19,7 @@ from sqlite_utils import Database
 from . import audio, audit
 from .db import write
 from .errors import NotFound
-from .references import normalise
+from .references import id_prefix, normalise, reference_for
 from .surveys import utc_now
 
 
@@ -36,13 +36,16 @@ class Found:
 
 
 _FOUND = (
-    "SELECT r.id, r.reference, r.survey_id, r.created_at, r.language,"
+    "SELECT r.id, r.survey_id, r.created_at, r.language,"
     " EXISTS (SELECT 1 FROM contacts c WHERE c.response_id = r.id) FROM responses r"
 )
 
 
 def _found(rows: list[Any]) -> list[Found]:
-    return [Found(str(a), str(b), str(c), str(d), str(e), bool(f)) for a, b, c, d, e, f in rows]
+    return [
+        Found(str(rid), reference_for(str(rid)), str(survey), str(at), str(lang), bool(contact))
+        for rid, survey, at, lang, contact in rows
+    ]
 
 
 def find(db: Database, typed: str) -> list[Found]:
@@ -56,8 +59,11 @@ def find(db: Database, typed: str) -> list[Found]:
         return []
     reference = normalise(typed)
     if reference is not None:
+        prefix = id_prefix(reference)
+        # Ids are lower-case UUIDs: everything that starts with the prefix sorts before "~".
         by_reference = db.execute(
-            _FOUND + " WHERE r.reference = ? ORDER BY r.created_at", [reference]
+            _FOUND + " WHERE r.id >= ? AND r.id < ? ORDER BY r.created_at",
+            [prefix, prefix + "~"],
         ).fetchall()
         if by_reference:
             return _found(by_reference)
@@ -87,13 +93,13 @@ def everything(db: Database, response_id: str) -> dict[str, Any]:
     """All the app keeps about one response, for the resident to take away."""
     found = _rows(
         db,
-        "SELECT id, reference, survey_id, survey_version, language, mode, started_at,"
+        "SELECT id, survey_id, survey_version, language, mode, started_at,"
         " created_at, received_at, event_id FROM responses WHERE id = ?",
         [response_id],
     )
     if not found:
         raise NotFound(f"response {response_id}")
-    response = found[0]
+    response = {"reference": reference_for(response_id), **found[0]}
     return {
         "response": response,
         "answers": _rows(
@@ -150,17 +156,19 @@ def withdraw_contact(db: Database, actor_id: int | None, response_id: str) -> bo
     """The resident no longer wants to be contacted: their details are deleted and they
     leave every contact list and export. True if the consent stood until now."""
     with write(db):
-        cursor = db.execute(
-            "UPDATE responses SET contact_consent = 0 WHERE id = ? AND contact_consent = 1",
-            [response_id],
-        )
+        # The consent record keeps that it was given; the withdrawal is dated beside it.
+        given = db.execute(
+            "SELECT contact_consent FROM responses WHERE id = ?", [response_id]
+        ).fetchone()
         removed = db.execute("DELETE FROM contacts WHERE response_id = ?", [response_id])
-        db.execute(
-            "UPDATE consents SET withdrawn_at = ?, withdrawn_by = ? WHERE response_id = ?"
-            " AND kind = 'contact' AND withdrawn_at IS NULL",
-            [utc_now(), actor_id, response_id],
+        withdrawn = db.execute(
+            "INSERT OR IGNORE INTO consent_withdrawals (response_id, kind, at, by)"
+            " SELECT ?, 'contact', ?, ? WHERE ?",
+            [response_id, utc_now(), actor_id, bool(given and given[0])],
         )
-        changed = cursor.rowcount + removed.rowcount > 0
+        # Everything that lists or counts who may be contacted reads the current state.
+        db.execute("UPDATE responses SET contact_consent = 0 WHERE id = ?", [response_id])
+        changed = withdrawn.rowcount + removed.rowcount > 0
         if changed:
             audit.record(db, actor_id, "contact_withdrawn")
     return changed

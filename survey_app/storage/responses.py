@@ -14,7 +14,6 @@ from ..surveys.model import Survey
 from ..voice.formats import Declared
 from .db import write
 from .errors import NotFound, ResponseConflict
-from .references import reference_for
 from .surveys import utc_now
 
 Outcome = Literal["created", "duplicate"]
@@ -184,7 +183,6 @@ def save_many(
     answers: list[tuple[Any, ...]] = []
     contacts: list[tuple[Any, ...]] = []
     recordings: list[tuple[Any, ...]] = []
-    consents: list[tuple[Any, ...]] = []
     with write(db):
         known = _stored_hashes(db, [entry.id for entry in entries])
         holders = _device_holders(db, {e.device_id for e in entries if e.device_id})
@@ -214,32 +212,10 @@ def save_many(
                     entry.event_id,
                     entry.started_at,
                     None if entry.voice_consent is None else int(entry.voice_consent),
-                    reference_for(entry.id),
+                    (entry.collected_by or holders.get(entry.device_id or ""))
+                    if entry.mode == "assisted"
+                    else None,
                 )
-            )
-            collector = (
-                (entry.collected_by or holders.get(entry.device_id or ""))
-                if entry.mode == "assisted"
-                else None
-            )
-            given = {
-                "take_part": sub.flags["consent"],
-                "quote": sub.flags["quote_consent"],
-                "contact": sub.flags["contact_consent"],
-            }
-            if entry.voice_consent is not None:
-                given["voice"] = entry.voice_consent
-            consents.extend(
-                (
-                    entry.id,
-                    kind,
-                    int(value),
-                    entry.created_at or received,
-                    entry.language,
-                    entry.survey.consent_version,
-                    collector,
-                )
-                for kind, value in given.items()
             )
             recordings.extend(
                 (
@@ -281,14 +257,9 @@ def save_many(
         db.conn.executemany(
             "INSERT INTO responses (id, survey_id, survey_version, language, mode, created_at,"
             " received_at, consent_given, consent_version, quote_consent, contact_consent,"
-            " content_hash, device_id, event_id, started_at, voice_consent, reference)"
+            " content_hash, device_id, event_id, started_at, voice_consent, collected_by)"
             " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             responses,
-        )
-        db.conn.executemany(
-            "INSERT INTO consents (response_id, kind, given, at, language, wording,"
-            " collected_by) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            consents,
         )
         db.conn.executemany(
             "INSERT INTO answers (response_id, question_id, position, value, gloss, language,"

@@ -7,11 +7,12 @@ from flask_babel import gettext
 
 from .. import storage
 from ..errors import UserFacingError
-from ..extensions import csrf, send_per_address, send_per_device
+from ..extensions import csrf
 from ..storage.accounts import Device
 from . import bp
 from .batch import store_batch
 from .doors import store_knocks
+from .limits import send_limit
 from .openapi import OPENAPI
 from .payload import MAX_BATCH, BatchError, batch_items, read_json
 
@@ -48,8 +49,7 @@ def _json_body() -> object:
 
 @bp.post("/responses")
 @csrf.exempt
-@send_per_device
-@send_per_address
+@send_limit
 def receive_responses() -> Response:
     try:
         items = batch_items(_json_body())
@@ -62,8 +62,7 @@ def receive_responses() -> Response:
 
 @bp.post("/doors")
 @csrf.exempt
-@send_per_device
-@send_per_address
+@send_limit
 def receive_doors() -> Response:
     """The door log: only a signed-in volunteer's device knocks on doors."""
     try:

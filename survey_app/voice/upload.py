@@ -17,9 +17,10 @@ from flask_babel import gettext
 
 from .. import storage
 from ..errors import UserFacingError
-from ..extensions import csrf, send_per_address, send_per_device
+from ..extensions import csrf
 from ..storage import audio
 from ..storage.recordings import Recording
+from ..sync.limits import send_limit
 from ..sync.routes import sending_device
 from .formats import MAGIC_LENGTH, TYPES, sniff
 
@@ -64,8 +65,7 @@ def _state(recording: Recording, offset: int, status: int = 204) -> Response:
 
 @bp.route("/<recording_id>", methods=["HEAD"])
 @csrf.exempt
-@send_per_device
-@send_per_address
+@send_limit
 def where(recording_id: str) -> Response:
     """How many bytes have arrived: where the next chunk starts."""
     recording = _recording(recording_id)
@@ -91,8 +91,7 @@ def _refuse(recording: Recording, message: str, status: int) -> UserFacingError:
 
 @bp.patch("/<recording_id>")
 @csrf.exempt
-@send_per_device
-@send_per_address
+@send_limit
 def add_chunk(recording_id: str) -> Response:
     recording = _recording(recording_id)
     try:
