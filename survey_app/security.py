@@ -38,10 +38,11 @@ def _personal(request_: Request) -> bool:
     # A signed-in person's pages show names, answers and contact details; a posted survey
     # step shows the answers posted; the API answers devices. None may be kept by a
     # browser or proxy (static files and the survey's blank pages are the same for all).
+    # (Cheapest first: knowing who is signed in reads the session and the database.)
     return (
-        current_user.is_authenticated
-        or request_.method == "POST"
+        request_.method == "POST"
         or request_.path.startswith("/api/")
+        or current_user.is_authenticated
     )
 
 
