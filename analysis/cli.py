@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.codebook import Codebook
 from analysis.files import Answers, read_answers
-from analysis.model import AnalysisError, Response, ThemeResult
+from analysis.model import DEFAULT_MAX_THEMES, AnalysisError, Response, ThemeResult
 
 if TYPE_CHECKING:  # imported for real only when used: it loads scikit-learn
     from analysis.embed import WordVectors
@@ -70,7 +70,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="column to break themes down by (repeat for several)",
     )
     themes.add_argument("--min-themes", type=int, default=2, metavar="N")
-    themes.add_argument("--max-themes", type=int, default=20, metavar="N")
+    themes.add_argument("--max-themes", type=int, default=DEFAULT_MAX_THEMES, metavar="N")
     themes.add_argument("--seed", type=int, default=0, metavar="N", help="random seed (default 0)")
     themes.add_argument("--codebook", type=Path, help="codebook JSON to keep decisions from")
     vectors = themes.add_mutually_exclusive_group()

@@ -14,6 +14,11 @@ class AnalysisError(ValueError):
     """A problem with the input that the person running the analysis can fix."""
 
 
+# The most themes looked for unless the team says otherwise: enough for fine-grained
+# answers (77 banking intents, 89 tweet topics), which a maximum of 20 made impossible.
+DEFAULT_MAX_THEMES = 100
+
+
 @dataclass(frozen=True)
 class Response:
     """One free-text answer.
@@ -104,7 +109,9 @@ class Confidence:
     ``silhouette`` is the mean cosine silhouette of the chosen grouping (-1 to 1; above about
     0.1 is typical for short texts that do group); ``stability`` the adjusted Rand index
     between the grouping and re-runs with other seeds (1 = identical); ``k_scores`` the
-    score of each number of themes tried.
+    score of each number of themes tried; ``modularity_k`` the number modularity alone
+    chose and ``spectral_k`` where the neighbour graph's spectrum splits most clearly (the
+    choice when it is far above ``modularity_k``; see :mod:`analysis.number_of_themes`).
     """
 
     silhouette: float
@@ -112,6 +119,8 @@ class Confidence:
     k_scores: dict[int, float]
     level: str
     explanation: str
+    modularity_k: int | None = None
+    spectral_k: int | None = None
 
 
 @dataclass

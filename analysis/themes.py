@@ -7,8 +7,8 @@ The steps, each a stock piece where one exists:
    centre each language, normalise (:mod:`analysis.vectorize`);
 3. keep the codebook: pinned answers stay put, other answers join a codebook theme they are
    close enough to;
-4. cluster what is left with k-means, choosing k within the bounds given by the modularity
-   of each grouping on a nearest-neighbour graph of a sample;
+4. cluster what is left with k-means, choosing k within the bounds from a nearest-neighbour
+   graph of a sample (:mod:`analysis.number_of_themes`);
 5. answers far from every centre go to 'not yet themed';
 6. label, quote and break down each theme (:mod:`analysis.labels`, :mod:`analysis.quotes`).
 """
@@ -24,22 +24,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from sklearn.cluster import KMeans
-from sklearn.metrics import adjusted_rand_score, silhouette_score
 from sklearn.preprocessing import normalize
 
+from analysis import number_of_themes
 from analysis.codebook import Codebook
 from analysis.geometry import (
-    candidate_ks,
     centres_of,
     count_distinct,
-    knn_graph,
     leave_one_out_similarity,
-    modularity,
 )
 from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
 from analysis.model import (
+    DEFAULT_MAX_THEMES,
     AnalysisError,
-    Confidence,
     Group,
     Member,
     Quote,
@@ -103,7 +100,7 @@ class ThemeFinder:
     def __init__(
         self,
         min_themes: int = 2,
-        max_themes: int = 20,
+        max_themes: int = DEFAULT_MAX_THEMES,
         *,
         random_state: int = 0,
         min_similarity: float = 0.15,
@@ -275,7 +272,7 @@ class ThemeFinder:
             [surface_terms(self.docs_[i].text, self.docs_[i].language) for i in range(n)],
             display_forms([r.text for r in responses]),
         )
-        self.confidence_ = _no_confidence("No themes were searched for yet.")
+        self.confidence_ = number_of_themes.none("No themes were searched for yet.")
         self.chosen_k_ = 0
 
     def _join_embeddings(
@@ -383,7 +380,9 @@ class ThemeFinder:
         lo = max(1, self.min_themes - n_existing)
         hi = self.max_themes - n_existing
         if not rows or hi < 1:
-            self.confidence_ = _no_confidence("All answers were placed in the codebook's themes.")
+            self.confidence_ = number_of_themes.none(
+                "All answers were placed in the codebook's themes."
+            )
             self.chosen_k_ = n_existing
             return
         # All answers (the usual case): use the matrix itself, not a copy of it.
@@ -394,13 +393,13 @@ class ThemeFinder:
                 # Too few (or identical) answers to compare: one theme is the honest answer.
                 self._add_themes(rows, np.zeros(len(rows), dtype=np.int64), 1, filter_noise=False)
                 self.chosen_k_ = 1
-                self.confidence_ = _no_confidence(
+                self.confidence_ = number_of_themes.none(
                     "There were too few different answers to compare groupings, "
                     "so they are shown as one theme."
                 )
             else:
                 self.chosen_k_ = n_existing
-                self.confidence_ = _no_confidence(
+                self.confidence_ = number_of_themes.none(
                     "Too few answers were left after the codebook themes to propose new ones."
                 )
             return
@@ -409,11 +408,14 @@ class ThemeFinder:
         if hi < 2:
             self._add_themes(rows, np.zeros(len(rows), dtype=np.int64), 1, filter_noise=False)
             self.chosen_k_ = n_existing + 1
-            self.confidence_ = _no_confidence("Only one group could be formed from the answers.")
+            self.confidence_ = number_of_themes.none(
+                "Only one group could be formed from the answers."
+            )
             return
-        k, k_scores, sample, sample_labels = self._choose_k(z, lo, hi)
+        choice = number_of_themes.choose(z, lo, hi, self.random_state, self.sample_size)
+        k = choice.k
         labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
-        self.confidence_ = self._confidence(z, sample, sample_labels, k, k_scores, lo, hi)
+        self.confidence_ = number_of_themes.confidence(choice, lo, hi, self.random_state)
         # A choice pressed against a bound the team set says more about the bound than
         # about the answers: say so, and which way to move it.
         if k == hi == self.max_themes - n_existing and hi > lo:
@@ -449,84 +451,6 @@ class ThemeFinder:
             "by words they share and a short list of common concerns, so themes across "
             "languages are the least certain part of this draft. English glosses, word "
             "vectors or sentence embeddings link them (see docs/analysis.md)."
-        )
-
-    def _choose_k(
-        self, z: np.ndarray, lo: int, hi: int
-    ) -> tuple[int, dict[int, float], np.ndarray, np.ndarray]:
-        """Pick k by the modularity of each k-means grouping on a nearest-neighbour graph.
-
-        Silhouette and similar scores keep rising with k on short texts (every small, tight
-        group looks good), so they choose the upper bound. Modularity asks instead whether
-        answers' nearest neighbours fall in their own group more than chance would put them
-        there; it also rises and then flattens, and the smallest k reaching 95 % of the
-        best modularity is taken: more themes than that add little separation.
-        """
-        rng = np.random.default_rng(self.random_state)
-        if len(z) > self.sample_size:
-            sample = z[np.sort(rng.choice(len(z), self.sample_size, replace=False))]
-        else:
-            sample = z
-        graph = knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
-        scores: dict[int, float] = {}
-        fits: dict[int, np.ndarray] = {}
-        for k in candidate_ks(lo, hi):
-            if k >= len(sample):
-                continue
-            # Averaged over three k-means starts: one start's luck moved the choice (9, 12
-            # or 16 themes on one set from seed to seed; three starts give 9 four times in 5).
-            runs = [
-                KMeans(k, n_init=1, random_state=self.random_state + r).fit_predict(sample)
-                for r in range(_K_STARTS)
-            ]
-            scores[k] = float(np.mean([modularity(graph, labels, k) for labels in runs]))
-            fits[k] = runs[0]
-        if not scores:
-            return lo, {}, sample, np.zeros(len(sample), dtype=np.int64)
-        top = max(scores.values())
-        # Within 5 % of the best; written so that it holds when every score is negative
-        # (answers with nothing in common: no grouping beats chance).
-        best = min(k for k, q in scores.items() if q >= top - 0.05 * abs(top))
-        return best, scores, sample, fits[best]
-
-    def _confidence(
-        self,
-        z: np.ndarray,
-        sample: np.ndarray,
-        sample_labels: np.ndarray,
-        k: int,
-        k_scores: dict[int, float],
-        lo: int,
-        hi: int,
-    ) -> Confidence:
-        silhouette = 0.0
-        if len(set(sample_labels.tolist())) > 1:
-            silhouette = float(silhouette_score(sample, sample_labels, metric="euclidean"))
-        agreements = []
-        for seed in (1, 2):
-            other = KMeans(k, n_init=1, random_state=self.random_state + seed).fit_predict(sample)
-            agreements.append(adjusted_rand_score(sample_labels, other))
-        stability = float(np.mean(agreements)) if agreements else 1.0
-        if stability >= 0.75 and silhouette >= 0.05:
-            level = "high"
-        elif stability >= 0.5:
-            level = "medium"
-        else:
-            level = "low"
-        words = [_how_k_was_chosen(k, k_scores, lo, hi, silhouette)]
-        words.append(
-            f"Re-running with other seeds gave a grouping that agrees {stability:.0%} "
-            "(adjusted Rand index) with this one, so confidence is "
-            f"{level}."
-        )
-        if level != "high":
-            words.append("Treat the boundaries between themes as a first draft to review.")
-        return Confidence(
-            silhouette=round(silhouette, 4),
-            stability=round(stability, 4),
-            k_scores={kk: round(v, 4) for kk, v in sorted(k_scores.items())},
-            level=level,
-            explanation=" ".join(words),
         )
 
     def _add_themes(
@@ -740,7 +664,7 @@ class ThemeFinder:
                 raise AnalysisError(f"cannot split {len(rows)} answers into {n_subthemes} themes")
             k = n_subthemes
         else:
-            k, *_ = self._choose_k(z, 2, hi)
+            k = number_of_themes.choose(z, 2, hi, self.random_state, self.sample_size).k
         labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
         old_spec = self.specs_[j]
         # The first sub-theme takes the old slot; the others are appended.
@@ -827,9 +751,6 @@ NON_ANSWER_REASON = "says nothing to theme (a non-answer, such as 'don't know')"
 SENTENCE_WEIGHT = 3.0
 WORD_VECTOR_WEIGHT = 1.0
 
-# k-means starts whose modularity is averaged for each candidate number of themes.
-_K_STARTS = 3
-
 _PARAMS = (
     "min_themes",
     "max_themes",
@@ -872,39 +793,6 @@ def _theme_id(keywords: list[str], member_ids: list[str], used: set[str]) -> str
     return candidate
 
 
-def _how_k_was_chosen(
-    k: int, k_scores: dict[int, float], lo: int, hi: int, silhouette: float
-) -> str:
-    """How the number of themes was chosen, and which other numbers came close, in words."""
-    if len(k_scores) <= 1:
-        return (
-            f"{k} themes: the only number the bounds allowed ({lo} to {hi}) "
-            f"(silhouette {silhouette:.2f})."
-        )
-    tried = sorted(k_scores)
-    best = max(k_scores.values())
-    close = [c for c in tried if c != k and k_scores[c] >= best - 0.05 * abs(best)]
-    text = (
-        f"Tried {len(tried)} numbers of themes from {tried[0]} to {tried[-1]}. With {k}, "
-        "answers that are alike fell in the same theme about as often as with any larger "
-        f"number, so {k} was taken as the smallest that does (neighbour-graph modularity "
-        f"{k_scores.get(k, 0.0):.2f}; best {best:.2f}; silhouette {silhouette:.2f})."
-    )
-    if close:
-        listed = ", ".join(str(c) for c in close[:-1])
-        listed = f"{listed} and {close[-1]}" if listed else str(close[-1])
-        text += f" {listed} {'was' if len(close) == 1 else 'were'} nearly as good."
-    else:
-        text += " No other number came close."
-    return text
-
-
-def _no_confidence(explanation: str) -> Confidence:
-    return Confidence(
-        silhouette=0.0, stability=1.0, k_scores={}, level="low", explanation=explanation
-    )
-
-
 def _r(x: float) -> float:
     return 0.0 if math.isnan(x) else round(float(x), 4)
 
@@ -916,7 +804,7 @@ def find_themes(
     responses: Sequence[Response],
     *,
     min_themes: int = 2,
-    max_themes: int = 20,
+    max_themes: int = DEFAULT_MAX_THEMES,
     codebook: Codebook | None = None,
     random_state: int = 0,
     embeddings: Embeddings | None = None,

@@ -8,8 +8,9 @@ POST /api/v1/responses, and two bare Flask + SQLite endpoints served the same wa
 that writes the same rows as the app into the app's own schema (a response row, its answer
 rows, with the same indexes and foreign keys) without checking anything, and one that
 stores each posted response as a single row (the baseline of earlier runs). Every request
-carries new ids, so every response is really validated and written. The load comes from Python threads with keep-alive
-connections; the client shares the 2 cores, so compare the ratio, not the absolutes.
+carries new ids, so every response is really validated and written. The load comes from
+Python threads with keep-alive connections; the client shares the 2 cores, so compare the
+ratio, not the absolutes.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ from typing import Any
 from babel.lists import format_list
 from flask_babel import get_locale, gettext, ngettext
 
-# As the engine judges it (analysis.themes._how_k_was_chosen): within 5% of the best score.
+# As the engine judges it (analysis.number_of_themes.CLOSE): within 5% of the best score.
 CLOSE = 0.05
 
 
@@ -27,17 +27,33 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
         return [gettext("%(k)s themes: the only number the limits allowed.", k=k)]
     tried = sorted(scores)
     best = max(scores.values())
-    close = [n for n in tried if n != k and scores[n] >= best - CLOSE * abs(best)]
-    lines = [
-        gettext(
-            "The analysis tried every number of themes from %(low)s to %(high)s and suggests "
-            "%(k)s: with more themes, answers that are alike would not fall together more "
-            "often.",
-            low=tried[0],
-            high=tried[-1],
-            k=k,
-        )
-    ]
+    # The number modularity chose; the engine may then have found finer groups (spectral_k).
+    first = int(confidence.get("modularity_k") or k)
+    close = [n for n in tried if n != first and scores[n] >= best - CLOSE * abs(best)]
+    if first != k:
+        lines = [
+            gettext(
+                "The analysis tried every number of themes from %(low)s to %(high)s. With "
+                "%(first)s, answers that are alike already fall together as often as with "
+                "more; but the answers split most clearly into %(k)s smaller groups, so it "
+                "suggests %(k)s.",
+                low=tried[0],
+                high=tried[-1],
+                first=first,
+                k=k,
+            )
+        ]
+    else:
+        lines = [
+            gettext(
+                "The analysis tried every number of themes from %(low)s to %(high)s and "
+                "suggests %(k)s: with more themes, answers that are alike would not fall "
+                "together more often.",
+                low=tried[0],
+                high=tried[-1],
+                k=k,
+            )
+        ]
     if close:
         numbers = format_list([str(n) for n in close], locale=str(get_locale()))
         lines.append(

@@ -20,7 +20,15 @@ from typing import Any
 from flask import Flask
 
 from analysis.codebook import Codebook, CodebookTheme
-from analysis.model import AnalysisError, Group, Member, Response, Theme, ThemeResult
+from analysis.model import (
+    DEFAULT_MAX_THEMES,
+    AnalysisError,
+    Group,
+    Member,
+    Response,
+    Theme,
+    ThemeResult,
+)
 
 from .. import storage
 from ..storage.analysis_runs import Run
@@ -29,9 +37,9 @@ from ..storage.themes import Part
 
 log = logging.getLogger(__name__)
 
-# The most themes a first look proposes; the team may ask for any number up to MOST_THEMES.
-DEFAULT_MAX_THEMES = 20
-MOST_THEMES = 60
+# The most themes a first look proposes (analysis.model.DEFAULT_MAX_THEMES), and the most a
+# team may ask for.
+MOST_THEMES = DEFAULT_MAX_THEMES
 LOCKED_REASON = "its closest theme is locked"
 # Answers per theme that placing new answers rebuilds the themes' centres from.
 PLACE_SAMPLE = 300
@@ -366,6 +374,8 @@ def find_themes_confidence(found: Run) -> Any:
         k_scores={int(k): float(v) for k, v in c.get("k_scores", {}).items()},
         level=str(c.get("level", "")),
         explanation=str(c.get("explanation", "")),
+        modularity_k=c.get("modularity_k"),
+        spectral_k=c.get("spectral_k"),
     )
 
 

@@ -1,0 +1,200 @@
+"""How many themes: choosing k, and saying how sure the engine is, in numbers and words.
+
+Two looks at a nearest-neighbour graph of (a sample of) the answers:
+
+1. **Modularity.** Each candidate k is tried with k-means; a grouping scores by how much
+   more often answers' nearest neighbours fall in their own group than chance would put
+   them there. The score rises and then flattens; the smallest k within 5 % of the best is
+   taken. It is right for broad topics, but the graph's size, not the answers, sets where
+   it flattens: near 12-16 whether there are 20, 77 or 89 human classes.
+2. **The graph's spectrum.** The normalised Laplacian of a 15-neighbour graph has one
+   eigenvalue near zero for each group the graph falls into; the largest gap between
+   consecutive eigenvalues says how many groups it falls into most clearly. On small or
+   noisy sets the gap sits anywhere; on large sets with many fine groups it lands near the
+   human number (21 for 20, 87 for 89, 74 for 77). So the spectrum's answer is taken only
+   when it is at least half as many again as modularity's: finer structure that
+   modularity cannot see. With a sample, the median over three samples is used.
+
+(docs/benchmarks.md records what else was tried: silhouette, Calinski-Harabasz,
+Davies-Bouldin, subsample stability, HDBSCAN.)
+"""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.sparse.csgraph import laplacian
+from scipy.sparse.linalg import ArpackNoConvergence, eigsh
+from sklearn.cluster import KMeans
+from sklearn.metrics import adjusted_rand_score, silhouette_score
+
+from analysis.geometry import candidate_ks, knn_graph, modularity
+from analysis.model import Confidence
+
+# k-means starts whose modularity is averaged for each candidate number of themes.
+K_STARTS = 3
+# Within this share of the best modularity counts as "as good" (and "nearly as good").
+CLOSE = 0.05
+# The spectrum's number replaces modularity's only when it is at least this many times it.
+FINER = 1.5
+# ... and at least this many: below it modularity sees the groups itself, and the spectrum
+# of a small graph is noise (it moved 5 to 9 and 7 to 13 between seeds on broad topics).
+FINE = 20
+SPECTRAL_NEIGHBOURS = 15
+SPECTRAL_SAMPLES = 3
+
+
+@dataclass(frozen=True)
+class Choice:
+    k: int
+    k_scores: dict[int, float]  # modularity of each k tried
+    modularity_k: int  # what modularity alone would take
+    spectral_k: int | None  # where the graph's spectrum splits most clearly, if looked at
+    sample: np.ndarray
+    sample_labels: np.ndarray  # k-means on the sample at k
+
+
+def _sample(z: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
+    if len(z) <= size:
+        return z
+    return z[np.sort(rng.choice(len(z), size, replace=False))]
+
+
+def spectral_k(sample: np.ndarray, lo: int, hi: int) -> int | None:
+    """The number of groups in [lo, hi] after which the graph's eigenvalues jump most."""
+    n_neighbors = max(2, min(SPECTRAL_NEIGHBOURS, len(sample) // 4))
+    wanted = min(hi + 1, len(sample) - 2)
+    if wanted <= lo:
+        return None
+    graph = knn_graph(sample, n_neighbors)
+    lap = laplacian(graph, normed=True)
+    try:
+        # Shift-invert just below zero: the smallest eigenvalues, quickly and reliably.
+        start = np.random.default_rng(0).uniform(0.5, 1.5, lap.shape[0])  # same every time
+        values = eigsh(lap, k=wanted, sigma=-1e-3, which="LM", v0=start, return_eigenvectors=False)
+    except (ArpackNoConvergence, RuntimeError):
+        return None
+    gaps = np.diff(np.sort(values))  # gaps[i]: between the (i+1)-th and (i+2)-th
+    ks = np.arange(1, len(gaps) + 1)
+    allowed = (ks >= lo) & (ks <= hi)
+    if not allowed.any():
+        return None
+    return int(ks[allowed][np.argmax(gaps[allowed])])
+
+
+def choose(z: np.ndarray, lo: int, hi: int, random_state: int, sample_size: int) -> Choice:
+    """Pick k in [lo, hi] for the rows of ``z`` (unit vectors)."""
+    rng = np.random.default_rng(random_state)
+    sample = _sample(z, sample_size, rng)
+    graph = knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
+    scores: dict[int, float] = {}
+    fits: dict[int, np.ndarray] = {}
+    for k in candidate_ks(lo, hi):
+        if k >= len(sample):
+            continue
+        # Averaged over three k-means starts: one start's luck moved the choice (9, 12
+        # or 16 themes on one set from seed to seed; three starts give 9 four times in 5).
+        runs = [
+            KMeans(k, n_init=1, random_state=random_state + r).fit_predict(sample)
+            for r in range(K_STARTS)
+        ]
+        scores[k] = float(np.mean([modularity(graph, labels, k) for labels in runs]))
+        fits[k] = runs[0]
+    if not scores:
+        return Choice(lo, {}, lo, None, sample, np.zeros(len(sample), dtype=np.int64))
+    top = max(scores.values())
+    # Within 5 % of the best; written so that it holds when every score is negative
+    # (answers with nothing in common: no grouping beats chance).
+    by_modularity = min(k for k, q in scores.items() if q >= top - CLOSE * abs(top))
+    found = None
+    if hi >= max(FINE, FINER * by_modularity):
+        looks = [sample] + [
+            _sample(z, sample_size, rng)
+            for _ in range(SPECTRAL_SAMPLES - 1)
+            if len(z) > sample_size
+        ]
+        ks = [k for k in (spectral_k(s, by_modularity, hi) for s in looks) if k is not None]
+        found = int(statistics.median_low(ks)) if ks else None
+    if found is not None and found >= max(FINE, FINER * by_modularity):
+        labels = KMeans(found, n_init=1, random_state=random_state).fit_predict(sample)
+        return Choice(found, scores, by_modularity, found, sample, labels)
+    return Choice(by_modularity, scores, by_modularity, found, sample, fits[by_modularity])
+
+
+def confidence(choice: Choice, lo: int, hi: int, random_state: int) -> Confidence:
+    """How sure: the silhouette of the choice and its agreement with re-runs, in words."""
+    sample, labels, k = choice.sample, choice.sample_labels, choice.k
+    silhouette = 0.0
+    if len(set(labels.tolist())) > 1:
+        silhouette = float(silhouette_score(sample, labels, metric="euclidean"))
+    agreements = []
+    for seed in (1, 2):
+        other = KMeans(k, n_init=1, random_state=random_state + seed).fit_predict(sample)
+        agreements.append(adjusted_rand_score(labels, other))
+    stability = float(np.mean(agreements)) if agreements else 1.0
+    if stability >= 0.75 and silhouette >= 0.05:
+        level = "high"
+    elif stability >= 0.5:
+        level = "medium"
+    else:
+        level = "low"
+    words = [how_k_was_chosen(choice, lo, hi, silhouette)]
+    words.append(
+        f"Re-running with other seeds gave a grouping that agrees {stability:.0%} "
+        "(adjusted Rand index) with this one, so confidence is "
+        f"{level}."
+    )
+    if level != "high":
+        words.append("Treat the boundaries between themes as a first draft to review.")
+    return Confidence(
+        silhouette=round(silhouette, 4),
+        stability=round(stability, 4),
+        k_scores={kk: round(v, 4) for kk, v in sorted(choice.k_scores.items())},
+        level=level,
+        explanation=" ".join(words),
+        modularity_k=choice.modularity_k,
+        spectral_k=choice.spectral_k,
+    )
+
+
+def how_k_was_chosen(choice: Choice, lo: int, hi: int, silhouette: float) -> str:
+    """How the number of themes was chosen, and which other numbers came close, in words."""
+    k, k_scores = choice.k, choice.k_scores
+    if len(k_scores) <= 1:
+        return (
+            f"{k} themes: the only number the bounds allowed ({lo} to {hi}) "
+            f"(silhouette {silhouette:.2f})."
+        )
+    tried = sorted(k_scores)
+    best = max(k_scores.values())
+    first = choice.modularity_k
+    close = [c for c in tried if c != first and k_scores[c] >= best - CLOSE * abs(best)]
+    text = (
+        f"Tried {len(tried)} numbers of themes from {tried[0]} to {tried[-1]}. With {first}, "
+        "answers that are alike fell in the same theme about as often as with any larger "
+        f"number (neighbour-graph modularity {k_scores.get(first, 0.0):.2f}; best {best:.2f})."
+    )
+    if close:
+        listed = ", ".join(str(c) for c in close[:-1])
+        listed = f"{listed} and {close[-1]}" if listed else str(close[-1])
+        text += f" {listed} {'was' if len(close) == 1 else 'were'} nearly as good."
+    else:
+        text += " No other number came close."
+    if k != first:
+        text += (
+            f" But the answers' neighbour graph splits most clearly into {k} groups, far more "
+            f"than {first}: finer groups that this measure cannot see, so {k} themes are "
+            f"suggested (silhouette {silhouette:.2f})."
+        )
+    else:
+        text += f" So {k} themes are suggested (silhouette {silhouette:.2f})."
+    return text
+
+
+def none(explanation: str) -> Confidence:
+    """No choice was made (too few answers, or the codebook took them all)."""
+    return Confidence(
+        silhouette=0.0, stability=1.0, k_scores={}, level="low", explanation=explanation
+    )

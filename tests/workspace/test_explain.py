@@ -1,0 +1,47 @@
+"""How the number of themes was chosen, told to the team in their language from the run's
+recorded figures, including when finer groups than modularity's number were found."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from survey_app import create_app
+from survey_app.workspace.explain import how_many_themes
+
+SCORES = {"2": 0.31, "4": 0.52, "8": 0.60, "16": 0.63, "32": 0.64, "64": 0.62}
+
+
+def _app(tmp_path: Path):  # type: ignore[no-untyped-def]
+    return create_app({"DATABASE": str(tmp_path / "explain.sqlite"), "SECRET_KEY": "x"})
+
+
+def test_modularitys_choice_is_told_with_the_numbers_that_came_close(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    figures = {"chosen_k": 16, "modularity_k": 16, "spectral_k": 20, "k_scores": SCORES}
+    with app.test_request_context("/en/"):
+        lines = how_many_themes(figures, None)
+    assert lines[0].startswith("The analysis tried every number of themes from 2 to 64")
+    assert "suggests 16: with more themes" in lines[0]
+    assert "32 and 64 themes would do nearly as well." in lines[1]
+
+
+def test_finer_groups_are_told_when_they_set_the_number(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    figures = {"chosen_k": 61, "modularity_k": 16, "spectral_k": 61, "k_scores": SCORES}
+    with app.test_request_context("/en/"):
+        lines = how_many_themes(figures, None)
+    assert "With 16, answers that are alike already fall together" in lines[0]
+    assert "split most clearly into 61 smaller groups, so it suggests 61" in lines[0]
+    # "Nearly as good" compares with modularity's own number, 16, not with 61.
+    assert "32 and 64 themes would do nearly as well." in lines[1]
+    with app.test_request_context("/ar/"):
+        app.preprocess_request()  # the language comes from the address, as on the page
+        arabic = " ".join(how_many_themes(figures, None))
+    assert "61" in arabic and "16" in arabic and "split most clearly" not in arabic
+
+
+def test_a_run_recorded_before_finer_groups_existed_still_reads(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    with app.test_request_context("/en/"):
+        lines = how_many_themes({"chosen_k": 16, "k_scores": SCORES}, None)
+    assert "suggests 16: with more themes" in lines[0]
