@@ -279,7 +279,8 @@ def scaling(
             vector_seconds = time.perf_counter() - start
         tracemalloc.start()
         start = time.perf_counter()
-        finder = ThemeFinder(2, 20, random_state=0).fit(responses, embeddings=stored)
+        # The default bounds, as the app and the command line use them.
+        finder = ThemeFinder(random_state=0).fit(responses, embeddings=stored)
         seconds = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1] / 2**20
         tracemalloc.stop()
@@ -314,6 +315,7 @@ def main() -> int:
     parser.add_argument("--seeds", type=int, default=3, help="seeds per set (0, 1, ...)")
     parser.add_argument("--no-scaling", action="store_true")
     parser.add_argument("--no-auto", action="store_true", help="skip the automatic-k runs")
+    parser.add_argument("--no-true", action="store_true", help="skip the true-k runs")
     parser.add_argument("--scaling-sizes", default="10000,100000")
     parser.add_argument(
         "--scaling-word-vectors",
@@ -357,7 +359,7 @@ def main() -> int:
         seeds = list(range(args.seeds))
         prepare_vectors(ds, cache, sentence_cache)
         for mode in ("true", "auto"):
-            if mode == "auto" and args.no_auto:
+            if (mode == "auto" and args.no_auto) or (mode == "true" and args.no_true):
                 continue
             k = ds.k if mode == "true" else None
             methods = [("engine", engine)]
