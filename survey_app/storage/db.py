@@ -94,8 +94,10 @@ class _Checkpointer:
                     continue
                 try:
                     if path not in connections:
+                        # Never wait for a lock: one busy file must not hold up the
+                        # others (a pass it misses is made up on the next).
                         connections[path] = sqlite3.connect(
-                            path, isolation_level=None, check_same_thread=False
+                            path, isolation_level=None, check_same_thread=False, timeout=0
                         )
                     connections[path].execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
                 except sqlite3.Error as error:
