@@ -33,7 +33,16 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-BARE_APP = """
+# Both bare endpoints are served as the app is: waitress, 8 threads, 64 KB reads.
+SERVED = """
+@app.get("/healthz")
+def health():
+    return {"ok": True}
+serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, recv_bytes=65536, _quiet=True)
+"""
+
+BARE_APP = (
+    """
 import sqlite3, sys
 from flask import Flask, request
 from waitress import serve
@@ -55,16 +64,15 @@ def insert():
     conn.execute("COMMIT")
     conn.close()
     return {"ok": True}
-@app.get("/healthz")
-def health():
-    return {"ok": True}
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, recv_bytes=65536, _quiet=True)
 """
+    + SERVED
+)
 
 # The same rows the app writes for a response (the row, its answers), into the app's own
 # schema (made by its migrations, with the bundled survey loaded), unchecked: what storing
 # costs by itself. No idempotency look-up, no survey, no consent rules.
-SAME_ROWS_APP = """
+SAME_ROWS_APP = (
+    """
 import sqlite3, sys
 from datetime import datetime, timezone
 from flask import Flask, request
@@ -116,11 +124,9 @@ def insert():
     conn.execute("COMMIT")
     conn.close()
     return {"ok": True}
-@app.get("/healthz")
-def health():
-    return {"ok": True}
-serve(app, host="127.0.0.1", port=int(sys.argv[1]), threads=8, recv_bytes=65536, _quiet=True)
 """
+    + SERVED
+)
 
 
 def free_port() -> int:
