@@ -11,9 +11,10 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
    eigenvalue near zero for each group the graph falls into; the largest gap between
    consecutive eigenvalues says how many groups it falls into most clearly. On small or
    noisy sets the gap sits anywhere; on large sets with many fine groups it lands near the
-   human number (21 for 20, 87 for 89, 74 for 77). So the spectrum's answer is taken only
-   when it is at least half as many again as modularity's: finer structure that
-   modularity cannot see. With a sample, the median over three samples is used.
+   human number (21 for 20, 66-90 for 89, 43-65 for 77 over three seeds). So the
+   spectrum's answer is taken only when it is 20 or more and at least half as many again
+   as modularity's: finer structure that modularity cannot see. With a sample, the median
+   over three samples is used.
 
 (docs/benchmarks.md records what else was tried: silhouette, Calinski-Harabasz,
 Davies-Bouldin, subsample stability, HDBSCAN.)

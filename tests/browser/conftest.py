@@ -138,6 +138,9 @@ def axe() -> Axe:
 
 def serious_violations(axe: Axe, page: Page) -> list[str]:
     """axe-core's serious and critical findings on the page, as readable lines."""
+    # After a click that posts a form the new page may not be there yet: axe on a document
+    # mid-navigation fails (no documentElement), so wait for the page to have loaded.
+    page.wait_for_load_state("load")
     results = axe.run(page)
     return [
         f"{v['id']} ({v['impact']}): {v['help']} at "

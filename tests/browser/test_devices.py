@@ -101,6 +101,7 @@ def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path
             page = context.new_page()
             page.goto(f"{server.url}/{tag}/sign-in")
             page.get_by_test_id("sign-in").click()  # empty: errors shown
+            expect(page.locator(".field-error").first).to_be_visible()
             found[f"{tag} sign-in with errors"] = serious_violations(axe, page)
             sign_in(page, server, "vol@example.org", lang=tag)
             found[f"{tag} device ready"] = serious_violations(axe, page)
@@ -122,6 +123,7 @@ def test_sign_in_and_coordinator_pages_are_accessible(browser: Browser, tmp_path
             welcome = context.new_page()
             welcome.goto(link)  # made on this page, so in this language
             welcome.get_by_test_id("set-password").click()  # empty: errors shown
+            expect(welcome.locator(".field-error, .error-summary").first).to_be_visible()
             found[f"{tag} welcome with errors"] = serious_violations(axe, welcome)
             welcome.close()
             page.goto(f"{server.url}/{tag}/admin/engagement?period=day")
