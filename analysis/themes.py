@@ -23,7 +23,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from sklearn.cluster import KMeans
 from sklearn.preprocessing import normalize
 
 from analysis import number_of_themes
@@ -31,6 +30,7 @@ from analysis.codebook import Codebook
 from analysis.geometry import (
     centres_of,
     count_distinct,
+    kmeans_labels,
     leave_one_out_similarity,
 )
 from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
@@ -414,7 +414,7 @@ class ThemeFinder:
             return
         choice = number_of_themes.choose(z, lo, hi, self.random_state, self.sample_size)
         k = choice.k
-        labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
+        labels = kmeans_labels(z, k, self.n_init, self.random_state)
         self.confidence_ = number_of_themes.confidence(choice, lo, hi, self.random_state)
         # A choice pressed against a bound the team set says more about the bound than
         # about the answers: say so, and which way to move it.
@@ -665,7 +665,7 @@ class ThemeFinder:
             k = n_subthemes
         else:
             k = number_of_themes.choose(z, 2, hi, self.random_state, self.sample_size).k
-        labels = KMeans(k, n_init=self.n_init, random_state=self.random_state).fit_predict(z)
+        labels = kmeans_labels(z, k, self.n_init, self.random_state)
         old_spec = self.specs_[j]
         # The first sub-theme takes the old slot; the others are appended.
         order = sorted(range(k), key=lambda c: (-np.sum(labels == c), c))
