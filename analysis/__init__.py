@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from analysis.codebook import Codebook, CodebookTheme
+    from analysis.editing import merge_themes, similar_responses, split_theme
     from analysis.model import (
         AnalysisError,
         Confidence,
@@ -28,13 +29,7 @@ if TYPE_CHECKING:
         ThemeResult,
     )
     from analysis.placing import Placement
-    from analysis.themes import (
-        ThemeFinder,
-        find_themes,
-        merge_themes,
-        similar_responses,
-        split_theme,
-    )
+    from analysis.themes import ThemeFinder, find_themes
 
 _EXPORTS = {
     "Codebook": "analysis.codebook",
@@ -50,9 +45,9 @@ _EXPORTS = {
     "Placement": "analysis.placing",
     "ThemeFinder": "analysis.themes",
     "find_themes": "analysis.themes",
-    "merge_themes": "analysis.themes",
-    "similar_responses": "analysis.themes",
-    "split_theme": "analysis.themes",
+    "merge_themes": "analysis.editing",
+    "similar_responses": "analysis.editing",
+    "split_theme": "analysis.editing",
 }
 
 __all__ = [

@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
-from sklearn.preprocessing import normalize
 
 from analysis.model import AnalysisError, Response
 from analysis.nonanswers import is_non_answer
@@ -106,9 +105,9 @@ def _vectors(
     out: list[np.ndarray | None] = [None] * len(responses)
     if not keep:
         return out
-    _, z = finder.vectorizer_.transform([docs[i] for i in keep])
-    width = finder.embedding_.shape[1]
-    if z.shape[1] < width:  # the themes were found with stored vectors joined
+    space = finder.space_
+    z = space.words([docs[i] for i in keep])
+    if z.shape[1] < space.width_:  # the themes were found with stored vectors joined
         if embeddings is not None:
             missing = [responses[i].id for i in keep if responses[i].id not in embeddings]
             if missing:
@@ -117,15 +116,14 @@ def _vectors(
                     f"{missing[0]!r}); embed them as the others were"
                 )
             e = np.vstack([np.asarray(embeddings[responses[i].id]) for i in keep])
-        elif finder.text_vectors_ is not None:
-            e = np.asarray(finder.text_vectors_([docs[i].text for i in keep]))
+        elif space.text_vectors_ is not None:
+            e = np.asarray(space.text_vectors_([docs[i].text for i in keep]))
         else:
             raise AnalysisError(
                 "these themes were found with stored vectors: pass the new answers' vectors "
                 "too (embeddings={response_id: vector})"
             )
-        e = finder._centre_stored(e, [docs[i].source_language for i in keep])
-        z = normalize(np.hstack([z, e]))
+        z = space.join(z, e, [docs[i].source_language for i in keep])
     for pos, i in enumerate(keep):
         out[i] = z[pos]
     return out

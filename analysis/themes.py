@@ -4,12 +4,13 @@ The steps, each a stock piece where one exists:
 
 1. set aside non-answers and answers the codebook excludes;
 2. tokenise per language (gloss first), add cross-language concept tokens, TF-IDF, LSA,
-   centre each language, normalise (:mod:`analysis.vectorize`);
+   centre each language, normalise, join stored vectors (:mod:`analysis.vectorize`,
+   :mod:`analysis.answer_space`);
 3. keep the codebook: pinned answers stay put, other answers join a codebook theme they are
    close enough to;
 4. cluster what is left with k-means, choosing k within the bounds from a nearest-neighbour
    graph of a sample (:mod:`analysis.number_of_themes`);
-5. answers far from every centre go to 'not yet themed';
+5. answers far from every centre go to 'not yet themed' (:mod:`analysis.unthemed`);
 6. label, quote and break down each theme (:mod:`analysis.labels`, :mod:`analysis.quotes`).
 """
 
@@ -17,8 +18,8 @@ from __future__ import annotations
 
 import hashlib
 import math
-from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -26,12 +27,12 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from analysis import number_of_themes
+from analysis.answer_space import AnswerSpace, Embeddings
 from analysis.codebook import Codebook
 from analysis.geometry import (
     centres_of,
     count_distinct,
     kmeans_labels,
-    leave_one_out_similarity,
 )
 from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
 from analysis.model import (
@@ -46,15 +47,12 @@ from analysis.model import (
 )
 from analysis.nonanswers import is_non_answer
 from analysis.quotes import pick_quotes
-from analysis.vectorize import Document, ResponseVectorizer, majority_language, prepare
+from analysis.unthemed import FAR, NON_ANSWER_REASON, UNTHEMED, UNTHEMED_REASONS, set_aside
+from analysis.vectorize import Document, majority_language, prepare
 
 if TYPE_CHECKING:
     from analysis.placing import Placement
 
-# Stored vectors by response id (see analysis.embed): lists or numpy rows.
-Embeddings = Mapping[str, Sequence[float] | np.ndarray]
-
-UNTHEMED = -1
 NON_ANSWER = -2
 EXCLUDED = -3
 UNTHEMED_ID = "unthemed"
@@ -241,31 +239,14 @@ class ThemeFinder:
             else:
                 active.append(i)
         self.active_ = active
-        self.vectorizer_ = ResponseVectorizer(
+        self.space_ = AnswerSpace(
             self.n_components,
             center_languages=self.center_languages,
             char_weight=self.char_weight,
+            embedding_weight=self.embedding_weight,
             random_state=self.random_state,
         )
-        self.embedding_ = np.zeros((n, 1))
-        self.stored_dimensions_ = 0
-        self.text_vectors_: Any = None
-        self.stored_weight_ = 1.0
-        # Means removed from the stored vectors: per language, and of all answers (used
-        # for answers in smaller languages); None when nothing is removed.
-        self.stored_means_: dict[str | None, np.ndarray] = {}
-        self.stored_mean_: np.ndarray | None = None
-        if active:
-            _, z = self.vectorizer_.fit_transform([self.docs_[i] for i in active])
-            if embeddings:
-                width = z.shape[1]
-                z = self._join_embeddings(z, active, embeddings)
-                self.stored_dimensions_ = z.shape[1] - width
-            if len(active) == n:
-                self.embedding_ = z
-            else:
-                self.embedding_ = np.zeros((n, z.shape[1]))
-                self.embedding_[active] = z
+        self.embedding_ = self.space_.fit(self.docs_, [r.id for r in responses], active, embeddings)
         self.labeller_ = ThemeLabeller().fit(
             # The answers' own words (or glosses) only: a concept's English name would
             # label a theme with a word no resident used.
@@ -274,76 +255,6 @@ class ThemeFinder:
         )
         self.confidence_ = number_of_themes.none("No themes were searched for yet.")
         self.chosen_k_ = 0
-
-    def _join_embeddings(
-        self, z: np.ndarray, active: list[int], embeddings: Embeddings
-    ) -> np.ndarray:
-        """Append stored vectors (sentence embeddings or word vectors) to the word-based
-        ones, each language's mean removed when two languages have 5 answers or more."""
-        first = next(iter(embeddings.values()))
-        # float32 and in place: at 100,000 answers each copy of these is 150 MB.
-        e = np.zeros((len(active), len(first)), dtype=np.float32)
-        for pos, row in enumerate(active):
-            vector = embeddings.get(self.responses_[row].id)
-            if vector is not None:
-                e[pos] = vector
-        # Kept to place new text (codebook phrases, search text) in the same space, when
-        # the stored vectors can be made for any text (analysis.embed.WordVectors can).
-        self.text_vectors_ = embeddings if callable(embeddings) else None
-        weight = self.embedding_weight
-        if weight is None:
-            weight = WORD_VECTOR_WEIGHT if callable(embeddings) else SENTENCE_WEIGHT
-        self.stored_weight_ = weight
-        languages = [self.docs_[row].source_language for row in active]
-        groups = Counter(languages)
-        big = [lang for lang, count in groups.items() if count >= 5]
-        normalize(e, copy=False)
-        if len(big) >= 2:
-            self.stored_means_ = {
-                lang: e[[p for p, lg in enumerate(languages) if lg == lang]].mean(axis=0)
-                for lang in big
-            }
-            self.stored_mean_ = e.mean(axis=0)
-        e = self._centre_stored(e, languages, copy=False)
-        joined = np.empty((len(active), z.shape[1] + e.shape[1]))
-        joined[:, : z.shape[1]] = z
-        joined[:, z.shape[1] :] = e
-        return normalize(joined, copy=False)
-
-    def _centre_stored(
-        self, e: np.ndarray, languages: Sequence[str | None], *, copy: bool = True
-    ) -> np.ndarray:
-        """Stored vectors at unit length, each language's mean removed, weighted.
-
-        Multilingual embeddings place answers in one language near each other whatever
-        they say; removing each language's mean vector lets the topic decide instead.
-        """
-        e = normalize(np.asarray(e, dtype=np.float32), copy=copy)
-        if self.stored_mean_ is not None:
-            rows: defaultdict[str | None, list[int]] = defaultdict(list)
-            for pos, language in enumerate(languages):
-                rows[language].append(pos)
-            for language, positions in rows.items():
-                e[positions] -= self.stored_means_.get(language, self.stored_mean_)
-            normalize(e, copy=False)
-        e *= self.stored_weight_
-        return e
-
-    def _transform(self, docs: list[Document]) -> np.ndarray:
-        """Vectors for new text in the space of ``embedding_``.
-
-        The stored-vector part is made from the text when the stored vectors can be (word
-        vectors), and is left at zero otherwise (the text is compared on its words).
-        """
-        _, z = self.vectorizer_.transform(docs)
-        width = self.embedding_.shape[1]
-        if z.shape[1] < width:  # stored vectors were joined
-            if self.text_vectors_ is not None:
-                e = np.asarray(self.text_vectors_([d.text for d in docs]), dtype=np.float64)
-                e = self._centre_stored(e, [d.source_language for d in docs])
-                return normalize(np.hstack([z, e]))
-            z = np.hstack([z, np.zeros((len(z), width - z.shape[1]))])
-        return z
 
     def _assign_to_codebook(self, codebook: Codebook, free: list[int]) -> list[int]:
         """Place free answers in codebook themes they fit; return those still free."""
@@ -358,7 +269,7 @@ class ThemeFinder:
                 seeds.append(theme.description)
             if seeds:
                 docs = [prepare(s, None, None, self.fallback_language_) for s in seeds]
-                z = self._transform(docs)
+                z = self.space_.transform(docs)
                 vectors.append(z[np.linalg.norm(z, axis=1) > 0])
             stacked = np.vstack(vectors) if vectors else np.zeros((0, self.embedding_.shape[1]))
             if theme.locked or len(stacked) == 0:
@@ -438,7 +349,7 @@ class ThemeFinder:
         words they share and the small concept lexicon; the team should know that themes
         across languages are then the weakest part of the draft, and what would help.
         """
-        if self.stored_dimensions_:
+        if self.space_.stored_dimensions_:
             return ""
         # A glossed answer is clustered on its English gloss: it counts as English here.
         counts = Counter(self.docs_[i].language for i in self.active_)
@@ -469,42 +380,18 @@ class ThemeFinder:
         if z is None:
             z = self.embedding_[rows]
         rows_arr = np.asarray(rows)
-        labels = labels.copy()
-        # Why each answer left unthemed was left out (an index into UNTHEMED_REASONS).
         cause = np.full(len(rows), -1, dtype=np.int64)
         if filter_noise:
-            coverage = self.vectorizer_.coverage_
             active_pos = {row: p for p, row in enumerate(self.active_)}
-            for _ in range(2):
-                sims = leave_one_out_similarity(z, labels, k)
-                # Similarities run lower when vectors have more parts (character n-grams,
-                # embeddings), so an answer must also be well below a typical one.
-                typical = float(np.median(sims[labels >= 0])) if np.any(labels >= 0) else 0.0
-                threshold = min(self.min_similarity, 0.5 * typical)
-                far = (sims < threshold) & (labels >= 0)
-                labels[far] = UNTHEMED
-                cause[far] = _FAR
-                sizes = np.bincount(labels[labels >= 0], minlength=k)
-                small = np.flatnonzero(sizes < min(self.min_theme_size, len(rows)))
-                in_small = np.isin(labels, small)
-                labels[in_small] = UNTHEMED
-                cause[in_small] = _SMALL
-                # Answers left out may still fit another surviving theme well.
-                keep = np.flatnonzero(np.bincount(labels[labels >= 0], minlength=k) > 0)
-                if len(keep) == 0:
-                    break
-                centres = centres_of(z, labels, k)
-                loose = np.flatnonzero(labels == UNTHEMED)
-                if len(loose):
-                    near = z[loose] @ centres[keep].T
-                    best = near.argmax(axis=1)
-                    ok = near[np.arange(len(loose)), best] >= threshold
-                    labels[loose[ok]] = keep[best[ok]]
-            # Answers made almost only of words no one else used are noise, not a theme.
-            weak = np.array([coverage[active_pos[r]] < 0.05 for r in rows])
-            if len(rows) > 50:
-                labels[weak] = UNTHEMED
-                cause[weak] = _RARE_WORDS
+            coverage = self.space_.coverage_[[active_pos[r] for r in rows]]
+            labels, cause = set_aside(
+                z,
+                labels,
+                k,
+                coverage,
+                min_similarity=self.min_similarity,
+                min_theme_size=self.min_theme_size,
+            )
         used = sorted({int(x) for x in labels if x >= 0}, key=lambda c: (-np.sum(labels == c), c))
         base = len(self.specs_)
         for new, old in enumerate(used):
@@ -573,7 +460,7 @@ class ThemeFinder:
                     self.responses_[r].id,
                     _r(s),
                     "engine",
-                    reason=self.unthemed_why_.get(int(r), UNTHEMED_REASONS[_FAR]),
+                    reason=self.unthemed_why_.get(int(r), UNTHEMED_REASONS[FAR]),
                 )
                 for r, s in zip(unthemed_rows, nearest, strict=True)
             ],
@@ -592,7 +479,7 @@ class ThemeFinder:
             by_language=self._by_language(na_rows),
         )
         # Recorded so that a later split, merge or search knows to ask for the same vectors.
-        settings = {**self.get_params(), "stored_vector_dimensions": self.stored_dimensions_}
+        settings = {**self.get_params(), "stored_vector_dimensions": self.space_.stored_dimensions_}
         return ThemeResult(
             themes=themes,
             unthemed=unthemed,
@@ -707,7 +594,7 @@ class ThemeFinder:
             doc = prepare(query, None, None, self.fallback_language_)
             if not doc.tokens:
                 raise AnalysisError("the search text has no words to compare")
-            vector = self._transform([doc])[0]
+            vector = self.space_.transform([doc])[0]
             seeds: set[int] = set()
         else:
             missing = [q for q in query if q not in self.index_]
@@ -737,19 +624,6 @@ class ThemeFinder:
                 return j
         raise AnalysisError(f"there is no theme with id {theme_id!r}")
 
-
-# Why an answer is "not yet themed", in plain words, shown to the team per answer.
-UNTHEMED_REASONS = (
-    "not close enough to any theme",
-    "its group was too small to be a theme",
-    "almost none of its words were used by anyone else",
-)
-_FAR, _SMALL, _RARE_WORDS = 0, 1, 2
-NON_ANSWER_REASON = "says nothing to theme (a non-answer, such as 'don't know')"
-
-# How much stored vectors count beside the words, unless said (docs/benchmarks.md, 2026-12-04).
-SENTENCE_WEIGHT = 3.0
-WORD_VECTOR_WEIGHT = 1.0
 
 _PARAMS = (
     "min_themes",
@@ -818,47 +692,3 @@ def find_themes(
     """
     finder = ThemeFinder(min_themes, max_themes, random_state=random_state, **options)
     return finder.fit(responses, codebook, embeddings).result_
-
-
-def split_theme(
-    responses: Sequence[Response],
-    result: ThemeResult,
-    theme_id: str,
-    *,
-    n_subthemes: int | None = None,
-    embeddings: Embeddings | None = None,
-) -> ThemeResult:
-    """``result`` with one theme split into sub-themes; all other placements unchanged."""
-    finder = ThemeFinder.from_result(responses, result, embeddings)
-    return finder.split(theme_id, n_subthemes)
-
-
-def merge_themes(
-    responses: Sequence[Response],
-    result: ThemeResult,
-    theme_ids: Sequence[str],
-    *,
-    name: str | None = None,
-    embeddings: Embeddings | None = None,
-) -> ThemeResult:
-    """``result`` with the named themes merged into the first of them."""
-    return ThemeFinder.from_result(responses, result, embeddings).merge(theme_ids, name)
-
-
-def similar_responses(
-    responses: Sequence[Response],
-    query: str | Sequence[str],
-    *,
-    k: int = 10,
-    random_state: int = 0,
-    embeddings: Embeddings | None = None,
-) -> list[tuple[str, float]]:
-    """The ``k`` responses most like a text or like the responses with the given ids.
-
-    A text is compared on its words; ids are compared on their stored vectors (words and,
-    when given, embeddings).
-    """
-    finder = ThemeFinder(random_state=random_state)
-    finder._prepare(responses, (), embeddings)
-    finder.centres_ = np.zeros((0, finder.embedding_.shape[1]))
-    return finder.similar(query, k)

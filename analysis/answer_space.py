@@ -1,0 +1,166 @@
+"""The space answers are themed in: each answer's words (TF-IDF, LSA) joined with its stored
+vector (a sentence embedding or word vectors), one unit-length row per answer.
+
+Kept apart from :mod:`analysis.themes` so that placing new answers, searching and codebook
+phrases all reach the same space by the same path.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import numpy as np
+from sklearn.preprocessing import normalize
+
+from analysis.vectorize import Document, ResponseVectorizer
+
+# Stored vectors by response id (see analysis.embed): lists or numpy rows.
+Embeddings = Mapping[str, Sequence[float] | np.ndarray]
+
+# How much stored vectors count beside the words, unless said (docs/benchmarks.md, 2026-12-04).
+SENTENCE_WEIGHT = 3.0
+WORD_VECTOR_WEIGHT = 1.0
+
+
+class AnswerSpace:
+    """Fit on a collection's answers; give the rows of ``fit`` and vectors for new text.
+
+    Parameters are those of :class:`analysis.vectorize.ResponseVectorizer`, and
+    ``embedding_weight``: how much stored vectors count beside the words (None: 3 for
+    sentence embeddings, which know more than the words do, 1 for word vectors).
+    """
+
+    def __init__(
+        self,
+        n_components: int = 100,
+        *,
+        center_languages: bool = True,
+        char_weight: float | None = None,
+        embedding_weight: float | None = None,
+        random_state: int = 0,
+    ) -> None:
+        self.vectorizer_ = ResponseVectorizer(
+            n_components,
+            center_languages=center_languages,
+            char_weight=char_weight,
+            random_state=random_state,
+        )
+        self.embedding_weight = embedding_weight
+        self.stored_dimensions_ = 0
+        self.width_ = 1
+        # Kept to place new text (codebook phrases, search text) in the same space, when
+        # the stored vectors can be made for any text (analysis.embed.WordVectors can).
+        self.text_vectors_: Any = None
+        self.stored_weight_ = 1.0
+        # Means removed from the stored vectors: per language, and of all answers (used
+        # for answers in smaller languages); None when nothing is removed.
+        self.stored_means_: dict[str | None, np.ndarray] = {}
+        self.stored_mean_: np.ndarray | None = None
+
+    def fit(
+        self,
+        docs: Sequence[Document],
+        ids: Sequence[str],
+        active: Sequence[int],
+        embeddings: Embeddings | None = None,
+    ) -> np.ndarray:
+        """One row per document; rows outside ``active`` (non-answers, excluded) are zero."""
+        n = len(docs)
+        if not active:
+            return np.zeros((n, 1))
+        _, z = self.vectorizer_.fit_transform([docs[i] for i in active])
+        if embeddings:
+            width = z.shape[1]
+            z = self._join_stored(z, [ids[i] for i in active], docs, active, embeddings)
+            self.stored_dimensions_ = z.shape[1] - width
+        self.width_ = z.shape[1]
+        if len(active) == n:
+            return z
+        rows = np.zeros((n, z.shape[1]))
+        rows[list(active)] = z
+        return rows
+
+    @property
+    def coverage_(self) -> np.ndarray:
+        """How much of each active answer the words' shared space explains."""
+        return self.vectorizer_.coverage_
+
+    def words(self, docs: Sequence[Document]) -> np.ndarray:
+        """The word part of new documents' rows (no stored part)."""
+        return self.vectorizer_.transform(docs)[1]
+
+    def transform(self, docs: Sequence[Document]) -> np.ndarray:
+        """Rows for new text (codebook examples, search text).
+
+        The stored part is made from the text when stored vectors can be (word vectors),
+        and is left at zero otherwise: the text is then compared on its words.
+        """
+        z = self.words(docs)
+        if z.shape[1] < self.width_:  # stored vectors were joined
+            if self.text_vectors_ is not None:
+                e = np.asarray(self.text_vectors_([d.text for d in docs]), dtype=np.float64)
+                return self.join(z, e, [d.source_language for d in docs])
+            z = np.hstack([z, np.zeros((len(z), self.width_ - z.shape[1]))])
+        return z
+
+    def join(self, z: np.ndarray, e: np.ndarray, languages: Sequence[str | None]) -> np.ndarray:
+        """Word rows ``z`` joined with stored vectors ``e`` of the same answers."""
+        return normalize(np.hstack([z, self.centre_stored(e, languages)]))
+
+    def centre_stored(
+        self, e: np.ndarray, languages: Sequence[str | None], *, copy: bool = True
+    ) -> np.ndarray:
+        """Stored vectors at unit length, each language's mean removed, weighted.
+
+        Multilingual embeddings place answers in one language near each other whatever
+        they say; removing each language's mean vector lets the topic decide instead.
+        """
+        e = normalize(np.asarray(e, dtype=np.float32), copy=copy)
+        if self.stored_mean_ is not None:
+            rows: defaultdict[str | None, list[int]] = defaultdict(list)
+            for pos, language in enumerate(languages):
+                rows[language].append(pos)
+            for language, positions in rows.items():
+                e[positions] -= self.stored_means_.get(language, self.stored_mean_)
+            normalize(e, copy=False)
+        e *= self.stored_weight_
+        return e
+
+    def _join_stored(
+        self,
+        z: np.ndarray,
+        ids: Sequence[str],
+        docs: Sequence[Document],
+        active: Sequence[int],
+        embeddings: Embeddings,
+    ) -> np.ndarray:
+        """Append stored vectors to the word-based rows, each language's mean removed when
+        two languages have 5 answers or more."""
+        first = next(iter(embeddings.values()))
+        # float32 and in place: at 100,000 answers each copy of these is 150 MB.
+        e = np.zeros((len(ids), len(first)), dtype=np.float32)
+        for pos, rid in enumerate(ids):
+            vector = embeddings.get(rid)
+            if vector is not None:
+                e[pos] = vector
+        self.text_vectors_ = embeddings if callable(embeddings) else None
+        weight = self.embedding_weight
+        if weight is None:
+            weight = WORD_VECTOR_WEIGHT if callable(embeddings) else SENTENCE_WEIGHT
+        self.stored_weight_ = weight
+        languages = [docs[row].source_language for row in active]
+        big = [lang for lang, count in Counter(languages).items() if count >= 5]
+        normalize(e, copy=False)
+        if len(big) >= 2:
+            self.stored_means_ = {
+                lang: e[[p for p, lg in enumerate(languages) if lg == lang]].mean(axis=0)
+                for lang in big
+            }
+            self.stored_mean_ = e.mean(axis=0)
+        e = self.centre_stored(e, languages, copy=False)
+        joined = np.empty((len(ids), z.shape[1] + e.shape[1]))
+        joined[:, : z.shape[1]] = z
+        joined[:, z.shape[1] :] = e
+        return normalize(joined, copy=False)
