@@ -7,24 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 from scipy import sparse
-from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
-
-# Above this many rows k-means tries its starts on a seeded sample of this size and runs
-# once on all rows from the best start's centres: at 100,000 answers, three full runs took
-# 15-20 s of a themes run (every benchmark set is at most this size, so none is sampled).
-KMEANS_FIT_ROWS = 20_000
-
-
-def kmeans_labels(z: np.ndarray, k: int, n_init: int, seed: int) -> np.ndarray:
-    """k-means groups of the rows of ``z``, the best of ``n_init`` starts."""
-    if len(z) <= KMEANS_FIT_ROWS:
-        return np.asarray(KMeans(k, n_init=n_init, random_state=seed).fit_predict(z))
-    rng = np.random.default_rng(seed)
-    sample = z[np.sort(rng.choice(len(z), KMEANS_FIT_ROWS, replace=False))]
-    centres = KMeans(k, n_init=n_init, random_state=seed).fit(sample).cluster_centers_
-    return np.asarray(KMeans(k, init=centres, n_init=1, random_state=seed).fit_predict(z))
 
 
 def candidate_ks(lo: int, hi: int, steps: int = 14) -> list[int]:

@@ -32,8 +32,8 @@ from analysis.codebook import Codebook
 from analysis.geometry import (
     centres_of,
     count_distinct,
-    kmeans_labels,
 )
+from analysis.grouping import kmeans_labels
 from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
 from analysis.model import (
     DEFAULT_MAX_THEMES,

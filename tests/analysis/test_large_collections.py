@@ -9,7 +9,7 @@ import random
 import numpy as np
 import pytest
 
-from analysis import Response, ThemeFinder, geometry, vectorize
+from analysis import Response, ThemeFinder, grouping, vectorize
 from analysis.metrics import ari
 from analysis.vectorize import ResponseVectorizer, prepare
 
@@ -43,15 +43,15 @@ def _grouping(finder: ThemeFinder) -> dict[str, int]:
 @pytest.fixture
 def small_samples(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(vectorize, "SVD_FIT_ROWS", 150)
-    monkeypatch.setattr(geometry, "KMEANS_FIT_ROWS", 150)
+    monkeypatch.setattr(grouping, "KMEANS_FIT_ROWS", 150)
 
 
 def test_sampled_fit_finds_the_same_themes_whatever_the_order(small_samples):
     responses, concern = _answers(120)
     finder = ThemeFinder(4, 4, random_state=0).fit(responses)
-    grouping = _grouping(finder)
-    ids = sorted(grouping)
-    assert ari([concern[i] for i in ids], [grouping[i] for i in ids]) >= 0.95
+    themes_of = _grouping(finder)
+    ids = sorted(themes_of)
+    assert ari([concern[i] for i in ids], [themes_of[i] for i in ids]) >= 0.95
     # Every answer was projected and clustered, not only the sampled ones.
     assert finder.result_.unthemed.size + sum(t.size for t in finder.result_.themes) == 480
     assert min(t.size for t in finder.result_.themes) >= 100
@@ -59,14 +59,14 @@ def test_sampled_fit_finds_the_same_themes_whatever_the_order(small_samples):
     shuffled = list(responses)
     random.Random(3).shuffle(shuffled)
     again = _grouping(ThemeFinder(4, 4, random_state=0).fit(shuffled))
-    assert again == grouping
+    assert again == themes_of
 
 
 def test_sampled_fit_agrees_with_the_full_fit(small_samples, monkeypatch):
     responses, _ = _answers(120)
     sampled = _grouping(ThemeFinder(4, 4, random_state=0).fit(responses))
     monkeypatch.setattr(vectorize, "SVD_FIT_ROWS", 10_000)
-    monkeypatch.setattr(geometry, "KMEANS_FIT_ROWS", 10_000)
+    monkeypatch.setattr(grouping, "KMEANS_FIT_ROWS", 10_000)
     full = _grouping(ThemeFinder(4, 4, random_state=0).fit(responses))
     ids = sorted(full)
     assert ari([full[i] for i in ids], [sampled[i] for i in ids]) >= 0.95

@@ -1,0 +1,49 @@
+"""k groups of answer vectors: k-means, or finer groups merged back, by modularity."""
+
+from __future__ import annotations
+
+import numpy as np
+from sklearn.cluster import KMeans
+from sklearn.preprocessing import normalize
+
+from analysis.grouping import best_grouping, ward_merge
+from analysis.metrics import accuracy
+
+
+def _blobs(sizes: list[int], spreads: list[float], seed: int = 0) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    centres = normalize(rng.normal(size=(len(sizes), 30)))
+    rows = [
+        c + s * rng.normal(size=(n, 30)) for c, n, s in zip(centres, sizes, spreads, strict=True)
+    ]
+    return normalize(np.vstack(rows)), np.repeat(np.arange(len(sizes)), sizes)
+
+
+def test_many_small_themes_beside_two_large_ones_are_all_found():
+    """Two loose groups of 600 and twenty tight groups of 20: k-means alone splits the large
+    ones and folds small ones together (40 % of answers matched to their group)."""
+    z, truth = _blobs([600, 600] + [20] * 20, [0.25, 0.25] + [0.08] * 20)
+    plain = KMeans(22, n_init=3, random_state=0).fit_predict(z)
+    assert accuracy(truth, plain) < 0.6
+    assert accuracy(truth, best_grouping(z, 22, 3, 0)) >= 0.95
+
+
+def test_broad_groups_are_found_at_least_as_well_as_by_k_means():
+    z, truth = _blobs([150] * 6, [0.3] * 6)
+    plain = accuracy(truth, KMeans(6, n_init=3, random_state=0).fit_predict(z))
+    assert accuracy(truth, best_grouping(z, 6, 3, 0)) >= plain - 0.01 >= 0.9
+
+
+def test_the_same_rows_give_the_same_groups():
+    z, _ = _blobs([600, 600] + [20] * 20, [0.25, 0.25] + [0.08] * 20)
+    assert np.array_equal(best_grouping(z, 22, 3, 0), best_grouping(z.copy(), 22, 3, 0))
+
+
+def test_ward_merges_the_cheapest_pair_and_weights_count():
+    points = np.array([[0.0], [1.0], [2.2]])
+    # Counted once: 0 and 1 are closest.
+    assert ward_merge(points, np.ones(3), 2).tolist() == [0, 0, 1]
+    # A heavy point costs more to move: 1 and 2.2 merge instead (100/101 * 1 > 1/2 * 1.44).
+    assert ward_merge(points, np.array([100.0, 1.0, 1.0]), 2).tolist() == [0, 1, 1]
+    assert ward_merge(points, np.ones(3), 3).tolist() == [0, 1, 2]
+    assert ward_merge(points, np.ones(3), 1).tolist() == [0, 0, 0]
