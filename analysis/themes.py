@@ -226,9 +226,15 @@ class ThemeFinder:
         self.placed_by_ = ["engine"] * n
         self.unthemed_why_: dict[int, str] = {}
         fallback = majority_language([r.text for r in responses], [r.language for r in responses])
-        self.docs_: list[Document] = [
-            prepare(r.text, r.language, r.gloss, fallback) for r in responses
-        ]
+        self.docs_: list[Document] = []
+        # The answers' own words (or glosses) only: a concept's English name would label a
+        # theme with a word no resident used. Read right after prepare(), while the text's
+        # words are still remembered (analysis.text.text_words).
+        terms: list[list[str]] = []
+        for r in responses:
+            doc = prepare(r.text, r.language, r.gloss, fallback)
+            self.docs_.append(doc)
+            terms.append(surface_terms(doc.text, doc.language))
         self.fallback_language_ = fallback
         active = []
         for i, (r, doc) in enumerate(zip(responses, self.docs_, strict=True)):
@@ -247,12 +253,7 @@ class ThemeFinder:
             random_state=self.random_state,
         )
         self.embedding_ = self.space_.fit(self.docs_, [r.id for r in responses], active, embeddings)
-        self.labeller_ = ThemeLabeller().fit(
-            # The answers' own words (or glosses) only: a concept's English name would
-            # label a theme with a word no resident used.
-            [surface_terms(self.docs_[i].text, self.docs_[i].language) for i in range(n)],
-            display_forms([r.text for r in responses]),
-        )
+        self.labeller_ = ThemeLabeller().fit(terms, display_forms([r.text for r in responses]))
         self.confidence_ = number_of_themes.none("No themes were searched for yet.")
         self.chosen_k_ = 0
 
