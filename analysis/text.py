@@ -57,9 +57,9 @@ _SCRIPTS = {
     "ethiopic": regex.compile(r"\p{Ethiopic}"),
     "devanagari": regex.compile(r"\p{Devanagari}"),
 }
+_ASCII_LETTER = regex.compile(r"[A-Za-z]")
 # Letters only found in Urdu (tteh, ddal, rreh, noon ghunna, yeh barree, gaf, do-chashmi
 # heh): enough to tell Urdu from Arabic in a short answer.
-_ASCII_LETTER = regex.compile(r"[A-Za-z]")
 _URDU_LETTERS = regex.compile(r"[\u0679\u0688\u0691\u06ba\u06d2\u06af\u06be\u06c1]")
 
 # Names, ISO 639-1/639-3 codes and FLORES-style codes people put in a language column.
