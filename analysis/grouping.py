@@ -15,7 +15,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.cluster import KMeans
 
-from analysis.geometry import knn_graph, modularity
+from analysis.geometry import count_distinct, knn_graph, modularity
 
 # Above this many rows the groups are found on a seeded sample of this size, and one
 # k-means run on all rows starts from their centres: at 100,000 answers, three full runs
@@ -51,6 +51,8 @@ def best_grouping(z: np.ndarray, k: int, n_init: int, seed: int) -> np.ndarray:
     plain = np.asarray(KMeans(k, n_init=n_init, random_state=seed).fit_predict(z))
     fine_k = FINE_PER_THEME * k
     if k < 2 or len(z) < max(MERGE_FROM, MIN_PER_FINE_GROUP * fine_k):
+        return plain
+    if count_distinct(z, seed) < fine_k:  # many answers alike: no finer groups to find
         return plain
     fine = KMeans(fine_k, n_init=1, random_state=seed).fit(z)
     sizes = np.bincount(fine.labels_, minlength=fine_k).astype(np.float64)

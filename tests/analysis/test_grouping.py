@@ -47,3 +47,14 @@ def test_ward_merges_the_cheapest_pair_and_weights_count():
     assert ward_merge(points, np.array([100.0, 1.0, 1.0]), 2).tolist() == [0, 1, 1]
     assert ward_merge(points, np.ones(3), 3).tolist() == [0, 1, 2]
     assert ward_merge(points, np.ones(3), 1).tolist() == [0, 0, 0]
+
+
+def test_many_identical_answers_ask_for_no_more_groups_than_there_are():
+    """Ten different answers said 40 times each: no fine grouping can have 15 groups, and
+    k-means would warn (an error in these tests) if asked for them."""
+    z, _ = _blobs([1] * 10, [0.0] * 10)
+    repeated = np.repeat(z, 40, axis=0)
+    labels = best_grouping(repeated, 5, 3, 0)
+    assert sorted(set(labels.tolist())) == [0, 1, 2, 3, 4]
+    # Copies of one answer always share a group.
+    assert all(len(set(labels[i * 40 : (i + 1) * 40].tolist())) == 1 for i in range(10))
