@@ -52,10 +52,24 @@ class Dataset:
     texts: list[str]
     labels: list[str]
     languages: list[str | None]
+    # A volunteer's English gloss per answer (None where there is none).
+    glosses: list[str | None] | None = None
 
     @property
     def k(self) -> int:
         return len(set(self.labels))
+
+
+# The seven-language news mix: 400 headlines each (seed 0), languages given.
+MIXED_NEWS = (
+    ("eng", "en"),
+    ("fra", "fr"),
+    ("hau", "ha"),
+    ("som", "so"),
+    ("swa", "sw"),
+    ("amh", "am"),
+    ("yor", "yo"),
+)
 
 
 def read_tsv(path: Path) -> tuple[list[str], list[str]]:
@@ -82,6 +96,8 @@ BASE_SETS = [
     "sib200-ben",
     "sib200-som",
     "sib200-mixed",
+    "sib200-mixed-gloss",
+    "masakhanews-mixed",
 ]
 # Each set as the engine now runs by default (``NAME+e5``: its words and stored sentence
 # embeddings), then on its words alone (``NAME``, the default before 2026-12-04, and the
@@ -107,7 +123,20 @@ def load_set(data_dir: Path, name: str) -> Dataset:
     """One set by name; ``NAME+e5`` is the same set run with stored sentence embeddings,
     ``NAME+wv`` with answer vectors made from stored word vectors."""
     base = base_name(name)
-    if base == "sib200-mixed":
+    if base == "masakhanews-mixed":
+        # Seven languages in four scripts' worth of news, 400 headlines each: topics must be
+        # found across languages with no gloss (the issue's seven-language goal; these are
+        # the languages the shared data has).
+        rng = np.random.default_rng(0)
+        texts, labels, languages = [], [], []
+        for file, code in MIXED_NEWS:
+            all_texts, all_labels = read_tsv(data_dir / "masakhanews_headlines" / f"{file}.tsv")
+            pick = np.sort(rng.choice(len(all_texts), min(400, len(all_texts)), replace=False))
+            texts += [all_texts[i] for i in pick]
+            labels += [all_labels[i] for i in pick]
+            languages += [code] * len(pick)
+        return Dataset(name, texts, labels, list(languages))
+    if base in ("sib200-mixed", "sib200-mixed-gloss"):
         # Each of the 1,004 SIB-200 sentences once, in English, Bengali or Somali in turn
         # (chosen at random with seed 0): a topic must be found across languages, with no
         # sentence repeated. Languages are given, as the survey records them.
@@ -118,7 +147,14 @@ def load_set(data_dir: Path, name: str) -> Dataset:
         codes = list(parts)
         choice = np.random.default_rng(0).integers(0, 3, len(parts["en"][0]))
         texts = [parts[codes[c]][0][i] for i, c in enumerate(choice)]
-        return Dataset(name, texts, parts["en"][1], [codes[c] for c in choice])
+        glosses: list[str | None] | None = None
+        if base == "sib200-mixed-gloss":
+            # The English sentence as every Bengali and Somali sentence's gloss, as a
+            # volunteer would write it (FLORES sentences are translations of each other).
+            glosses = [
+                None if codes[c] == "en" else parts["en"][0][i] for i, c in enumerate(choice)
+            ]
+        return Dataset(name, texts, parts["en"][1], [codes[c] for c in choice], glosses)
     texts, labels = read_tsv(data_dir / FILES[base])
     # No language is passed: the engine must find it, as for unlabelled answers.
     return Dataset(name, texts, labels, [None] * len(texts))
@@ -133,9 +169,10 @@ _EMBEDDINGS: dict[str, Mapping[str, np.ndarray]] = {}
 
 
 def responses_of(ds: Dataset) -> list[Response]:
+    glosses = ds.glosses or [None] * len(ds.texts)
     return [
-        Response(id=f"{i:06d}", text=t, language=lang)
-        for i, (t, lang) in enumerate(zip(ds.texts, ds.languages, strict=True))
+        Response(id=f"{i:06d}", text=t, language=lang, gloss=gloss)
+        for i, (t, lang, gloss) in enumerate(zip(ds.texts, ds.languages, glosses, strict=True))
     ]
 
 
@@ -143,13 +180,14 @@ def prepare_vectors(ds: Dataset, cache: Path, sentence_cache: Path) -> None:
     """Embed a ``+e5`` set's answers or a ``+wv`` set's words once, and say how long it took."""
     if ds.name == base_name(ds.name) or ds.name in _EMBEDDINGS:
         return
-    from analysis.embed import stored_embeddings, word_vector_embeddings
+    from analysis.embed import embedding_text, stored_embeddings, word_vector_embeddings
 
     responses = responses_of(ds)
     start = time.perf_counter()
     if ds.name.endswith("+e5"):
         before = _stored_count(sentence_cache)
-        vectors = stored_embeddings(ds.texts, sentence_cache)
+        # What the app embeds: the gloss where there is one (analysis.embed.embedding_text).
+        vectors = stored_embeddings([embedding_text(r) for r in responses], sentence_cache)
         _EMBEDDINGS[ds.name] = {r.id: v for r, v in zip(responses, vectors, strict=True)}
         what = f"{_stored_count(sentence_cache) - before} new texts"
     else:
