@@ -124,7 +124,7 @@ def load_set(data_dir: Path, name: str) -> Dataset:
     ``NAME+wv`` with answer vectors made from stored word vectors."""
     base = base_name(name)
     if base == "masakhanews-mixed":
-        # Seven languages in four scripts' worth of news, 400 headlines each: topics must be
+        # Seven languages (Latin and Ethiopic script), 400 headlines each: topics must be
         # found across languages with no gloss (the issue's seven-language goal; these are
         # the languages the shared data has).
         rng = np.random.default_rng(0)
