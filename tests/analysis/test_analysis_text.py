@@ -11,6 +11,7 @@ from analysis.metrics import accuracy, ari, nmi, scores
 from analysis.nonanswers import is_non_answer
 from analysis.quotes import pick_quotes
 from analysis.text import (
+    dominant_script,
     guess_language,
     guess_latin_collection,
     normalize_language,
@@ -232,3 +233,21 @@ def test_what_every_answer_shares_is_taken_out_before_grouping():
     _, alone = vectorizer.transform([somali])
     _, same = vectorizer.transform([english])
     assert np.allclose(alone, same)
+
+
+def test_answers_in_plain_ascii_are_latin_only_when_they_have_letters():
+    assert dominant_script("rent too high") == "latin"
+    assert dominant_script("12 / 10 !!") == "other"
+    assert dominant_script("") == "other"
+    assert dominant_script("ok বাড়ি ভাড়া") == "bengali"
+
+
+def test_function_words_are_counted_for_every_language_they_belong_to():
+    """The word-to-languages index counts exactly what checking each language's list does,
+    words shared by several languages (Spanish and Portuguese "para", "que") included."""
+    from analysis.text import _LATIN_GUESSES, _function_word_hits, _function_words
+
+    tokens = ["para", "que", "los", "não", "the", "waxaa", "ve", "nie", "para", "rent"]
+    expected = {lang: sum(t in _function_words(lang) for t in tokens) for lang in _LATIN_GUESSES}
+    assert dict(_function_word_hits(tokens)) == expected
+    assert sum(expected[lang] > 0 for lang in _LATIN_GUESSES) >= 5
