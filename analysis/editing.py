@@ -9,8 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numpy as np
-
 from analysis.answer_space import Embeddings
 from analysis.model import Response, ThemeResult
 from analysis.themes import ThemeFinder
@@ -54,7 +52,5 @@ def similar_responses(
     A text is compared on its words; ids are compared on their stored vectors (words and,
     when given, embeddings).
     """
-    finder = ThemeFinder(random_state=random_state)
-    finder._prepare(responses, (), embeddings)
-    finder.centres_ = np.zeros((0, finder.embedding_.shape[1]))
+    finder = ThemeFinder.for_search(responses, embeddings, random_state)
     return finder.similar(query, k)

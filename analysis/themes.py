@@ -17,6 +17,7 @@ The steps, each a stock piece where one exists:
 from __future__ import annotations
 
 import hashlib
+import inspect
 import math
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -29,10 +30,7 @@ from sklearn.preprocessing import normalize
 from analysis import number_of_themes
 from analysis.answer_space import AnswerSpace, Embeddings
 from analysis.codebook import Codebook
-from analysis.geometry import (
-    centres_of,
-    count_distinct,
-)
+from analysis.geometry import centres_of, count_distinct
 from analysis.grouping import kmeans_labels
 from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
 from analysis.model import (
@@ -209,6 +207,19 @@ class ThemeFinder:
             if row is not None and member.reason:
                 finder.unthemed_why_[row] = member.reason
         finder.result_ = finder._build_result()
+        return finder
+
+    @classmethod
+    def for_search(
+        cls,
+        responses: Sequence[Response],
+        embeddings: Embeddings | None = None,
+        random_state: int = 0,
+    ) -> ThemeFinder:
+        """The answers in their space with no themes yet: enough for :meth:`similar`."""
+        finder = cls(random_state=random_state)
+        finder._prepare(responses, (), embeddings)
+        finder.centres_ = np.zeros((0, finder.embedding_.shape[1]))
         return finder
 
     def _prepare(
@@ -626,21 +637,9 @@ class ThemeFinder:
         raise AnalysisError(f"there is no theme with id {theme_id!r}")
 
 
-_PARAMS = (
-    "min_themes",
-    "max_themes",
-    "random_state",
-    "min_similarity",
-    "assign_similarity",
-    "min_theme_size",
-    "sample_size",
-    "n_components",
-    "n_init",
-    "n_quotes",
-    "center_languages",
-    "char_weight",
-    "embedding_weight",
-)
+# What get_params() and a saved result's settings hold: the constructor's parameters, read
+# from its signature as scikit-learn does, so a new parameter cannot be left out.
+_PARAMS = tuple(inspect.signature(ThemeFinder.__init__).parameters)[1:]
 
 
 def _checked(responses: Sequence[Response]) -> list[Response]:
