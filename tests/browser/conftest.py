@@ -193,6 +193,12 @@ def sign_in(
     page.get_by_test_id("sign-in").click()
 
 
+def scripts_ready(page: Page) -> None:
+    """Wait for the page's deferred scripts: a form's server-rendered answer shows before
+    they run, so the device's store is not there yet."""
+    page.wait_for_function("document.readyState === 'complete'")
+
+
 def make_kiosk(page: Page, server: LiveServer, lang: str = "en") -> None:
     """A staff member turns this browser into a kiosk, which signs them out."""
     email = f"kiosk-{time.monotonic_ns()}@example.org"

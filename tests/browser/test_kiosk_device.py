@@ -13,6 +13,7 @@ from tests.browser.conftest import (
     LiveServer,
     create_user,
     make_kiosk,
+    scripts_ready,
     serious_violations,
     sign_in,
     start_server,
@@ -144,6 +145,7 @@ def test_only_a_signed_in_staff_member_turns_a_kiosk_off(
     expect(page.get_by_test_id("export")).to_be_visible()
     page.get_by_test_id("kiosk-off").click()
     expect(page.get_by_test_id("kiosk-state")).to_have_attribute("data-state", "off")
+    scripts_ready(page)
     deadline = time.monotonic() + 10
     while page.evaluate("WMStore.get('meta', 'kiosk')") is not None:
         assert time.monotonic() < deadline, "the device kept its kiosk mark"

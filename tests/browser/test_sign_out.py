@@ -9,7 +9,7 @@ from pathlib import Path
 
 from playwright.sync_api import Browser, Page, expect
 
-from tests.browser.conftest import sign_in, start_server
+from tests.browser.conftest import scripts_ready, sign_in, start_server
 from tests.browser.test_door_log import _log, _round_with_a_volunteer
 from tests.browser.test_offline import _wait_for_worker
 
@@ -55,6 +55,7 @@ def test_signing_out_forgets_what_was_sent_and_keeps_what_waits(
         assert page.evaluate("WMStore.count('outbox')") == 1
         page.get_by_test_id("sign-out").click()
         expect(page.get_by_test_id("sign-out")).to_have_count(0)
+        scripts_ready(page)
         assert page.evaluate(CACHED_ROUNDS) == 0
         assert _device_key(page) == device_id
         assert server.query("SELECT revoked_at FROM devices") == [(None,)]
@@ -68,10 +69,14 @@ def test_signing_out_forgets_what_was_sent_and_keeps_what_waits(
             "SELECT count(*) FROM devices WHERE revoked_at IS NULL", (), [(1,)]
         )
         assert new_id == [(1,)]
+        # The server writes the device before the next page has loaded its scripts.
+        expect(page.get_by_test_id("sign-out")).to_be_visible()
+        scripts_ready(page)
         _until(lambda: _device_key(page) is not None)
         page.goto(server.url + "/en/rounds/RND234")
         page.get_by_test_id("sign-out").click()
         expect(page.get_by_test_id("sign-out")).to_have_count(0)
+        scripts_ready(page)
         assert _device_key(page) is None
         assert server.query("SELECT count(*) FROM devices WHERE revoked_at IS NULL") == [(0,)]
         assert ("device_revoked",) in server.query("SELECT action FROM audit_log")
