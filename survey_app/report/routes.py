@@ -137,12 +137,8 @@ def pdf(survey_id: str, report_id: int) -> BaseResponse:
     found = _saved_or_redirect(survey_id, report_id, ".pdf")
     if not isinstance(found, storage.reports.Saved):
         return found
-    css = (Path(current_app.static_folder or "") / "css" / "report.css").read_text("utf-8")
-    html = render_template(
-        "report/pdf.html", saved=found, document=_document(found), report_css=Markup(css)
-    )
     try:
-        data = to_pdf(html)
+        data = to_pdf(pdf_html(found))
     except OSError:
         # WeasyPrint could not load Pango: the machine lacks libpango (docs/report.md).
         flash(
@@ -159,10 +155,21 @@ def pdf(survey_id: str, report_id: int) -> BaseResponse:
     return download(data, "application/pdf", f"{survey_id}-report-{report_id}.pdf")
 
 
+def pdf_html(found: storage.reports.Saved) -> str:
+    """The page the PDF is made from: the saved version, its styles inline."""
+    css = (Path(current_app.static_folder or "") / "css" / "report.css").read_text("utf-8")
+    return render_template(
+        "report/pdf.html", saved=found, document=_document(found), report_css=Markup(css)
+    )
+
+
 def to_pdf(html: str) -> bytes:
     """The page as a PDF, shaped by HarfBuzz with the Noto fonts: Bengali, Arabic, Urdu
     and Chinese set as on screen. Imported here: WeasyPrint loads Pango on import."""
     from weasyprint import HTML
 
+    from .pdf_text import install
+
+    install()  # Bengali copies out of the PDF as written
     # No base URL: the page is self-contained (inline CSS and SVG), so nothing is fetched.
     return bytes(HTML(string=html).write_pdf())
