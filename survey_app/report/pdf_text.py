@@ -80,6 +80,14 @@ class ClusterTexts(dict[int, str]):
         width: float | None = self._font.widths.get(self.clones.get(code, code))
         return width
 
+    def code_for_text(self, glyph: int, text: str, advance: float | None) -> int | None:
+        """As :meth:`code_for`, the glyph's own id when it already stands for ``text``;
+        None when no code is left."""
+        if advance is None and dict.get(self, glyph) == text:
+            return glyph
+        code = self.code_for(glyph, text, advance)
+        return None if code == glyph else code
+
     def code_for(self, glyph: int, text: str, advance: float | None = None) -> int:
         """The code that draws ``glyph``, stands for ``text`` and moves the pen by
         ``advance`` (the glyph's own width if None); ``glyph`` if no code is left."""
@@ -124,7 +132,48 @@ def _recode(text: str, pending: list[tuple[int, int, ClusterTexts]]) -> tuple[st
             glyphs += 1
     if end != len(text) or glyphs != len(queue):
         return text, None
+    items = _spread_cluster_texts(items)
     return _written(_carry_mark_offsets(items)), _actual_text(items)
+
+
+def _spread_cluster_texts(
+    items: list[tuple[int, ClusterTexts] | str],
+) -> list[tuple[int, ClusterTexts] | str]:
+    """A cluster drawn as several glyphs gives WeasyPrint's text to its last glyph and none
+    to the others (the vowel sign of কে is drawn first, standing for nothing). Spread over
+    them in drawing order, one character each and the rest to the last, the text reads the
+    same and no glyph stands for nothing: readers that drop or replace such a glyph (PDFium),
+    or take a glyph standing for several letters as punctuation (pypdf, after right-to-left
+    text), copy the words out whole. Left-to-right text only."""
+    out = list(items)
+    waiting: list[int] = []  # positions of glyphs that stand for nothing, in a row
+    for pos, item in enumerate(out):
+        if isinstance(item, str):
+            continue  # a move between a cluster's glyphs (a mark's offset) leaves it one
+        code, texts = item
+        text = dict.get(texts, code)
+        if text == "":
+            waiting.append(pos)
+            continue
+        if waiting and text and len(text) > len(waiting) and not _right_to_left(text):
+            glyphs = [*waiting, pos]
+            parts = [*text[: len(waiting)], text[len(waiting) :]]
+            for at, part in zip(glyphs, parts, strict=True):
+                drawn = out[at]
+                assert not isinstance(drawn, str)
+                at_code, at_texts = drawn
+                glyph = at_texts.clones.get(at_code, at_code)
+                advance = at_texts.advances.get(at_code)
+                new = at_texts.code_for_text(glyph, part, advance)
+                if new is None:
+                    break
+                out[at] = (new, at_texts)
+        waiting = []
+    return out
+
+
+def _right_to_left(text: str) -> bool:
+    return any(unicodedata.bidirectional(char) in ("R", "AL") for char in text)
 
 
 def _actual_text(items: list[tuple[int, ClusterTexts] | str]) -> str | None:
@@ -140,9 +189,7 @@ def _actual_text(items: list[tuple[int, ClusterTexts] | str]) -> str | None:
     if "" not in texts or None in texts:
         return None
     text = "".join(t or "" for t in texts)
-    if any(unicodedata.bidirectional(char) in ("R", "AL") for char in text):
-        return None
-    return text
+    return None if _right_to_left(text) else text
 
 
 def _carry_mark_offsets(

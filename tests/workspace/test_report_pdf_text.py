@@ -141,3 +141,19 @@ def test_a_run_that_is_not_the_one_just_drawn_is_written_as_it_came() -> None:
     carried = int(recoded.split("<")[-1][:4], 16)
     assert recoded == f"<0028>0 225.5<{carried:04x}>" and texts.advances[carried] == 225
     assert actual == "প"
+
+
+def test_bengali_after_right_to_left_text_copies_out_in_order() -> None:
+    """After Urdu or Arabic, pypdf reads on right to left until a letter says otherwise,
+    and takes a glyph standing for several letters (or none) as punctuation: কে কী came
+    out as " কে" + "কী". Each glyph of a cluster stands for letters of its own."""
+    html = (
+        "<html lang=bn><body style='font-family: Noto Sans, Noto Sans Bengali, "
+        f"Noto Naskh Arabic'><p lang=ur>{URDU}</p><h2>কে কী বলেছেন</h2>"
+        "<p lang=ar>نحتاج إلى حديقة</p><p>কেউ কোর্টে গেছে, কিছু কর্মী স্কুলে যান</p></body></html>"
+    )
+    data = routes.to_pdf(html)
+    for copied_out in (_pypdf_text(data), _pdfium_text(data)):
+        assert "কে কী বলেছেন" in copied_out
+        assert "কেউ কোর্টে গেছে, কিছু কর্মী স্কুলে যান" in copied_out
+        assert URDU in copied_out
