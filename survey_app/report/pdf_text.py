@@ -13,8 +13,8 @@ same glyph, so the page looks exactly the same, and the ToUnicode map gives the 
 own text. Codes stay the font's ids (Identity-H), the one encoding every text extractor
 reads (pypdf reads no other). The hooks rely on WeasyPrint's drawing of text
 (``draw/text.py``) and writing of fonts (``pdf/fonts.py``) in the pinned release (70);
-``tests/workspace/test_report.py`` copies Bengali, Arabic, Urdu and Chinese out of a
-report and renders it, and fails if an upgrade changes either.
+``tests/workspace/test_report_pdf_text.py`` copies Bengali and Urdu out of a report and
+compares its pixels with WeasyPrint's own, and fails if an upgrade changes either.
 """
 
 from __future__ import annotations
@@ -158,16 +158,19 @@ def _spread_cluster_texts(
         if waiting and text and len(text) > len(waiting) and not _right_to_left(text):
             glyphs = [*waiting, pos]
             parts = [*text[: len(waiting)], text[len(waiting) :]]
+            spread: list[tuple[int, ClusterTexts]] = []
             for at, part in zip(glyphs, parts, strict=True):
                 drawn = out[at]
                 assert not isinstance(drawn, str)
                 at_code, at_texts = drawn
                 glyph = at_texts.clones.get(at_code, at_code)
-                advance = at_texts.advances.get(at_code)
-                new = at_texts.code_for_text(glyph, part, advance)
+                new = at_texts.code_for_text(glyph, part, at_texts.advances.get(at_code))
                 if new is None:
-                    break
-                out[at] = (new, at_texts)
+                    break  # no code left: the whole cluster stays as it was
+                spread.append((new, at_texts))
+            else:
+                for at, replacement in zip(glyphs, spread, strict=True):
+                    out[at] = replacement
         waiting = []
     return out
 

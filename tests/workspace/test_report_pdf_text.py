@@ -157,3 +157,24 @@ def test_bengali_after_right_to_left_text_copies_out_in_order() -> None:
         assert "কে কী বলেছেন" in copied_out
         assert "কেউ কোর্টে গেছে, কিছু কর্মী স্কুলে যান" in copied_out
         assert URDU in copied_out
+
+
+def test_a_cluster_is_spread_over_its_glyphs_whole_or_not_at_all() -> None:
+    def font(glyph_count: int) -> SimpleNamespace:
+        widths = {0x01C2: 300, 0x0014: 600}
+        return SimpleNamespace(widths=widths, glyph_count=glyph_count, missing={}, type="ttf")
+
+    pending = pdf_text._pending()
+    pending.clear()
+    # Codes to spare: the vowel sign drawn first stands for ক, the consonant for ে.
+    texts = pdf_text.ClusterTexts(font(700))
+    texts[0x01C2], texts[0x0014] = "", "কে"
+    recoded, actual = pdf_text._recode("<01c2>0<0014>0", pending)
+    first, second = (int(code, 16) for code in re.findall(r"<([0-9a-f]{4})>", recoded))
+    assert (dict.get(texts, first), dict.get(texts, second)) == ("ক", "ে")
+    assert actual is None  # no glyph stands for nothing: nothing more to say
+    # One code left, two needed: the cluster stays as drawn (never half spread, which
+    # would copy out ককে), and its run carries its whole text instead.
+    texts = pdf_text.ClusterTexts(font(0xFFFF - pdf_text._KEEP_FREE - 1))
+    texts[0x01C2], texts[0x0014] = "", "কে"
+    assert pdf_text._recode("<01c2>0<0014>0", pending) == ("<01c2>0<0014>0", "কে")
