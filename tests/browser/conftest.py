@@ -190,7 +190,9 @@ def sign_in(
     page.locator("#password").fill(PASSWORD)
     if device:
         page.locator("#device_label").fill(device)
-    page.get_by_test_id("sign-in").click()
+    # Wait for the answer: a goto straight after the click could cancel the sign-in.
+    with page.expect_navigation():
+        page.get_by_test_id("sign-in").click()
 
 
 def scripts_ready(page: Page) -> None:
