@@ -26,6 +26,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import Any
 
+import numpy as np
+
 # A TJ string as WeasyPrint writes it: glyph codes (four hex digits each) in <...>, and
 # numbers between them that move the pen back (positive) or on (negative).
 _TOKEN = re.compile(r"<([0-9a-fA-F]*)>|([-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?)")
@@ -252,13 +254,11 @@ def _cid_to_gid_map(font: Any, texts: ClusterTexts, compress: bool) -> Any:
     its glyphs to .notdef (as WeasyPrint draws a missing character), clones to their glyph."""
     import pydyf
 
-    gids = bytearray(2 * (_LAST_CODE + 1))
-    for code in range(min(font.glyph_count, _LAST_CODE + 1)):
-        gids[2 * code : 2 * code + 2] = code.to_bytes(2, "big")
+    codes = np.arange(_LAST_CODE + 1, dtype=">u2")
+    gids = np.where(codes < font.glyph_count, codes, 0).astype(">u2")
     for code, glyph in texts.clones.items():
-        target = glyph if glyph < font.glyph_count else 0
-        gids[2 * code : 2 * code + 2] = target.to_bytes(2, "big")
-    return pydyf.Stream([bytes(gids)], compress=compress)
+        gids[code] = glyph if glyph < font.glyph_count else 0
+    return pydyf.Stream([gids.tobytes()], compress=compress)
 
 
 def install() -> None:
