@@ -403,6 +403,7 @@ class ThemeFinder:
                 coverage,
                 min_similarity=self.min_similarity,
                 min_theme_size=self.min_theme_size,
+                groups=np.array([self.docs_[r].source_language or "" for r in rows]),
             )
         used = sorted({int(x) for x in labels if x >= 0}, key=lambda c: (-np.sum(labels == c), c))
         base = len(self.specs_)

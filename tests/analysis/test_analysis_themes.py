@@ -591,3 +591,41 @@ def test_placing_needs_the_same_kind_of_vectors(multilingual, multilingual_conce
     [placement] = finder.place(new, embeddings={"n-bn": embed.embed_texts([new[0].text])[0]})
     theme = finder.result_.theme(placement.theme_id)
     assert concern_of_theme(theme, multilingual_concerns)[0] == "doctor"
+
+
+def test_answers_are_judged_far_against_their_own_language():
+    """A language the model knows less sits further from every centre; its answers are not
+    left unthemed for that alone, while an answer that fits no theme still is."""
+    from analysis.unthemed import FAR, UNTHEMED, set_aside
+
+    rng = np.random.default_rng(0)
+    dims, k = 3000, 2
+    axes = np.eye(dims)[:k]
+
+    def rows(closeness: float, count: int, theme: int) -> np.ndarray:
+        noise = rng.normal(size=(count, dims))
+        noise -= np.outer(noise @ axes[theme], axes[theme])
+        noise /= np.linalg.norm(noise, axis=1, keepdims=True)
+        return closeness * axes[theme] + np.sqrt(1 - closeness**2) * noise
+
+    parts, labels, languages = [], [], []
+    for theme in range(k):
+        for language, closeness, count in (("en", 0.26, 100), ("so", 0.1, 40), ("so", 0.0, 1)):
+            parts.append(rows(closeness, count, theme))
+            labels += [theme] * count
+            languages += [language] * count
+    z = np.vstack(parts)
+    labels_arr = np.array(labels)
+    fits_none = np.flatnonzero(np.linalg.norm(z[:, :k], axis=1) < 1e-9)
+    options = {"min_similarity": 0.15, "min_theme_size": 3}
+    coverage = np.ones(len(z))
+
+    # Judged against all answers together, the Somali answers would all be set aside.
+    alone, _ = set_aside(z, labels_arr, k, coverage, **options)
+    somali = np.array(languages) == "so"
+    assert np.mean(alone[somali] == UNTHEMED) > 0.9
+
+    kept, cause = set_aside(z, labels_arr, k, coverage, groups=np.array(languages), **options)
+    assert np.mean(kept[somali] == UNTHEMED) < 0.1
+    assert np.all(kept[fits_none] == UNTHEMED) and np.all(cause[fits_none] == FAR)
+    assert np.mean(kept[~somali] == UNTHEMED) < 0.1
