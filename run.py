@@ -54,7 +54,9 @@ def main(argv: list[str] | None = None) -> int:
     logs.configure(logging.INFO)
     app = create_app()
     if app.config["PURGE_EVERY_HOURS"] > 0:
-        start_daily(app, app.config["PURGE_EVERY_HOURS"])
+        hours = app.config["PURGE_EVERY_HOURS"]
+        # The first purge a minute after start (or sooner, if purges are that frequent).
+        start_daily(app, hours, first_after=min(60.0, hours * 3600))
     shown = "localhost" if args.host in {"127.0.0.1", "0.0.0.0", "::"} else args.host
     print(f"What Matters is running. Open http://{shown}:{args.port}/ in a browser.", flush=True)
     print(f"Database: {app.config['DATABASE']}", flush=True)

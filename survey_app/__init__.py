@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, abort, jsonify, redirect, request, url_for
+from werkzeug.routing import IntegerConverter, Map
 from werkzeug.wrappers import Response as BaseResponse
 
 from . import config, errors, i18n, security, storage
@@ -31,9 +32,19 @@ def _secret_key(instance: Path) -> str:
     return path.read_text().strip()
 
 
+class RowId(IntegerConverter):
+    """``<int:...>`` in every route: a number SQLite can hold, or the page is not found
+    (a larger one reached SQLite and failed as a server error)."""
+
+    def __init__(self, url_map: Map, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", 2**63 - 1)
+        super().__init__(url_map, *args, **kwargs)
+
+
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app. ``test_config`` replaces the instance config and environment."""
     app = Flask(__name__, instance_relative_config=True)
+    app.url_map.converters["int"] = RowId
     instance = Path(app.instance_path)
     app.config.from_mapping(config.defaults())
     app.config.update(

@@ -146,8 +146,8 @@ SETTINGS: tuple[Setting, ...] = (
         "PURGE_EVERY_HOURS",
         24,
         "Hours between purges of answers and contact details past their survey's keeping "
-        "period while the server runs (0: only by the purge command).",
-        _int,
+        "period while the server runs (0: only by the purge command; 0.5: every half hour).",
+        float,
     ),
     Setting(
         "PROXY_HOPS",

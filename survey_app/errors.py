@@ -43,7 +43,14 @@ def request_id() -> str:
     return str(g.request_id)
 
 
+def _logged_by_the_handler(_exc_info: object) -> None:
+    """Flask logs every unhandled exception before its 500 handler runs, with the raw path
+    and no request id; ``_server_error`` logs it once, with both it needs and no more."""
+
+
 def init_app(app: Flask) -> None:
+    app.log_exception = _logged_by_the_handler  # type: ignore[method-assign,assignment]
+
     @app.before_request
     def _pages_take_forms() -> None:
         # Flask-WTF reads a JSON body as form data, and a list or a number there breaks it:

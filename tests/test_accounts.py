@@ -7,10 +7,12 @@ import uuid
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
+from werkzeug.test import TestResponse
 
 from survey_app import create_app, storage
 from survey_app.storage.accounts import EmailTaken
-from tests.conftest import PASSWORD, count_rows, make_user, sign_in, soup
+from tests.conftest import PASSWORD, catalogue_translation, count_rows, make_user, sign_in, soup
 
 
 def _token(response: object) -> str:
@@ -167,6 +169,30 @@ def test_repeated_failed_sign_ins_are_limited(tmp_path: object) -> None:
     assert codes[:10] == [200] * 10 and codes[10] == 429
     # The limit of the address (each guess was for another account) says when to retry.
     assert int(replies[10].headers["Retry-After"]) > 0
+
+
+def _guess(client: FlaskClient, lang: str, email: str) -> TestResponse:
+    token = soup(client.get(f"/{lang}/sign-in")).select_one("input[name=csrf_token]")["value"]
+    return client.post(
+        f"/{lang}/sign-in", data={"csrf_token": token, "email": email, "password": "guess"}
+    )
+
+
+def test_an_address_signing_in_too_fast_is_told_to_wait_in_its_language(
+    tmp_path: object,
+) -> None:
+    app = create_app(
+        {"DATABASE": f"{tmp_path}/limit.sqlite", "SECRET_KEY": "s", "RATELIMIT_ENABLED": True}
+    )
+    client = app.test_client()
+    replies = [_guess(client, "so", f"someone{n}@example.org") for n in range(11)]
+    assert [reply.status_code for reply in replies] == [200] * 10 + [429]
+    refused = replies[10]
+    assert 0 < int(refused.headers.get("Retry-After", 0)) <= 60
+    english = "Too many tries. Please wait a minute before trying again."
+    body = refused.get_data(as_text=True)
+    assert str(escape(catalogue_translation("so", english))) in body
+    assert english not in body
 
 
 def _import(client: FlaskClient, content: bytes) -> object:

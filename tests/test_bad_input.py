@@ -6,6 +6,7 @@ Each gets a clear 4xx (or the page in a language we offer) and changes nothing.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import string
 import uuid
@@ -283,3 +284,27 @@ def test_fuzzed_requests_never_fail_and_refused_ones_write_nothing(
     assert reply.status_code < 500, request
     if reply.status_code >= 400:
         assert _rows(fuzz_app) == before, request
+
+
+def test_a_number_too_large_for_the_database_in_an_address_is_not_found(
+    fuzz_app: Flask, clients: dict[str | None, FlaskClient]
+) -> None:
+    # Found by the fuzzer: /admin/people/<20 digits> reached SQLite and failed with a 500.
+    big = str(2**63)
+    numbered = [rule for rule in fuzz_app.url_map.iter_rules() if "<int:" in rule.rule]
+    assert len(numbered) >= 8
+    values = {name: values[0] for name, values in _path_values(fuzz_app).items()}
+    for rule in numbered:
+        path = re.sub(r"<int:\w+>", big, rule.rule)
+        path = re.sub(r"<(\w+)>", lambda m: values.get(m[1], "what_matters"), path)
+        method = "POST" if "POST" in (rule.methods or set()) else "GET"
+        before = _rows(fuzz_app)
+        reply = clients["coordinator"].open(path, method=method)
+        assert reply.status_code == 404, (path, reply.status_code)
+        assert _rows(fuzz_app) == before
+    # And in the query strings that carry numbers.
+    assert (
+        clients[None].get("/en/s/what-matters/thanks", query_string={"v": big}).status_code == 404
+    )
+    answers = "/en/analysis/what-matters/what_matters/answers"
+    assert clients["coordinator"].get(answers, query_string={"page": big}).status_code == 200

@@ -68,6 +68,7 @@ ACCESS: dict[str, str | tuple[str, ...]] = {
     "rights.requests": ("coordinator",),
     "rights.download": ("coordinator",),
     "rights.withdraw_contact": ("coordinator",),
+    "rights.withdraw_quote": ("coordinator",),
     "rights.erase": ("coordinator",),
     "rights.audit_log": ("coordinator",),
     # The analysis workspace: volunteers gloss; only analysts and coordinators review.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import time
 from pathlib import Path
 
 import pytest
@@ -36,3 +38,24 @@ def test_server_starts_creates_the_database_and_says_where(tmp_path: Path) -> No
         server.process.wait(timeout=10)
     log = (tmp_path / "server.log").read_text()
     assert "Open http://localhost:" in log and str(server.database) in log
+
+
+def test_the_server_purges_on_its_own_and_logs_one_line_per_record(tmp_path: Path) -> None:
+    # 0.0005 hours: the first purge 1.8 s after start, as run.py schedules a daily one.
+    server = start_server(tmp_path, settings={"PURGE_EVERY_HOURS": "0.0005"})
+    log_path = tmp_path / "server.log"
+    try:
+        deadline = time.monotonic() + 30
+        while "daily purge:" not in log_path.read_text() and time.monotonic() < deadline:
+            time.sleep(0.2)
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+    purged = [line for line in log_path.read_text().splitlines() if "daily purge:" in line]
+    assert purged, log_path.read_text()
+    # run.py's one-line format (survey_app.logs): time, level, logger, message.
+    assert re.fullmatch(
+        r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} INFO survey_app\.operations\.purging "
+        r"daily purge: \{.*'responses': 0.*\}",
+        purged[0],
+    ), purged[0]

@@ -4,13 +4,15 @@ a made-up key counts against the address."""
 
 from __future__ import annotations
 
+import re
+import time
 import uuid
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
-from survey_app import storage
+from survey_app import config, storage
 from tests.conftest import PASSWORD, catalogue_translation, soup, staff_app
 from tests.test_rights import _device_token, _item, _rows
 
@@ -63,3 +65,103 @@ def test_a_device_sending_too_fast_waits_and_the_others_go_on(tmp_path: Path) ->
     assert _post(app, None).status_code == 429
     assert _post(app, "another-made-up-key").status_code == 429
     assert _rows(app, "SELECT count(*) FROM responses") == [(11,)]
+
+
+def _outbox_batch() -> int:
+    """How many items the device's outbox puts in one request (static/js/outbox.js)."""
+    script = Path(__file__).parent.parent / "survey_app" / "static" / "js" / "outbox.js"
+    found = re.search(r"var BATCH = (\d+);", script.read_text(encoding="utf-8"))
+    assert found is not None
+    return int(found.group(1))
+
+
+def _morning(event: str, answered: int, knocked: int) -> list[tuple[str, dict[str, Any]]]:
+    """One volunteer's outbox, oldest first: a door for each knock, three in five answered
+    (the survey is queued before its door's entry) until ``answered`` have been."""
+    queued: list[tuple[str, dict[str, Any]]] = []
+    for n in range(knocked):
+        linked = None
+        if n % 5 < 3 and answered > 0:
+            answered -= 1
+            item = _item(mode="assisted", event_id=event)
+            queued.append(("responses", item))
+            linked = item["id"]
+        door = {
+            "id": str(uuid.uuid4()),
+            "event_id": event,
+            "street": "Manchester Road",
+            "door": f"Flat {n + 1}",
+            "outcome": "completed" if linked else "no_answer",
+            "response_id": linked,
+            "knocked_at": "2026-12-05T09:00:00Z",
+        }
+        queued.append(("doors", door))
+    assert answered == 0
+    return queued
+
+
+def _as_the_outbox_sends(queued: list[tuple[str, dict[str, Any]]]) -> list[tuple[str, list[Any]]]:
+    """The requests, in order: the oldest item's kind, up to a batch of that kind."""
+    batch, left, requests = _outbox_batch(), list(queued), []
+    while left:
+        kind = left[0][0]
+        taken = [item for each, item in left if each == kind][:batch]
+        requests.append((kind, taken))
+        sent = {item["id"] for item in taken}
+        left = [(each, item) for each, item in left if item["id"] not in sent]
+    return requests
+
+
+def test_the_default_limits_let_a_centre_full_of_tablets_send_a_morning_at_once(
+    tmp_path: Path,
+) -> None:
+    # The app's own limits: nothing here lowers or raises them.
+    app = staff_app(tmp_path / "busy.sqlite", RATELIMIT_ENABLED=True, EMBED_ON_ARRIVAL=False)
+    defaults = config.defaults()
+    for name in ("SEND_LIMIT_PER_DEVICE", "SEND_LIMIT_PER_ADDRESS"):
+        assert app.config[name] == defaults[name]
+    tablets, answered, knocked = 25, 60, 100
+    with app.app_context():
+        db = storage.get_db()
+        people = [
+            storage.accounts.create_user(
+                db, email=f"v{n}@example.org", name=f"V{n}", role="volunteer", password=PASSWORD
+            )
+            for n in range(tablets)
+        ]
+        event = storage.events.create(
+            db,
+            kind="door_knocking",
+            name="Saturday morning",
+            survey_id="what-matters",
+            volunteer_ids=tuple(person.id for person in people),
+        )
+        keys = [storage.accounts.register_device(db, person, "Tablet")[1] for person in people]
+    outboxes = [_as_the_outbox_sends(_morning(event.id, answered, knocked)) for _ in keys]
+    # Every tablet on the centre's wifi (one address) gets its signal back in the same
+    # minute, one of the limits' windows, and sends in turn with the others.
+    if time.time() % 60 > 45:
+        time.sleep(60 - time.time() % 60)
+    window = int(time.time() // 60)
+    statuses, receipts = [], []
+    for turn in range(max(len(outbox) for outbox in outboxes)):
+        for key, outbox in zip(keys, outboxes, strict=True):
+            if turn < len(outbox):
+                kind, items = outbox[turn]
+                reply = app.test_client().post(
+                    f"/api/v1/{kind}",
+                    json={kind: items},
+                    headers={"Authorization": f"Bearer {key}"},
+                    environ_base={"REMOTE_ADDR": "10.20.30.40"},
+                )
+                statuses.append(reply.status_code)
+                receipts += [r["status"] for r in (reply.get_json() or {}).get("receipts", [])]
+    assert int(time.time() // 60) == window, "the morning spilled into the next minute"
+    assert len(statuses) == sum(len(outbox) for outbox in outboxes) > tablets * 2
+    assert set(statuses) == {200}
+    assert receipts == ["created"] * tablets * (answered + knocked)
+    assert _rows(app, "SELECT count(*) FROM responses") == [(tablets * answered,)]
+    assert _rows(app, "SELECT count(*) FROM doors") == [(tablets * knocked,)]
+    assert _rows(app, "SELECT count(*) FROM doors WHERE response_id IS NOT NULL") == [
+        (tablets * answered,)
+    ]

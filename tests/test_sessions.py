@@ -9,9 +9,10 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
+from markupsafe import escape
 
 from survey_app import storage
-from tests.conftest import PASSWORD, staff_app
+from tests.conftest import PASSWORD, catalogue_translation, staff_app
 
 DEVICES = "/en/admin/devices"
 
@@ -153,3 +154,33 @@ def test_a_new_password_ends_every_session_and_device_key(tmp_path: Path) -> Non
             .fetchone()[0]
         )
     assert live == 0
+
+
+HELD = (
+    "Too many wrong passwords for this account. Try again in %(minutes)s "
+    "minutes, or ask a coordinator."
+)
+
+
+def test_a_held_account_is_told_so_in_the_language_of_the_sign_in_page(tmp_path: Path) -> None:
+    app = staff_app(tmp_path / "s.sqlite")
+    for n in range(app.config["SIGN_IN_FAILURES"]):
+        guesser = app.test_client()
+        guesser.environ_base["REMOTE_ADDR"] = f"10.0.{n % 3}.1"
+        wrong = guesser.post(
+            "/bn/sign-in", data={"email": "coordinator@example.org", "password": f"guess {n}"}
+        )
+        assert wrong.status_code == 200
+    owner = app.test_client()
+    owner.environ_base["REMOTE_ADDR"] = "192.168.1.9"
+    held = owner.post(
+        "/bn/sign-in", data={"email": "coordinator@example.org", "password": PASSWORD}
+    )
+    assert held.status_code == 429
+    wait = int(held.headers["Retry-After"])
+    assert 0 < wait <= app.config["SIGN_IN_HOLD_MINUTES"] * 60 + 1
+    said = catalogue_translation("bn", HELD) % {"minutes": -(-wait // 60)}
+    body = held.get_data(as_text=True)
+    assert str(escape(said)) in body
+    assert "Too many wrong passwords" not in body
+    assert owner.get("/bn/admin/devices").status_code == 302  # not signed in

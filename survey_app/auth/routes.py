@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import secrets
 from datetime import timedelta
 
 from flask import (
     current_app,
     flash,
+    g,
     make_response,
     redirect,
     render_template,
@@ -14,6 +16,7 @@ from flask import (
     url_for,
 )
 from flask_babel import gettext
+from itsdangerous import BadSignature, URLSafeSerializer
 from werkzeug.wrappers import Response as BaseResponse
 
 from .. import storage
@@ -25,10 +28,48 @@ from .access import begin_session, end_session, signed_in_id
 from .forms import EmptyForm, SignInForm, WelcomeForm
 
 DEVICE_COOKIE = "wm_device"
+# A browser the account signed in on before: wrong passwords from elsewhere do not hold it.
+KNOWN_COOKIE = "wm_known"
+KNOWN_DAYS = 90
+
+
+def _known_signer(email: str) -> URLSafeSerializer:
+    # Signed for this account alone: the cookie names no one, and is worthless for another.
+    return URLSafeSerializer(
+        str(current_app.secret_key), salt="known-browser:" + email.strip().casefold()
+    )
+
+
+def _known_browser(email: str) -> str | None:
+    value = request.cookies.get(KNOWN_COOKIE)
+    if not value:
+        return None
+    try:
+        return str(_known_signer(email).loads(value))
+    except BadSignature:
+        return None
+
+
+def _remember_browser(response: BaseResponse, email: str, browser: str | None) -> BaseResponse:
+    response.set_cookie(
+        KNOWN_COOKIE,
+        _known_signer(email).dumps(browser or secrets.token_urlsafe(12)),
+        max_age=KNOWN_DAYS * 24 * 3600,
+        httponly=True,
+        samesite="Lax",
+        secure=secure_cookies(),
+    )
+    return response
+
+
+def _refused() -> bool:
+    return bool(g.get("sign_in_refused"))
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
+# Wrong passwords only: a centre's volunteers signing in on one wifi at the start of a
+# morning share an address and must all get in.
+@limiter.limit("10 per minute", methods=["POST"], deduct_when=lambda _reply: _refused())
 def sign_in() -> BaseResponse | str:
     form = SignInForm()
     error = None
@@ -36,13 +77,16 @@ def sign_in() -> BaseResponse | str:
         db = storage.get_db()
         email = form.email.data or ""
         config = current_app.config
+        browser = _known_browser(email)
         held = storage.staff_sessions.held_for(
             db,
             email,
             config["SIGN_IN_FAILURES"],
             timedelta(minutes=config["SIGN_IN_HOLD_MINUTES"]),
+            browser,
         )
         if held:
+            g.sign_in_refused = True
             # Even the right password: guessing from many addresses gains nothing.
             page = render_template(
                 "auth/sign_in.html",
@@ -56,14 +100,21 @@ def sign_in() -> BaseResponse | str:
             return make_response(page, 429, {"Retry-After": str(held)})
         user = storage.accounts.authenticate(db, email, form.password.data or "")
         if user is None:
-            storage.staff_sessions.failed(db, email)
+            g.sign_in_refused = True
+            storage.staff_sessions.failed(db, email, browser)
             error = gettext("That email address and password do not match an account.")
         else:
-            storage.staff_sessions.succeeded(db, email)
+            storage.staff_sessions.succeeded(db, email, browser)
             begin_session(user)
             if user.role != "volunteer":
-                return redirect(
-                    url_for("admin.devices" if user.role == "coordinator" else "admin.engagement")
+                return _remember_browser(
+                    redirect(
+                        url_for(
+                            "admin.devices" if user.role == "coordinator" else "admin.engagement"
+                        )
+                    ),
+                    email,
+                    browser,
                 )
             label = form.device_label.data or request.user_agent.string[:60] or "device"
             device, token = storage.accounts.register_device(
@@ -83,7 +134,7 @@ def sign_in() -> BaseResponse | str:
                 samesite="Lax",
                 secure=secure_cookies(),
             )
-            return response
+            return _remember_browser(response, email, browser)
     return render_template("auth/sign_in.html", form=form, error=error)
 
 

@@ -398,6 +398,8 @@ def _round_of(code: str | None) -> str | None:
 @bp.get("/s/<survey_id>/thanks")
 def thanks(survey_id: str) -> Response:
     version = request.args.get("v", type=int)
+    if version is not None and not 0 < version < 2**31:
+        abort(404)  # no such version (and a larger number would not reach SQLite whole)
     survey = _survey(survey_id, version)
     page = render_template(
         "collect/thanks.html",

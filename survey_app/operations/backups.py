@@ -240,17 +240,39 @@ def _holds_data(database: Path) -> bool:
         db.close()
 
 
-def restore(backup: Path, secret: str, database: Path, recordings: Path, replace: bool) -> int:
-    """Put the backup's database and recordings in place; how many recordings.
+@dataclass(frozen=True)
+class Restored:
+    recordings: int
+    erased_again: int  # responses erased after the backup was made, erased again
+
+
+def _erased(database: Path) -> set[str]:
+    """The erased responses a database remembers (none if it has no such table yet)."""
+    if not database.exists():
+        return set()
+    db = storage.connect(database)
+    try:
+        if not db["erased_responses"].exists():
+            return set()
+        return {str(h) for (h,) in db.execute("SELECT id_hash FROM erased_responses")}
+    finally:
+        db.close()
+
+
+def restore(backup: Path, secret: str, database: Path, recordings: Path, replace: bool) -> Restored:
+    """Put the backup's database and recordings in place.
 
     Everything is decrypted and checked first; an existing database is replaced only
-    when ``replace`` is given (the app must be stopped), and then with a rename.
+    when ``replace`` is given (the app must be stopped), and then with a rename. Responses
+    the replaced database remembers as erased are erased again in the restored one: a
+    backup must not bring back what a resident asked to have erased.
     """
     if not replace and _holds_data(database):
         raise BackupError(
             f"{database} holds data. Stop the app and give --replace to put the backup in "
             "its place."
         )
+    erased = _erased(database)
     database.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(dir=database.parent, prefix=".restore-") as work:
         folder, files = _open(backup, secret, Path(work))
@@ -266,4 +288,10 @@ def restore(backup: Path, secret: str, database: Path, recordings: Path, replace
         for path in recordings.iterdir():
             if path.is_file() and path.name not in kept:
                 path.unlink()
-    return len(kept)
+    storage.initialise(database)  # a backup made before an upgrade is brought up to date
+    db = storage.connect(database)
+    try:
+        again = storage.residents.erased_since(db, erased, recordings)
+    finally:
+        db.close()
+    return Restored(len(kept), again)

@@ -57,7 +57,7 @@ def init_app(app: Flask) -> None:
     def restore(backup_file: str, passphrase_file: str | None, replace: bool) -> None:
         """Put a backup's database and recordings in place of the configured ones."""
         try:
-            count = backups.restore(
+            done = backups.restore(
                 Path(backup_file),
                 _passphrase(passphrase_file, confirm=False),
                 Path(current_app.config["DATABASE"]),
@@ -66,4 +66,9 @@ def init_app(app: Flask) -> None:
             )
         except backups.BackupError as error:
             raise click.ClickException(str(error)) from None
-        click.echo(f"Restored the database and {count} voice recordings. Start the app again.")
+        click.echo(f"Restored the database and {done.recordings} voice recordings.")
+        if done.erased_again:
+            click.echo(
+                f"Erased again {done.erased_again} responses erased after the backup was made."
+            )
+        click.echo("Start the app again.")

@@ -25,7 +25,9 @@ ACTION_NAMES: dict[str, Any] = {
     "export": _l("File exported"),
     "erased": _l("Resident's response erased"),
     "contact_withdrawn": _l("Contact consent withdrawn"),
+    "quote_withdrawn": _l("Quote consent withdrawn"),
     "purged": _l("Kept past its time: purged"),
+    "erased_after_restore": _l("Erased again after a backup was restored"),
     "retention": _l("Keeping periods changed"),
 }
 
@@ -35,6 +37,7 @@ DETAIL_NAMES: dict[str, Any] = {
     "recordings": _l("voice recordings"),
     "report_quotes": _l("quotes taken out of saved reports"),
     "review_records": _l("review records cleaned"),
+    "pinned": _l("pinned quotes unpinned"),
     "doors": _l("door records unlinked"),
     "survey": _l("survey"),
     "what": _l("file"),
@@ -54,16 +57,19 @@ DETAIL_NAMES: dict[str, Any] = {
 def audit_log() -> str:
     before = request.args.get("before")
     if before is not None:
-        # Only a time from this page's own "older" link: anything else is refused.
+        # Only a place from this page's own "older" link: anything else is refused.
+        place = storage.audit.parse_place(before)
         try:
-            datetime.fromisoformat(before)
+            if place is None:
+                raise ValueError(before)
+            datetime.fromisoformat(place[0])
         except ValueError:
             abort(404)
     entries = storage.audit.entries(storage.get_db(), PAGE + 1, before)
     return render_template(
         "rights/audit.html",
         entries=entries[:PAGE],
-        older=entries[PAGE - 1].at if len(entries) > PAGE else None,
+        older=entries[PAGE - 1].place if len(entries) > PAGE else None,
         names=ACTION_NAMES,
         detail_names=DETAIL_NAMES,
     )

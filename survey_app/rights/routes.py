@@ -1,4 +1,4 @@
-"""A resident asks to see, stop contact, or erase what they gave: the coordinator finds
+"""A resident asks to see, stop contact or quoting, or erase what they gave: the coordinator finds
 it by their reference or contact details and does it here. Nothing personal goes in an
 address: the look-up is posted, and the page after each action is a plain redirect."""
 
@@ -80,6 +80,28 @@ def withdraw_contact() -> BaseResponse:
         flash(gettext("Their contact details are deleted and they will not be contacted."))
     else:
         flash(gettext("They had not agreed to be contacted: there was nothing to withdraw."))
+    return redirect(url_for(".requests"))
+
+
+@bp.post("/withdraw-quote")
+@role_required("coordinator")
+def withdraw_quote() -> BaseResponse:
+    rid = _response_or_back(ResponseForm())
+    if rid is None:
+        return _gone()
+    taken = storage.residents.withdraw_quote(storage.get_db(), signed_in_id(), rid)
+    if taken is None:
+        flash(gettext("They had not agreed to be quoted: there was nothing to withdraw."))
+    else:
+        flash(
+            gettext("Their words will not be quoted again; their answers stay in the themes.")
+            + " "
+            + ngettext(
+                "%(num)d quote taken out of saved reports",
+                "%(num)d quotes taken out of saved reports",
+                taken,
+            )
+        )
     return redirect(url_for(".requests"))
 
 

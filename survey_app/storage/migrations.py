@@ -695,3 +695,18 @@ def _residents_rights(db: Database) -> None:
     # the response; NULL: until someone erases them).
     db.execute("ALTER TABLE surveys ADD COLUMN keep_answers_days INTEGER")
     db.execute("ALTER TABLE surveys ADD COLUMN keep_contacts_days INTEGER")
+
+
+@MIGRATIONS(name="0021_erased_responses")
+def _erased_responses(db: Database) -> None:
+    # Erased responses, by the SHA-256 of their random id: a tablet that still holds one
+    # (offline, or a saved file) cannot send it back, and a restored backup has it erased
+    # again. The hash names no one: the id was random and nothing else is kept.
+    db.execute(
+        """
+        CREATE TABLE erased_responses (
+            id_hash TEXT PRIMARY KEY,
+            at TEXT NOT NULL
+        )
+        """
+    )

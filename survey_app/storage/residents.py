@@ -1,5 +1,5 @@
 """A resident's own data: found by their reference or contact details, given to them
-whole, their contact consent withdrawn, or all of it erased.
+whole, their contact or quote consent withdrawn, or all of it erased.
 
 Erasing reaches everything the app keeps about a response: answers, glosses,
 transcripts, contact details, consents, stored vectors, theme placements and pinned
@@ -9,6 +9,7 @@ versions, and the audio files. The erasure is recorded with counts only.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -33,18 +34,28 @@ class Found:
     created_at: str
     language: str
     has_contact: bool
+    can_quote: bool
 
 
 _FOUND = (
     "SELECT r.id, r.survey_id, r.created_at, r.language,"
-    " EXISTS (SELECT 1 FROM contacts c WHERE c.response_id = r.id) FROM responses r"
+    " EXISTS (SELECT 1 FROM contacts c WHERE c.response_id = r.id), r.quote_consent"
+    " FROM responses r"
 )
 
 
 def _found(rows: list[Any]) -> list[Found]:
     return [
-        Found(str(rid), reference_for(str(rid)), str(survey), str(at), str(lang), bool(contact))
-        for rid, survey, at, lang, contact in rows
+        Found(
+            str(rid),
+            reference_for(str(rid)),
+            str(survey),
+            str(at),
+            str(lang),
+            bool(contact),
+            bool(quote),
+        )
+        for rid, survey, at, lang, contact, quote in rows
     ]
 
 
@@ -81,6 +92,41 @@ def find(db: Database, typed: str) -> list[Found]:
             [typed, typed, digits, digits[-9:]],
         ).fetchall()
     )
+
+
+def erased_hash(response_id: str) -> str:
+    """How an erased response (or recording) is remembered: its random id's SHA-256."""
+    return hashlib.sha256(response_id.encode("utf-8")).hexdigest()
+
+
+def was_erased(db: Database, any_id: str) -> bool:
+    """Whether a response or recording with this id was erased."""
+    return (
+        db.execute(
+            "SELECT 1 FROM erased_responses WHERE id_hash = ?", [erased_hash(any_id)]
+        ).fetchone()
+        is not None
+    )
+
+
+def erased_since(db: Database, hashes: set[str], folder: Path) -> int:
+    """Erase again, in a restored database, the responses in ``hashes`` (erased after the
+    backup was made); remember them all as erased. How many were erased again."""
+    again = [
+        str(rid)
+        for (rid,) in db.execute("SELECT id FROM responses").fetchall()
+        if erased_hash(str(rid)) in hashes
+    ]
+    for rid in again:
+        erase(db, folder, None, rid, record=False)
+    with write(db):
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO erased_responses (id_hash, at) VALUES (?, ?)",
+            [(h, utc_now()) for h in sorted(hashes)],
+        )
+        if again:
+            audit.record(db, None, "erased_after_restore", responses=len(again))
+    return len(again)
 
 
 def _rows(db: Database, sql: str, params: list[Any]) -> list[dict[str, Any]]:
@@ -174,6 +220,50 @@ def withdraw_contact(db: Database, actor_id: int | None, response_id: str) -> bo
     return changed
 
 
+def withdraw_quote(db: Database, actor_id: int | None, response_id: str) -> int | None:
+    """The resident no longer allows quoting: their pinned quotes are unpinned and their
+    words leave every saved report version; their answers stay in the themes.
+
+    Returns how many quotes were taken out of saved reports, or None if they had not
+    allowed quoting (nothing changes then).
+    """
+    with write(db):
+        row = db.execute(
+            "SELECT survey_id, quote_consent FROM responses WHERE id = ?", [response_id]
+        ).fetchone()
+        if row is None:
+            raise NotFound(f"response {response_id}")
+        if not row[1]:
+            return None
+        taken = _scrub_reports(db, str(row[0]), _said(db, response_id))
+        unpinned = db.execute(
+            "DELETE FROM pinned_quotes WHERE response_id = ?", [response_id]
+        ).rowcount
+        db.execute(
+            "INSERT OR IGNORE INTO consent_withdrawals (response_id, kind, at, by)"
+            " VALUES (?, 'quote', ?, ?)",
+            [response_id, utc_now(), actor_id],
+        )
+        # Reports, exports and the themes pages quote only while this column says yes.
+        db.execute("UPDATE responses SET quote_consent = 0 WHERE id = ?", [response_id])
+        audit.record(db, actor_id, "quote_withdrawn", pinned=unpinned, report_quotes=taken)
+    return taken
+
+
+def _said(db: Database, response_id: str) -> set[str]:
+    """Every text of one response that a report could quote: answers and transcripts."""
+    return {
+        str(value)
+        for (value,) in db.execute("SELECT value FROM answers WHERE response_id = ?", [response_id])
+    } | {
+        str(text)
+        for (text,) in db.execute(
+            "SELECT transcript FROM recordings WHERE response_id = ? AND transcript IS NOT NULL",
+            [response_id],
+        )
+    }
+
+
 def _without(value: Any, response_id: str) -> Any:
     """``value`` (a review record's JSON) with every trace of one response removed."""
     if isinstance(value, list):
@@ -251,19 +341,7 @@ def erase(
         if row is None:
             raise NotFound(f"response {response_id}")
         survey_id = str(row[0])
-        said = {
-            str(value)
-            for (value,) in db.execute(
-                "SELECT value FROM answers WHERE response_id = ?", [response_id]
-            )
-        } | {
-            str(text)
-            for (text,) in db.execute(
-                "SELECT transcript FROM recordings WHERE response_id = ?"
-                " AND transcript IS NOT NULL",
-                [response_id],
-            )
-        }
+        said = _said(db, response_id)
         files = [name for _rid, _mime, name in audio_files(db, response_id)]
         waiting = [
             str(rid)
@@ -289,6 +367,12 @@ def erase(
         # Answers, contact details, consents, vectors, theme places, pinned quotes,
         # coding items and recordings' rows all go with the response (ON DELETE CASCADE).
         db.execute("DELETE FROM responses WHERE id = ?", [response_id])
+        # A tablet that still holds it must not bring it back (storage.responses), and is
+        # told its recordings are gone so that it deletes them (voice.upload).
+        db.conn.executemany(
+            "INSERT OR IGNORE INTO erased_responses (id_hash, at) VALUES (?, ?)",
+            [(erased_hash(i), utc_now()) for i in [response_id, *waiting]],
+        )
         if record:
             audit.record(db, actor_id, "erased", survey=survey_id, **counts)
     for name in files:

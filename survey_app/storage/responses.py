@@ -141,6 +141,11 @@ def save(
     return outcome
 
 
+# Stands for a response that was erased: whatever is sent again under its id is a
+# duplicate, stored nowhere (the device forgets it; the resident asked for that).
+ERASED = "erased"
+
+
 def _stored_hashes(db: Database, ids: list[str]) -> dict[str, str]:
     found: dict[str, str] = {}
     # SQLite allows a few hundred parameters in one statement on older builds.
@@ -151,6 +156,12 @@ def _stored_hashes(db: Database, ids: list[str]) -> dict[str, str]:
             f"SELECT id, content_hash FROM responses WHERE id IN ({marks})", chunk
         ):
             found[rid] = digest
+        by_hash = {hashlib.sha256(rid.encode("utf-8")).hexdigest(): rid for rid in chunk}
+        hashes = ",".join("?" * len(by_hash))
+        for (gone,) in db.execute(
+            f"SELECT id_hash FROM erased_responses WHERE id_hash IN ({hashes})", list(by_hash)
+        ):
+            found[by_hash[gone]] = ERASED
     return found
 
 
@@ -189,7 +200,8 @@ def save_many(
         for entry in entries:
             digest = entry.content_hash()
             if entry.id in known:
-                outcomes.append("duplicate" if known[entry.id] == digest else "conflict")
+                same = known[entry.id] in (digest, ERASED)
+                outcomes.append("duplicate" if same else "conflict")
                 continue
             known[entry.id] = digest
             outcomes.append("created")

@@ -82,17 +82,26 @@ def end_all(db: Database, user_id: int) -> int:
     return cursor.rowcount
 
 
-def _account(email: str) -> str:
-    return _hash(email.strip().casefold())
+def _account(email: str, browser: str | None = None) -> str:
+    # A browser the owner signed in on before keeps a count of its own (see held_for).
+    key = email.strip().casefold()
+    return _hash(f"{key}\0{browser}" if browser else key)
 
 
-def held_for(db: Database, email: str, most: int, window: timedelta) -> int:
-    """Seconds an account is held after ``most`` failed sign-ins in ``window`` (0: not held)."""
+def held_for(
+    db: Database, email: str, most: int, window: timedelta, browser: str | None = None
+) -> int:
+    """Seconds an account is held after ``most`` failed sign-ins in ``window`` (0: not held).
+
+    ``browser`` names a browser the account signed in on before: only its own failures
+    count there, so guesses from elsewhere cannot keep the owner out (OWASP's "device
+    cookies"); everywhere else, every failure counts.
+    """
     since = _now() - window
     rows = db.execute(
         "SELECT at FROM sign_in_failures WHERE account_hash = ? AND at > ? ORDER BY at DESC"
         " LIMIT ?",
-        [_account(email), _iso(since), most],
+        [_account(email, browser), _iso(since), most],
     ).fetchall()
     if len(rows) < most:
         return 0
@@ -101,11 +110,11 @@ def held_for(db: Database, email: str, most: int, window: timedelta) -> int:
     return max(1, int((oldest + window - _now()).total_seconds()) + 1)
 
 
-def failed(db: Database, email: str) -> None:
+def failed(db: Database, email: str, browser: str | None = None) -> None:
     with write(db):
         db.execute(
             "INSERT INTO sign_in_failures (account_hash, at) VALUES (?, ?)",
-            [_account(email), _iso(_now())],
+            [_account(email, browser), _iso(_now())],
         )
         # The account tried, when there is one; what was typed is never kept.
         row = db.execute("SELECT id FROM users WHERE email = ?", [email.strip()]).fetchone()
@@ -114,6 +123,9 @@ def failed(db: Database, email: str) -> None:
         db.execute("DELETE FROM sign_in_failures WHERE at < ?", [_iso(_now() - timedelta(days=1))])
 
 
-def succeeded(db: Database, email: str) -> None:
+def succeeded(db: Database, email: str, browser: str | None = None) -> None:
     with write(db):
-        db.execute("DELETE FROM sign_in_failures WHERE account_hash = ?", [_account(email)])
+        db.execute(
+            "DELETE FROM sign_in_failures WHERE account_hash IN (?, ?)",
+            [_account(email), _account(email, browser)],
+        )

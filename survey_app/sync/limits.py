@@ -52,9 +52,6 @@ class _FixedWindows:
         return max(1, int((start + 1) * seconds - now) + 1)
 
 
-_windows = _FixedWindows()
-
-
 @lru_cache(maxsize=8)
 def _allowance(text: str) -> RateLimitItem:
     return parse(text)
@@ -81,7 +78,9 @@ def _check() -> None:
     else:
         key, name = f"address:{get_remote_address()}", "SEND_LIMIT_PER_ADDRESS"
     item = _allowance(str(current_app.config[name]))
-    wait = _windows.hit(f"{id(current_app)}:{key}", item.amount, item.get_expiry())
+    # Counts belong to the app (a new app, a test's, never inherits another's).
+    windows = current_app.extensions.setdefault("send_limits", _FixedWindows())
+    wait = windows.hit(key, item.amount, item.get_expiry())
     if wait is not None:
         raise TooManyRequests(retry_after=wait)
 

@@ -122,7 +122,8 @@ _RECEIPT = {
             "type": "string",
             "enum": ["created", "duplicate", "conflict", "rejected"],
             "description": "created: committed now. duplicate: the same id with the same "
-            "content was committed before; nothing written. conflict: the same "
+            "content was committed before, or a response with this id was erased at the "
+            "resident's request; nothing written. conflict: the same "
             "id with different content is stored; it is left untouched. "
             "rejected: not stored, see errors. Only created and duplicate mean "
             "the device may forget the response.",
@@ -173,6 +174,9 @@ OPENAPI: dict[str, Any] = {
                     "200": {"description": "Where to go on from.", "headers": _UPLOAD_STATE},
                     "403": {"description": "The response was sent by another device."},
                     "404": {"description": "No response on the server declared this recording."},
+                    "410": {
+                        "description": "Erased at the resident's request: delete the device's copy."
+                    },
                 },
             },
             "patch": {
@@ -191,6 +195,7 @@ OPENAPI: dict[str, Any] = {
                     "413": {"description": "More bytes than the response declared."},
                     "415": {"description": "Not the kind of recording declared; discarded."},
                     "422": {"description": "Complete but its checksum differs; discarded."},
+                    "410": {"description": "Erased at the resident's request."},
                 },
             },
         },

@@ -42,7 +42,14 @@ def _recording(recording_id: str) -> Recording:
     try:
         audio.partial_path(folder(), recording_id)  # a UUID, or nothing to look up
         recording = storage.recordings.get(storage.get_db(), recording_id)
-    except (ValueError, storage.NotFound):
+    except ValueError:
+        raise unknown from None
+    except storage.NotFound:
+        if storage.residents.was_erased(storage.get_db(), recording_id):
+            # The resident asked for it to be erased: the device deletes its copy.
+            raise UserFacingError(
+                gettext("This recording was erased at the resident's request."), status=410
+            ) from None
         raise unknown from None
     device = sending_device()
     # A response sent by a device takes its audio from that device only; one sent from

@@ -85,7 +85,8 @@ def answers(survey_id: str, question_id: str) -> str:
     db = storage.get_db()
     attributes = breakdown_questions(hand.survey)
     filters = _filters([q.id for q in attributes])
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    # Past the last page is an empty page; a number SQLite cannot hold is the same.
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), 10**9)
     rows, total = storage.answer_lists.listing(
         db, survey_id, question_id, filters, limit=PAGE, offset=(page - 1) * PAGE
     )

@@ -331,3 +331,52 @@ def test_a_revoked_tablets_recordings_reach_the_server_in_its_saved_file(
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)
+
+
+def test_a_tablet_deletes_a_recording_erased_before_it_was_sent(
+    playwright: Playwright, browser: Browser, tmp_path: Path
+) -> None:
+    from survey_app.storage.references import reference_for
+
+    server = start_server(tmp_path)
+    try:
+        create_user(server, "coord@example.org", "coordinator")
+        context = _open(playwright, tmp_path / "profile")
+        page = context.new_page()
+        # The response gets through; its recording does not (the signal drops mid-way).
+        page.route("**/api/v1/recordings/**", lambda route: route.abort())
+        page.goto(server.url + "/en/s/what-matters/")
+        response_id = _to_the_open_question(page)
+        _record(page)
+        _finish(page)
+        assert server.wait_for(
+            "SELECT count(*) FROM responses WHERE id = ?", (response_id,), [(1,)]
+        ) == [(1,)]
+        assert _on_device(page) == 1
+
+        # Meanwhile the resident asks for everything to be erased.
+        desk = browser.new_context().new_page()
+        sign_in(desk, server, "coord@example.org")
+        desk.goto(server.url + "/en/admin/residents/")
+        desk.locator("#typed").fill(reference_for(response_id))
+        desk.locator("[data-testid=find] button[type=submit]").click()
+        desk.get_by_test_id("erase").click()
+        desk.locator("#confirm").check()
+        desk.get_by_test_id("erase-confirm").click()
+        expect(desk.get_by_test_id("flash")).to_be_visible()
+
+        # The signal returns: the tablet is told the recording is gone and deletes it.
+        page.unroute("**/api/v1/recordings/**")
+        page.goto(server.url + "/en/")
+        page.get_by_test_id("send-now").click()
+        expect(page.get_by_test_id("outbox")).to_have_attribute(
+            "data-audio-waiting", "0", timeout=15000
+        )
+        assert _on_device(page) == 0
+        assert server.query("SELECT count(*) FROM responses") == [(0,)]
+        folder = server.database.with_name("live-recordings")
+        assert not [p for p in folder.rglob("*") if p.is_file()]
+        context.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)

@@ -136,6 +136,8 @@
       method: "HEAD", headers: headersFor(device), credentials: "same-origin", cache: "no-store"
     }).then(function (reply) {
       if (reply.status === 404) { return 0; }  // its response is not on the server yet
+      // Erased at the resident's request: this device's copy goes too.
+      if (reply.status === 410) { return scope.WMStore.remove("recordings", recording.id).then(function () { return 0; }); }
       if (!reply.ok) { throw new Error("server answered " + reply.status); }
       return uploadFrom(recording, Number(reply.headers.get("Upload-Offset")) || 0, device);
     });
