@@ -58,6 +58,7 @@ def test_a_reference_given_offline_finds_and_erases_the_answers(
         desk.locator("[data-testid=find] button[type=submit]").click()
         expect(desk.locator(f"tr[data-reference='{reference}']")).to_have_count(1)
         assert "/residents/" in desk.url and reference.lower() not in desk.url.lower()
+        expect(desk.get_by_test_id("withdraw-quote")).to_be_visible()  # they agreed to quotes
         assert serious_violations(axe, desk) == []
         desk.get_by_test_id("erase").click()
         expect(desk.get_by_test_id("erase-facts")).to_contain_text(reference)
