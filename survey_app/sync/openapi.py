@@ -113,6 +113,22 @@ _UPLOAD_STATE = {
     "Upload-Length": {"description": "The recording's size.", "schema": {"type": "integer"}},
 }
 
+_ERROR_BODY = {
+    "application/json": {"schema": {"type": "object", "properties": {"error": {"type": "string"}}}}
+}
+# Refusals every sending route can give (the body says why, in the sender's language).
+_REFUSED = {
+    "401": {"description": "A device token that is not known.", "content": _ERROR_BODY},
+    "403": {
+        "description": "The device was revoked, or the response is another device's.",
+        "content": _ERROR_BODY,
+    },
+    "429": {
+        "description": "Sent too fast: wait the seconds in Retry-After (nothing was kept).",
+        "content": _ERROR_BODY,
+    },
+}
+
 _RECEIPT = {
     "type": "object",
     "required": ["id", "status"],
@@ -172,7 +188,7 @@ OPENAPI: dict[str, Any] = {
                 "or, for a response sent without one, from whoever knows the recording's id.",
                 "responses": {
                     "200": {"description": "Where to go on from.", "headers": _UPLOAD_STATE},
-                    "403": {"description": "The response was sent by another device."},
+                    **_REFUSED,
                     "404": {"description": "No response on the server declared this recording."},
                     "410": {
                         "description": "Erased at the resident's request: delete the device's copy."
@@ -186,8 +202,29 @@ OPENAPI: dict[str, Any] = {
                 "nothing and is told where the file has got to; a chunk sent again after "
                 "the recording arrived writes nothing. The first bytes must be the container "
                 "declared (WebM, Ogg or MP4).",
+                "parameters": [
+                    {
+                        "name": "Upload-Offset",
+                        "in": "header",
+                        "required": True,
+                        "description": "Where this chunk starts in the recording.",
+                        "schema": {"type": "integer", "minimum": 0},
+                    }
+                ],
+                "requestBody": {
+                    "required": True,
+                    "content": {
+                        "application/offset+octet-stream": {
+                            "schema": {"type": "string", "format": "binary"}
+                        }
+                    },
+                },
                 "responses": {
                     "204": {"description": "Kept.", "headers": _UPLOAD_STATE},
+                    "400": {"description": "No Upload-Offset, or not a number of bytes."},
+                    **_REFUSED,
+                    "404": {"description": "No response on the server declared this recording."},
+                    "411": {"description": "No Content-Length: how much is sent must be said."},
                     "409": {
                         "description": "Not where the file has got to.",
                         "headers": _UPLOAD_STATE,
@@ -236,8 +273,12 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
+                    "400": {
+                        "description": "Not JSON, or no list called doors.",
+                        "content": _ERROR_BODY,
+                    },
+                    **_REFUSED,
                     "401": {"description": "No device token, or an unknown one."},
-                    "403": {"description": "The device was revoked by a coordinator."},
                 },
             }
         },
@@ -291,6 +332,7 @@ OPENAPI: dict[str, Any] = {
                             }
                         },
                     },
+                    **_REFUSED,
                     "413": {
                         "description": "The body is larger than 1 MiB.",
                         "content": {

@@ -132,10 +132,15 @@ def read_time(value: Any, errors: dict[str, str], field: str = "created_at") -> 
         return ""
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
+    try:
+        moment = moment.astimezone(UTC)
+    except OverflowError:  # "0001-01-01T00:00+00:01" is before the calendar's first day in UTC
+        errors[field] = gettext("Give the time as an ISO 8601 date and time.")
+        return ""
     # A device clock may run a little fast, never a day.
     if moment > now + timedelta(days=1):
         errors[field] = gettext("This time is in the future.")
-    return moment.astimezone(UTC).isoformat(timespec="seconds")
+    return moment.isoformat(timespec="seconds")
 
 
 def _values(value: Any) -> list[str] | None:
