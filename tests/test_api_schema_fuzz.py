@@ -34,8 +34,9 @@ from schemathesis.checks import (
 from schemathesis.specs.openapi.schemas import OpenApiSchema
 
 from survey_app.sync.openapi import OPENAPI
-from tests.conftest import PASSWORD, soup, staff_app
+from tests.conftest import staff_app
 from tests.test_bad_input import _rows
+from tests.test_rights import _device_token
 from tests.voice.helpers import declared, recording_bytes, voice_response
 
 # A voice chunk is sent as bytes (the tus protocol's media type): made as octet-stream is.
@@ -81,14 +82,7 @@ def api_app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
 @pytest.fixture(scope="module")
 def device_token(api_app: Flask) -> str:
     """The key a volunteer's tablet is given when they sign in on it."""
-    page = soup(
-        api_app.test_client().post(
-            "/en/sign-in",
-            data={"email": "volunteer@example.org", "password": PASSWORD, "device_label": "T1"},
-            follow_redirects=True,
-        )
-    )
-    return str(page.select_one("[data-wm-device]")["data-token"])
+    return _device_token(api_app)
 
 
 @pytest.fixture(scope="module")
