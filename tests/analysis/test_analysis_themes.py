@@ -594,8 +594,8 @@ def test_placing_needs_the_same_kind_of_vectors(multilingual, multilingual_conce
 
 
 def test_answers_are_judged_far_against_their_own_language():
-    """A language the model knows less sits further from every centre; its answers are not
-    left unthemed for that alone, while an answer that fits no theme still is."""
+    """A language whose answers sit further from every centre (one the model knows less)
+    is not left unthemed for that alone, while an answer that fits no theme still is."""
     from analysis.unthemed import FAR, UNTHEMED, set_aside
 
     rng = np.random.default_rng(0)
