@@ -125,3 +125,39 @@ def test_a_tablet_is_told_an_erased_recording_is_gone(tmp_path: Path) -> None:
     assert not [p for p in folder.rglob("*") if p.is_file()]
     # A recording nobody declared is still only unknown.
     assert client.head(f"/api/v1/recordings/{uuid.uuid4()}").status_code == 404
+
+
+def test_an_imported_file_does_not_bring_an_erased_recording_back(tmp_path: Path) -> None:
+    import base64
+    import io
+    import json
+
+    from tests.conftest import soup
+
+    app = _app(tmp_path)
+    data = recording_bytes(30_000)
+    spoken = declared("what_matters", data)
+    item = voice_response(spoken)
+    _send(app, item)
+    _erase(app, item["id"])
+    # The tablet could not send; its saved file reaches a coordinator after the erasure.
+    desk = _signed_in(app)
+    saved = {
+        "responses": [item],
+        "recordings": [{"id": spoken["id"], "data": base64.b64encode(data).decode()}],
+    }
+    token = soup(desk.get("/en/admin/import")).select_one("input[name=csrf_token]")["value"]
+    page = desk.post(
+        "/en/admin/import",
+        data={"csrf_token": token, "file": (io.BytesIO(json.dumps(saved).encode()), "s.json")},
+        content_type="multipart/form-data",
+    )
+    shown = soup(page)
+    assert shown.select_one("[data-testid=voices-refused]").get_text() == "1"
+    # The coordinator is told why, not that the response is missing.
+    assert "erased at the resident's request" in shown.get_text()
+    assert "Send the response first" not in shown.get_text()
+    assert _rows(app, "SELECT count(*) FROM responses WHERE id = ?", (item["id"],)) == [(0,)]
+    assert _rows(app, "SELECT count(*) FROM recordings") == [(0,)]
+    folder = Path(app.config["RECORDINGS_FOLDER"])
+    assert not [p for p in folder.rglob("*") if p.is_file()]

@@ -77,7 +77,7 @@ def _question(
     answers = storage.themes.progress(db, survey.id, question_id).answers
     if not answers:
         return None
-    (book,) = storage.exports.codebook(db, survey.id, [question_id])
+    (book,) = storage.exports.codebook(db, survey.id, [question_id], refs=True)
     themes = []
     for theme in (t for t in book["themes"] if t["reviewed"]):
         counts = storage.answer_lists.breakdowns(db, question_id, theme["id"], attributes)

@@ -10,6 +10,7 @@ from typing import Any
 from sqlite_utils import Database
 
 from .db import write
+from .residents import erased_hash
 from .surveys import utc_now
 
 CHUNK = 500
@@ -170,9 +171,15 @@ def recent(db: Database, survey_id: str, limit: int = 20) -> list[Logged]:
     ]
 
 
-def codebook(db: Database, survey_id: str, question_ids: Sequence[str]) -> list[dict[str, Any]]:
+def codebook(
+    db: Database, survey_id: str, question_ids: Sequence[str], *, refs: bool = False
+) -> list[dict[str, Any]]:
     """Each question's themes as the team left them, largest first, with the quotes
-    the team pinned (only from residents who agreed to be quoted)."""
+    the team pinned (only from residents who agreed to be quoted).
+
+    ``refs``: each quote also carries its response's hashed id, so that a saved report can
+    lose exactly that resident's quote later (two residents may have said the same words).
+    """
     out: list[dict[str, Any]] = []
     for question_id in question_ids:
         themes = []
@@ -185,8 +192,9 @@ def codebook(db: Database, survey_id: str, question_ids: Sequence[str]) -> list[
         ):
             quotes = [
                 {"text": str(v), "language": str(lang), "gloss": g}
-                for v, lang, g in db.execute(
-                    "SELECT a.value, a.language, a.gloss FROM pinned_quotes p"
+                | ({"ref": erased_hash(str(rid))} if refs else {})
+                for v, lang, g, rid in db.execute(
+                    "SELECT a.value, a.language, a.gloss, p.response_id FROM pinned_quotes p"
                     " JOIN responses r ON r.id = p.response_id AND r.quote_consent = 1"
                     " JOIN answers a ON a.response_id = p.response_id"
                     " AND a.question_id = ? AND a.position = 0"

@@ -235,7 +235,7 @@ def withdraw_quote(db: Database, actor_id: int | None, response_id: str) -> int 
             raise NotFound(f"response {response_id}")
         if not row[1]:
             return None
-        taken = _scrub_reports(db, str(row[0]), _said(db, response_id))
+        taken = _scrub_reports(db, str(row[0]), response_id)
         unpinned = db.execute(
             "DELETE FROM pinned_quotes WHERE response_id = ?", [response_id]
         ).rowcount
@@ -280,8 +280,15 @@ def _without(value: Any, response_id: str) -> Any:
     return value
 
 
-def _scrub_reports(db: Database, survey_id: str, said: set[str]) -> int:
-    """Take the erased answers out of every saved report version's quotes; how many."""
+def _scrub_reports(db: Database, survey_id: str, response_id: str) -> int:
+    """Take one response's quotes out of every saved report version; how many.
+
+    A quote saved with its response's hashed id is matched by it, so another resident who
+    said the same words keeps their quote; versions saved before quotes carried it are
+    matched by the words (any of this response's answers or transcripts).
+    """
+    ref = erased_hash(response_id)
+    said = _said(db, response_id)
     removed = 0
     for report_id, content in db.execute(
         "SELECT id, content FROM reports WHERE survey_id = ?", [survey_id]
@@ -291,7 +298,11 @@ def _scrub_reports(db: Database, survey_id: str, said: set[str]) -> int:
         for question in stored.get("questions", []):
             for theme in question.get("themes", []):
                 quotes = theme.get("quotes", [])
-                kept = [quote for quote in quotes if quote.get("text") not in said]
+                kept = [
+                    quote
+                    for quote in quotes
+                    if (quote["ref"] != ref if "ref" in quote else quote.get("text") not in said)
+                ]
                 taken += len(quotes) - len(kept)
                 theme["quotes"] = kept
         if taken:
@@ -341,7 +352,6 @@ def erase(
         if row is None:
             raise NotFound(f"response {response_id}")
         survey_id = str(row[0])
-        said = _said(db, response_id)
         files = [name for _rid, _mime, name in audio_files(db, response_id)]
         waiting = [
             str(rid)
@@ -356,7 +366,7 @@ def erase(
                 ).fetchone()[0]
             ),
             "recordings": len(waiting),
-            "report_quotes": _scrub_reports(db, survey_id, said),
+            "report_quotes": _scrub_reports(db, survey_id, response_id),
             "review_records": _scrub_records(db, response_id),
         }
         # The knock still counts for the round; which door it was no longer says whose.

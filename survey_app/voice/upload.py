@@ -162,6 +162,8 @@ def receive_whole(recording_id: str, data: bytes) -> str | None:
     try:
         recording = storage.recordings.get(storage.get_db(), str(recording_id))
     except storage.NotFound:
+        if storage.residents.was_erased(storage.get_db(), str(recording_id)):
+            return gettext("This recording was erased at the resident's request.")
         return gettext("No response on the server has this recording. Send the response first.")
     with audio.held(recording.id):
         if storage.recordings.get(storage.get_db(), recording.id).arrived:

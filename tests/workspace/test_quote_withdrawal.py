@@ -7,7 +7,7 @@ import json
 
 from flask import Flask
 
-from tests.workspace.conftest import rows, signed_in
+from tests.workspace.conftest import Q, rows, signed_in
 from tests.workspace.reviewed import review
 from tests.workspace.test_report import save_report
 
@@ -63,3 +63,68 @@ def test_withdrawing_quote_consent_takes_their_words_out_of_every_report(team: F
     assert "nothing to withdraw" in client.get(REQUESTS).get_data(as_text=True)
     assert rows(team, "SELECT content FROM reports ORDER BY id") == before
     assert rows(team, "SELECT count(*) FROM audit_log WHERE action = 'quote_withdrawn'") == [(1,)]
+
+
+def _quoted(team: Flask, said: str) -> list[int]:
+    """How many times each saved report version quotes ``said``, oldest first."""
+    return [
+        sum(
+            quote["text"] == said
+            for question in json.loads(content)["questions"]
+            for theme in question["themes"]
+            for quote in theme["quotes"]
+        )
+        for (content,) in rows(team, "SELECT content FROM reports ORDER BY id")
+    ]
+
+
+def test_a_resident_who_said_the_same_words_keeps_their_quote(team: Flask) -> None:
+    from survey_app import storage
+
+    client = signed_in(team, "coordinator@example.org")
+    reviewed = review(team, client)
+    theme_id, resident = next(iter(reviewed.pinned.items()))
+    said = reviewed.pinned_text[theme_id]
+    # Another resident of the same theme, who may be quoted, said the very same words.
+    [(other,)] = rows(
+        team,
+        "SELECT m.response_id FROM theme_members m JOIN responses r ON r.id = m.response_id"
+        " WHERE m.theme_id = ? AND r.quote_consent = 1 AND r.id != ? ORDER BY r.id LIMIT 1",
+        (theme_id, resident),
+    )
+    with team.app_context():
+        db = storage.get_db()
+        with storage.write(db):
+            db.execute(
+                "UPDATE answers SET value = ? WHERE response_id = ?"
+                " AND question_id = 'what_matters'",
+                [said, other],
+            )
+    (version,) = rows(team, "SELECT version FROM themes WHERE id = ?", (theme_id,))[0]
+    pinned = client.post(f"{Q}/themes/{theme_id}/pin/{other}", data={"version": version})
+    assert pinned.status_code == 302
+    save_report(client)
+    # A version saved before quotes carried their response (matched by the words alone).
+    with team.app_context():
+        db = storage.get_db()
+        (content,) = db.execute("SELECT content FROM reports ORDER BY id LIMIT 1").fetchone()
+        old = json.loads(content)
+        for question in old["questions"]:
+            for theme in question["themes"]:
+                for quote in theme["quotes"]:
+                    quote.pop("ref")
+        with storage.write(db):
+            db.execute(
+                "INSERT INTO reports (survey_id, title, introduction, language, sections,"
+                " content, created_by, created_at) SELECT survey_id, title, introduction,"
+                " language, sections, ?, created_by, created_at FROM reports ORDER BY id LIMIT 1",
+                [json.dumps(old, ensure_ascii=False)],
+            )
+    assert _quoted(team, said) == [2, 2]
+
+    reply = client.post(REQUESTS + "withdraw-quote", data={"response": resident})
+    assert reply.status_code == 302
+    # The version that knows whose quote is whose keeps the other resident's; the older
+    # one cannot tell them apart and takes both out (never too few).
+    assert _quoted(team, said) == [1, 0]
+    assert said in client.get(save_report(client)).get_data(as_text=True)
