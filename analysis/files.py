@@ -52,7 +52,9 @@ def read_table(path: Path) -> Table:
     if raw.startswith(b"PK\x03\x04"):
         return _read_xlsx(path)
     try:
-        content = raw.decode("utf-8-sig")
+        # Excel's "Unicode Text" is UTF-16 with a byte-order mark (and tabs).
+        utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
+        content = raw.decode("utf-16") if utf16 else raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise AnalysisError(
             f"{path} is not UTF-8 text (byte 0x{raw[exc.start]:02x} at position {exc.start}). "
@@ -141,7 +143,15 @@ def read_answers(
     columns = table.columns
     if question is None:
         question = _only_question(path, table)
-    id_column = id_column or ("response_id" if "response_id" in columns else None)
+    else:
+        question = find_column(path, columns, question)
+    id_column, gloss_column, language_column, consent_column = (
+        None if name is None else find_column(path, columns, name)
+        for name in (id_column, gloss_column, language_column, consent_column)
+    )
+    attribute_columns = [find_column(path, columns, name) for name in attribute_columns]
+    if id_column is None:
+        id_column = next((c for c in ID_COLUMNS if c in columns), None)
     if gloss_column is None and f"{question}__gloss" in columns:
         gloss_column = f"{question}__gloss"
     if language_column is None:
@@ -221,6 +231,33 @@ def read_answers(
             + (f" ({answers.skipped_empty} rows, all empty)" if answers.skipped_empty else "")
         )
     return answers
+
+
+def find_column(path: Path, columns: Sequence[str], name: str) -> str:
+    """The column ``name`` names: itself or, in a file from KoboToolbox or ODK, the one
+    column that is ``name`` inside a group (``group/name``, ``group-name``)."""
+    if name in columns:
+        return name
+    found = [c for c in columns if c.endswith((f"/{name}", f"-{name}"))]
+    if len(found) > 1:
+        raise AnalysisError(
+            f"{path} has several columns for {name!r}; name one with --question: "
+            + ", ".join(repr(c) for c in found)
+        )
+    return found[0] if found else name  # a missing name is reported with the columns
+
+
+# A response's id where the file has one: the app's export, KoboToolbox, ODK Central and
+# Briefcase, then KoboToolbox's row number.
+ID_COLUMNS = (
+    "response_id",
+    "_uuid",
+    "KEY",
+    "meta-instanceID",
+    "meta/instanceID",
+    "instanceID",
+    "_id",
+)
 
 
 def _only_question(path: Path, table: Table) -> str:

@@ -471,3 +471,72 @@ def test_cli_says_when_the_vectors_cannot_be_kept(survey_csv: Path, tmp_path: Pa
     assert main([*args, "--embeddings", str(blocker / "v.npz")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: cannot keep the vectors in") and not out.exists()
+
+
+def test_cli_reads_a_kobotoolbox_export_as_it_comes(tmp_path: Path, english: list[Response]):
+    """KoboToolbox's CSV: ';' between fields, questions inside groups named 'group/q',
+    its own id column; a line break inside an answer stays in that answer."""
+    path = tmp_path / "kobo.csv"
+    header = ["start", "end", "about_you/area", "views/what_matters", "_id", "_uuid", "_index"]
+    rows = [
+        ["2026-11-01T10:00", "2026-11-01T10:05", "Bow", r.text, str(900 + i), f"u-{i}", str(i)]
+        for i, r in enumerate(english)
+    ]
+    rows[0][3] = english[0].text + "\nand the lift is broken"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows([header, *rows])
+    out = tmp_path / "t.json"
+    done = run_cli(
+        "themes",
+        path,
+        "--question",
+        "what_matters",
+        "--attribute",
+        "area",
+        "--out",
+        out,
+        cwd=tmp_path,
+    )
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    members = {i for t in data["themes"] for i in t["member_ids"]}
+    members |= set(data["unthemed"]["member_ids"])
+    # Kobo's uuid names each answer, not its row number or its numeric _id.
+    assert members == {f"u-{i}" for i in range(len(english))}
+    assert data["input"]["question"] == "views/what_matters"
+    assert sum(t["by_attribute"]["about_you/area"]["Bow"] for t in data["themes"]) > 0
+
+
+def test_cli_reads_an_odk_central_export_and_excel_unicode_text(
+    tmp_path: Path, english: list[Response]
+):
+    """ODK Central names a question in a group 'group-q' and each submission by KEY; Excel's
+    "Unicode Text" is UTF-16 with tabs."""
+    header = ["SubmissionDate", "views-what_matters", "meta-instanceID", "KEY", "SubmitterID"]
+    rows = [
+        ["2026-11-01", r.text.replace("\t", " "), f"uuid:{i}", f"uuid:{i}", "5"]
+        for i, r in enumerate(english)
+    ]
+    central = tmp_path / "central.csv"
+    write_csv(central, header, rows)
+    excel = tmp_path / "excel.txt"
+    excel.write_bytes("\n".join("\t".join(r) for r in [header, *rows]).encode("utf-16"))
+    for path in (central, excel):
+        out = tmp_path / f"{path.stem}.json"
+        done = run_cli("themes", path, "--question", "what_matters", "--out", out, cwd=tmp_path)
+        assert done.returncode == 0, done.stderr
+        data = json.loads(out.read_text(encoding="utf-8"))
+        members = {i for t in data["themes"] for i in t["member_ids"]}
+        members |= set(data["unthemed"]["member_ids"])
+        assert members == {f"uuid:{i}" for i in range(len(english))}, path
+
+
+def test_cli_asks_which_column_when_a_question_is_in_two_groups(tmp_path: Path, capsys):
+    path = write_csv(
+        tmp_path / "two.csv",
+        ["first/what_matters", "second/what_matters"],
+        [["rent", "buses"], ["GP", "damp"]],
+    )
+    assert main(["themes", str(path), "--question", "what_matters"]) == 2
+    err = capsys.readouterr().err
+    assert "several columns for 'what_matters'" in err and "'second/what_matters'" in err
