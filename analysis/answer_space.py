@@ -101,7 +101,7 @@ class AnswerSpace:
         if z.shape[1] < self.width_:  # stored vectors were joined
             if self.text_vectors_ is not None:
                 e = np.asarray(self.text_vectors_([d.text for d in docs]), dtype=np.float64)
-                return self.join(z, e, [d.source_language for d in docs])
+                return self.join(z, e, [d.language for d in docs])
             z = np.hstack([z, np.zeros((len(z), self.width_ - z.shape[1]))])
         return z
 
@@ -137,7 +137,7 @@ class AnswerSpace:
         embeddings: Embeddings,
     ) -> np.ndarray:
         """Append stored vectors to the word-based rows, each language's mean removed when
-        two languages have 5 answers or more."""
+        two languages have 5 answers or more (the language of the text embedded)."""
         first = next(iter(embeddings.values()))
         # float32 and in place: at 100,000 answers each copy of these is 150 MB.
         e = np.zeros((len(ids), len(first)), dtype=np.float32)
@@ -150,7 +150,12 @@ class AnswerSpace:
         if weight is None:
             weight = WORD_VECTOR_WEIGHT if callable(embeddings) else SENTENCE_WEIGHT
         self.stored_weight_ = weight
-        languages = [docs[row].source_language for row in active]
+        # The language of the text each vector was made from: the gloss (English) when there
+        # is one (analysis.embed.embedding_text), else the answer's own. Glossed Bengali and
+        # Somali answers are English sentences to the model; centring them apart from the
+        # English ones split one language in three (SIB-200 mixed with glosses, ten seeds:
+        # NMI 42.3 that way, 45.4 this way; docs/benchmarks.md).
+        languages = [docs[row].language for row in active]
         big = [lang for lang, count in Counter(languages).items() if count >= 5]
         normalize(e, copy=False)
         if len(big) >= 2:

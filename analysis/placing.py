@@ -123,7 +123,7 @@ def _vectors(
                 "these themes were found with stored vectors: pass the new answers' vectors "
                 "too (embeddings={response_id: vector})"
             )
-        z = space.join(z, e, [docs[i].source_language for i in keep])
+        z = space.join(z, e, [docs[i].language for i in keep])
     for pos, i in enumerate(keep):
         out[i] = z[pos]
     return out

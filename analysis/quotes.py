@@ -23,7 +23,8 @@ def pick_quotes(
 
     Each pick maximises ``(1 - diversity) * similarity to the centre - diversity *
     similarity to the closest quote already chosen``, so quotes are typical of the theme
-    without repeating each other. Near-duplicates (cosine above 0.95) are never picked twice.
+    without repeating each other. Near-duplicates (cosine above 0.95) in one language are never
+    picked twice.
     Only the ``pool`` most central members are considered, which keeps this cheap. When
     ``languages`` are given, a quote in a language not yet quoted gets ``language_bonus``, so
     a theme raised in Bengali and Somali as well as English is shown in those voices too.
@@ -51,5 +52,10 @@ def pick_quotes(
         available[best] = False
         overlap = vectors @ vectors[best]
         closest = np.maximum(closest, overlap)
-        available &= overlap < 0.95
+        duplicate = overlap >= 0.95
+        if languages is not None:
+            # The same words in another language (or its gloss, which is embedded) are
+            # another resident's voice, not a repeat.
+            duplicate &= np.array([languages[c] == languages[cand[best]] for c in cand])
+        available &= ~duplicate
     return [int(cand[i]) for i in chosen]

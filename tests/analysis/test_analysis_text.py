@@ -196,6 +196,16 @@ def test_quotes_are_central_and_different():
     assert set(muted) <= {4, 5, 6}
 
 
+def test_the_same_words_in_another_language_are_another_voice():
+    """A Bengali answer whose gloss says what an English answer says is embedded almost
+    the same; it is still quoted beside it, while a repeat in one language is not."""
+    centre = np.array([1.0, 0.0, 0.0])
+    vectors = np.array([[1.0, 0.0, 0.0], [0.999, 0.04, 0.0], [0.999, 0.0, 0.04], [0.8, 0.6, 0]])
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    chosen = pick_quotes(vectors, range(4), centre, n_quotes=3, languages=["en", "bn", "en", "en"])
+    assert chosen[:2] == [0, 1] and 2 not in chosen
+
+
 def test_character_ngrams_join_the_words_once_there_are_200_answers():
     from analysis.vectorize import ResponseVectorizer, prepare
 

@@ -432,6 +432,31 @@ def test_stored_embeddings_join_and_language_does_not_decide():
     assert similar_responses(responses, "xarent00", k=1)[0][0] == "xa-rent-0"
 
 
+def test_glossed_answers_are_centred_with_the_language_of_their_gloss():
+    """A glossed answer's vector is its English gloss's: centring Bengali answers apart from
+    the English ones, when Bengali residents raised one concern more than the others, would
+    take that concern out of their vectors and split it by language."""
+    rng = np.random.default_rng(0)
+    responses, vectors, truth = [], {}, {}
+    # English: 10 on rent, 10 on the GP; Bengali (all glossed): 19 on rent, 1 on the GP.
+    for lang, counts in (("en", {"rent": 10, "gp": 10}), ("bn", {"rent": 19, "gp": 1})):
+        for concern, count in counts.items():
+            for i in range(count):
+                rid = f"{lang}-{concern}-{i}"
+                # The words say nothing apart (the same for all): the vectors decide.
+                gloss = "community feedback" if lang == "bn" else None
+                responses.append(Response(rid, "মতামত" if gloss else "community feedback", lang, gloss))
+                vector = rng.normal(0, 0.05, 16)
+                vector[0] += 2.0  # what every English sentence shares, to the model
+                vector[1 if concern == "rent" else 2] += 1.0
+                vectors[rid], truth[rid] = vector.tolist(), concern
+    result = find_themes(responses, min_themes=2, max_themes=2, embeddings=vectors)
+    placed = [i for t in result.themes for i in t.member_ids]
+    assert len(placed) == len(responses)
+    for theme in result.themes:
+        assert len({truth[i] for i in theme.member_ids}) == 1
+
+
 def test_word_vectors_group_one_topic_across_languages_without_glosses(
     tmp_path: Path, topics: list[Response], topic_of: dict[str, str]
 ):
