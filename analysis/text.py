@@ -264,11 +264,6 @@ def stopwords(language: str | None) -> frozenset[str]:
     return frozenset(cleaned)
 
 
-@cache
-def _all_english_like() -> frozenset[str]:
-    return stopwords("en")
-
-
 # Light suffix stripping for two languages without a Snowball stemmer that the survey meets
 # often. Only unambiguous inflections are removed, so a miss leaves the word whole.
 _SOMALI_SUFFIXES = sorted(
@@ -372,16 +367,21 @@ def guess_language(text: str, fallback: str | None = None) -> str | None:
         return "hi"
     if script == "cyrillic":
         return "ru"
+    if script == "ethiopic":
+        # Amharic is the survey's likeliest Ethiopic-script language; the guess groups the
+        # answers for the engine (an Amharic answer is never the collection's English).
+        return "am"
     if script != "latin":
         return fallback
     tokens = text_words(text)
     scores = _function_word_hits(tokens)
-    best, hits = scores.most_common(1)[0]
+    (best, hits), (_, runner_up) = scores.most_common(2)
     if fallback is None:
         return best if hits else None
     # Names and loanwords ("de la", "la casa") give a stray hit or two in any language, so
-    # leave the collection's language only on clear evidence.
-    if hits >= 2 and hits >= 2 * scores[fallback] + 1 and hits >= 0.2 * len(tokens):
+    # leave the collection's language only on clear evidence, for one language above all.
+    clear = hits >= 2 and hits > runner_up and hits >= 0.2 * len(tokens)
+    if clear and hits >= 2 * scores[fallback] + 1:
         return best
     return fallback
 
@@ -404,7 +404,7 @@ def guess_latin_collection(texts: Iterable[str]) -> str:
     return "en"
 
 
-_LATIN_GUESSES = ("en", "so", "tr", "pl", "es", "pt", "fr", "de", "it", "ro", "lt", "sw", "ha")
+_LATIN_GUESSES = tuple("en so tr pl es pt fr de it ro lt sw ha yo".split())
 
 
 def _function_word_hits(tokens: Iterable[str]) -> Counter[str]:
@@ -434,9 +434,13 @@ def _function_word_languages() -> dict[str, tuple[str, ...]]:
 
 @cache
 def _function_words(language: str) -> frozenset[str]:
-    # Words that are function words in one language but not in English (so, a, in, me ...)
-    # would make every English answer look Somali or Italian; skip them when guessing.
-    words_ = stopwords(language)
-    if language != "en":
-        words_ = words_ - _all_english_like()
+    # English counts only its own function words here: the full stop-word list also holds
+    # every two-letter country code ("de", "la", "na"), which made French, Polish and Somali
+    # answers look English. Words that are function words in another language and in
+    # English (so, a, in, me ...) would make every English answer look Somali or Italian;
+    # they count for English alone.
+    if language == "en":
+        words_ = _ENGLISH_FUNCTION_WORDS
+    else:
+        words_ = stopwords(language) - _ENGLISH_FUNCTION_WORDS
     return frozenset(w for w in words_ if len(w) > 1)

@@ -118,6 +118,24 @@ def test_guessing_a_language():
     assert guess_latin_collection(["bank loan interest rates", "football league cup"]) == "en"
 
 
+def test_answers_in_a_mostly_english_collection_keep_their_own_language():
+    """English's full stop-word list holds every two-letter country code ("de", "la", "na",
+    "do"), which made Polish, French and Somali answers look English: each language would
+    then be centred with the English answers and themed apart from them."""
+    said = {
+        "pl": "W parku nie ma miejsca do zabawy dla dzieci",
+        "fr": "Le loyer est trop cher pour nous et les enfants",
+        "yo": "Owó ilé ti pọ̀ jù fún wa, a kò lè san án",
+        "so": "Kirada guriga aad bay u qaali tahay oo ma awoodno",
+        "tr": "Kiralar çok yüksek ve ev sahibi hiçbir şeyi tamir etmiyor",
+        "am": "ኪራዩ በጣም ውድ ነው",
+    }
+    for language, text in said.items():
+        assert guess_language(text, fallback="en") == language, text
+    # A name with a few foreign words in an English answer is still English.
+    assert guess_language("Casa de la Musica is closed", fallback="en") == "en"
+
+
 def test_concept_tokens_bridge_languages():
     housing = "\u27e8housing\u27e9"
     for text, language in (
