@@ -53,6 +53,13 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:
     return path
 
 
+def themed_or_not(data: dict[str, Any]) -> set[str]:
+    """Every answer's id in an output file: in a theme or not yet themed."""
+    return {i for t in data["themes"] for i in t["member_ids"]} | set(
+        data["unthemed"]["member_ids"]
+    )
+
+
 @pytest.fixture
 def survey_csv(tmp_path: Path, multilingual: list[Response]) -> Path:
     rows = [
@@ -128,8 +135,7 @@ def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path, english: list
     done = run_cli("themes", path, "--text-column", "text", "--out", out, cwd=tmp_path)
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    members = {i for t in data["themes"] for i in t["member_ids"]}
-    members |= set(data["unthemed"]["member_ids"])
+    members = themed_or_not(data)
     assert members == {str(i) for i in range(len(english))}
 
 
@@ -491,7 +497,7 @@ def test_cli_reads_a_kobotoolbox_export_as_it_comes(tmp_path: Path, english: lis
         path,
         "--question",
         "what_matters",
-        "--attribute",
+        "--attribute-column",
         "area",
         "--out",
         out,
@@ -499,8 +505,7 @@ def test_cli_reads_a_kobotoolbox_export_as_it_comes(tmp_path: Path, english: lis
     )
     assert done.returncode == 0, done.stderr
     data = json.loads(out.read_text(encoding="utf-8"))
-    members = {i for t in data["themes"] for i in t["member_ids"]}
-    members |= set(data["unthemed"]["member_ids"])
+    members = themed_or_not(data)
     # Kobo's uuid names each answer, not its row number or its numeric _id.
     assert members == {f"u-{i}" for i in range(len(english))}
     assert data["input"]["question"] == "views/what_matters"
@@ -526,9 +531,7 @@ def test_cli_reads_an_odk_central_export_and_excel_unicode_text(
         done = run_cli("themes", path, "--question", "what_matters", "--out", out, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         data = json.loads(out.read_text(encoding="utf-8"))
-        members = {i for t in data["themes"] for i in t["member_ids"]}
-        members |= set(data["unthemed"]["member_ids"])
-        assert members == {f"uuid:{i}" for i in range(len(english))}, path
+        assert themed_or_not(data) == {f"uuid:{i}" for i in range(len(english))}, path
 
 
 def test_cli_asks_which_column_when_a_question_is_in_two_groups(tmp_path: Path, capsys):

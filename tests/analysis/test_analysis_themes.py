@@ -445,7 +445,8 @@ def test_glossed_answers_are_centred_with_the_language_of_their_gloss():
                 rid = f"{lang}-{concern}-{i}"
                 # The words say nothing apart (the same for all): the vectors decide.
                 gloss = "community feedback" if lang == "bn" else None
-                responses.append(Response(rid, "মতামত" if gloss else "community feedback", lang, gloss))
+                said = "মতামত" if gloss else "community feedback"
+                responses.append(Response(rid, said, lang, gloss))
                 vector = rng.normal(0, 0.05, 16)
                 vector[0] += 2.0  # what every English sentence shares, to the model
                 vector[1 if concern == "rent" else 2] += 1.0
