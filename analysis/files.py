@@ -159,8 +159,8 @@ def read_answers(
             if candidate in columns:
                 language_column = candidate
                 break
-    if consent_column is None and "quote_consent" in columns:
-        consent_column = "quote_consent"
+    if consent_column is None and (found := find_column(path, columns, "quote_consent")) in columns:
+        consent_column = found  # the app's name, or inside a group in a KoboToolbox form
     wanted: list[tuple[str, str | None]] = [
         ("question", question),
         ("id", id_column),

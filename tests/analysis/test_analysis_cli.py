@@ -483,12 +483,14 @@ def test_cli_reads_a_kobotoolbox_export_as_it_comes(tmp_path: Path, english: lis
     """KoboToolbox's CSV: ';' between fields, questions inside groups named 'group/q',
     its own id column; a line break inside an answer stays in that answer."""
     path = tmp_path / "kobo.csv"
-    header = ["start", "end", "about_you/area", "views/what_matters", "_id", "_uuid", "_index"]
+    header = ["start", "about_you/area", "views/what_matters", "consents/quote_consent"]
+    header += ["_id", "_uuid", "_index"]
     rows = [
-        ["2026-11-01T10:00", "2026-11-01T10:05", "Bow", r.text, str(900 + i), f"u-{i}", str(i)]
+        ["2026-11-01T10:00", "Bow", r.text, "yes" if i % 2 else "no"]
+        + [str(900 + i), f"u-{i}", str(i)]
         for i, r in enumerate(english)
     ]
-    rows[0][3] = english[0].text + "\nand the lift is broken"
+    rows[0][2] = english[0].text + "\nand the lift is broken"
     with path.open("w", encoding="utf-8", newline="") as handle:
         csv.writer(handle, delimiter=";").writerows([header, *rows])
     out = tmp_path / "t.json"
@@ -509,6 +511,11 @@ def test_cli_reads_a_kobotoolbox_export_as_it_comes(tmp_path: Path, english: lis
     # Kobo's uuid names each answer, not its row number or its numeric _id.
     assert members == {f"u-{i}" for i in range(len(english))}
     assert data["input"]["question"] == "views/what_matters"
+    # Quote consent found in its group: only those who said yes are quoted.
+    assert data["input"]["consent_column"] == "consents/quote_consent"
+    assert data["input"]["quotable"] == len(english) // 2
+    quoted = {q["response_id"] for t in data["themes"] for q in t["quotes"]}
+    assert quoted and all(int(rid[2:]) % 2 for rid in quoted)
     assert sum(t["by_attribute"]["about_you/area"]["Bow"] for t in data["themes"]) > 0
 
 
