@@ -109,13 +109,20 @@ def test_a_restore_into_an_empty_place_restores_everything(tmp_path: Path) -> No
     assert done == backups.Restored(recordings=0, erased_again=0)
 
 
-def test_a_tablet_is_told_an_erased_recording_is_gone(tmp_path: Path) -> None:
+def _erased_with_recording(tmp_path: Path, size: int) -> tuple[Flask, dict[str, Any], bytes]:
+    """An app where a response with a voice answer arrived, then was erased before its
+    recording was sent: the app, the response as the tablet holds it, the recording."""
     app = _app(tmp_path)
-    data = recording_bytes(60_000)
-    spoken = declared("what_matters", data)
-    item = voice_response(spoken)
+    data = recording_bytes(size)
+    item = voice_response(declared("what_matters", data))
     _send(app, item)
     _erase(app, item["id"])
+    return app, item, data
+
+
+def test_a_tablet_is_told_an_erased_recording_is_gone(tmp_path: Path) -> None:
+    app, item, data = _erased_with_recording(tmp_path, 60_000)
+    spoken = item["recordings"][0]
     # The tablet still holds the recording (it had not sent it yet): it is told to delete
     # it, and what it sends is not kept.
     client = app.test_client()
@@ -134,12 +141,8 @@ def test_an_imported_file_does_not_bring_an_erased_recording_back(tmp_path: Path
 
     from tests.conftest import soup
 
-    app = _app(tmp_path)
-    data = recording_bytes(30_000)
-    spoken = declared("what_matters", data)
-    item = voice_response(spoken)
-    _send(app, item)
-    _erase(app, item["id"])
+    app, item, data = _erased_with_recording(tmp_path, 30_000)
+    spoken = item["recordings"][0]
     # The tablet could not send; its saved file reaches a coordinator after the erasure.
     desk = _signed_in(app)
     saved = {
