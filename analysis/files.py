@@ -241,7 +241,7 @@ def find_column(path: Path, columns: Sequence[str], name: str) -> str:
     found = [c for c in columns if c.endswith((f"/{name}", f"-{name}"))]
     if len(found) > 1:
         raise AnalysisError(
-            f"{path} has several columns for {name!r}; name one with --question: "
+            f"{path} has several columns for {name!r}; name the one you mean in full: "
             + ", ".join(repr(c) for c in found)
         )
     return found[0] if found else name  # a missing name is reported with the columns

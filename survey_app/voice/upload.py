@@ -33,6 +33,13 @@ def folder() -> Path:
     return Path(current_app.config["RECORDINGS_FOLDER"])
 
 
+def _erased(recording_id: str) -> str | None:
+    """Why a recording no response declares is gone, if it was erased; else None."""
+    if storage.residents.was_erased(storage.get_db(), recording_id):
+        return gettext("This recording was erased at the resident's request.")
+    return None
+
+
 def _recording(recording_id: str) -> Recording:
     """The declared recording this device may send, or a refusal that writes nothing."""
     unknown = UserFacingError(
@@ -45,11 +52,9 @@ def _recording(recording_id: str) -> Recording:
     except ValueError:
         raise unknown from None
     except storage.NotFound:
-        if storage.residents.was_erased(storage.get_db(), recording_id):
+        if erased := _erased(recording_id):
             # The resident asked for it to be erased: the device deletes its copy.
-            raise UserFacingError(
-                gettext("This recording was erased at the resident's request."), status=410
-            ) from None
+            raise UserFacingError(erased, status=410) from None
         raise unknown from None
     device = sending_device()
     # A response sent by a device takes its audio from that device only; one sent from
@@ -162,9 +167,9 @@ def receive_whole(recording_id: str, data: bytes) -> str | None:
     try:
         recording = storage.recordings.get(storage.get_db(), str(recording_id))
     except storage.NotFound:
-        if storage.residents.was_erased(storage.get_db(), str(recording_id)):
-            return gettext("This recording was erased at the resident's request.")
-        return gettext("No response on the server has this recording. Send the response first.")
+        return _erased(recording_id) or gettext(
+            "No response on the server has this recording. Send the response first."
+        )
     with audio.held(recording.id):
         if storage.recordings.get(storage.get_db(), recording.id).arrived:
             return None
