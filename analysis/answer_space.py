@@ -58,6 +58,9 @@ class AnswerSpace:
         # for answers in smaller languages); None when nothing is removed.
         self.stored_means_: dict[str | None, np.ndarray] = {}
         self.stored_mean_: np.ndarray | None = None
+        # Length of each active answer's joined row before it was set to unit length: with
+        # it the word and stored parts can be taken apart again (remove_shared_direction).
+        self.row_lengths_: np.ndarray | None = None
 
     def fit(
         self,
@@ -168,4 +171,50 @@ class AnswerSpace:
         joined = np.empty((len(ids), z.shape[1] + e.shape[1]))
         joined[:, : z.shape[1]] = z
         joined[:, z.shape[1] :] = e
+        self.row_lengths_ = np.linalg.norm(joined, axis=1).astype(np.float32)
         return normalize(joined, copy=False)
+
+    def remove_shared_direction(self, rows: np.ndarray, active: Sequence[int]) -> bool:
+        """Remove the mean of all stored vectors from ``rows`` (as ``fit`` gave them), in place.
+
+        Sentence embeddings of one collection all lean one way; with many fine themes that
+        shared direction outweighs what sets them apart (docs/benchmarks.md, 2026-12-06).
+        New answers are then centred the same way (:meth:`centre_stored`). Returns whether
+        anything changed.
+        """
+        if (
+            not self.stored_dimensions_
+            or self.stored_mean_ is not None  # a mixed collection: each language's went already
+            or self.text_vectors_ is not None  # word vectors are made without it (analysis.embed)
+            or self.row_lengths_ is None
+        ):
+            return False
+        width = self.width_ - self.stored_dimensions_
+        weight = self.stored_weight_
+        active_rows = np.asarray(active)
+        # Row by block: at 100,000 answers a full copy of the rows is 390 MB.
+        block = 10_000
+        total, count = np.zeros(self.stored_dimensions_), 0
+        for start in range(0, len(active_rows), block):
+            at = active_rows[start : start + block]
+            lengths = self.row_lengths_[start : start + block, None]
+            stored = rows[at, width:] * lengths / weight  # each answer's unit stored vector
+            total += stored.sum(axis=0)
+            count += int(np.count_nonzero(np.any(stored != 0, axis=1)))
+        if count == 0:
+            return False
+        mean = (total / count).astype(np.float32)
+        for start in range(0, len(active_rows), block):
+            at = active_rows[start : start + block]
+            lengths = self.row_lengths_[start : start + block, None]
+            part = rows[at] * lengths
+            stored = part[:, width:] / weight
+            missing = ~np.any(stored != 0, axis=1)  # no stored vector: stays without one
+            stored -= mean
+            stored[missing] = 0
+            part[:, width:] = normalize(stored, copy=False) * weight
+            self.row_lengths_[start : start + block] = np.linalg.norm(part, axis=1)
+            rows[at] = normalize(part, copy=False)
+        self.stored_means_ = {}
+        self.stored_mean_ = mean
+        return True

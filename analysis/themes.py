@@ -91,6 +91,11 @@ class ThemeFinder:
         LSA dimensions.
     n_quotes:
         Quotes per theme (3 to 5 is what a report shows).
+    remove_shared_direction:
+        Whether to remove the direction all stored sentence embeddings of a one-language
+        collection share: None decides by the number of themes (removed for 20 or more,
+        where it hides what tells fine themes apart; kept for fewer, where removing it
+        makes broad themes noisier). A result's settings record what was done.
     """
 
     def __init__(
@@ -109,6 +114,7 @@ class ThemeFinder:
         center_languages: bool = True,
         char_weight: float | None = None,
         embedding_weight: float | None = None,
+        remove_shared_direction: bool | None = None,
     ) -> None:
         self.min_themes = min_themes
         self.max_themes = max_themes
@@ -123,6 +129,7 @@ class ThemeFinder:
         self.center_languages = center_languages
         self.char_weight = char_weight
         self.embedding_weight = embedding_weight
+        self.remove_shared_direction = remove_shared_direction
 
     # ------------------------------------------------------------------ fitting
 
@@ -264,6 +271,9 @@ class ThemeFinder:
             random_state=self.random_state,
         )
         self.embedding_ = self.space_.fit(self.docs_, [r.id for r in responses], active, embeddings)
+        self.shared_direction_removed_ = bool(self.remove_shared_direction) and (
+            self.space_.remove_shared_direction(self.embedding_, active)
+        )
         self.labeller_ = ThemeLabeller().fit(terms, display_forms([r.text for r in responses]))
         self.confidence_ = number_of_themes.none("No themes were searched for yet.")
         self.chosen_k_ = 0
@@ -337,6 +347,15 @@ class ThemeFinder:
             return
         choice = number_of_themes.choose(z, lo, hi, self.random_state, self.sample_size)
         k = choice.k
+        if (
+            self.remove_shared_direction is None
+            and n_existing + k >= number_of_themes.FINE
+            and self.space_.remove_shared_direction(self.embedding_, self.active_)
+        ):
+            # Fine themes: grouped without the direction every answer shares (the number
+            # was chosen with it, as measured; docs/benchmarks.md, 2026-12-06).
+            self.shared_direction_removed_ = True
+            z = self.embedding_ if len(rows) == len(self.embedding_) else self.embedding_[rows]
         labels = kmeans_labels(z, k, self.n_init, self.random_state)
         self.confidence_ = number_of_themes.confidence(choice, lo, hi, self.random_state)
         # A choice pressed against a bound the team set says more about the bound than
@@ -492,7 +511,11 @@ class ThemeFinder:
             by_language=self._by_language(na_rows),
         )
         # Recorded so that a later split, merge or search knows to ask for the same vectors.
-        settings = {**self.get_params(), "stored_vector_dimensions": self.space_.stored_dimensions_}
+        settings = {
+            **self.get_params(),
+            "remove_shared_direction": self.shared_direction_removed_,
+            "stored_vector_dimensions": self.space_.stored_dimensions_,
+        }
         return ThemeResult(
             themes=themes,
             unthemed=unthemed,

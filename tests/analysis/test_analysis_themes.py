@@ -398,7 +398,11 @@ def test_similar_responses_by_text_and_by_ids(english, english_concerns):
 def test_finder_object_shapes_like_an_estimator(english):
     finder = ThemeFinder(2, 8, random_state=0)
     assert finder.fit(english) is finder
-    assert finder.result_.settings == {**finder.get_params(), "stored_vector_dimensions": 0}
+    assert finder.result_.settings == {
+        **finder.get_params(),
+        "remove_shared_direction": False,  # what was done (the parameter is None: decide)
+        "stored_vector_dimensions": 0,
+    }
     assert len(finder.labels_) == len(english)
     similar = finder.similar("knives and gangs", k=2)
     assert len(similar) == 2
@@ -655,3 +659,71 @@ def test_answers_are_judged_far_against_their_own_language():
     assert np.mean(kept[somali] == UNTHEMED) < 0.1
     assert np.all(kept[fits_none] == UNTHEMED) and np.all(cause[fits_none] == FAR)
     assert np.mean(kept[~somali] == UNTHEMED) < 0.1
+
+
+def _fine_concerns(n_concerns: int, per: int = 8, seed: int = 0):
+    """One-language answers whose words say nothing apart (drawn from one shared pool) and
+    whose stored vectors carry the concern beside a strong direction every answer shares,
+    as sentence embeddings of one collection do."""
+    rng = np.random.default_rng(seed)
+    pool = "estate street neighbours council flats lift stairs door window corner".split()
+    dims = 64
+    concerns = rng.normal(size=(n_concerns, dims))
+    concerns[:, 0] = 0
+    concerns /= np.linalg.norm(concerns, axis=1, keepdims=True)
+
+    def vector(concern: int) -> list[float]:
+        v = rng.normal(0, 0.15, dims) + concerns[concern]
+        v[0] += 4.0  # what every answer shares, to the model
+        return v.tolist()
+
+    responses, vectors, truth = [], {}, {}
+    for c in range(n_concerns):
+        for i in range(per):
+            rid = f"c{c:02d}-{i}"
+            responses.append(Response(rid, " ".join(rng.choice(pool, 5)), "en"))
+            vectors[rid], truth[rid] = vector(c), c
+    return responses, vectors, truth, vector
+
+
+def _agreement(result: ThemeResult, truth: dict[str, int]) -> float:
+    from sklearn.metrics import adjusted_rand_score
+
+    found = {i: t.id for t in result.themes for i in t.member_ids}
+    ids = sorted(truth)
+    return adjusted_rand_score([truth[i] for i in ids], [found.get(i, "-") for i in ids])
+
+
+def test_fine_themes_are_found_without_the_direction_every_answer_shares():
+    """With 20 themes or more, the direction all of a collection's stored vectors share is
+    removed before grouping (it hid what tells fine concerns apart), the result records it,
+    and a rebuild or a new answer is centred the same way; with fewer it is kept."""
+    responses, vectors, truth, vector = _fine_concerns(24)
+    finder = ThemeFinder(24, 24).fit(responses, embeddings=vectors)
+    assert finder.result_.settings["remove_shared_direction"] is True
+    assert _agreement(finder.result_, truth) > 0.8  # 0.87-0.90 over three seeds
+    kept = ThemeFinder(24, 24, remove_shared_direction=False).fit(responses, embeddings=vectors)
+    assert kept.result_.settings["remove_shared_direction"] is False
+    assert _agreement(kept.result_, truth) < 0.4  # 0.23-0.29: the words decide
+
+    rebuilt = ThemeFinder.from_result(responses, finder.result_, vectors)
+    assert np.allclose(rebuilt.embedding_, finder.embedding_)
+    theme_of: dict[int, str] = {}
+    for theme in finder.result_.themes:
+        concerns = Counter(truth[i] for i in theme.member_ids)
+        theme_of[concerns.most_common(1)[0][0]] = theme.id
+    new = [Response(f"new-{c}", "estate street door", "en") for c in (3, 17)]
+    placed = finder.place(new, {f"new-{c}": vector(c) for c in (3, 17)})
+    assert [p.theme_id for p in placed] == [theme_of[3], theme_of[17]]
+    # An answer arriving again, word for word and vector for vector, sits where it sat.
+    first = responses[0]
+    again = Response("again", first.text, "en")
+    (placement,) = finder.place([again], {"again": vectors[first.id]})
+    member = next(m for t in finder.result_.themes for m in t.members if m.response_id == first.id)
+    assert placement.theme_id == theme_of[truth[first.id]]
+    assert placement.similarity == pytest.approx(member.score, abs=1e-3)
+
+    few, few_vectors, few_truth, _ = _fine_concerns(4, per=20)
+    broad = ThemeFinder(4, 4).fit(few, embeddings=few_vectors)
+    assert broad.result_.settings["remove_shared_direction"] is False
+    assert broad.space_.stored_mean_ is None
