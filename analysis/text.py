@@ -405,10 +405,29 @@ def guess_latin_collection(texts: Iterable[str]) -> str:
 
 
 _LATIN_GUESSES = tuple("en so tr pl es pt fr de it ro lt sw ha yo".split())
+# Letters that, of the languages above, only one writes: a word holding one counts for it
+# as a function word does. Short Turkish and Polish sentences often have no function word
+# on the lists ("Şehirdeki turistlerin sayısı arttı") but nearly always one of these.
+# Left out as shared: ş (Turkish, Romanian), ą ę (Polish, Lithuanian), ń (Polish, Yoruba
+# tone marks), ç, ó, é and the like.
+_OWN_LETTERS = {
+    "tr": "ığ",
+    "pl": "łśźżć",
+    "ro": "ășț",
+    "pt": "ãõ",
+    "es": "ñ",
+    "de": "ß",
+    "lt": "ėįųū",
+    "yo": "ẹọṣ",
+    "ha": "ɓɗƙ",
+}
+_OWN_LETTER = regex.compile("[" + "".join(_OWN_LETTERS.values()) + "]")
+_LANGUAGE_OF_LETTER = {ch: language for language, chs in _OWN_LETTERS.items() for ch in chs}
 
 
 def _function_word_hits(tokens: Iterable[str]) -> Counter[str]:
-    """How many of ``tokens`` are function words of each guessable language.
+    """How many of ``tokens`` are function words of each guessable language, or hold a
+    letter only that language writes (``_OWN_LETTERS``).
 
     Every language is counted (0 included) in the order of ``_LATIN_GUESSES``, which breaks
     ties the same way every time.
@@ -416,8 +435,12 @@ def _function_word_hits(tokens: Iterable[str]) -> Counter[str]:
     hits: Counter[str] = Counter(dict.fromkeys(_LATIN_GUESSES, 0))
     languages_of = _function_word_languages()
     for token in tokens:
-        for language in languages_of.get(token, ()):
+        languages = languages_of.get(token, ())
+        for language in languages:
             hits[language] += 1
+        letter = _OWN_LETTER.search(token)
+        if letter and _LANGUAGE_OF_LETTER[letter.group()] not in languages:  # once a word
+            hits[_LANGUAGE_OF_LETTER[letter.group()]] += 1
     return hits
 
 

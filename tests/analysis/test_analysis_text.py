@@ -136,6 +136,21 @@ def test_answers_in_a_mostly_english_collection_keep_their_own_language():
     assert guess_language("Casa de la Musica is closed", fallback="en") == "en"
 
 
+def test_letters_only_one_language_writes_count_as_evidence():
+    """Short Turkish and Polish answers often hold no function word on the lists, but
+    nearly always a letter only their language writes (ı ğ; ł ś ź ż ć)."""
+    said = {
+        "tr": "Şehirdeki turistlerin sayısı arttı",
+        "pl": "Liczba turystów w mieście znacznie wzrosła",
+        "ha": "Ƙungiyar ta ɗauki matakin ɓata lokaci",
+    }
+    for language, text in said.items():
+        assert guess_language(text, fallback="en") == language, text
+    # One such word in an English answer (a place, a name) is not enough.
+    assert guess_language("The market in Kadıköy is near the bus stop", fallback="en") == "en"
+    assert guess_language("Mr Łukasz from the council never called back", fallback="en") == "en"
+
+
 def test_concept_tokens_bridge_languages():
     housing = "\u27e8housing\u27e9"
     for text, language in (
