@@ -118,6 +118,11 @@ def test_guessing_a_language():
     assert guess_latin_collection(["bank loan interest rates", "football league cup"]) == "en"
 
 
+def assert_guessed_in_english_collection(said: dict[str, str]) -> None:
+    for language, text in said.items():
+        assert guess_language(text, fallback="en") == language, text
+
+
 def test_answers_in_a_mostly_english_collection_keep_their_own_language():
     """English's full stop-word list holds every two-letter country code ("de", "la", "na",
     "do"), which made Polish, French and Somali answers look English: each language would
@@ -130,8 +135,7 @@ def test_answers_in_a_mostly_english_collection_keep_their_own_language():
         "tr": "Kiralar çok yüksek ve ev sahibi hiçbir şeyi tamir etmiyor",
         "am": "ኪራዩ በጣም ውድ ነው",
     }
-    for language, text in said.items():
-        assert guess_language(text, fallback="en") == language, text
+    assert_guessed_in_english_collection(said)
     # A name with a few foreign words in an English answer is still English.
     assert guess_language("Casa de la Musica is closed", fallback="en") == "en"
 
@@ -144,8 +148,7 @@ def test_letters_only_one_language_writes_count_as_evidence():
         "pl": "Liczba turystów w mieście znacznie wzrosła",
         "ha": "Ƙungiyar ta ɗauki matakin ɓata lokaci",
     }
-    for language, text in said.items():
-        assert guess_language(text, fallback="en") == language, text
+    assert_guessed_in_english_collection(said)
     # One such word in an English answer (a place, a name) is not enough.
     assert guess_language("The market in Kadıköy is near the bus stop", fallback="en") == "en"
     assert guess_language("Mr Łukasz from the council never called back", fallback="en") == "en"
