@@ -58,9 +58,6 @@ class AnswerSpace:
         # for answers in smaller languages); None when nothing is removed.
         self.stored_means_: dict[str | None, np.ndarray] = {}
         self.stored_mean_: np.ndarray | None = None
-        # Length of each active answer's joined row before it was set to unit length: with
-        # it the word and stored parts can be taken apart again (remove_shared_direction).
-        self.row_lengths_: np.ndarray | None = None
 
     def fit(
         self,
@@ -171,7 +168,6 @@ class AnswerSpace:
         joined = np.empty((len(ids), z.shape[1] + e.shape[1]))
         joined[:, : z.shape[1]] = z
         joined[:, z.shape[1] :] = e
-        self.row_lengths_ = np.linalg.norm(joined, axis=1).astype(np.float32)
         return normalize(joined, copy=False)
 
     def remove_shared_direction(self, rows: np.ndarray, active: Sequence[int]) -> bool:
@@ -186,34 +182,27 @@ class AnswerSpace:
             not self.stored_dimensions_
             or self.stored_mean_ is not None  # a mixed collection: each language's went already
             or self.text_vectors_ is not None  # word vectors are made without it (analysis.embed)
-            or self.row_lengths_ is None
         ):
             return False
-        width = self.width_ - self.stored_dimensions_
-        weight = self.stored_weight_
-        active_rows = np.asarray(active)
+        width, weight = self.width_ - self.stored_dimensions_, self.stored_weight_
         # Row by block: at 100,000 answers a full copy of the rows is 390 MB.
-        block = 10_000
+        blocks = np.array_split(np.asarray(active), max(1, -(-len(active) // 10_000)))
         total, count = np.zeros(self.stored_dimensions_), 0
-        for start in range(0, len(active_rows), block):
-            at = active_rows[start : start + block]
-            lengths = self.row_lengths_[start : start + block, None]
-            stored = rows[at, width:] * lengths / weight  # each answer's unit stored vector
+        for at in blocks:
+            stored = normalize(rows[at, width:])  # each answer's unit stored vector, or zeros
             total += stored.sum(axis=0)
             count += int(np.count_nonzero(np.any(stored != 0, axis=1)))
         if count == 0:
             return False
         mean = (total / count).astype(np.float32)
-        for start in range(0, len(active_rows), block):
-            at = active_rows[start : start + block]
-            lengths = self.row_lengths_[start : start + block, None]
-            part = rows[at] * lengths
-            stored = part[:, width:] / weight
-            missing = ~np.any(stored != 0, axis=1)  # no stored vector: stays without one
-            stored -= mean
-            stored[missing] = 0
-            part[:, width:] = normalize(stored, copy=False) * weight
-            self.row_lengths_[start : start + block] = np.linalg.norm(part, axis=1)
+        for at in blocks:
+            # A row is [words, stored x weight] / length with the stored part of unit length
+            # before the weight, so its length is weight / |stored part|: the parts come apart.
+            part = rows[at]
+            norms = np.linalg.norm(part[:, width:], axis=1)
+            has = norms > 0  # an answer without a stored vector stays without one
+            part[has] *= (weight / norms[has])[:, None]
+            part[has, width:] = normalize(part[has, width:] / weight - mean) * weight
             rows[at] = normalize(part, copy=False)
         self.stored_means_ = {}
         self.stored_mean_ = mean

@@ -438,9 +438,9 @@ def _function_word_hits(tokens: Iterable[str]) -> Counter[str]:
         languages = languages_of.get(token, ())
         for language in languages:
             hits[language] += 1
-        letter = _OWN_LETTER.search(token)
-        if letter and _LANGUAGE_OF_LETTER[letter.group()] not in languages:  # once a word
-            hits[_LANGUAGE_OF_LETTER[letter.group()]] += 1
+        letter = None if token.isascii() else _OWN_LETTER.search(token)
+        if letter and (own := _LANGUAGE_OF_LETTER[letter.group()]) not in languages:
+            hits[own] += 1  # once a word: a function word holding the letter counted above
     return hits
 
 
