@@ -8,7 +8,7 @@ phrases all reach the same space by the same path.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import numpy as np
@@ -22,6 +22,8 @@ Embeddings = Mapping[str, Sequence[float] | np.ndarray]
 # How much stored vectors count beside the words, unless said (docs/benchmarks.md, 2026-12-04).
 SENTENCE_WEIGHT = 3.0
 WORD_VECTOR_WEIGHT = 1.0
+# ... and when the number of themes is chosen (see AnswerSpace.choosing_view).
+CHOICE_WEIGHT = 2.0
 
 
 class AnswerSpace:
@@ -170,40 +172,86 @@ class AnswerSpace:
         joined[:, z.shape[1] :] = e
         return normalize(joined, copy=False)
 
+    def shared_direction(self, rows: np.ndarray, active: Sequence[int]) -> np.ndarray | None:
+        """The mean of the active answers' unit stored vectors in ``rows`` (as ``fit`` gave
+        them), when it is there to remove: a one-language collection with stored sentence
+        embeddings. None otherwise: in a mixed collection each language's mean went already,
+        and word vectors are made without it (analysis.embed)."""
+        if (
+            not self.stored_dimensions_
+            or self.stored_mean_ is not None
+            or self.text_vectors_ is not None
+        ):
+            return None
+        total, count = np.zeros(self.stored_dimensions_), 0
+        for at in _blocks(active):
+            stored = normalize(rows[at, self.width_ - self.stored_dimensions_ :])
+            total += stored.sum(axis=0)
+            count += int(np.count_nonzero(np.any(stored != 0, axis=1)))
+        return (total / count).astype(np.float32) if count else None
+
+    def reweighted(
+        self, part: np.ndarray, weight: float, direction: np.ndarray | None = None
+    ) -> np.ndarray:
+        """Rows of ``part`` (as ``fit`` gave them) with their stored vectors weighted
+        ``weight`` beside the words, ``direction`` first taken out of them; a new array.
+
+        A row is [words, stored x w] / length, the stored part of unit length before the
+        weight w, so its length is w / |stored part| and the parts come apart again. Rows
+        without a stored vector stay without one.
+        """
+        width = self.width_ - self.stored_dimensions_
+        out = np.array(part, dtype=np.float64)
+        norms = np.linalg.norm(out[:, width:], axis=1)
+        has = norms > 0
+        out[has] *= (self.stored_weight_ / norms[has])[:, None]
+        stored = out[has, width:] / self.stored_weight_
+        if direction is not None:
+            stored -= direction
+        out[has, width:] = normalize(stored) * weight
+        return normalize(out, copy=False)
+
     def remove_shared_direction(self, rows: np.ndarray, active: Sequence[int]) -> bool:
-        """Remove the mean of all stored vectors from ``rows`` (as ``fit`` gave them), in place.
+        """Remove the shared direction (:meth:`shared_direction`) from ``rows``, in place.
 
         Sentence embeddings of one collection all lean one way; with many fine themes that
         shared direction outweighs what sets them apart (docs/benchmarks.md, 2026-12-06).
         New answers are then centred the same way (:meth:`centre_stored`). Returns whether
         anything changed.
         """
-        if (
-            not self.stored_dimensions_
-            or self.stored_mean_ is not None  # a mixed collection: each language's went already
-            or self.text_vectors_ is not None  # word vectors are made without it (analysis.embed)
-        ):
+        mean = self.shared_direction(rows, active)
+        if mean is None:
             return False
-        width, weight = self.width_ - self.stored_dimensions_, self.stored_weight_
         # Row by block: at 100,000 answers a full copy of the rows is 390 MB.
-        blocks = np.array_split(np.asarray(active), max(1, -(-len(active) // 10_000)))
-        total, count = np.zeros(self.stored_dimensions_), 0
-        for at in blocks:
-            stored = normalize(rows[at, width:])  # each answer's unit stored vector, or zeros
-            total += stored.sum(axis=0)
-            count += int(np.count_nonzero(np.any(stored != 0, axis=1)))
-        if count == 0:
-            return False
-        mean = (total / count).astype(np.float32)
-        for at in blocks:
-            # A row is [words, stored x weight] / length with the stored part of unit length
-            # before the weight, so its length is weight / |stored part|: the parts come apart.
-            part = rows[at]
-            norms = np.linalg.norm(part[:, width:], axis=1)
-            has = norms > 0  # an answer without a stored vector stays without one
-            part[has] *= (weight / norms[has])[:, None]
-            part[has, width:] = normalize(part[has, width:] / weight - mean) * weight
-            rows[at] = normalize(part, copy=False)
+        for at in _blocks(active):
+            rows[at] = self.reweighted(rows[at], self.stored_weight_, mean)
         self.stored_means_ = {}
         self.stored_mean_ = mean
         return True
+
+    def choosing_view(
+        self, rows: np.ndarray, active: Sequence[int]
+    ) -> Callable[[np.ndarray], np.ndarray] | None:
+        """How rows are seen when the number of themes is chosen, or None: as they are.
+
+        In a one-language collection with stored sentence embeddings, k is chosen on them
+        without their shared direction (:meth:`shared_direction`), weighted
+        :data:`CHOICE_WEIGHT` beside the words. Seen as ``fit`` gives them, the shared
+        direction made such a collection look far finer than it is (42-54 themes for 8 on
+        SearchSnippets given as English) or not as fine (57 for 89 on Tweet);
+        docs/benchmarks.md, 2026-12-06. A mixed collection lost each language's mean
+        already and is seen as it is.
+        """
+        direction = self.shared_direction(rows, active)
+        if direction is None:
+            return None
+
+        def view(sample: np.ndarray) -> np.ndarray:
+            return self.reweighted(sample, CHOICE_WEIGHT, direction)
+
+        return view
+
+
+def _blocks(active: Sequence[int]) -> list[np.ndarray]:
+    """``active`` in blocks of 10,000 rows or fewer."""
+    return np.array_split(np.asarray(active), max(1, -(-len(active) // 10_000)))

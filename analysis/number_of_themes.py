@@ -16,6 +16,9 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
    as modularity's: finer structure that modularity cannot see. With a sample, the median
    over three samples is used.
 
+Both looks may see each sample through a view: a one-language collection's stored sentence
+embeddings without the direction they all share (``AnswerSpace.choosing_view``).
+
 (docs/benchmarks.md records what else was tried: silhouette, Calinski-Harabasz,
 Davies-Bouldin, subsample stability, HDBSCAN.)
 """
@@ -23,6 +26,7 @@ Davies-Bouldin, subsample stability, HDBSCAN.)
 from __future__ import annotations
 
 import statistics
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -85,10 +89,23 @@ def spectral_k(sample: np.ndarray, lo: int, hi: int) -> int | None:
     return int(ks[allowed][np.argmax(gaps[allowed])])
 
 
-def choose(z: np.ndarray, lo: int, hi: int, random_state: int, sample_size: int) -> Choice:
-    """Pick k in [lo, hi] for the rows of ``z`` (unit vectors)."""
+def choose(
+    z: np.ndarray,
+    lo: int,
+    hi: int,
+    random_state: int,
+    sample_size: int,
+    view: Callable[[np.ndarray], np.ndarray] | None = None,
+) -> Choice:
+    """Pick k in [lo, hi] for the rows of ``z`` (unit vectors), each sample of them seen
+    through ``view`` when given (:meth:`analysis.answer_space.AnswerSpace.choosing_view`)."""
     rng = np.random.default_rng(random_state)
-    sample = _sample(z, sample_size, rng)
+
+    def sample_of(rows: np.ndarray) -> np.ndarray:
+        sample = _sample(rows, sample_size, rng)
+        return view(sample) if view is not None else sample
+
+    sample = sample_of(z)
     graph = knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
     scores: dict[int, float] = {}
     fits: dict[int, np.ndarray] = {}
@@ -112,9 +129,7 @@ def choose(z: np.ndarray, lo: int, hi: int, random_state: int, sample_size: int)
     found = None
     if hi >= max(FINE, FINER * by_modularity):
         looks = [sample] + [
-            _sample(z, sample_size, rng)
-            for _ in range(SPECTRAL_SAMPLES - 1)
-            if len(z) > sample_size
+            sample_of(z) for _ in range(SPECTRAL_SAMPLES - 1) if len(z) > sample_size
         ]
         ks = [k for k in (spectral_k(s, by_modularity, hi) for s in looks) if k is not None]
         found = int(statistics.median_low(ks)) if ks else None

@@ -95,7 +95,9 @@ class ThemeFinder:
         Whether to remove the direction all stored sentence embeddings of a one-language
         collection share: None decides by the number of themes (removed for 20 or more,
         where it hides what tells fine themes apart; kept for fewer, where removing it
-        makes broad themes noisier). A result's settings record what was done.
+        makes broad themes noisier), and the number of themes is chosen without it
+        (:meth:`AnswerSpace.choosing_view`); False keeps it for both. A result's settings
+        record what was done.
     """
 
     def __init__(
@@ -345,15 +347,18 @@ class ThemeFinder:
                 "Only one group could be formed from the answers."
             )
             return
-        choice = number_of_themes.choose(z, lo, hi, self.random_state, self.sample_size)
+        view = None
+        if self.remove_shared_direction is not False:
+            view = self.space_.choosing_view(self.embedding_, self.active_)
+        choice = number_of_themes.choose(z, lo, hi, self.random_state, self.sample_size, view)
         k = choice.k
         if (
             self.remove_shared_direction is None
             and n_existing + k >= number_of_themes.FINE
             and self.space_.remove_shared_direction(self.embedding_, self.active_)
         ):
-            # Fine themes: grouped without the direction every answer shares (the number
-            # was chosen with it, as measured; docs/benchmarks.md, 2026-12-06).
+            # Fine themes: grouped without the direction every answer shares, as the
+            # number was chosen (docs/benchmarks.md, 2026-12-06).
             self.shared_direction_removed_ = True
             z = self.embedding_ if len(rows) == len(self.embedding_) else self.embedding_[rows]
         labels = kmeans_labels(z, k, self.n_init, self.random_state)

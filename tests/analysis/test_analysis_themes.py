@@ -727,3 +727,33 @@ def test_fine_themes_are_found_without_the_direction_every_answer_shares():
     broad = ThemeFinder(4, 4).fit(few, embeddings=few_vectors)
     assert broad.result_.settings["remove_shared_direction"] is False
     assert broad.space_.stored_mean_ is None
+
+
+def test_the_number_of_themes_is_chosen_on_what_the_stored_vectors_tell_apart():
+    """Six concerns in the stored vectors, beside a direction every answer shares, and 40
+    small clumps of words across them (as near-identical snippets are): seen with the
+    shared direction the words decide and 36 themes are suggested; the number is chosen
+    without it: six."""
+    rng = np.random.default_rng(0)
+    dims, n_concerns = 64, 6
+    concerns = rng.normal(size=(n_concerns, dims))
+    concerns[:, 0] = 0
+    concerns /= np.linalg.norm(concerns, axis=1, keepdims=True)
+    responses, vectors = [], {}
+    for clump in range(40):
+        own = [f"{word}{clump}" for word in ("lift", "stair", "door", "bin")]
+        for i in range(12):
+            concern = int(rng.integers(n_concerns))
+            vector = rng.normal(0, 0.15, dims) + concerns[concern]
+            vector[0] += 6.0  # what every answer shares, to the model
+            rid = f"k{clump:02d}-{i}"
+            responses.append(Response(rid, " ".join(rng.choice(own, 3)), "en"))
+            vectors[rid] = vector.tolist()
+
+    finder = ThemeFinder(2, 60).fit(responses, embeddings=vectors)
+    assert finder.chosen_k_ == n_concerns
+    # Chosen so, not merged back to six after grouping into more.
+    assert finder.confidence_.modularity_k == n_concerns
+    assert f"With {n_concerns}, answers that are alike" in finder.confidence_.explanation
+    seen_as_given = ThemeFinder(2, 60, remove_shared_direction=False)
+    assert seen_as_given.fit(responses, embeddings=vectors).chosen_k_ > 30
