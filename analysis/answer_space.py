@@ -211,15 +211,18 @@ class AnswerSpace:
         out[has, width:] = normalize(stored) * weight
         return normalize(out, copy=False)
 
-    def remove_shared_direction(self, rows: np.ndarray, active: Sequence[int]) -> bool:
-        """Remove the shared direction (:meth:`shared_direction`) from ``rows``, in place.
+    def remove_shared_direction(
+        self, rows: np.ndarray, active: Sequence[int], direction: np.ndarray | None = None
+    ) -> bool:
+        """Remove the shared direction from ``rows``, in place: ``direction`` when given
+        (as :meth:`shared_direction` found it), else found here.
 
         Sentence embeddings of one collection all lean one way; with many fine themes that
         shared direction outweighs what sets them apart (docs/benchmarks.md, 2026-12-06).
         New answers are then centred the same way (:meth:`centre_stored`). Returns whether
         anything changed.
         """
-        mean = self.shared_direction(rows, active)
+        mean = direction if direction is not None else self.shared_direction(rows, active)
         if mean is None:
             return False
         # Row by block: at 100,000 answers a full copy of the rows is 390 MB.
@@ -230,19 +233,18 @@ class AnswerSpace:
         return True
 
     def choosing_view(
-        self, rows: np.ndarray, active: Sequence[int]
+        self, direction: np.ndarray | None
     ) -> Callable[[np.ndarray], np.ndarray] | None:
         """How rows are seen when the number of themes is chosen, or None: as they are.
 
         In a one-language collection with stored sentence embeddings, k is chosen on them
-        without their shared direction (:meth:`shared_direction`), weighted
+        without their shared ``direction`` (:meth:`shared_direction`; None: there is none), weighted
         :data:`CHOICE_WEIGHT` beside the words. Seen as ``fit`` gives them, the shared
         direction made such a collection look far finer than it is (42-54 themes for 8 on
         SearchSnippets given as English) or not as fine (57 for 89 on Tweet);
         docs/benchmarks.md, 2026-12-06. A mixed collection lost each language's mean
         already and is seen as it is.
         """
-        direction = self.shared_direction(rows, active)
         if direction is None:
             return None
 

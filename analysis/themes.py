@@ -347,15 +347,16 @@ class ThemeFinder:
                 "Only one group could be formed from the answers."
             )
             return
-        view = None
+        direction = None
         if self.remove_shared_direction is not False:
-            view = self.space_.choosing_view(self.embedding_, self.active_)
+            direction = self.space_.shared_direction(self.embedding_, self.active_)
+        view = self.space_.choosing_view(direction)
         choice = number_of_themes.choose(z, lo, hi, self.random_state, self.sample_size, view)
         k = choice.k
         if (
             self.remove_shared_direction is None
             and n_existing + k >= number_of_themes.FINE
-            and self.space_.remove_shared_direction(self.embedding_, self.active_)
+            and self.space_.remove_shared_direction(self.embedding_, self.active_, direction)
         ):
             # Fine themes: grouped without the direction every answer shares, as the
             # number was chosen (docs/benchmarks.md, 2026-12-06).
