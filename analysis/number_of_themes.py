@@ -4,17 +4,18 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
 
 1. **Modularity.** Each candidate k is tried with k-means; a grouping scores by how much
    more often answers' nearest neighbours fall in their own group than chance would put
-   them there. The score rises and then flattens; the smallest k within 5 % of the best is
-   taken. It is right for broad topics, but the graph's size, not the answers, sets where
-   it flattens: near 12-16 whether there are 20, 77 or 89 human classes.
+   them there. The score rises and then flattens; the smallest k within 2 % of the best is
+   taken (within 5 % took 4 for 7 where topics pair up under broader subjects). It is
+   right for broad topics, but the graph's size, not the answers, sets where it flattens:
+   near 12-30 whether there are 20, 77 or 89 human classes.
 2. **The graph's spectrum.** The normalised Laplacian of a 15-neighbour graph has one
    eigenvalue near zero for each group the graph falls into; the largest gap between
    consecutive eigenvalues says how many groups it falls into most clearly. On small or
    noisy sets the gap sits anywhere; on large sets with many fine groups it lands near the
    human number (21 for 20, 66-90 for 89, 43-65 for 77 over three seeds). So the
    spectrum's answer is taken only when it is 20 or more and at least half as many again
-   as modularity's: finer structure that modularity cannot see. With a sample, the median
-   over three samples is used.
+   as the smallest k within 5 % of modularity's best: finer structure that modularity
+   cannot see. With a sample, the median over three samples is used.
 
 Both looks may see each sample through a view: a one-language collection's stored sentence
 embeddings without the direction they all share (``AnswerSpace.choosing_view``).
@@ -40,9 +41,14 @@ from analysis.model import Confidence
 
 # k-means starts whose modularity is averaged for each candidate number of themes.
 K_STARTS = 3
-# Within this share of the best modularity counts as "as good" (and "nearly as good").
-CLOSE = 0.05
-# The spectrum's number replaces modularity's only when it is at least this many times it.
+# Within this share of the best modularity counts as "as good": the smallest such k is
+# modularity's number. Within 5 % it was 4 for 7 on four broad sets (docs/benchmarks.md).
+AS_GOOD = 0.02
+# ... and within this share as "nearly as good": said in the explanation, and the
+# smallest such k is where the spectrum starts to look for finer structure.
+NEARLY = 0.05
+# The spectrum's number replaces modularity's only when it is at least this many times the
+# smallest k nearly as good (NEARLY): the coarsest reading modularity allows.
 FINER = 1.5
 # ... and at least this many: below it modularity sees the groups itself, and the spectrum
 # of a small graph is noise (it moved 5 to 9 and 7 to 13 between seeds on broad topics).
@@ -122,21 +128,26 @@ def choose(
         fits[k] = runs[0]
     if not scores:
         return Choice(lo, {}, lo, None, sample, np.zeros(len(sample), dtype=np.int64))
-    top = max(scores.values())
-    # Within 5 % of the best; written so that it holds when every score is negative
-    # (answers with nothing in common: no grouping beats chance).
-    by_modularity = min(k for k, q in scores.items() if q >= top - CLOSE * abs(top))
+    by_modularity = _smallest_within(scores, AS_GOOD)
+    coarsest = _smallest_within(scores, NEARLY)
     found = None
-    if hi >= max(FINE, FINER * by_modularity):
+    if hi >= max(FINE, FINER * coarsest):
         looks = [sample] + [
             sample_of(z) for _ in range(SPECTRAL_SAMPLES - 1) if len(z) > sample_size
         ]
-        ks = [k for k in (spectral_k(s, by_modularity, hi) for s in looks) if k is not None]
+        ks = [k for k in (spectral_k(s, coarsest, hi) for s in looks) if k is not None]
         found = int(statistics.median_low(ks)) if ks else None
-    if found is not None and found >= max(FINE, FINER * by_modularity):
+    if found is not None and found > by_modularity and found >= max(FINE, FINER * coarsest):
         labels = KMeans(found, n_init=1, random_state=random_state).fit_predict(sample)
         return Choice(found, scores, by_modularity, found, sample, labels)
     return Choice(by_modularity, scores, by_modularity, found, sample, fits[by_modularity])
+
+
+def _smallest_within(scores: dict[int, float], share: float) -> int:
+    """The smallest k whose score is within ``share`` of the best; written so that it holds
+    when every score is negative (answers with nothing in common: no grouping beats chance)."""
+    top = max(scores.values())
+    return min(k for k, q in scores.items() if q >= top - share * abs(top))
 
 
 def confidence(choice: Choice, lo: int, hi: int, random_state: int) -> Confidence:
@@ -186,7 +197,7 @@ def how_k_was_chosen(choice: Choice, lo: int, hi: int, silhouette: float) -> str
     tried = sorted(k_scores)
     best = max(k_scores.values())
     first = choice.modularity_k
-    close = [c for c in tried if c != first and k_scores[c] >= best - CLOSE * abs(best)]
+    close = [c for c in tried if c != first and k_scores[c] >= best - NEARLY * abs(best)]
     text = (
         f"Tried {len(tried)} numbers of themes from {tried[0]} to {tried[-1]}. With {first}, "
         "answers that are alike fell in the same theme about as often as with any larger "
@@ -200,8 +211,8 @@ def how_k_was_chosen(choice: Choice, lo: int, hi: int, silhouette: float) -> str
         text += " No other number came close."
     if k != first:
         text += (
-            f" But the answers' neighbour graph splits most clearly into {k} groups, far more "
-            f"than {first}: finer groups that this measure cannot see, so {k} themes are "
+            f" But the answers' neighbour graph splits most clearly into {k} groups: finer "
+            f"groups than this measure can see, so {k} themes are "
             f"suggested (silhouette {silhouette:.2f})."
         )
     else:

@@ -11,8 +11,7 @@ from typing import Any
 from babel.lists import format_list
 from flask_babel import get_locale, gettext, ngettext
 
-# As the engine judges it (analysis.number_of_themes.CLOSE): within 5% of the best score.
-CLOSE = 0.05
+from analysis.number_of_themes import NEARLY
 
 
 def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> list[str]:
@@ -29,7 +28,7 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
     best = max(scores.values())
     # The number modularity chose; the engine may then have found finer groups (spectral_k).
     first = int(confidence.get("modularity_k") or k)
-    close = [n for n in tried if n != first and scores[n] >= best - CLOSE * abs(best)]
+    close = [n for n in tried if n != first and scores[n] >= best - NEARLY * abs(best)]
     if first != k:
         lines = [
             gettext(

@@ -17,10 +17,10 @@ def _groups(count: int, size: int, noise: float = 0.4, seed: int = 1) -> np.ndar
 
 
 def test_many_fine_groups_get_about_that_many_themes() -> None:
-    # Sixty distinct concerns of thirty answers each: modularity alone flattens near 16
-    # (the graph's scale, not the answers'); the spectrum sees all sixty.
+    # Sixty distinct concerns of thirty answers each: modularity alone flattens at half
+    # that (the graph's scale, not the answers'); the spectrum sees all sixty.
     choice = number_of_themes.choose(_groups(60, 30), 2, 100, 0, 3000)
-    assert choice.modularity_k < 30
+    assert choice.modularity_k <= 30
     assert 50 <= choice.k <= 70 and choice.k == choice.spectral_k
     conf = number_of_themes.confidence(choice, 2, 100, 0)
     assert conf.modularity_k == choice.modularity_k and conf.spectral_k == choice.k
@@ -34,6 +34,28 @@ def test_a_few_broad_groups_keep_modularitys_choice() -> None:
     explanation = number_of_themes.confidence(choice, 2, 100, 0).explanation
     assert "splits most clearly" not in explanation
     assert f"So {choice.k} themes are suggested" in explanation
+
+
+def _subjects(concerns: tuple[int, ...], seed: int) -> np.ndarray:
+    """Concerns of 100 answers each under broader subjects: two concerns of one subject are
+    closer to each other than to the rest."""
+    rng = np.random.default_rng(seed)
+    points = []
+    for count in concerns:
+        subject = rng.normal(size=64)
+        for _ in range(count):
+            concern = subject + 0.7 * rng.normal(size=64)
+            points.append(concern + 0.8 * rng.normal(size=(100, 64)))
+    return normalize(np.vstack(points))
+
+
+def test_concerns_under_broader_subjects_are_told_apart() -> None:
+    # Seven concerns under four subjects: modularity comes within 5 % of its best at 5 on
+    # two of these three sets (as on the SIB-200 and Somali news sets); within 2 % only
+    # at 7.
+    for seed in (1, 2, 3):
+        choice = number_of_themes.choose(_subjects((2, 2, 2, 1), seed), 2, 100, 0, 3000)
+        assert choice.k == 7, (seed, choice.k_scores)
 
 
 def test_the_maximum_still_bounds_the_choice() -> None:
