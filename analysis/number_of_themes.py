@@ -5,7 +5,8 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
 1. **Modularity.** Each candidate k is tried with k-means; a grouping scores by how much
    more often answers' nearest neighbours fall in their own group than chance would put
    them there. The score rises and then flattens; the smallest k within 2 % of the best is
-   taken (within 5 % took 4 for 7 where topics pair up under broader subjects). It is
+   taken (within 5 % took 4 for 7 where topics pair up under broader subjects; more than
+   2 % below 1,000 answers, where modularity is noisier, up to 5 % at 160). It is
    right for broad topics, but the graph's size, not the answers, sets where it flattens:
    near 12-30 whether there are 20, 77 or 89 human classes.
 2. **The graph's spectrum.** The normalised Laplacian of a 15-neighbour graph has one
@@ -43,7 +44,12 @@ from analysis.model import Confidence
 K_STARTS = 3
 # Within this share of the best modularity counts as "as good": the smallest such k is
 # modularity's number. Within 5 % it was 4 for 7 on four broad sets (docs/benchmarks.md).
+# On fewer answers than AS_GOOD_AT the share grows as 1 / sqrt(answers), up to NEARLY (at
+# 160 answers): a smaller graph's modularity is noisier, and there k-means' luck at the
+# true number can cost more than 2 % (two starts in three missed six clear concerns among
+# 480 answers: 2.7 % below the best; 48 answers with three concerns: 4.4 %).
 AS_GOOD = 0.02
+AS_GOOD_AT = 1000
 # ... and within this share as "nearly as good": said in the explanation, and the
 # smallest such k is where the spectrum starts to look for finer structure.
 NEARLY = 0.05
@@ -124,11 +130,13 @@ def choose(
             KMeans(k, n_init=1, random_state=random_state + r).fit_predict(sample)
             for r in range(K_STARTS)
         ]
-        scores[k] = float(np.mean([modularity(graph, labels, k) for labels in runs]))
-        fits[k] = runs[0]
+        starts = [modularity(graph, labels, k) for labels in runs]
+        scores[k] = float(np.mean(starts))
+        fits[k] = runs[int(np.argmax(starts))]
     if not scores:
         return Choice(lo, {}, lo, None, sample, np.zeros(len(sample), dtype=np.int64))
-    by_modularity = _smallest_within(scores, AS_GOOD)
+    as_good = min(NEARLY, AS_GOOD * max(1.0, (AS_GOOD_AT / len(sample)) ** 0.5))
+    by_modularity = _smallest_within(scores, as_good)
     coarsest = _smallest_within(scores, NEARLY)
     found = None
     if hi >= max(FINE, FINER * coarsest):
