@@ -238,10 +238,10 @@ class AnswerSpace:
         """How rows are seen when the number of themes is chosen, or None: as they are.
 
         In a one-language collection with stored sentence embeddings, k is chosen on them
-        without their shared ``direction`` (:meth:`shared_direction`; None: there is none), weighted
-        :data:`CHOICE_WEIGHT` beside the words. Seen as ``fit`` gives them, the shared
-        direction made such a collection look far finer than it is (42-54 themes for 8 on
-        SearchSnippets given as English) or not as fine (57 for 89 on Tweet);
+        without their shared ``direction`` (:meth:`shared_direction`; None when there is
+        none), weighted :data:`CHOICE_WEIGHT` beside the words. Seen as ``fit`` gives them,
+        the shared direction made such a collection look far finer than it is (42-54 themes
+        for 8 on SearchSnippets given as English) or not as fine (57 for 89 on Tweet);
         docs/benchmarks.md, 2026-12-06. A mixed collection lost each language's mean
         already and is seen as it is.
         """
