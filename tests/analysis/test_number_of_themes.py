@@ -28,6 +28,15 @@ def test_many_fine_groups_get_about_that_many_themes() -> None:
     assert f"so {choice.k} themes are suggested" in conf.explanation
 
 
+def test_the_spectrum_is_weighed_against_modularitys_coarsest_reading() -> None:
+    # Forty concerns of forty answers: modularity's own number is 30 (within 2 % of its
+    # best), and the spectrum's 40 is less than 1.5 times that; the smallest number within
+    # 5 % is 16, and against that the spectrum's finer groups are taken.
+    choice = number_of_themes.choose(_groups(40, 40), 2, 100, 0, 3000)
+    assert choice.modularity_k * number_of_themes.FINER > 40
+    assert choice.k == choice.spectral_k == 40
+
+
 def test_a_few_broad_groups_keep_modularitys_choice() -> None:
     choice = number_of_themes.choose(_groups(6, 120, noise=0.6), 2, 100, 0, 3000)
     assert 5 <= choice.k <= 7 and choice.k == choice.modularity_k
