@@ -11,10 +11,18 @@ from sklearn.neighbors import NearestNeighbors
 from sklearn.preprocessing import normalize
 
 
-def candidate_ks(lo: int, hi: int, steps: int = 14) -> list[int]:
+def candidate_ks(lo: int, hi: int, steps: int = 14, span: float = 50.0) -> list[int]:
+    """The numbers of themes tried between ``lo`` and ``hi``: all of them when there are at
+    most ``steps``, else ``steps`` spaced geometrically over up to ``span`` times ``lo``, and
+    past that the same ratio on to ``hi`` (so that a higher maximum adds numbers at the top
+    and does not move the ones below, which the choice among broad topics was tuned on)."""
     if hi - lo + 1 <= steps:
         return list(range(lo, hi + 1))
-    grid = np.geomspace(lo, hi, steps)
+    if hi <= span * lo:
+        grid = np.geomspace(lo, hi, steps)
+    else:
+        ratio = span ** (1 / (steps - 1))
+        grid = lo * ratio ** np.arange(int(np.log(hi / lo) / np.log(ratio)) + 1)
     return sorted({int(round(x)) for x in grid} | {lo, hi})
 
 

@@ -15,8 +15,9 @@ class AnalysisError(ValueError):
 
 
 # The most themes looked for unless the team says otherwise: enough for fine-grained
-# answers (77 banking intents, 89 tweet topics), which a maximum of 20 made impossible.
-DEFAULT_MAX_THEMES = 100
+# answers (77 banking intents, 89 tweet topics, 150 intents), which a maximum of 20 made
+# impossible and one of 100 cut short.
+DEFAULT_MAX_THEMES = 200
 
 
 @dataclass(frozen=True)

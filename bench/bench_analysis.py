@@ -8,7 +8,7 @@ Usage (from the repository root)::
 The labelled sets are read from ``../shared/data`` (or ``$WHAT_MATTERS_DATA`` or
 ``--data-dir``); they are never shipped with the package. For every set it prints NMI, ARI
 and accuracy (best one-to-one matching) with the true number of classes and with the number
-chosen automatically (between 2 and 100 themes), time and peak traced memory, for the
+chosen automatically (between 2 and 200 themes), time and peak traced memory, for the
 engine and for the baseline, measured in the same run. Figures are medians over seeds
 (three seeds, 0, 1 and 2, for every set; ``--seeds`` to change): k-means on the large
 sets moves by several points from one seed to the next, so one seed would mislead.

@@ -7,6 +7,8 @@ import numpy as np
 from sklearn.preprocessing import normalize
 
 from analysis import number_of_themes
+from analysis.geometry import candidate_ks
+from analysis.model import DEFAULT_MAX_THEMES
 
 
 def _groups(count: int, size: int, noise: float = 0.4, seed: int = 1) -> np.ndarray:
@@ -65,6 +67,20 @@ def test_concerns_under_broader_subjects_are_told_apart() -> None:
     for seed in (1, 2, 3):
         choice = number_of_themes.choose(_subjects((2, 2, 2, 1), seed), 2, 100, 0, 3000)
         assert choice.k == 7, (seed, choice.k_scores)
+
+
+def test_a_hundred_and_fifty_concerns_fit_under_the_default_maximum() -> None:
+    # As many as a set of 150 intents: the default maximum (it was 100) must not cut it.
+    choice = number_of_themes.choose(_groups(150, 20), 2, DEFAULT_MAX_THEMES, 0, 3000)
+    assert 105 <= choice.k <= 195, (choice.modularity_k, choice.spectral_k)
+
+
+def test_a_higher_maximum_adds_numbers_to_try_without_moving_the_others() -> None:
+    up_to_100 = candidate_ks(2, 100)
+    assert len(up_to_100) == 14
+    assert candidate_ks(2, 200)[: len(up_to_100)] == up_to_100
+    assert candidate_ks(2, 200)[-1] == 200 and len(candidate_ks(2, 200)) == 17
+    assert candidate_ks(3, 9) == list(range(3, 10))
 
 
 def test_the_maximum_still_bounds_the_choice() -> None:
