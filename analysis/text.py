@@ -382,9 +382,8 @@ def guess_language(text: str, fallback: str | None = None) -> str | None:
     # leave the collection's language only on clear evidence, for one language above all:
     # two different words of it at least (a name or web address said three times, "mit"
     # or "com", German's and Portuguese's "with", is one piece of evidence, not three).
-    different = _function_word_hits(set(tokens))[best]
-    clear = different >= 2 and hits > runner_up and hits >= 0.2 * len(tokens)
-    if clear and hits >= 2 * scores[fallback] + 1:
+    clear = hits >= 2 and hits > runner_up and hits >= 0.2 * len(tokens)
+    if clear and hits >= 2 * scores[fallback] + 1 and _function_word_hits(set(tokens))[best] >= 2:
         return best
     return fallback
 
