@@ -54,8 +54,9 @@ NEIGHBOURHOODS = ["millwall", "cubitt-town", "poplar"]
 
 
 def payload(n: int, *, start: int = 0, event: str | None = None) -> list[dict[str, Any]]:
-    """``n`` responses cycling through the phrases; every third resident says no to quotes;
-    the ``k``-th use of a phrase adds a small variation so answers are not all identical."""
+    """``n`` responses cycling through the phrases; every third resident says no to quotes
+    (a different third of the phrases each round); the ``k``-th use of a phrase adds a
+    small variation so answers are not all identical."""
     items = []
     cycle = itertools.islice(itertools.cycle(PHRASES), start, start + n)
     for i, (_, language, text, gloss) in enumerate(cycle, start=start):
@@ -72,7 +73,9 @@ def payload(n: int, *, start: int = 0, event: str | None = None) -> list[dict[st
                 "consent": "yes",
                 "what_matters": words,
                 "neighbourhood": NEIGHBOURHOODS[i % 3],
-                "quote_consent": "no" if i % 3 == 2 else "yes",
+                # Every third, shifted each round: each phrase is said by residents who
+                # agreed to be quoted and by some who did not, however finely it is themed.
+                "quote_consent": "no" if (i + round_) % 3 == 2 else "yes",
                 "get_involved": "no",
             },
             "glosses": {"what_matters": gloss} if gloss else {},
