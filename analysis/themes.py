@@ -92,8 +92,8 @@ class ThemeFinder:
     n_quotes:
         Quotes per theme (3 to 5 is what a report shows).
     remove_shared_direction:
-        Whether to remove the direction all stored sentence embeddings of a one-language
-        collection share: None decides by the number of themes (removed for 20 or more,
+        Whether to remove the direction all stored sentence embeddings of a collection
+        share: None decides by the number of themes (removed for 20 or more,
         where it hides what tells fine themes apart; kept for fewer, where removing it
         makes broad themes noisier), and the number of themes is chosen without it
         (:meth:`AnswerSpace.choosing_view`); False keeps it for both. A result's settings
@@ -148,7 +148,7 @@ class ThemeFinder:
 
         ``embeddings`` (optional) maps response ids to stored vectors: sentence embeddings
         or :class:`analysis.embed.WordVectors`. They are joined to the word-based vectors,
-        weighted by ``embedding_weight``, after each language's mean is removed from them;
+        weighted by ``embedding_weight``, each language's mean moved onto the mean of all;
         when the mapping is callable (word vectors), new text is placed with it too. The
         weight, unless given, is 3 for sentence embeddings (they know more than the words
         do; 2-4 were best on the benchmark sets) and 1 for word vectors.

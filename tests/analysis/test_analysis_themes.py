@@ -661,6 +661,51 @@ def test_answers_are_judged_far_against_their_own_language():
     assert np.mean(kept[~somali] == UNTHEMED) < 0.1
 
 
+def test_a_few_answers_in_other_languages_do_not_change_how_the_rest_are_themed():
+    """240 answers in one language, ten of them marked Portuguese or French (as a guess can
+    take a web snippet or a name): the other 230 keep the themes they have without them.
+    Removing each language's whole mean had made the collection 'mixed' and let the stored
+    vectors outweigh the words for everyone (SearchSnippets: 76 -> 60 % matched)."""
+    from sklearn.metrics import adjusted_rand_score
+    from sklearn.preprocessing import normalize
+
+    def collection(marked: bool) -> tuple[list[Response], dict[str, list[float]]]:
+        rng = np.random.default_rng(0)
+        words = [
+            "rent landlord damp mould flat repairs".split(),
+            "doctor appointment surgery nurse waiting pharmacy".split(),
+            "park playground benches trees grass football".split(),
+        ]
+        axes = normalize(rng.normal(size=(3, 32)) * np.r_[0, np.ones(31)])
+        responses, vectors = [], {}
+        for i in range(240):
+            # The words and the stored vectors split the answers differently: which one
+            # decides shows how the collection was treated.
+            said, seen = i % 3, (i // 3) % 3
+            language = "en"
+            if marked and i % 24 == 5:
+                language = "pt" if i % 48 == 5 else "fr"
+            vector = rng.normal(0, 0.02, 32) + 0.25 * axes[seen]
+            vector[0] += 1.0  # what every sentence of one collection shares, to the model
+            responses.append(Response(f"r{i:03d}", " ".join(rng.choice(words[said], 4)), language))
+            vectors[f"r{i:03d}"] = vector.tolist()
+        return responses, vectors
+
+    def themes_of(responses, vectors) -> dict[str, str]:
+        result = find_themes(responses, min_themes=3, max_themes=3, embeddings=vectors)
+        return {i: t.id for t in result.themes for i in t.member_ids}
+
+    alone = themes_of(*collection(False))
+    marked, vectors = collection(True)
+    assert {r.language for r in marked} == {"en", "pt", "fr"}
+    with_others = themes_of(marked, vectors)
+    english = [r.id for r in marked if r.language == "en"]
+    agreement = adjusted_rand_score(
+        [alone.get(i, "-") for i in english], [with_others.get(i, "-") for i in english]
+    )
+    assert agreement > 0.95
+
+
 def _fine_concerns(n_concerns: int, per: int = 8, seed: int = 0):
     """One-language answers whose words say nothing apart (drawn from one shared pool) and
     whose stored vectors carry the concern beside a strong direction every answer shares,
@@ -726,7 +771,7 @@ def test_fine_themes_are_found_without_the_direction_every_answer_shares():
     few, few_vectors, few_truth, _ = _fine_concerns(4, per=20)
     broad = ThemeFinder(4, 4).fit(few, embeddings=few_vectors)
     assert broad.result_.settings["remove_shared_direction"] is False
-    assert broad.space_.stored_mean_ is None
+    assert broad.space_.stored_direction_ is None
 
 
 def test_the_number_of_themes_is_chosen_on_what_the_stored_vectors_tell_apart():
