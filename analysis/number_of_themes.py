@@ -25,8 +25,8 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
    fewer than about 40 answers in a sample into their neighbours (43 for 77 intents of
    30 answers each, 57 for 89 kinds of tweet).
 
-Both looks may see each sample through a view: a one-language collection's stored sentence
-embeddings without the direction they all share (``AnswerSpace.choosing_view``).
+Both looks may see each sample through a view: a collection's stored sentence embeddings
+without the direction they all share (``AnswerSpace.choosing_view``).
 
 (docs/benchmarks.md records what else was tried: silhouette, Calinski-Harabasz,
 Davies-Bouldin, subsample stability, HDBSCAN.)
