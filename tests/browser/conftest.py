@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM_ARGS = [
@@ -199,6 +199,17 @@ def scripts_ready(page: Page) -> None:
     """Wait for the page's deferred scripts: a form's server-rendered answer shows before
     they run, so the device's store is not there yet."""
     page.wait_for_function("document.readyState === 'complete'")
+
+
+def without_background_sync(context: BrowserContext) -> None:
+    """Pages in this context see no Background Sync, as in Firefox and Safari.
+
+    The service worker's sync event sends the outbox with requests that context.route and
+    page.route do not see, so a test that makes a send fail with a route would race it.
+    """
+    context.add_init_script(
+        "Object.defineProperty(ServiceWorkerRegistration.prototype, 'sync', {get: () => undefined})"
+    )
 
 
 def make_kiosk(page: Page, server: LiveServer, lang: str = "en") -> None:
