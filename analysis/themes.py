@@ -237,9 +237,12 @@ class ThemeFinder:
         excluded_ids: Iterable[str],
         embeddings: Embeddings | None = None,
     ) -> None:
+        given = [r.id for r in responses]
         responses = _checked(responses)
         self.responses_ = responses
         self.index_ = {r.id: i for i, r in enumerate(responses)}
+        # Rows are kept sorted by id; results per answer go back in the order given.
+        self.given_rows_ = np.array([self.index_[rid] for rid in given], dtype=np.int64)
         n = len(responses)
         excluded = set(excluded_ids)
         self.labels_ = np.full(n, UNTHEMED, dtype=np.int64)
@@ -567,7 +570,8 @@ class ThemeFinder:
         }
 
     def nearest_theme_labels(self) -> np.ndarray:
-        """Theme index of every response, unthemed ones sent to their nearest theme.
+        """Theme index of every response, in the order they were given to :meth:`fit`,
+        unthemed ones sent to their nearest theme (an index into ``specs_``).
 
         Non-answers and excluded responses keep their negative codes. Benchmarks use this:
         it is the engine's grouping with no one left out.
@@ -576,7 +580,7 @@ class ThemeFinder:
         loose = np.flatnonzero(labels == UNTHEMED)
         if len(loose) and len(self.centres_):
             labels[loose] = (self.embedding_[loose] @ self.centres_.T).argmax(axis=1)
-        return labels
+        return labels[self.given_rows_]
 
     # ------------------------------------------------------------------ editing
 

@@ -216,7 +216,6 @@ def engine(ds: Dataset, k: int | None, seed: int) -> np.ndarray:
     finder = ThemeFinder(lo, hi, random_state=seed, **ENGINE_OPTIONS)
     finder.fit(responses, embeddings=stored)
     _UNTHEMED[ds.name, k, seed] = finder.result_.unthemed.size / len(responses)
-    # Rows are sorted by id inside, and ids are zero-padded row numbers: same order.
     labels = finder.nearest_theme_labels()
     return labels
 
@@ -328,7 +327,6 @@ def scaling(
         seconds = time.perf_counter() - start
         peak = tracemalloc.get_traced_memory()[1] / 2**20 if traced else float("nan")
         tracemalloc.stop()
-        # Rows are sorted by id inside, and ids are zero-padded row numbers: same order.
         against = scores([label for _, label in picked], finder.nearest_theme_labels())
         rows.append(
             {

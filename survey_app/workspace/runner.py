@@ -403,7 +403,7 @@ def split_parts(db: Any, survey_id: str, question_id: str, theme_id: str) -> lis
     labels = finder.nearest_theme_labels()
     ids = [spec.id for spec in finder.specs_]
     groups: dict[str, list[str]] = {i: [] for i in ids if i}
-    for response, label in zip(finder.responses_, labels, strict=True):
+    for response, label in zip(mine, labels, strict=True):
         target = ids[int(label)] if label >= 0 else None
         groups.setdefault(target or next(iter(groups), ""), []).append(response.id)
     result = finder.result_

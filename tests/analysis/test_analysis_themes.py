@@ -6,6 +6,7 @@ import json
 import random
 import re
 from collections import Counter
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from analysis import (
     similar_responses,
     split_theme,
 )
+from analysis.metrics import ari
 from analysis.themes import NON_ANSWER_ID, UNTHEMED_ID, UNTHEMED_REASONS
 
 
@@ -406,6 +408,19 @@ def test_finder_object_shapes_like_an_estimator(english):
     assert len(finder.labels_) == len(english)
     similar = finder.similar("knives and gangs", k=2)
     assert len(similar) == 2
+
+
+def test_labels_come_back_in_the_order_the_answers_were_given(english, english_concerns):
+    # Ids that do not sort in the order given ("9" after "10"), as a team's row numbers.
+    renamed = [replace(r, id=str(n)) for n, r in enumerate(reversed(english))]
+    concern = [english_concerns[r.id] for r in reversed(english)]
+    finder = ThemeFinder(4, 4, random_state=0).fit(renamed)
+    labels = finder.nearest_theme_labels()
+    theme_of = {m.response_id: t.id for t in finder.result_.themes for m in t.members}
+    for response, label in zip(renamed, labels, strict=True):
+        if response.id in theme_of:
+            assert finder.specs_[label].id == theme_of[response.id]
+    assert ari(concern, labels) == 1.0
 
 
 def test_stored_embeddings_join_and_language_does_not_decide():

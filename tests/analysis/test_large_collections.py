@@ -35,9 +35,9 @@ def _answers(n_each: int) -> tuple[list[Response], dict[str, str]]:
     return responses, concern
 
 
-def _grouping(finder: ThemeFinder) -> dict[str, int]:
-    labels = finder.nearest_theme_labels()
-    return {r.id: int(label) for r, label in zip(finder.responses_, labels, strict=True)}
+def _grouping(responses: list[Response]) -> dict[str, int]:
+    labels = ThemeFinder(4, 4, random_state=0).fit(responses).nearest_theme_labels()
+    return {r.id: int(label) for r, label in zip(responses, labels, strict=True)}
 
 
 @pytest.fixture
@@ -49,7 +49,8 @@ def small_samples(monkeypatch: pytest.MonkeyPatch) -> None:
 def test_sampled_fit_finds_the_same_themes_whatever_the_order(small_samples):
     responses, concern = _answers(120)
     finder = ThemeFinder(4, 4, random_state=0).fit(responses)
-    themes_of = _grouping(finder)
+    labels = finder.nearest_theme_labels()
+    themes_of = {r.id: int(label) for r, label in zip(responses, labels, strict=True)}
     ids = sorted(themes_of)
     assert ari([concern[i] for i in ids], [themes_of[i] for i in ids]) >= 0.95
     # Every answer was projected and clustered, not only the sampled ones.
@@ -58,16 +59,16 @@ def test_sampled_fit_finds_the_same_themes_whatever_the_order(small_samples):
 
     shuffled = list(responses)
     random.Random(3).shuffle(shuffled)
-    again = _grouping(ThemeFinder(4, 4, random_state=0).fit(shuffled))
+    again = _grouping(shuffled)
     assert again == themes_of
 
 
 def test_sampled_fit_agrees_with_the_full_fit(small_samples, monkeypatch):
     responses, _ = _answers(120)
-    sampled = _grouping(ThemeFinder(4, 4, random_state=0).fit(responses))
+    sampled = _grouping(responses)
     monkeypatch.setattr(vectorize, "SVD_FIT_ROWS", 10_000)
     monkeypatch.setattr(grouping, "KMEANS_FIT_ROWS", 10_000)
-    full = _grouping(ThemeFinder(4, 4, random_state=0).fit(responses))
+    full = _grouping(responses)
     ids = sorted(full)
     assert ari([full[i] for i in ids], [sampled[i] for i in ids]) >= 0.95
 
