@@ -5,6 +5,9 @@ Plain functions on numpy arrays (rows are unit-length answer vectors), no engine
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Hashable, Sequence
+
 import numpy as np
 from scipy import sparse
 from sklearn.neighbors import NearestNeighbors
@@ -87,3 +90,13 @@ def count_distinct(z: np.ndarray, seed: int) -> int:
     directions = np.random.default_rng(seed).normal(size=(z.shape[1], 2))
     keys = np.round(z @ directions, 6)
     return len(np.unique(keys, axis=0))
+
+
+def first_copies(keys: Sequence[Hashable], most: int) -> np.ndarray:
+    """True for each item whose key has come up fewer than ``most`` times before it."""
+    seen: Counter[Hashable] = Counter()
+    keep = np.zeros(len(keys), dtype=bool)
+    for at, key in enumerate(keys):
+        keep[at] = seen[key] < most
+        seen[key] += 1
+    return keep

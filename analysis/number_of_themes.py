@@ -26,7 +26,8 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
    30 answers each, 57 for 89 kinds of tweet).
 
 Both looks may see each sample through a view: a collection's stored sentence embeddings
-without the direction they all share (``AnswerSpace.choosing_view``).
+without the direction they all share (``AnswerSpace.choosing_view``). In both, an answer
+that many gave in the same words is counted at most three times (``COPIES``).
 
 (docs/benchmarks.md records what else was tried: silhouette, Calinski-Harabasz,
 Davies-Bouldin, subsample stability, HDBSCAN.)
@@ -35,7 +36,7 @@ Davies-Bouldin, subsample stability, HDBSCAN.)
 from __future__ import annotations
 
 import statistics
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 import numpy as np
@@ -44,7 +45,13 @@ from scipy.sparse.csgraph import laplacian
 from sklearn.cluster import KMeans
 from sklearn.metrics import adjusted_rand_score, silhouette_score
 
-from analysis.geometry import candidate_ks, knn_graph, modularity
+from analysis.geometry import (
+    candidate_ks,
+    count_distinct,
+    first_copies,
+    knn_graph,
+    modularity,
+)
 from analysis.model import Confidence
 
 # k-means starts whose modularity is averaged for each candidate number of themes.
@@ -72,6 +79,12 @@ SPECTRAL_SAMPLES = 3
 # The spectrum is read on at most this many answers of a sample: its matrix is held dense
 # (4,000 answers: 128 MB).
 SPECTRAL_MOST = 4000
+# Copies of one answer in a sample, at most. Copies are each other's nearest neighbours, so
+# an answer many people gave ("more police", "More police!") made a group of its own in
+# the graph: 1,000 short answers on 8 concerns got 41-89 themes, one per way of saying it
+# (docs/benchmarks.md). Three keeps a common answer weightier than a rare one while most
+# of an answer's 10 neighbours are other answers.
+COPIES = 3
 
 
 @dataclass(frozen=True)
@@ -84,10 +97,10 @@ class Choice:
     sample_labels: np.ndarray  # k-means on the sample at k
 
 
-def _sample(z: np.ndarray, size: int, rng: np.random.Generator) -> np.ndarray:
-    if len(z) <= size:
-        return z
-    return z[np.sort(rng.choice(len(z), size, replace=False))]
+def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
+    if n <= size:
+        return np.arange(n)
+    return np.sort(rng.choice(n, size, replace=False))
 
 
 def spectral_k(sample: np.ndarray, lo: int, hi: int) -> int | None:
@@ -118,21 +131,30 @@ def choose(
     random_state: int,
     sample_size: int,
     view: Callable[[np.ndarray], np.ndarray] | None = None,
+    said: Callable[[int], Hashable] | None = None,
 ) -> Choice:
     """Pick k in [lo, hi] for the rows of ``z`` (unit vectors), each sample of them seen
-    through ``view`` when given (:meth:`analysis.answer_space.AnswerSpace.choosing_view`)."""
+    through ``view`` when given (:meth:`analysis.answer_space.AnswerSpace.choosing_view`).
+
+    ``said(row)``, when given, is the same for rows whose answers say the same words: each
+    such answer is counted at most :data:`COPIES` times in a sample.
+    """
     rng = np.random.default_rng(random_state)
 
     def sample_of(rows: np.ndarray) -> np.ndarray:
-        sample = _sample(rows, sample_size, rng)
+        at = _sample(len(rows), sample_size, rng)
+        if said is not None:
+            at = at[first_copies([said(int(row)) for row in at], COPIES)]
+        sample = rows if len(at) == len(rows) else rows[at]
         return view(sample) if view is not None else sample
 
     sample = sample_of(z)
     graph = knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
     scores: dict[int, float] = {}
     fits: dict[int, np.ndarray] = {}
+    different = count_distinct(sample, random_state)
     for k in candidate_ks(lo, hi):
-        if k >= len(sample):
+        if k >= different:  # k-means cannot make more groups than there are points
             continue
         # Averaged over three k-means starts: one start's luck moved the choice (9, 12
         # or 16 themes on one set from seed to seed; three starts give 9 four times in 5).

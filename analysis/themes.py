@@ -20,7 +20,7 @@ import hashlib
 import inspect
 import math
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -45,6 +45,7 @@ from analysis.model import (
 )
 from analysis.nonanswers import is_non_answer
 from analysis.quotes import pick_quotes
+from analysis.text import text_words
 from analysis.unthemed import FAR, NON_ANSWER_REASON, UNTHEMED, UNTHEMED_REASONS, set_aside
 from analysis.vectorize import Document, majority_language, prepare
 
@@ -354,7 +355,9 @@ class ThemeFinder:
         if self.remove_shared_direction is not False:
             direction = self.space_.shared_direction(self.embedding_, self.active_)
         view = self.space_.choosing_view(direction)
-        choice = number_of_themes.choose(z, lo, hi, self.random_state, self.sample_size, view)
+        choice = number_of_themes.choose(
+            z, lo, hi, self.random_state, self.sample_size, view, said=self._words_of(rows)
+        )
         k = choice.k
         if (
             self.remove_shared_direction is None
@@ -381,6 +384,11 @@ class ThemeFinder:
             )
         self._add_themes(rows, labels, k, z=z)
         self.chosen_k_ = n_existing + len({int(x) for x in self.labels_ if x >= n_existing})
+
+    def _words_of(self, rows: Sequence[int]) -> Callable[[int], tuple[str, ...]]:
+        """What the answer at position i of ``rows`` says, word for word: its clustered
+        text (gloss or answer) as normalised words, so "More police!" says "more police"."""
+        return lambda i: text_words(self.docs_[rows[i]].text)
 
     def _language_note(self) -> str:
         """A warning when answers in several languages have nothing to link them but words.

@@ -6,7 +6,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from analysis import number_of_themes
+from analysis import Response, ThemeFinder, number_of_themes
 from analysis.geometry import candidate_ks
 from analysis.model import DEFAULT_MAX_THEMES
 
@@ -94,3 +94,33 @@ def test_a_sampled_set_gets_a_steady_number_across_seeds() -> None:
     z = _groups(40, 40)
     chosen = [number_of_themes.choose(z, 2, 100, seed, 1000).k for seed in (0, 1, 2)]
     assert all(28 <= k <= 52 for k in chosen), chosen
+
+
+# Eight concerns as residents say them at the door, in a few words each.
+SHORT_ANSWERS = {
+    "police": ["more police", "police", "more police on the streets", "not enough police"],
+    "housing": ["housing", "better housing", "damp in my flat", "repairs take forever"],
+    "litter": ["litter", "rubbish everywhere", "fly tipping", "bins overflowing"],
+    "doctor": ["GP appointments", "can't see a doctor", "more doctors", "waiting for the GP"],
+    "youth": ["youth club", "nothing for kids to do", "things for young people", "a youth centre"],
+    "buses": ["buses", "more buses", "the bus is always late", "better transport"],
+    "money": ["cost of living", "energy bills", "food prices", "bills are too high"],
+    "parks": ["parks", "more green space", "a safe park", "trees"],
+}
+
+
+def test_an_answer_many_people_gave_is_not_a_theme_of_its_own() -> None:
+    # 1,000 answers in 32 ways of saying 8 things, the common ones said again and again,
+    # written "More police!" as often as "more police". Copies of one answer are each
+    # other's nearest neighbours: counted every time, each way of saying it was a theme
+    # (41-58 themes).
+    rng = np.random.default_rng(0)
+    written = [str, str.capitalize, lambda t: t + ".", lambda t: t.capitalize() + "!", str.upper]
+    share = 1 / np.arange(1, 5) ** 1.2
+    responses = []
+    for i in range(1000):
+        ways = SHORT_ANSWERS[list(SHORT_ANSWERS)[i % 8]]
+        said = ways[rng.choice(4, p=share / share.sum())]
+        responses.append(Response(f"r{i:04d}", written[rng.integers(5)](said), "en"))
+    finder = ThemeFinder(random_state=0).fit(responses)
+    assert 6 <= finder.chosen_k_ <= 10
