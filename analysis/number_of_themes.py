@@ -95,6 +95,7 @@ class Choice:
     spectral_k: int | None  # where the graph's spectrum splits most clearly, if looked at
     sample: np.ndarray
     sample_labels: np.ndarray  # k-means on the sample at k
+    copies_left_out: int = 0  # answers said word for word more than COPIES times
 
 
 def _sample(n: int, size: int, rng: np.random.Generator) -> np.ndarray:
@@ -140,15 +141,19 @@ def choose(
     such answer is counted at most :data:`COPIES` times in a sample.
     """
     rng = np.random.default_rng(random_state)
+    left_out = []
 
     def sample_of(rows: np.ndarray) -> np.ndarray:
         at = _sample(len(rows), sample_size, rng)
         if said is not None:
-            at = at[first_copies([said(int(row)) for row in at], COPIES)]
+            kept = first_copies([said(int(row)) for row in at], COPIES)
+            left_out.append(len(at) - int(kept.sum()))
+            at = at[kept]
         sample = rows if len(at) == len(rows) else rows[at]
         return view(sample) if view is not None else sample
 
     sample = sample_of(z)
+    copies = left_out[0] if left_out else 0
     graph = knn_graph(sample, n_neighbors=max(2, min(10, len(sample) // 4)))
     scores: dict[int, float] = {}
     fits: dict[int, np.ndarray] = {}
@@ -166,7 +171,7 @@ def choose(
         scores[k] = float(np.mean(starts))
         fits[k] = runs[int(np.argmax(starts))]
     if not scores:
-        return Choice(lo, {}, lo, None, sample, np.zeros(len(sample), dtype=np.int64))
+        return Choice(lo, {}, lo, None, sample, np.zeros(len(sample), dtype=np.int64), copies)
     as_good = min(NEARLY, AS_GOOD * max(1.0, (AS_GOOD_AT / len(sample)) ** 0.5))
     by_modularity = _smallest_within(scores, as_good)
     coarsest = _smallest_within(scores, NEARLY)
@@ -180,8 +185,8 @@ def choose(
         found = int(statistics.median_low(ks)) if ks else None
     if found is not None and found > by_modularity and found >= max(FINE, FINER * coarsest):
         labels = KMeans(found, n_init=1, random_state=random_state).fit_predict(sample)
-        return Choice(found, scores, by_modularity, found, sample, labels)
-    return Choice(by_modularity, scores, by_modularity, found, sample, fits[by_modularity])
+        return Choice(found, scores, by_modularity, found, sample, labels, copies)
+    return Choice(by_modularity, scores, by_modularity, found, sample, fits[by_modularity], copies)
 
 
 def _smallest_within(scores: dict[int, float], share: float) -> int:
@@ -258,6 +263,14 @@ def how_k_was_chosen(choice: Choice, lo: int, hi: int, silhouette: float) -> str
         )
     else:
         text += f" So {k} themes are suggested (silhouette {silhouette:.2f})."
+    if choice.copies_left_out:
+        many = choice.copies_left_out
+        text += (
+            f" {many} {'answer' if many == 1 else 'answers'} repeating another word for word "
+            f"{'was' if many == 1 else 'were'} left out of that comparison (each answer counts "
+            f"at most {COPIES} times there), or a phrase many people used would have been a "
+            "theme of its own."
+        )
     return text
 
 

@@ -113,7 +113,7 @@ def test_an_answer_many_people_gave_is_not_a_theme_of_its_own() -> None:
     # 1,000 answers in 32 ways of saying 8 things, the common ones said again and again,
     # written "More police!" as often as "more police". Copies of one answer are each
     # other's nearest neighbours: counted every time, each way of saying it was a theme
-    # (41-58 themes).
+    # (46 themes here before).
     rng = np.random.default_rng(0)
     written = [str, str.capitalize, lambda t: t + ".", lambda t: t.capitalize() + "!", str.upper]
     share = 1 / np.arange(1, 5) ** 1.2
@@ -124,3 +124,4 @@ def test_an_answer_many_people_gave_is_not_a_theme_of_its_own() -> None:
         responses.append(Response(f"r{i:04d}", written[rng.integers(5)](said), "en"))
     finder = ThemeFinder(random_state=0).fit(responses)
     assert 6 <= finder.chosen_k_ <= 10
+    assert "repeating another word for word were left out" in finder.result_.confidence.explanation
