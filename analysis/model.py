@@ -112,7 +112,9 @@ class Confidence:
     between the grouping and re-runs with other seeds (1 = identical); ``k_scores`` the
     score of each number of themes tried; ``modularity_k`` the number modularity alone
     chose and ``spectral_k`` where the neighbour graph's spectrum splits most clearly (the
-    choice when it is far above ``modularity_k``; see :mod:`analysis.number_of_themes`).
+    choice when it is far above ``modularity_k``; see :mod:`analysis.number_of_themes`);
+    ``repeats_left_out`` how many answers repeating another word for word were left out
+    when the numbers were compared (each answer counts at most three times there).
     """
 
     silhouette: float
@@ -122,6 +124,7 @@ class Confidence:
     explanation: str
     modularity_k: int | None = None
     spectral_k: int | None = None
+    repeats_left_out: int = 0
 
 
 @dataclass

@@ -229,6 +229,7 @@ def confidence(choice: Choice, lo: int, hi: int, random_state: int) -> Confidenc
         explanation=" ".join(words),
         modularity_k=choice.modularity_k,
         spectral_k=choice.spectral_k,
+        repeats_left_out=choice.copies_left_out,
     )
 
 

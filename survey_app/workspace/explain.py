@@ -32,10 +32,11 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
     if first != k:
         lines = [
             gettext(
-                "The analysis tried every number of themes from %(low)s to %(high)s. With "
-                "%(first)s, answers that are alike already fall together as often as with "
-                "more; but the answers split most clearly into %(k)s smaller groups, so it "
-                "suggests %(k)s.",
+                "The analysis tried %(count)s numbers of themes from %(low)s to %(high)s. "
+                "With %(first)s, answers that are alike already fall together as often as "
+                "with more; but the answers split most clearly into %(k)s smaller groups, so "
+                "it suggests %(k)s.",
+                count=len(tried),
                 low=tried[0],
                 high=tried[-1],
                 first=first,
@@ -45,9 +46,10 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
     else:
         lines = [
             gettext(
-                "The analysis tried every number of themes from %(low)s to %(high)s and "
-                "suggests %(k)s: with more themes, answers that are alike would not fall "
+                "The analysis tried %(count)s numbers of themes from %(low)s to %(high)s "
+                "and suggests %(k)s: with more themes, answers that are alike would not fall "
                 "together more often.",
+                count=len(tried),
                 low=tried[0],
                 high=tried[-1],
                 k=k,
@@ -65,4 +67,17 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
         )
     else:
         lines.append(gettext("No other number came close."))
+    repeats = int(confidence.get("repeats_left_out") or 0)
+    if repeats:
+        lines.append(
+            ngettext(
+                "%(num)d answer was left out of this comparison because the same words had "
+                "already been counted three times: a phrase many people used would otherwise "
+                "be a theme on its own. It is themed like every other answer.",
+                "%(num)d answers were left out of this comparison because the same words had "
+                "already been counted three times: a phrase many people used would otherwise "
+                "be a theme on its own. They are themed like every other answer.",
+                repeats,
+            )
+        )
     return lines

@@ -376,6 +376,7 @@ def find_themes_confidence(found: Run) -> Any:
         explanation=str(c.get("explanation", "")),
         modularity_k=c.get("modularity_k"),
         spectral_k=c.get("spectral_k"),
+        repeats_left_out=int(c.get("repeats_left_out") or 0),
     )
 
 

@@ -20,7 +20,7 @@ def test_modularitys_choice_is_told_with_the_numbers_that_came_close(tmp_path: P
     figures = {"chosen_k": 16, "modularity_k": 16, "spectral_k": 20, "k_scores": SCORES}
     with app.test_request_context("/en/"):
         lines = how_many_themes(figures, None)
-    assert lines[0].startswith("The analysis tried every number of themes from 2 to 64")
+    assert lines[0].startswith("The analysis tried 6 numbers of themes from 2 to 64")
     assert "suggests 16: with more themes" in lines[0]
     assert "32 and 64 themes would do nearly as well." in lines[1]
 
@@ -45,3 +45,19 @@ def test_a_run_recorded_before_finer_groups_existed_still_reads(tmp_path: Path) 
     with app.test_request_context("/en/"):
         lines = how_many_themes({"chosen_k": 16, "k_scores": SCORES}, None)
     assert "suggests 16: with more themes" in lines[0]
+
+
+def test_answers_left_out_as_repeats_are_told(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    figures = {"chosen_k": 16, "modularity_k": 16, "k_scores": SCORES, "repeats_left_out": 412}
+    with app.test_request_context("/en/"):
+        lines = how_many_themes(figures, None)
+        assert lines[-1].startswith("412 answers were left out of this comparison")
+        assert "They are themed like every other answer." in lines[-1]
+        assert not any(
+            "left out" in line for line in how_many_themes({**figures, "repeats_left_out": 0}, None)
+        )
+    with app.test_request_context("/so/"):
+        app.preprocess_request()
+        somali = how_many_themes(figures, None)
+    assert "412" in somali[-1] and "left out" not in somali[-1]
