@@ -125,3 +125,11 @@ def test_an_answer_many_people_gave_is_not_a_theme_of_its_own() -> None:
     finder = ThemeFinder(random_state=0).fit(responses)
     assert 6 <= finder.chosen_k_ <= 10
     assert "repeating another word for word were left out" in finder.result_.confidence.explanation
+
+
+def test_no_more_themes_are_tried_than_there_are_different_answers() -> None:
+    # Five different answers, each said twenty times: six or more groups cannot be made, and
+    # trying them made k-means warn and return empty groups.
+    z = np.repeat(_groups(5, 1), 20, axis=0)
+    choice = number_of_themes.choose(z, 2, 10, 0, 3000)
+    assert choice.k_scores and max(choice.k_scores) < 5
