@@ -11,14 +11,13 @@ The steps, each a stock piece where one exists:
 4. cluster what is left with k-means, choosing k within the bounds from a nearest-neighbour
    graph of a sample (:mod:`analysis.number_of_themes`);
 5. answers far from every centre go to 'not yet themed' (:mod:`analysis.unthemed`);
-6. label, quote and break down each theme (:mod:`analysis.labels`, :mod:`analysis.quotes`).
+6. label, quote and break down each theme (:mod:`analysis.theme_result`, with
+   :mod:`analysis.labels` and :mod:`analysis.quotes`).
 """
 
 from __future__ import annotations
 
-import hashlib
 import inspect
-import math
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
@@ -30,32 +29,28 @@ from sklearn.preprocessing import normalize
 from analysis import number_of_themes
 from analysis.answer_space import AnswerSpace, Embeddings
 from analysis.codebook import Codebook
-from analysis.geometry import centres_of, count_distinct
+from analysis.geometry import count_distinct
 from analysis.grouping import kmeans_labels
-from analysis.labels import ThemeLabeller, display_forms, make_label, surface_terms
+from analysis.labels import ThemeLabeller, display_forms, surface_terms
 from analysis.model import (
     DEFAULT_MAX_THEMES,
     AnalysisError,
-    Group,
-    Member,
-    Quote,
     Response,
-    Theme,
     ThemeResult,
 )
 from analysis.nonanswers import is_non_answer
-from analysis.quotes import pick_quotes
 from analysis.text import text_words
-from analysis.unthemed import FAR, NON_ANSWER_REASON, UNTHEMED, UNTHEMED_REASONS, set_aside
+from analysis.theme_result import (
+    EXCLUDED,
+    NON_ANSWER,
+    build_result,
+    rounded,
+)
+from analysis.unthemed import UNTHEMED, UNTHEMED_REASONS, set_aside
 from analysis.vectorize import Document, majority_language, prepare
 
 if TYPE_CHECKING:
     from analysis.placing import Placement
-
-NON_ANSWER = -2
-EXCLUDED = -3
-UNTHEMED_ID = "unthemed"
-NON_ANSWER_ID = "non_answers"
 
 
 @dataclass
@@ -453,129 +448,8 @@ class ThemeFinder:
     # ------------------------------------------------------------------ results
 
     def _build_result(self) -> ThemeResult:
-        n_groups = max(len(self.specs_), 1)
-        quotable = [r.can_quote for r in self.responses_]
-        languages = [d.source_language for d in self.docs_]
-        themes: list[Theme] = []
-        used_ids: set[str] = {s.id for s in self.specs_ if s.id}
-        self.centres_ = np.zeros((len(self.specs_), self.embedding_.shape[1]))
-        for j, spec in enumerate(self.specs_):
-            rows = np.flatnonzero(self.labels_ == j)
-            if len(rows) == 0 and not spec.from_codebook:
-                continue
-            centre = centres_of(self.embedding_[rows], np.zeros(len(rows), dtype=np.int64), 1)[0]
-            self.centres_[j] = centre
-            scores = self.embedding_[rows] @ centre if len(rows) else np.zeros(0)
-            order = np.argsort(-scores, kind="stable")
-            keywords = self.labeller_.keywords(rows.tolist(), n_groups, scores)
-            if spec.id is None:
-                spec.id = _theme_id(keywords, [self.responses_[r].id for r in rows], used_ids)
-                used_ids.add(spec.id)
-            quote_rows = pick_quotes(
-                self.embedding_,
-                rows.tolist(),
-                centre,
-                quotable=quotable,
-                languages=languages,
-                n_quotes=self.n_quotes,
-            )
-            themes.append(
-                Theme(
-                    id=spec.id,
-                    label=spec.name or make_label(keywords),
-                    keywords=keywords,
-                    quotes=[self._quote(r, centre) for r in quote_rows],
-                    members=[
-                        Member(self.responses_[rows[i]].id, _r(scores[i]), self.placed_by_[rows[i]])
-                        for i in order
-                    ],
-                    size=len(rows),
-                    cohesion=_r(float(scores.mean())) if len(rows) else 0.0,
-                    by_language=self._by_language(rows),
-                    by_attribute=self._by_attribute(rows),
-                    name=spec.name,
-                    description=spec.description,
-                    from_codebook=spec.from_codebook,
-                    locked=spec.locked,
-                )
-            )
-        unthemed_rows = np.flatnonzero(self.labels_ == UNTHEMED)
-        nearest = self._nearest(unthemed_rows)
-        unthemed = Group(
-            id=UNTHEMED_ID,
-            label="Not yet themed",
-            members=[
-                Member(
-                    self.responses_[r].id,
-                    _r(s),
-                    "engine",
-                    reason=self.unthemed_why_.get(int(r), UNTHEMED_REASONS[FAR]),
-                )
-                for r, s in zip(unthemed_rows, nearest, strict=True)
-            ],
-            size=len(unthemed_rows),
-            by_language=self._by_language(unthemed_rows),
-        )
-        na_rows = np.flatnonzero(self.labels_ == NON_ANSWER)
-        non_answers = Group(
-            id=NON_ANSWER_ID,
-            label="Non-answers (don't know, nothing, no comment)",
-            members=[
-                Member(self.responses_[r].id, 1.0, "engine", reason=NON_ANSWER_REASON)
-                for r in na_rows
-            ],
-            size=len(na_rows),
-            by_language=self._by_language(na_rows),
-        )
-        # Recorded so that a later split, merge or search knows to ask for the same vectors.
-        settings = {
-            **self.get_params(),
-            "remove_shared_direction": self.shared_direction_removed_,
-            "stored_vector_dimensions": self.space_.stored_dimensions_,
-        }
-        return ThemeResult(
-            themes=themes,
-            unthemed=unthemed,
-            non_answers=non_answers,
-            chosen_k=len(themes),
-            confidence=self.confidence_,
-            n_responses=len(self.responses_),
-            random_state=self.random_state,
-            excluded_ids=[self.responses_[r].id for r in np.flatnonzero(self.labels_ == EXCLUDED)],
-            settings=settings,
-            not_quotable=sum(not r.can_quote for r in self.responses_),
-        )
-
-    def _nearest(self, rows: np.ndarray) -> np.ndarray:
-        if len(rows) == 0 or not len(self.centres_):
-            return np.zeros(len(rows))
-        return (self.embedding_[rows] @ self.centres_.T).max(axis=1)
-
-    def _quote(self, row: int, centre: np.ndarray) -> Quote:
-        r = self.responses_[row]
-        if not r.can_quote:  # pick_quotes never offers one; this keeps it so if that changes
-            raise AssertionError("an answer without quote consent was about to be quoted")
-        return Quote(
-            response_id=r.id,
-            text=r.text,
-            language=self.docs_[row].source_language,
-            gloss=r.gloss or None,
-            score=_r(float(self.embedding_[row] @ centre)),
-        )
-
-    def _by_language(self, rows: Iterable[int]) -> dict[str, int]:
-        counts = Counter(self.docs_[r].source_language or "unknown" for r in rows)
-        return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-
-    def _by_attribute(self, rows: Iterable[int]) -> dict[str, dict[str, int]]:
-        table: dict[str, Counter[str]] = {}
-        for r in rows:
-            for key, value in self.responses_[r].attributes.items():
-                table.setdefault(key, Counter())[str(value)] += 1
-        return {
-            key: dict(sorted(c.items(), key=lambda kv: (-kv[1], kv[0])))
-            for key, c in sorted(table.items())
-        }
+        result, self.centres_ = build_result(self)
+        return result
 
     def nearest_theme_labels(self) -> np.ndarray:
         """Theme index of every response, in the order they were given to :meth:`fit`,
@@ -661,7 +535,7 @@ class ThemeFinder:
             return []
         sims = self.embedding_[candidates] @ vector
         order = np.argsort(-sims, kind="stable")[:k]
-        return [(self.responses_[candidates[i]].id, _r(float(sims[i]))) for i in order]
+        return [(self.responses_[candidates[i]].id, rounded(float(sims[i]))) for i in order]
 
     def place(
         self, responses: Sequence[Response], embeddings: Embeddings | None = None
@@ -696,21 +570,6 @@ def _checked(responses: Sequence[Response]) -> list[Response]:
         seen.add(r.id)
     # Sorting by id makes the result independent of the order answers arrive in.
     return sorted(responses, key=lambda r: r.id)
-
-
-def _theme_id(keywords: list[str], member_ids: list[str], used: set[str]) -> str:
-    # Named by its top words when it has them, so the id survives small changes in
-    # membership between runs; otherwise by its members.
-    basis = "|".join(sorted(keywords[:3])) if keywords else "|".join(sorted(member_ids))
-    digest = hashlib.sha1(basis.encode("utf-8")).hexdigest()[:8]
-    candidate, n = f"theme-{digest}", 2
-    while candidate in used:
-        candidate, n = f"theme-{digest}-{n}", n + 1
-    return candidate
-
-
-def _r(x: float) -> float:
-    return 0.0 if math.isnan(x) else round(float(x), 4)
 
 
 # ---------------------------------------------------------------------- functions

@@ -254,7 +254,7 @@ def _codebook(state: ReviewState, ids: set[str]) -> Codebook:
 
 
 def _states(result: ThemeResult, state: ReviewState) -> dict[str, tuple[str, str]]:
-    from analysis.themes import NON_ANSWER_REASON
+    from analysis.unthemed import NON_ANSWER_REASON
 
     states: dict[str, tuple[str, str]] = {}
     for theme in result.themes:
@@ -274,7 +274,8 @@ def _states(result: ThemeResult, state: ReviewState) -> dict[str, tuple[str, str
 
 def _place(db: Any, run: Run, user: int | None, report: Callable[[float, str], None]) -> None:
     """New answers into the themes as they stand, without finding themes again."""
-    from analysis.themes import NON_ANSWER_REASON, ThemeFinder
+    from analysis.themes import ThemeFinder
+    from analysis.unthemed import NON_ANSWER_REASON
 
     report(0.01, "reading")
     responses = _scoped(db, run)

@@ -25,7 +25,8 @@ from analysis import (
     split_theme,
 )
 from analysis.metrics import ari
-from analysis.themes import NON_ANSWER_ID, UNTHEMED_ID, UNTHEMED_REASONS
+from analysis.theme_result import NON_ANSWER_ID, UNTHEMED_ID
+from analysis.unthemed import UNTHEMED_REASONS
 
 
 def concern_of_theme(theme, concerns: dict[str, str]) -> tuple[str, float]:
