@@ -92,6 +92,10 @@ class AnswerSpace:
 
     def words(self, docs: Sequence[Document]) -> np.ndarray:
         """The word part of new documents' rows (no stored part)."""
+        if not hasattr(self.vectorizer_, "tfidf_"):
+            # Fitted on no answers (all were non-answers or excluded): no words to place
+            # new text among, so it is like none of them.
+            return np.zeros((len(docs), self.width_))
         return self.vectorizer_.transform(docs)[1]
 
     def transform(self, docs: Sequence[Document]) -> np.ndarray:

@@ -112,14 +112,15 @@ def result_json(result: ThemeResult) -> dict[str, Any]:
 def summary(result: ThemeResult, width: int = 100) -> str:
     """A readable summary for the terminal."""
     lines = [
-        f"{result.n_responses} responses: {len(result.themes)} themes, "
-        f"{result.unthemed.size} not yet themed, {result.non_answers.size} non-answers.",
+        f"{_count(result.n_responses, 'response')}: {_count(len(result.themes), 'theme')}, "
+        f"{result.unthemed.size} not yet themed, "
+        f"{_count(result.non_answers.size, 'non-answer')}.",
         f"Confidence: {result.confidence.level}. {result.confidence.explanation}",
         "",
     ]
     for number, theme in enumerate(result.themes, 1):
         languages = ", ".join(f"{k} {v}" for k, v in theme.by_language.items())
-        lines.append(f"{number:>2}. {theme.label}  ({theme.size} answers; {languages})")
+        lines.append(f"{number:>2}. {theme.label}  ({_count(theme.size, 'answer')}; {languages})")
         if theme.keywords:
             lines.append(f"    keywords: {', '.join(theme.keywords)}")
         for quote in theme.quotes[:2]:
@@ -128,11 +129,15 @@ def summary(result: ThemeResult, width: int = 100) -> str:
     if result.unthemed.size:
         why = Counter(m.reason or "not close enough to any theme" for m in result.unthemed.members)
         lines.append(
-            f"    Not yet themed: {result.unthemed.size} answers ("
+            f"    Not yet themed: {_count(result.unthemed.size, 'answer')} ("
             + "; ".join(f"{count}: {reason}" for reason, count in why.most_common())
             + ")"
         )
     return "\n".join(lines)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
 
 
 def run_themes(args: argparse.Namespace) -> int:
@@ -155,9 +160,13 @@ def run_themes(args: argparse.Namespace) -> int:
     codebook = None
     if args.codebook is not None:
         try:
-            codebook = Codebook.from_dict(json.loads(args.codebook.read_text(encoding="utf-8")))
+            written = json.loads(args.codebook.read_text(encoding="utf-8"))
         except (OSError, ValueError) as exc:
             raise AnalysisError(f"cannot read codebook {args.codebook}: {exc}") from None
+        try:
+            codebook = Codebook.from_file_data(written, answers.question)
+        except AnalysisError as exc:
+            raise AnalysisError(f"cannot use {args.codebook} as a codebook: {exc}") from None
     # Imported here so that input errors are reported before scikit-learn loads.
     from analysis.themes import find_themes
 

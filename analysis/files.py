@@ -174,9 +174,15 @@ def read_answers(
                 f"{path} has no {role} column {name!r}; its columns are: "
                 + ", ".join(repr(c) for c in columns)
             )
+        if name is not None and columns.count(name) > 1:
+            # Which of them holds the answers is a guess this tool should not make.
+            places = [str(at + 1) for at, c in enumerate(columns) if c == name]
+            raise AnalysisError(
+                f"{path} has {len(places)} columns named {name!r} (columns "
+                f"{', '.join(places)}); rename them so that each name is used once"
+            )
 
-    # The first column of each name, found once rather than for every cell.
-    position = {name: at for at, name in reversed(list(enumerate(columns)))}
+    position = {name: at for at, name in enumerate(columns)}
 
     def cell(row: list[str], name: str | None) -> str:
         if name is None:

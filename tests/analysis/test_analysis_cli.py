@@ -161,6 +161,8 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
     latin1.write_bytes("id,answer\n1,caf\u00e9 and cr\u00e8che closed\n".encode("cp1252"))
     blank_id = write_csv(tmp_path / "blank.csv", ["id", "answer"], [["", "rent"]])
     dup = write_csv(tmp_path / "dup.csv", ["id", "answer"], [["1", "rent"], ["1", "GP"]])
+    # Two questions with one label, as a KoboToolbox export with labels can have them.
+    twice = write_csv(tmp_path / "twice.csv", ["answer", "answer"], [["rent", "GP"]])
     return {
         "wrong text column": (good, ["--text-column", "Answer"], "no question column 'Answer'"),
         "wrong id column": (good, ["--text-column", "answer", "--id-column", "ref"], "'id'"),
@@ -174,6 +176,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
             ["--text-column", "answer", "--id-column", "id"],
             "more than one row",
         ),
+        "two columns of one name": (twice, ["--text-column", "answer"], "columns 1, 2"),
         "bad bounds": (
             good,
             ["--text-column", "answer", "--min-themes", "9", "--max-themes", "3"],
@@ -193,6 +196,7 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
         "not utf-8",
         "blank id",
         "duplicate ids",
+        "two columns of one name",
         "bad bounds",
     ],
 )
@@ -228,7 +232,7 @@ def test_cli_one_answer_and_identical_answers_make_one_theme(tmp_path: Path, cap
         assert main(["themes", str(path), "--text-column", "answer", "--out", str(out)]) == 0
         themes = json.loads(out.read_text(encoding="utf-8"))["themes"]
         assert len(themes) == 1 and themes[0]["size"] == len(rows)
-        assert "1 themes" in capsys.readouterr().out
+        assert f"{len(rows)} response{'s' * (len(rows) > 1)}: 1 theme," in capsys.readouterr().out
 
 
 def test_cli_keeps_a_codebook(survey_csv: Path, tmp_path: Path, capsys):
@@ -257,6 +261,19 @@ def test_cli_keeps_a_codebook(survey_csv: Path, tmp_path: Path, capsys):
     bad.write_text("{not json", encoding="utf-8")
     assert main([*args, "--codebook", str(bad), "--out", str(out)]) == 2
     assert "cannot read codebook" in capsys.readouterr().err
+
+
+def test_cli_keeps_the_themes_it_wrote_last_time(survey_csv: Path, tmp_path: Path):
+    """Last run's themes file given back as the codebook: its themes keep their ids and
+    labels, and nothing in it is taken for a codebook field it is not."""
+    args = ["themes", str(survey_csv), "--text-column", "answer", "--id-column", "id"]
+    first, second = tmp_path / "first.json", tmp_path / "second.json"
+    assert main([*args, "--max-themes", "4", "--out", str(first)]) == 0
+    assert main([*args, "--max-themes", "4", "--codebook", str(first), "--out", str(second)]) == 0
+    before = json.loads(first.read_text(encoding="utf-8"))["themes"]
+    after = json.loads(second.read_text(encoding="utf-8"))["themes"]
+    assert [(t["id"], t["label"]) for t in after] == [(t["id"], t["label"]) for t in before]
+    assert all(t["from_codebook"] for t in after)
 
 
 def test_cli_embeds_each_answer_once_and_keeps_the_vectors(

@@ -337,8 +337,39 @@ def test_bad_codebook_is_a_clear_error(english):
     )
     with pytest.raises(AnalysisError, match="pinned to both"):
         find_themes(english, codebook=twice)
-    with pytest.raises(AnalysisError, match="unknown or missing field"):
-        Codebook.from_dict({"themes": [{"id": "a", "colour": "red"}]})
+    with pytest.raises(AnalysisError, match="unknown fields: colour"):
+        Codebook.from_dict({"themes": [{"id": "a", "name": "A", "colour": "red"}]})
+
+
+@pytest.mark.parametrize(
+    ("written", "message"),
+    [
+        ([], "a codebook is a JSON object"),
+        (None, "a codebook is a JSON object"),
+        ({"themes": 5}, "'themes' must be a list of objects"),
+        ({"themes": [{"name": "A"}]}, "needs 'id'"),
+        ({"themes": [{"id": "a"}]}, "needs 'name'"),
+        # Read letter by letter, "12" would pin answers 1 and 2.
+        ({"themes": [{"id": "a", "name": "A", "pinned_response_ids": "12"}]}, "must be a list"),
+        ({"themes": [{"id": "a", "name": "A", "locked": "yes"}]}, "true or false"),
+        ({"excluded_ids": 7}, "'excluded_ids' must be a list"),
+        ({"excluded": ["1"]}, "unknown fields: excluded"),
+    ],
+)
+def test_a_codebook_written_wrong_by_hand_is_refused_plainly(written, message):
+    with pytest.raises(AnalysisError, match=message):
+        Codebook.from_dict(written)
+
+
+def test_a_codebook_from_a_spreadsheet_may_number_its_answers():
+    book = Codebook.from_dict(
+        {
+            "themes": [{"id": 1, "name": "Police", "pinned_response_ids": [7, "8"]}],
+            "excluded_ids": [9],
+        }
+    )
+    assert book.themes[0].id == "1" and book.themes[0].pinned_response_ids == ["7", "8"]
+    assert book.excluded_ids == ["9"]
 
 
 # ---------------------------------------------------------------- split, merge, search
@@ -396,6 +427,11 @@ def test_similar_responses_by_text_and_by_ids(english, english_concerns):
     assert not set(seeds) & {rid for rid, _ in like}
     with pytest.raises(AnalysisError, match="unknown response"):
         similar_responses(english, ["nope"])
+
+
+def test_a_search_among_only_non_answers_finds_nothing():
+    said_nothing = [Response(str(i), t) for i, t in enumerate(["nothing", "don't know", "N/A"])]
+    assert similar_responses(said_nothing, "more police") == []
 
 
 def test_finder_object_shapes_like_an_estimator(english):
@@ -619,6 +655,17 @@ def test_new_answers_are_placed_into_existing_themes(english, english_concerns):
     reordered = finder.place(list(reversed(new)))
     assert {p.response_id: p for p in reordered} == placed
     assert finder.result_.to_dict() == before
+
+
+def test_a_theme_holding_only_a_pinned_non_answer_takes_no_new_answer():
+    """A team pinned a non-answer to its own theme, and the collection has nothing else:
+    a later answer has no words to be compared with, so it fits none (and nothing fails)."""
+    said_nothing = [Response("1", "nothing"), Response("2", "don't know")]
+    codebook = Codebook(themes=[CodebookTheme("kept", "Kept", pinned_response_ids=["1"])])
+    finder = ThemeFinder().fit(said_nothing, codebook)
+    assert [t.size for t in finder.result_.themes] == [1]
+    [placement] = finder.place([Response("3", "More police on the estate at night")])
+    assert placement.theme_id is None and placement.reason == "fits none"
 
 
 def test_placing_needs_the_same_kind_of_vectors(multilingual, multilingual_concerns):

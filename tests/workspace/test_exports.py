@@ -209,6 +209,30 @@ def test_the_codebook_has_pinned_quotes_only_from_residents_who_agreed(team: Fla
     assert done.pinned_text[second] not in json.dumps(body, ensure_ascii=False)
 
 
+def test_the_themes_export_is_a_codebook_for_the_command_line(
+    team: Flask, tmp_path, capsys
+) -> None:
+    """A team takes its reviewed themes and its answers to a laptop: the command line keeps
+    the themes the team named, by their ids, when given the app's own themes file."""
+    from analysis.cli import main
+
+    client = signed_in(team, "analyst@example.org")
+    done = review(team, client)
+    themes_file = tmp_path / "what-matters-themes.json"
+    themes_file.write_bytes(client.get(f"{E}/themes.json").data)
+    answers = tmp_path / "what-matters-responses.csv"
+    answers.write_bytes(client.get(f"{E}/responses.csv").data)
+    out = tmp_path / "again.json"
+    args = ["themes", str(answers), "--question", "what_matters", "--no-embeddings"]
+    assert main([*args, "--codebook", str(themes_file), "--out", str(out)]) == 0
+    again = json.loads(out.read_text(encoding="utf-8"))
+    kept = {t["id"]: t["label"] for t in again["themes"] if t["from_codebook"]}
+    assert {tid: kept.get(tid) for tid in done.named} == done.named
+    other = ["--question", "get_involved", "--codebook", str(themes_file), "--out", str(out)]
+    assert main([*args, *other]) == 2
+    assert "no themes for the question 'get_involved'" in capsys.readouterr().err
+
+
 def test_a_leading_tab_or_carriage_return_is_neutralised_too() -> None:
     from survey_app.exports.cells import safe
 
