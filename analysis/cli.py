@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from analysis.codebook import Codebook
 from analysis.files import Answers, read_answers
-from analysis.model import DEFAULT_MAX_THEMES, AnalysisError, Response, ThemeResult
+from analysis.model import DEFAULT_MAX_THEMES, AnalysisError, ThemeResult
 
 if TYPE_CHECKING:  # imported for real only when used: it loads scikit-learn
     from analysis.embed import WordVectors
@@ -225,7 +225,7 @@ def run_themes(args: argparse.Namespace) -> int:
                 "(docs/benchmarks.md): compare with a run without --word-vectors."
             )
     elif embeddings is not None:
-        somali = _unglossed_in(responses, "so")
+        somali = result.confidence.unglossed_less_known.get("so", 0)
         if somali > 0.5 * len(responses):
             print(
                 f"\nNote: {somali} of {len(responses)} answers are in Somali without a gloss. "
@@ -240,13 +240,6 @@ def run_themes(args: argparse.Namespace) -> int:
             "data: keep it with the export and delete it with it."
         )
     return 0
-
-
-def _unglossed_in(responses: Sequence[Response], language: str) -> int:
-    """How many answers are in ``language`` (given, or guessed from the text) with no gloss."""
-    from analysis.vectorize import clustering_text
-
-    return sum(clustering_text(r.text, r.language, r.gloss)[1] == language for r in responses)
 
 
 def vectors_path(path: Path) -> Path:

@@ -114,7 +114,10 @@ class Confidence:
     chose and ``spectral_k`` where the neighbour graph's spectrum splits most clearly (the
     choice when it is far above ``modularity_k``; see :mod:`analysis.number_of_themes`);
     ``repeats_left_out`` how many answers repeating another word for word were left out
-    when the numbers were compared (each answer counts at most three times there).
+    when the numbers were compared (each answer counts at most three times there);
+    ``unglossed_less_known`` how many answers, by language, are in a language the embedding
+    model knows less well and have no English gloss, when they are enough to make the
+    grouping less certain (:data:`analysis.embed.LESS_KNOWN`).
     """
 
     silhouette: float
@@ -125,6 +128,7 @@ class Confidence:
     modularity_k: int | None = None
     spectral_k: int | None = None
     repeats_left_out: int = 0
+    unglossed_less_known: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass

@@ -393,7 +393,7 @@ class ThemeFinder:
         across languages are then the weakest part of the draft, and what would help.
         """
         if self.space_.stored_dimensions_:
-            return ""
+            return self._less_known_note()
         # A glossed answer is clustered on its English gloss: it counts as English here.
         counts = Counter(self.docs_[i].language for i in self.active_)
         languages = sorted(lang for lang, count in counts.items() if lang and count >= 5)
@@ -405,6 +405,20 @@ class ThemeFinder:
             "by words they share and a short list of common concerns, so themes across "
             "languages are the least certain part of this draft. English glosses, word "
             "vectors or sentence embeddings link them (see docs/analysis.md)."
+        )
+
+    def _less_known_note(self) -> str:
+        """Said (and recorded) when many answers are in a language the embedding model
+        knows less well and have no gloss: their themes are the least certain part."""
+        from analysis.embed import LESS_KNOWN, unglossed_less_known
+
+        counts = unglossed_less_known([self.docs_[i].language for i in self.active_])
+        self.confidence_.unglossed_less_known = counts
+        return "".join(
+            f" {n} answers are in {LESS_KNOWN[lang]} with no English gloss: the model that "
+            f"links answers by meaning knows {LESS_KNOWN[lang]} less well than most "
+            "languages, so their themes are less certain. English glosses make them surer."
+            for lang, n in counts.items()
         )
 
     def _add_themes(

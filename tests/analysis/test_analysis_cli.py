@@ -363,7 +363,10 @@ def test_cli_warns_when_word_vectors_meet_mostly_somali_answers(
         # The sentence embeddings (the default) get the same warning on the same answers.
         default = run_cli(*args[:-4], "--out", tmp_path / f"{name}.json", cwd=tmp_path)
         assert default.returncode == 0, default.stderr
-        notes.append("knows Somali less well" in default.stdout)
+        notes.append("Compare with a run with --no-embeddings" in default.stdout)
+        # Half the answers in Somali with no gloss: the themes are less certain, and the
+        # explanation says so (a gloss would help), while words alone would not.
+        assert "in Somali with no English gloss" in default.stdout
     assert notes == [True, True, False, False]
 
 
@@ -482,7 +485,7 @@ def test_cli_output_piped_into_head_ends_quietly(survey_csv: Path, tmp_path: Pat
         text=True,
         timeout=120,
     )
-    assert done.stdout.strip().endswith("non-answers.")
+    assert done.stdout.strip().endswith(("non-answer.", "non-answers."))
     assert "Traceback" not in done.stderr and "BrokenPipe" not in done.stderr
 
 

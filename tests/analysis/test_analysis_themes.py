@@ -686,6 +686,51 @@ def test_placing_needs_the_same_kind_of_vectors(multilingual, multilingual_conce
     assert concern_of_theme(theme, multilingual_concerns)[0] == "doctor"
 
 
+SOMALI_GLOSSES = {
+    "Kirada guriga aad bay u qaali tahay": "The rent for the house is very expensive",
+    "Guriga waa yar yahay, qoyskayguna waa weyn yahay": "The house is small and my family big",
+    "Gurigu wuu qoyan yahay, caaryaa ayaa ku jirta": "The house is damp, there is mould in it",
+    "Sanado ayaan sugayay guri dowladda": "I have waited years for a council house",
+    "Ballanta dhakhtarka lama helo": "You cannot get a doctor's appointment",
+    "Dhakhtarka GP-ga ballan ma heli karo": "I cannot get a GP appointment",
+    "Dhakhtarku ima dhageysto": "The doctor does not listen to me",
+    "Saddex toddobaad ayaan sugaa si aan u arko dhakhtarka": "I wait three weeks to see the doctor",
+    "Habeenkii waddada ammaan ma aha": "The street is not safe at night",
+    "Mindiyo iyo dambiyo ayaa ka dhaca xaafadda": "Knives and crime happen in the area",
+    "Daroogo ayaa lagu iibiyaa dhismaha, booliis badan ayaan u baahanahay": (
+        "Drugs are sold in the building, we need more police"
+    ),
+    "Ammaan ma dareemo marka aan habeenkii socdo": "I do not feel safe walking at night",
+}
+
+
+def test_unglossed_answers_in_a_language_the_model_knows_less_are_told(multilingual):
+    """Twelve of 48 answers in Somali with no gloss, themed on the model's vectors: the
+    result says how many (the team can gloss them); glossed, or themed on words alone,
+    nothing is said."""
+    from dataclasses import replace
+
+    from analysis import embed
+
+    def vectors(responses: list[Response]) -> dict[str, np.ndarray]:
+        made = embed.embed_texts([embed.embedding_text(r) for r in responses])
+        return {r.id: v for r, v in zip(responses, made, strict=True)}
+
+    result = find_themes(multilingual, embeddings=vectors(multilingual))
+    assert result.confidence.unglossed_less_known == {"so": 12}
+    assert "12 answers are in Somali with no English gloss" in result.confidence.explanation
+    glossed = [replace(r, gloss=SOMALI_GLOSSES.get(r.text, r.gloss)) for r in multilingual]
+    again = find_themes(glossed, embeddings=vectors(glossed))
+    assert again.confidence.unglossed_less_known == {}
+    assert "Somali" not in again.confidence.explanation
+    assert find_themes(multilingual).confidence.unglossed_less_known == {}
+    # A handful among many is not worth a warning.
+    few = [r for r in multilingual if r.language != "so"] + [
+        r for r in multilingual if r.language == "so"
+    ][:4]
+    assert find_themes(few, embeddings=vectors(few)).confidence.unglossed_less_known == {}
+
+
 def test_answers_are_judged_far_against_their_own_language():
     """A language whose answers sit further from every centre (one the model knows less)
     is not left unthemed for that alone, while an answer that fits no theme still is."""

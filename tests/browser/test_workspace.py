@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import urllib.request
 from pathlib import Path
+from typing import Any
 
 from axe_playwright_python.sync_playwright import Axe
 from playwright.sync_api import Browser, Page, expect
@@ -22,9 +23,12 @@ from tests.workspace.seed import payload
 QUESTION = "/analysis/what-matters/what_matters"
 
 
-def send(server: LiveServer, n: int, start: int = 0) -> None:
-    """Answers as tablets send them, over HTTP."""
-    items = payload(n, start=start)
+def send(
+    server: LiveServer, n: int, start: int = 0, items: list[dict[str, Any]] | None = None
+) -> None:
+    """Answers as tablets send them (``n`` from the seed phrases, or ``items``), over HTTP."""
+    items = items if items is not None else payload(n, start=start)
+    n = len(items)
     for first in range(0, n, 50):
         body = json.dumps({"responses": items[first : first + 50]}).encode()
         request = urllib.request.Request(
@@ -229,6 +233,38 @@ def test_a_whole_review_in_the_browser(browser: Browser, tmp_path: Path) -> None
         expect(page.locator(".answer-text[lang=ar]").first).to_have_attribute("dir", "rtl")
         expect(page.locator(".answer-gloss p[lang=en]").first).to_have_attribute("dir", "ltr")
         context.close()
+    finally:
+        server.process.terminate()
+        server.process.wait(timeout=10)
+
+
+def test_unglossed_somali_answers_are_told_in_arabic(browser: Browser, tmp_path: Path) -> None:
+    """Many answers in Somali with no gloss: after the analysis, the Themes page (right to
+    left, axe-clean) says the model knows Somali less well and links to the gloss queue."""
+    from tests.analysis.test_analysis_themes import SOMALI_GLOSSES
+    from tests.workspace.test_exports import response
+
+    axe = Axe()
+    server = start_server(tmp_path)
+    try:
+        # An analyst who reads Somali: the gloss queue shows the answers in one's languages.
+        create_user(server, "analyst@example.org", "analyst", "en,so")
+        send(server, 0, items=payload(36) + [response(t, "so") for t in SOMALI_GLOSSES])
+        page = browser.new_context().new_page()
+        sign_in(page, server, "analyst@example.org", lang="ar")
+        page.goto(server.url + "/ar" + QUESTION + "/themes")
+        run_and_wait(page, "find-themes")
+        hint = page.get_by_test_id("gloss-hint")
+        expect(hint).to_be_visible()
+        expect(hint).to_contain_text("12")
+        expect(hint).not_to_contain_text("English gloss")  # said in Arabic
+        expect(page.locator("html")).to_have_attribute("dir", "rtl")
+        assert serious_violations(axe, page) == []
+        hint.get_by_role("link").click()
+        expect(page).to_have_url(server.url + "/ar/analysis/translate")
+        # Ten at a time, under a heading that counts all twelve.
+        expect(page.locator("[data-testid=gloss-queue] li[data-language=so]")).to_have_count(10)
+        expect(page.locator("h2", has_text="12")).to_be_visible()
     finally:
         server.process.terminate()
         server.process.wait(timeout=10)

@@ -111,3 +111,28 @@ def test_only_analysts_and_coordinators_open_the_analysis(team: Flask) -> None:
     assert volunteer.post("/en/analysis/what-matters/what_matters/run").status_code == 403
     assert rows(team, "SELECT count(*) FROM analysis_runs") == [(0,)]
     assert signed_in(team, "analyst@example.org").get("/en/analysis/").status_code == 200
+
+
+def test_unglossed_somali_answers_are_pointed_to_the_gloss_queue(team: Flask) -> None:
+    """A dozen answers in Somali with no gloss make the themes less certain: the themes page
+    says so in the team's language and links to the queue; glossed and analysed again, the
+    note is gone."""
+    from tests.analysis.test_analysis_themes import SOMALI_GLOSSES
+    from tests.workspace.conftest import Q, run_analysis, send
+    from tests.workspace.test_exports import response
+
+    send(team, [response(text, "so") for text in SOMALI_GLOSSES])
+    client = signed_in(team, "analyst@example.org")
+    run_analysis(client, team)
+    [hint] = soup(client.get(Q + "/themes")).select("[data-testid=gloss-hint]")
+    assert "12 answers were in Somali with no English gloss" in hint.get_text(" ", strip=True)
+    assert hint.a["href"] == URL
+    arabic = soup(client.get(Q.replace("/en/", "/ar/") + "/themes"))
+    [hint] = arabic.select("[data-testid=gloss-hint]")
+    assert "12" in hint.text and "الصومالية" in hint.text and "Somali" not in hint.text
+    assert "English gloss" not in hint.text  # the sentence itself is in Arabic too
+    for rid, text in unglossed(team, "so"):
+        form = {"survey_id": "what-matters", "response_id": rid, "question_id": "what_matters"}
+        assert client.post(URL, data={**form, "gloss": SOMALI_GLOSSES[text]}).status_code == 302
+    run_analysis(client, team)
+    assert not soup(client.get(Q + "/themes")).select("[data-testid=gloss-hint]")
