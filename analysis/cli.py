@@ -35,7 +35,11 @@ def build_parser() -> argparse.ArgumentParser:
         "name only the question: ids, glosses, languages and quote consent are found by "
         "their column names.",
     )
-    themes.add_argument("file", type=Path, help="CSV, TSV or XLSX file with a header row")
+    themes.add_argument(
+        "file",
+        type=Path,
+        help="CSV, TSV or XLSX file with a header row, or ODK Central's zip of CSV files",
+    )
     themes.add_argument(
         "--question",
         "--text-column",

@@ -1,4 +1,5 @@
-"""Reading answers from the files teams have: the app's export, other CSV or TSV, XLSX.
+"""Reading answers from the files teams have: the app's export, other CSV or TSV, XLSX, and
+ODK Central's zip of CSV files.
 
 The app's responses export (``response_id``, ``quote_consent``, then per question ``<q>``,
 ``<q>__gloss`` and, for free text, ``<q>__language``) is read with nothing but the question
@@ -9,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -50,7 +52,11 @@ def read_table(path: Path) -> Table:
     except OSError as exc:
         raise AnalysisError(f"{path}: cannot read it ({exc.strerror})") from None
     if raw.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path)
+        return _read_zip(path, raw)
+    return _read_text(path, raw)
+
+
+def _read_text(path: Path, raw: bytes) -> Table:
     try:
         # Excel's "Unicode Text" is UTF-16 with a byte-order mark (and tabs).
         utf16 = raw.startswith((b"\xff\xfe", b"\xfe\xff"))
@@ -77,6 +83,35 @@ def read_table(path: Path) -> Table:
     if not rows:
         raise AnalysisError(f"{path} is empty")
     return Table(columns=[c.strip() for c in rows[0]], rows=rows[1:])
+
+
+def _read_zip(path: Path, raw: bytes) -> Table:
+    """An XLSX workbook, or ODK Central's export: a zip of ``FORM.csv``, one
+    ``FORM-REPEAT.csv`` per repeat group and a ``media`` folder. The form's own table is the
+    CSV whose name begins every other one."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as archive:
+            names = archive.namelist()
+            if "[Content_Types].xml" in names:
+                return _read_xlsx(path)
+            tables = sorted(
+                n for n in names if n.lower().endswith(".csv") and not n.startswith("media/")
+            )
+            stems = [n[: -len(".csv")] for n in tables]
+            main = [
+                n
+                for n, stem in zip(tables, stems, strict=True)
+                if all(other.startswith(stem) for other in stems)
+            ]
+            if not main:
+                raise AnalysisError(
+                    f"{path} is a zip file without one main CSV table to read "
+                    f"({', '.join(tables) or 'no CSV files'}): unzip it and name the CSV file"
+                )
+            member = archive.read(main[0])
+    except zipfile.BadZipFile:
+        raise AnalysisError(f"{path} looks like a zip file but cannot be opened") from None
+    return _read_text(Path(f"{path}:{main[0]}"), member)  # named as in the zip, for messages
 
 
 def _read_xlsx(path: Path) -> Table:

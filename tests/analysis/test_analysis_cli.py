@@ -9,6 +9,7 @@ import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -553,12 +554,28 @@ def test_cli_reads_an_odk_central_export_and_excel_unicode_text(
     write_csv(central, header, rows)
     excel = tmp_path / "excel.txt"
     excel.write_bytes("\n".join("\t".join(r) for r in [header, *rows]).encode("utf-16"))
-    for path in (central, excel):
+    # Central's download is a zip: the form's table, one table per repeat group, the media.
+    download = tmp_path / "what_matters.zip"
+    with zipfile.ZipFile(download, "w") as archive:
+        archive.writestr("what_matters.csv", central.read_bytes())
+        archive.writestr("what_matters-household.csv", "PARENT_KEY,age\nuuid:0,34\n")
+        archive.writestr("media/1712.m4a", b"\x00")
+    for path in (central, excel, download):
         out = tmp_path / f"{path.stem}.json"
         done = run_cli("themes", path, "--question", "what_matters", "--out", out, cwd=tmp_path)
         assert done.returncode == 0, done.stderr
         data = json.loads(out.read_text(encoding="utf-8"))
         assert themed_or_not(data) == {f"uuid:{i}" for i in range(len(english))}, path
+
+
+def test_cli_says_when_a_zip_holds_no_table_to_read(tmp_path: Path, capsys):
+    for name, members in (("none", ["media/a.jpg"]), ("two", ["a.csv", "b.csv"])):
+        download = tmp_path / f"{name}.zip"
+        with zipfile.ZipFile(download, "w") as archive:
+            for member in members:
+                archive.writestr(member, "answer\nrent\n")
+        assert main(["themes", str(download), "--question", "answer"]) == 2
+        assert "without one main CSV table" in capsys.readouterr().err
 
 
 def test_cli_asks_which_column_when_a_question_is_in_two_groups(tmp_path: Path, capsys):
