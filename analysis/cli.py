@@ -190,7 +190,10 @@ def run_themes(args: argparse.Namespace) -> int:
         from analysis.embed import embedding_text, stored_embeddings
 
         vectors = stored_embeddings(
-            [embedding_text(r) for r in responses], args.embeddings, on_new=_announce("answers")
+            [embedding_text(r) for r in responses],
+            args.embeddings,
+            on_new=_announce("answers"),
+            on_progress=_progress,
         )
         embeddings = {r.id: v for r, v in zip(responses, vectors, strict=True)}
         kept = args.embeddings
@@ -276,9 +279,18 @@ def _announce(what: str) -> Callable[[int], None]:
     """Say on stderr that the slow part starts, so that a long first run is not a mystery."""
 
     def announce(count: int) -> None:
-        print(f"Embedding {count} new {what} once (kept for later runs) ...", file=sys.stderr)
+        print(
+            f"Embedding {count:,} new {what} once (kept as they are made, for later runs) ...",
+            file=sys.stderr,
+        )
 
     return announce
+
+
+def _progress(done: int, total: int) -> None:
+    """How far a long embedding has got (what is made is kept if the run is stopped)."""
+    if done < total:
+        print(f"  {done:,} of {total:,} embedded", file=sys.stderr)
 
 
 def _vectors_available() -> bool:

@@ -7,7 +7,8 @@ so that nothing is embedded twice:
 - sentence embeddings: each answer embedded whole (about 10-130 answers a second on 2
   cores), so embed each answer once when it arrives, store the vector beside it, and pass
   the stored vectors to :func:`analysis.find_themes` (``embeddings={response_id: vector}``);
-  :func:`stored_embeddings` does that with a file, for the command line;
+  :func:`stored_embeddings` does that with a file, for the command line, keeping each
+  chunk as it is made;
 - word vectors (:class:`WordVectors`): each distinct word embedded once, alone, and an
   answer's vector built from its words' vectors; seconds for a whole collection.
 """
@@ -17,6 +18,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
@@ -108,20 +110,31 @@ def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
+# New texts are embedded this many at a time; what is done is kept at least every
+# SAVE_EVERY seconds and whenever the run stops, so a first run over 100,000 answers (an
+# hour or more on 2 cores) that is interrupted goes on where it stopped.
+CHUNK = 1000
+SAVE_EVERY = 60.0
+
+
 def stored_embeddings(
     texts: Sequence[str],
     path: Path,
     *,
     on_new: Callable[[int], None] | None = None,
+    on_progress: Callable[[int, int], None] | None = None,
     model_id: str = SENTENCE_MODEL,
+    chunk: int | None = None,
 ) -> np.ndarray:
     """Embeddings of ``texts`` from the file at ``path``, embedding only texts not in it.
 
-    ``on_new`` is told how many texts are about to be embedded (the slow part), if any.
+    ``on_new`` is told how many texts are about to be embedded (the slow part), if any;
+    ``on_progress(done, total)`` after each ``chunk`` of them (default :data:`CHUNK`).
 
-    New vectors are added to the file (written whole to a temporary file, then moved into
-    place, so an interrupted run leaves the old file intact), and a second run over the
-    same answers reads them all and needs no model.
+    New vectors are added to the file as they are made (each time written whole to a
+    temporary file, then moved into place, so the file is never half written); a run
+    stopped part way (Ctrl-C, an error) keeps what it made, and a second run over the same
+    answers reads them all and needs no model.
     """
     keys: list[str] = []
     vectors = np.zeros((0, 0), dtype=np.float32)
@@ -150,12 +163,32 @@ def stored_embeddings(
         _writable(path)
         if on_new is not None:
             on_new(len(missing))
-        new = embed_texts([by_key[k] for k in missing], model_id=model_id)
-        vectors = new if not keys else np.vstack([vectors, new])
-        for key in missing:
-            row_of[key] = len(keys)
-            keys.append(key)
-        _save(path, keys, vectors, model_id)
+        chunk = chunk or CHUNK
+        parts = [vectors] if keys else []
+        unsaved = False
+        saved_at = time.monotonic()
+        try:
+            for start in range(0, len(missing), chunk):
+                batch = missing[start : start + chunk]
+                made = embed_texts([by_key[k] for k in batch], model_id=model_id)
+                row_of.update((key, len(keys) + i) for i, key in enumerate(batch))
+                parts.append(made)
+                keys.extend(batch)
+                unsaved = True
+                if on_progress is not None:
+                    on_progress(start + len(batch), len(missing))
+                if time.monotonic() - saved_at >= SAVE_EVERY:
+                    parts = [np.vstack(parts)]
+                    _save(path, keys, parts[0], model_id)
+                    unsaved, saved_at = False, time.monotonic()
+        finally:
+            if parts:
+                parts = [np.vstack(parts)]
+            if unsaved:
+                # Stopped between adding a chunk's vectors and its keys: keep the pairs.
+                kept = min(len(keys), len(parts[0]))
+                _save(path, keys[:kept], parts[0][:kept], model_id)
+        vectors = parts[0]
     return vectors[[row_of[k] for k in wanted]] if wanted else vectors[:0]
 
 

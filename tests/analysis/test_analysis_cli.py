@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import zipfile
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -275,6 +276,56 @@ def test_cli_keeps_the_themes_it_wrote_last_time(survey_csv: Path, tmp_path: Pat
     after = json.loads(second.read_text(encoding="utf-8"))["themes"]
     assert [(t["id"], t["label"]) for t in after] == [(t["id"], t["label"]) for t in before]
     assert all(t["from_codebook"] for t in after)
+
+
+def test_a_stopped_first_embedding_keeps_what_it_made_and_goes_on_from_there(
+    tmp_path: Path, english: list[Response], monkeypatch: pytest.MonkeyPatch
+):
+    """A first run over many answers takes long; stopped part way (Ctrl-C), the vectors
+    made so far are in the file, and the next run embeds only the rest."""
+    from analysis import embed
+
+    texts = [r.text for r in english]
+    real = embed.embed_texts
+    asked: list[int] = []
+
+    def stopped_on_the_third_chunk(batch: Sequence[str], **kwargs: Any) -> np.ndarray:
+        asked.append(len(batch))
+        if len(asked) == 3:
+            raise KeyboardInterrupt
+        return real(batch, **kwargs)
+
+    monkeypatch.setattr(embed, "embed_texts", stopped_on_the_third_chunk)
+    store = tmp_path / "vectors.npz"
+    progress: list[tuple[int, int]] = []
+    with pytest.raises(KeyboardInterrupt):
+        embed.stored_embeddings(texts, store, chunk=10, on_progress=lambda *d: progress.append(d))
+    assert progress == [(10, len(texts)), (20, len(texts))]
+    with np.load(store) as stored:
+        assert len(stored["keys"]) == len(stored["vectors"]) == 20
+
+    def counted(batch: Sequence[str], **kwargs: Any) -> np.ndarray:
+        asked.append(len(batch))
+        return real(batch, **kwargs)
+
+    monkeypatch.setattr(embed, "embed_texts", counted)
+    asked.clear()
+    vectors = embed.stored_embeddings(texts, store, chunk=10)
+    assert sum(asked) == len(texts) - 20
+    assert np.allclose(vectors, real(texts), atol=1e-5)
+
+
+def test_cli_tells_how_far_a_long_embedding_has_got(
+    survey_csv: Path, tmp_path: Path, capsys, monkeypatch: pytest.MonkeyPatch
+):
+    from analysis import embed
+
+    monkeypatch.setattr(embed, "CHUNK", 20)
+    args = ["themes", str(survey_csv), "--text-column", "answer", "--id-column", "id"]
+    assert main([*args, "--embeddings", str(tmp_path / "v.npz"), "--out", str(tmp_path / "o")]) == 0
+    err = capsys.readouterr().err
+    assert "Embedding 49 new answers once" in err
+    assert "  20 of 49 embedded\n  40 of 49 embedded\n" in err
 
 
 def test_cli_embeds_each_answer_once_and_keeps_the_vectors(
