@@ -71,10 +71,15 @@ def _read_text(path: Path, raw: bytes) -> Table:
     # Only the header line decides the delimiter; answers may hold any character, and the
     # csv module (not str.splitlines, which also breaks at U+2028 and inside quotes) decides
     # where a row ends.
-    header = content.split("\n", 1)[0]
-    delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in header else ","
-    if delimiter == "," and header.count(";") > header.count(","):
-        delimiter = ";"
+    header, _, rest = content.partition("\n")
+    hint = header.strip()
+    if len(hint) == 5 and hint.lower().startswith("sep="):
+        # Excel's own first line naming the delimiter ("sep=;"), not a header.
+        delimiter, content = hint[4], rest
+    else:
+        delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in header else ","
+        if delimiter == "," and header.count(";") > header.count(","):
+            delimiter = ";"
     try:
         rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
     except csv.Error as exc:

@@ -619,6 +619,18 @@ def test_cli_reads_an_odk_central_export_and_excel_unicode_text(
         assert themed_or_not(data) == {f"uuid:{i}" for i in range(len(english))}, path
 
 
+def test_a_csv_from_excel_that_names_its_delimiter_first_is_read(tmp_path: Path):
+    from analysis.files import read_answers
+
+    path = tmp_path / "excel.csv"
+    path.write_bytes(b'sep=;\r\nid;answer\r\n1;"More police; at night"\r\n2;Bins\r\n')
+    answers = read_answers(path, question="answer", id_column="id")
+    assert [(r.id, r.text) for r in answers.responses] == [
+        ("1", "More police; at night"),
+        ("2", "Bins"),
+    ]
+
+
 def test_cli_says_when_a_zip_holds_no_table_to_read(tmp_path: Path, capsys):
     for name, members in (("none", ["media/a.jpg"]), ("two", ["a.csv", "b.csv"])):
         download = tmp_path / f"{name}.zip"
