@@ -49,6 +49,12 @@ def build_parser() -> argparse.ArgumentParser:
         "export has one free-text question",
     )
     themes.add_argument(
+        "--no-header",
+        action="store_true",
+        help="the file has no header row (such as label<TAB>text): name columns by number, "
+        "from 1 (--question 2)",
+    )
+    themes.add_argument(
         "--id-column", help="column of response ids (default: response_id, or row numbers)"
     )
     themes.add_argument("--gloss-column", help="column of English glosses (default: Q__gloss)")
@@ -158,6 +164,7 @@ def run_themes(args: argparse.Namespace) -> int:
         consent_column=args.consent_column,
         attribute_columns=args.attribute_column,
         quotes_without_consent=args.quotes_without_consent,
+        header=not args.no_header,
     )
     responses = answers.responses
     out = args.out or default_out(args.file, answers.question)

@@ -171,15 +171,20 @@ def read_answers(
     consent_column: str | None = None,
     attribute_columns: Sequence[str] = (),
     quotes_without_consent: bool = False,
+    header: bool = True,
 ) -> Answers:
     """The answers to ``question`` in the file at ``path``, as :class:`Response` objects.
 
     Columns not named are found as the app's export names them. An answer may be quoted
     only when its consent column says yes; with no consent column, no answer may be quoted
     unless ``quotes_without_consent`` (for data with no residents, such as benchmarks).
-    Rows with an empty answer are left out and counted.
+    Rows with an empty answer are left out and counted. Without a ``header`` row (a
+    labelled data set as ``label<TAB>text``), columns are named by number from "1".
     """
     table = read_table(path)
+    if not header:
+        rows = [table.columns, *table.rows]
+        table = Table([str(n) for n in range(1, max(map(len, rows)) + 1)], rows)
     columns = table.columns
     if question is None:
         question = _only_question(path, table)

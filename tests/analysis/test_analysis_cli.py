@@ -631,6 +631,18 @@ def test_a_csv_from_excel_that_names_its_delimiter_first_is_read(tmp_path: Path)
     ]
 
 
+def test_cli_reads_a_labelled_set_with_no_header_row(tmp_path: Path, english: list[Response]):
+    """label<TAB>text, as labelled data sets often come: every line is an answer."""
+    path = tmp_path / "set.tsv"
+    path.write_text("".join(f"topic{i % 3}\t{r.text}\n" for i, r in enumerate(english)), "utf-8")
+    out = tmp_path / "o.json"
+    args = ["themes", str(path), "--no-header", "--question", "2", "--no-embeddings"]
+    assert main([*args, "--out", str(out)]) == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["input"]["answers"] == len(english) and data["n_responses"] == len(english)
+    assert themed_or_not(data) == {str(i) for i in range(len(english))}
+
+
 def test_cli_says_when_a_zip_holds_no_table_to_read(tmp_path: Path, capsys):
     for name, members in (("none", ["media/a.jpg"]), ("two", ["a.csv", "b.csv"])):
         download = tmp_path / f"{name}.zip"
