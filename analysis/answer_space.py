@@ -52,6 +52,7 @@ class AnswerSpace:
         self.embedding_weight = embedding_weight
         self.stored_dimensions_ = 0
         self.width_ = 1
+        self.has_words_ = False  # set by fit when there were answers to learn words from
         # Kept to place new text (codebook phrases, search text) in the same space, when
         # the stored vectors can be made for any text (analysis.embed.WordVectors can).
         self.text_vectors_: Any = None
@@ -74,6 +75,7 @@ class AnswerSpace:
         if not active:
             return np.zeros((n, 1))
         _, z = self.vectorizer_.fit_transform([docs[i] for i in active])
+        self.has_words_ = True
         if embeddings:
             width = z.shape[1]
             z = self._join_stored(z, [ids[i] for i in active], docs, active, embeddings)
@@ -92,7 +94,7 @@ class AnswerSpace:
 
     def words(self, docs: Sequence[Document]) -> np.ndarray:
         """The word part of new documents' rows (no stored part)."""
-        if not hasattr(self.vectorizer_, "tfidf_"):
+        if not self.has_words_:
             # Fitted on no answers (all were non-answers or excluded): no words to place
             # new text among, so it is like none of them.
             return np.zeros((len(docs), self.width_))
