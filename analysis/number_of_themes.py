@@ -83,8 +83,7 @@ SPECTRAL_MOST = 4000
 # an answer many people gave ("more police", "More police!") made a group of its own in
 # the graph: 1,000 short answers on 8 concerns got 41-89 themes, one per way of saying it
 # (docs/benchmarks.md). Three keeps a common answer weightier than a rare one while most
-# of an answer's 10 neighbours are other answers. (The workspace tells the team "three
-# times" in twelve languages: survey_app/workspace/explain.py.)
+# of an answer's 10 neighbours are other answers.
 COPIES = 3
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from babel.lists import format_list
 from flask_babel import get_locale, gettext, ngettext
 
-from analysis.number_of_themes import NEARLY
+from analysis.number_of_themes import COPIES, NEARLY
 
 
 def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> list[str]:
@@ -31,12 +31,16 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
     close = [n for n in tried if n != first and scores[n] >= best - NEARLY * abs(best)]
     if first != k:
         lines = [
-            gettext(
-                "The analysis tried %(count)s numbers of themes from %(low)s to %(high)s. "
+            ngettext(
+                "The analysis tried %(num)d number of themes from %(low)s to %(high)s. "
                 "With %(first)s, answers that are alike already fall together as often as "
                 "with more; but the answers split most clearly into %(k)s smaller groups, so "
                 "it suggests %(k)s.",
-                count=len(tried),
+                "The analysis tried %(num)d numbers of themes from %(low)s to %(high)s. "
+                "With %(first)s, answers that are alike already fall together as often as "
+                "with more; but the answers split most clearly into %(k)s smaller groups, so "
+                "it suggests %(k)s.",
+                len(tried),
                 low=tried[0],
                 high=tried[-1],
                 first=first,
@@ -45,11 +49,14 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
         ]
     else:
         lines = [
-            gettext(
-                "The analysis tried %(count)s numbers of themes from %(low)s to %(high)s "
+            ngettext(
+                "The analysis tried %(num)d number of themes from %(low)s to %(high)s "
                 "and suggests %(k)s: with more themes, answers that are alike would not fall "
                 "together more often.",
-                count=len(tried),
+                "The analysis tried %(num)d numbers of themes from %(low)s to %(high)s "
+                "and suggests %(k)s: with more themes, answers that are alike would not fall "
+                "together more often.",
+                len(tried),
                 low=tried[0],
                 high=tried[-1],
                 k=k,
@@ -72,12 +79,13 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
         lines.append(
             ngettext(
                 "%(num)d answer was left out of this comparison because the same words had "
-                "already been counted three times: a phrase many people used would otherwise "
-                "be a theme on its own. It is themed like every other answer.",
+                "already been counted %(times)d times: a phrase many people used would "
+                "otherwise be a theme on its own. It is themed like every other answer.",
                 "%(num)d answers were left out of this comparison because the same words had "
-                "already been counted three times: a phrase many people used would otherwise "
-                "be a theme on its own. They are themed like every other answer.",
+                "already been counted %(times)d times: a phrase many people used would "
+                "otherwise be a theme on its own. They are themed like every other answer.",
                 repeats,
+                times=COPIES,
             )
         )
     return lines

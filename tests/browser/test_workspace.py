@@ -23,13 +23,9 @@ from tests.workspace.seed import payload
 QUESTION = "/analysis/what-matters/what_matters"
 
 
-def send(
-    server: LiveServer, n: int, start: int = 0, items: list[dict[str, Any]] | None = None
-) -> None:
-    """Answers as tablets send them (``n`` from the seed phrases, or ``items``), over HTTP."""
-    items = items if items is not None else payload(n, start=start)
-    n = len(items)
-    for first in range(0, n, 50):
+def send(server: LiveServer, items: list[dict[str, Any]]) -> None:
+    """Answers as tablets send them, over HTTP, fifty to a request."""
+    for first in range(0, len(items), 50):
         body = json.dumps({"responses": items[first : first + 50]}).encode()
         request = urllib.request.Request(
             server.url + "/api/v1/responses",
@@ -65,7 +61,7 @@ def test_a_whole_review_in_the_browser(browser: Browser, tmp_path: Path) -> None
     server = start_server(tmp_path)
     try:
         create_user(server, "analyst@example.org", "analyst", "en,bn")
-        send(server, 240)
+        send(server, payload(240))
         context = browser.new_context()
         page = context.new_page()
         sign_in(page, server, "analyst@example.org")
@@ -177,7 +173,7 @@ def test_a_whole_review_in_the_browser(browser: Browser, tmp_path: Path) -> None
         assert members(server, first) == before_split
 
         # New answers arrive; place them into the reviewed themes.
-        send(server, 48, start=240)
+        send(server, payload(48, start=240))
         page.goto(server.url + "/en" + QUESTION + "/themes")
         expect(page.get_by_test_id("new-count")).to_have_text("48")
         run_and_wait(page, "place-new")
@@ -249,7 +245,7 @@ def test_unglossed_somali_answers_are_told_in_arabic(browser: Browser, tmp_path:
     try:
         # An analyst who reads Somali: the gloss queue shows the answers in one's languages.
         create_user(server, "analyst@example.org", "analyst", "en,so")
-        send(server, 0, items=payload(36) + [response(t, "so") for t in SOMALI_GLOSSES])
+        send(server, payload(36) + [response(t, "so") for t in SOMALI_GLOSSES])
         page = browser.new_context().new_page()
         sign_in(page, server, "analyst@example.org", lang="ar")
         page.goto(server.url + "/ar" + QUESTION + "/themes")

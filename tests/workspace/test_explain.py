@@ -5,7 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from survey_app import create_app
+from survey_app.workspace import explain
 from survey_app.workspace.explain import how_many_themes
 
 SCORES = {"2": 0.31, "4": 0.52, "8": 0.60, "16": 0.63, "32": 0.64, "64": 0.62}
@@ -47,13 +50,20 @@ def test_a_run_recorded_before_finer_groups_existed_still_reads(tmp_path: Path) 
     assert "suggests 16: with more themes" in lines[0]
 
 
-def test_answers_left_out_as_repeats_are_told(tmp_path: Path) -> None:
+def test_answers_left_out_as_repeats_are_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     app = _app(tmp_path)
     figures = {"chosen_k": 16, "modularity_k": 16, "k_scores": SCORES, "repeats_left_out": 412}
     with app.test_request_context("/en/"):
         lines = how_many_themes(figures, None)
         assert lines[-1].startswith("412 answers were left out of this comparison")
         assert "They are themed like every other answer." in lines[-1]
+        assert "counted 3 times" in lines[-1]
+        # The team is told the engine's own limit, not a number written into the sentence.
+        monkeypatch.setattr(explain, "COPIES", 4)
+        assert "counted 4 times" in how_many_themes(figures, None)[-1]
+        monkeypatch.undo()
         assert not any(
             "left out" in line for line in how_many_themes({**figures, "repeats_left_out": 0}, None)
         )
