@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from sklearn.preprocessing import normalize
 
-from analysis import number_of_themes
+from analysis import codebook_centres, number_of_themes
 from analysis.answer_space import AnswerSpace, Embeddings
 from analysis.codebook import Codebook
 from analysis.geometry import count_distinct
@@ -283,23 +283,15 @@ class ThemeFinder:
         """Place free answers in codebook themes they fit; return those still free."""
         if not codebook.themes or not free:
             return free
-        centres = []
-        for j, theme in enumerate(codebook.themes):
-            rows = np.flatnonzero(self.labels_ == j)
-            vectors = [self.embedding_[rows]] if len(rows) else []
-            seeds = [p for p in theme.example_phrases if p.strip()]
-            if theme.description.strip():
-                seeds.append(theme.description)
-            if seeds:
-                docs = [prepare(s, None, None, self.fallback_language_) for s in seeds]
-                z = self.space_.transform(docs)
-                vectors.append(z[np.linalg.norm(z, axis=1) > 0])
-            stacked = np.vstack(vectors) if vectors else np.zeros((0, self.embedding_.shape[1]))
-            if theme.locked or len(stacked) == 0:
-                centres.append(np.zeros(self.embedding_.shape[1]))
-            else:
-                centres.append(normalize(stacked.mean(axis=0, keepdims=True))[0])
-        sims = self.embedding_[free] @ np.vstack(centres).T
+        sims = codebook_centres.similarities(
+            codebook.themes,
+            [np.flatnonzero(self.labels_ == j) for j in range(len(codebook.themes))],
+            self.embedding_,
+            free,
+            self.space_,
+            codebook_centres.rows_by_text(self.responses_, self.active_),
+            self.fallback_language_,
+        )
         best = sims.argmax(axis=1)
         still_free = []
         for row, j, s in zip(free, best, sims[np.arange(len(free)), best], strict=True):
@@ -314,9 +306,15 @@ class ThemeFinder:
         lo = max(1, self.min_themes - n_existing)
         hi = self.max_themes - n_existing
         if not rows or hi < 1:
-            self.confidence_ = number_of_themes.none(
-                "All answers were placed in the codebook's themes."
-            )
+            said = "All answers were placed in the codebook's themes."
+            if rows:
+                many = len(rows)
+                said = (
+                    f"{many} {'answer fits' if many == 1 else 'answers fit'} none of the "
+                    f"codebook's themes, and the most themes allowed ({self.max_themes}) "
+                    "leaves no room for new ones: try a higher maximum."
+                )
+            self.confidence_ = number_of_themes.none(said)
             self.chosen_k_ = n_existing
             return
         # All answers (the usual case): use the matrix itself, not a copy of it.

@@ -273,9 +273,36 @@ def test_cli_keeps_the_themes_it_wrote_last_time(survey_csv: Path, tmp_path: Pat
     assert main([*args, "--max-themes", "4", "--out", str(first)]) == 0
     assert main([*args, "--max-themes", "4", "--codebook", str(first), "--out", str(second)]) == 0
     before = json.loads(first.read_text(encoding="utf-8"))["themes"]
-    after = json.loads(second.read_text(encoding="utf-8"))["themes"]
+    written = json.loads(second.read_text(encoding="utf-8"))
+    after = written["themes"]
     assert [(t["id"], t["label"]) for t in after] == [(t["id"], t["label"]) for t in before]
     assert all(t["from_codebook"] for t in after)
+    # The answers find their themes again: the quotes stand for the answers they are, with
+    # their stored vectors (on words alone, every answer was left "not yet themed").
+    was = {rid: t["id"] for t in before for rid in t["member_ids"]}
+    now = {rid: t["id"] for t in after for rid in t["member_ids"]}
+    assert written["unthemed"]["size"] == 0 and set(now) == set(was)
+    assert sum(now[rid] == was[rid] for rid in was) >= 0.8 * len(was)
+
+
+def test_cli_codebook_phrases_written_by_hand_find_their_answers(
+    survey_csv: Path, tmp_path: Path, multilingual: list[Response]
+):
+    """Example phrases that are no resident's words have no stored vector: they find the
+    answers that share their words, where the stored vectors would have outweighed them."""
+    codebook = tmp_path / "codebook.json"
+    phrases = ["rent too high and a damp flat", "mould, and the landlord fixes nothing"]
+    theme = {"id": "housing", "name": "Housing", "example_phrases": phrases}
+    codebook.write_text(json.dumps({"themes": [theme]}), encoding="utf-8")
+    out = tmp_path / "t.json"
+    args = ["themes", str(survey_csv), "--text-column", "answer", "--id-column", "id"]
+    assert main([*args, "--codebook", str(codebook), "--out", str(out)]) == 0
+    housing = json.loads(out.read_text(encoding="utf-8"))["themes"][0]
+    assert housing["id"] == "housing" and housing["from_codebook"]
+    rent_and_mould = {
+        f"r{i}" for i, r in enumerate(multilingual) if "rent" in r.text or "Mould" in r.text
+    }
+    assert len(rent_and_mould) == 2 and rent_and_mould <= set(housing["member_ids"])
 
 
 def test_a_stopped_first_embedding_keeps_what_it_made_and_goes_on_from_there(

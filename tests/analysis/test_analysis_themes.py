@@ -317,6 +317,16 @@ def test_codebook_is_kept_across_runs(english, english_concerns):
     assert excluded not in second.assignments()
 
 
+def test_answers_no_codebook_theme_takes_are_told_when_no_new_theme_is_allowed(english):
+    locked = [CodebookTheme(f"t{n}", f"Theme {n}", locked=True) for n in (1, 2)]
+    result = find_themes(english, min_themes=2, max_themes=2, codebook=Codebook(locked))
+    assert result.unthemed.size == len(english)
+    assert result.confidence.explanation.startswith(
+        f"{len(english)} answers fit none of the codebook's themes, and the most themes "
+        "allowed (2) leaves no room for new ones"
+    )
+
+
 def test_codebook_round_trips_through_json(english):
     result = find_themes(english, min_themes=2, max_themes=8)
     codebook = Codebook.from_result(result, pin_members=True)

@@ -228,6 +228,10 @@ def test_the_themes_export_is_a_codebook_for_the_command_line(
     again = json.loads(out.read_text(encoding="utf-8"))
     kept = {t["id"]: t["label"] for t in again["themes"] if t["from_codebook"]}
     assert {tid: kept.get(tid) for tid in done.named} == done.named
+    # A pinned quote is a resident's answer: it stands for that answer, which finds its
+    # theme again (no answer is pinned by the file itself).
+    members = {t["id"]: set(t["member_ids"]) for t in again["themes"]}
+    assert all(done.pinned[tid] in members[tid] for tid in done.pinned)
     other = ["--question", "get_involved", "--codebook", str(themes_file), "--out", str(out)]
     assert main([*args, *other]) == 2
     assert "no themes for the question 'get_involved'" in capsys.readouterr().err
