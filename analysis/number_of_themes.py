@@ -2,11 +2,12 @@
 
 Two looks at a nearest-neighbour graph of (a sample of) the answers:
 
-1. **Modularity.** Each candidate k is tried with k-means; a grouping scores by how much
-   more often answers' nearest neighbours fall in their own group than chance would put
-   them there. The score rises and then flattens; the smallest k within 2 % of the best is
-   taken (within 5 % took 4 for 7 where topics pair up under broader subjects; more than
-   2 % below 1,000 answers, where modularity is noisier, up to 5 % at 160). It is
+1. **Modularity.** Each candidate k (every one up to 12, then geometric steps) is tried
+   with k-means; a grouping scores by how much more often answers' nearest neighbours fall
+   in their own group than chance would put them there. The score rises and then
+   flattens; the smallest k within 2 % of the best is taken (within 5 % took 4 for 7 where
+   topics pair up under broader subjects; more than 2 % below 1,000 answers, where
+   modularity is noisier, up to 5 % at 160). It is
    right for broad topics, but the graph's size, not the answers, sets where it flattens:
    near 12-30 whether there are 20, 77 or 89 human classes.
 2. **The graph's spectrum.** The normalised Laplacian of a 10-neighbour graph has one
@@ -54,7 +55,7 @@ from analysis.geometry import (
 )
 from analysis.model import Confidence
 
-# k-means starts whose modularity is averaged for each candidate number of themes.
+# k-means starts tried for each candidate number of themes; the best one's modularity counts.
 K_STARTS = 3
 # Within this share of the best modularity counts as "as good": the smallest such k is
 # modularity's number. Within 5 % it was 4 for 7 on four broad sets (docs/benchmarks.md).
@@ -161,14 +162,17 @@ def choose(
     for k in candidate_ks(lo, hi):
         if k >= different:  # k-means cannot make more groups than there are points
             continue
-        # Averaged over three k-means starts: one start's luck moved the choice (9, 12
-        # or 16 themes on one set from seed to seed; three starts give 9 four times in 5).
+        # Three k-means starts, and k scores by the best of them: the grouping kept at k
+        # (one start alone moved the choice: 9, 12 or 16 themes on one set from seed to
+        # seed). Their mean dipped at the true number when one start went wrong, and the
+        # number below then came within 2 % of the best: 6 for 7 concerns under four
+        # subjects, once every number up to 12 was tried (docs/benchmarks.md).
         runs = [
             KMeans(k, n_init=1, random_state=random_state + r).fit_predict(sample)
             for r in range(K_STARTS)
         ]
         starts = [modularity(graph, labels, k) for labels in runs]
-        scores[k] = float(np.mean(starts))
+        scores[k] = float(np.max(starts))
         fits[k] = runs[int(np.argmax(starts))]
     if not scores:
         return Choice(lo, {}, lo, None, sample, np.zeros(len(sample), dtype=np.int64), copies)
