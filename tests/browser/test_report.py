@@ -19,6 +19,7 @@ from tests.browser.conftest import (
 )
 from tests.browser.test_offline import _wait_for_worker
 from tests.browser.test_workspace import QUESTION, run_and_wait, send
+from tests.workspace.seed import payload
 
 SURVEY = "/analysis/what-matters"
 
@@ -59,7 +60,7 @@ def test_report_exports_and_you_said_we_did_in_arabic(browser: Browser, tmp_path
     server = start_server(tmp_path)
     try:
         create_user(server, "coordinator@example.org", "coordinator")
-        send(server, 72)
+        send(server, payload(72))
         context = browser.new_context(accept_downloads=True)
         page = context.new_page()
         sign_in(page, server, "coordinator@example.org", lang="ar")
