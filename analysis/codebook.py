@@ -14,8 +14,9 @@ class CodebookTheme:
 
     ``pinned_response_ids`` are responses a person placed in this theme by hand: a new run
     keeps them there whatever the text says. ``locked`` means the theme takes no new members
-    from the engine either (only pinned ones). ``example_phrases`` and ``description`` help
-    new responses find the theme.
+    from the engine either (only pinned ones). ``example_phrases``, ``description`` and
+    ``earlier_member_ids`` (the answers a previous run put here, not held: each goes where
+    it fits now) help responses find the theme.
     """
 
     id: str
@@ -24,6 +25,7 @@ class CodebookTheme:
     example_phrases: list[str] = field(default_factory=list)
     pinned_response_ids: list[str] = field(default_factory=list)
     locked: bool = False
+    earlier_member_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -61,7 +63,9 @@ class Codebook:
 
         From the last two, each theme keeps its id, name, description and lock, and its
         quotes (residents who agreed to be quoted) become example phrases; no answer is
-        pinned, so later answers can still move.
+        pinned, so later answers can still move. The command line's own file also lists
+        each theme's answers: they find the theme again as its earlier members (the app's
+        export lists none).
         """
         if isinstance(data, dict) and isinstance(data.get("questions"), list):
             found = [q for q in data["questions"] if isinstance(q, dict)]
@@ -70,15 +74,16 @@ class Codebook:
                 raise AnalysisError(f"the themes file has no themes for the question {question!r}")
             return cls._from_themes(found[0].get("themes"), quotes_key="pinned_quotes")
         if isinstance(data, dict) and "unthemed" in data and "confidence" in data:
-            return cls._from_themes(data.get("themes"), quotes_key="quotes")
+            return cls._from_themes(data.get("themes"), quotes_key="quotes", members=True)
         return cls.from_dict(data)
 
     @classmethod
-    def _from_themes(cls, themes: Any, *, quotes_key: str) -> Codebook:
+    def _from_themes(cls, themes: Any, *, quotes_key: str, members: bool = False) -> Codebook:
         out = []
         for number, theme in enumerate(_list(themes, "themes", dict), 1):
             name = theme.get("name") or theme.get("label")
             quotes = _list(theme.get(quotes_key, []), quotes_key, dict)
+            earlier = _list(theme.get("member_ids", []), "member_ids", _ID) if members else []
             out.append(
                 _theme(
                     {
@@ -89,6 +94,7 @@ class Codebook:
                             q.get("gloss") or q.get("text") for q in quotes[:3] if q.get("text")
                         ],
                         "locked": bool(theme.get("locked", False)),
+                        "earlier_member_ids": earlier,
                     },
                     number,
                 )
@@ -97,7 +103,8 @@ class Codebook:
 
     @classmethod
     def from_result(cls, result: ThemeResult, *, pin_members: bool = False) -> Codebook:
-        """Start a codebook from a run: keep its themes (and, if asked, pin their members)."""
+        """Start a codebook from a run: keep its themes, and pin their members if asked (if
+        not, they find the themes again as earlier members, each free to move)."""
         themes = []
         for theme in result.themes:
             examples = [q.gloss or q.text for q in theme.quotes[:3]]
@@ -109,6 +116,7 @@ class Codebook:
                     example_phrases=examples,
                     pinned_response_ids=theme.member_ids if pin_members else [],
                     locked=theme.locked,
+                    earlier_member_ids=[] if pin_members else theme.member_ids,
                 )
             )
         return cls(themes=themes)
@@ -166,4 +174,7 @@ def _theme(data: dict[str, Any], number: int) -> CodebookTheme:
             str(i) for i in _list(data.get("pinned_response_ids", []), "pinned_response_ids", _ID)
         ],
         locked=locked,
+        earlier_member_ids=[
+            str(i) for i in _list(data.get("earlier_member_ids", []), "earlier_member_ids", _ID)
+        ],
     )

@@ -3,7 +3,8 @@
 A codebook theme is known by its pinned answers, its example phrases and its description.
 An example phrase that is word for word an answer of the collection, or its gloss, stands
 for that answer, stored vector and all: the quotes of the themes this engine wrote last
-time, or of the app's themes export, are such answers. Other text has no stored sentence
+time, or of the app's themes export, are such answers; so are a theme's earlier members,
+listed in the themes file this engine wrote. Other text has no stored sentence
 vector, and beside one weighted three times an answer's words are too small a part of it
 for any phrase to come within the similarity a member needs (every answer of a re-run was
 left "not yet themed" that way). A theme known by such text alone is compared with the
@@ -42,6 +43,7 @@ def rows_by_text(responses: Sequence[Response], active: Sequence[int]) -> dict[s
 def similarities(
     themes: Sequence[CodebookTheme],
     members: Sequence[np.ndarray],
+    earlier: Sequence[Sequence[int]],
     z: np.ndarray,
     rows: Sequence[int],
     space: AnswerSpace,
@@ -50,8 +52,9 @@ def similarities(
 ) -> np.ndarray:
     """Cosine similarity of each of ``rows`` of ``z`` to each theme (len(rows) x themes).
 
-    ``members[j]`` are rows already in theme ``j`` (pinned). A locked theme takes no one:
-    its column is 0, as is that of a theme with nothing to know it by.
+    ``members[j]`` are rows already in theme ``j`` (pinned); ``earlier[j]`` rows a previous
+    run put there. A locked theme takes no one: its column is 0, as is that of a theme with
+    nothing to know it by.
     """
     answers = z[rows]
     words = z.shape[1] - space.stored_dimensions_
@@ -59,7 +62,7 @@ def similarities(
     for j, theme in enumerate(themes):
         if theme.locked:
             continue
-        known = [int(r) for r in members[j]]
+        known = [int(r) for r in members[j]] + list(earlier[j])
         texts = [p for p in theme.example_phrases if p.strip()]
         if theme.description.strip():
             texts.append(theme.description)

@@ -283,9 +283,15 @@ class ThemeFinder:
         """Place free answers in codebook themes they fit; return those still free."""
         if not codebook.themes or not free:
             return free
+        active = set(self.active_)
+        earlier = [
+            [self.index_[rid] for rid in t.earlier_member_ids if self.index_.get(rid) in active]
+            for t in codebook.themes
+        ]
         sims = codebook_centres.similarities(
             codebook.themes,
             [np.flatnonzero(self.labels_ == j) for j in range(len(codebook.themes))],
+            earlier,
             self.embedding_,
             free,
             self.space_,

@@ -277,12 +277,12 @@ def test_cli_keeps_the_themes_it_wrote_last_time(survey_csv: Path, tmp_path: Pat
     after = written["themes"]
     assert [(t["id"], t["label"]) for t in after] == [(t["id"], t["label"]) for t in before]
     assert all(t["from_codebook"] for t in after)
-    # The answers find their themes again: the quotes stand for the answers they are, with
-    # their stored vectors (on words alone, every answer was left "not yet themed").
+    # The answers find their themes again, as the themes' earlier members, with their stored
+    # vectors (the quotes on words alone left every answer "not yet themed").
     was = {rid: t["id"] for t in before for rid in t["member_ids"]}
     now = {rid: t["id"] for t in after for rid in t["member_ids"]}
     assert written["unthemed"]["size"] == 0 and set(now) == set(was)
-    assert sum(now[rid] == was[rid] for rid in was) >= 0.8 * len(was)
+    assert sum(now[rid] == was[rid] for rid in was) >= 0.95 * len(was)
 
 
 def test_cli_codebook_phrases_written_by_hand_find_their_answers(

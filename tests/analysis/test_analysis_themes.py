@@ -317,6 +317,37 @@ def test_codebook_is_kept_across_runs(english, english_concerns):
     assert excluded not in second.assignments()
 
 
+def test_a_codebook_from_a_run_keeps_its_answers_where_they_were(english, english_concerns):
+    """A run kept as a codebook, no answer pinned: each answer finds its theme again, and a
+    new one joins the theme it belongs to."""
+    first = find_themes(english, min_themes=2, max_themes=8)
+    book = Codebook.from_dict(json.loads(json.dumps(Codebook.from_result(first).to_dict())))
+    assert not any(t.pinned_response_ids for t in book.themes)
+    new = Response("new-rent", "The rent on our flat went up again, the landlord ignores us")
+    second = find_themes(english + [new], min_themes=2, max_themes=8, codebook=book)
+    before, after = first.assignments(), second.assignments()
+    assert [t.id for t in second.themes] == [t.id for t in first.themes]
+    assert sum(after[rid] == before[rid] for rid in before) >= 0.95 * len(before)
+    housing = {t.id: concern_of_theme(t, english_concerns)[0] for t in first.themes}
+    assert housing[after["new-rent"]] == "housing"
+
+
+def test_a_themes_earlier_members_find_it_again_without_being_held(english, english_concerns):
+    by_concern: dict[str, list[str]] = {}
+    for response in english:
+        by_concern.setdefault(english_concerns[response.id], []).append(response.id)
+    book = Codebook(
+        themes=[
+            CodebookTheme("h", "Housing", earlier_member_ids=by_concern["housing"]),
+            CodebookTheme("d", "Doctors", earlier_member_ids=by_concern["doctor"]),
+        ]
+    )
+    result = find_themes(english, min_themes=2, max_themes=8, codebook=book)
+    kept = {t.id: set(t.member_ids) for t in result.themes}
+    assert kept["h"] >= set(by_concern["housing"]) and kept["d"] >= set(by_concern["doctor"])
+    assert all(m.placed_by == "engine" for t in result.themes for m in t.members)
+
+
 def test_answers_no_codebook_theme_takes_are_told_when_no_new_theme_is_allowed(english):
     locked = [CodebookTheme(f"t{n}", f"Theme {n}", locked=True) for n in (1, 2)]
     result = find_themes(english, min_themes=2, max_themes=2, codebook=Codebook(locked))
