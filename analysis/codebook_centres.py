@@ -1,14 +1,13 @@
 """How close each answer is to each of a codebook's themes, before any new theme is made.
 
-A codebook theme is known by its pinned answers, its example phrases and its description.
-An example phrase that is word for word an answer of the collection, or its gloss, stands
-for that answer, stored vector and all: the quotes of the themes this engine wrote last
-time, or of the app's themes export, are such answers; so are a theme's earlier members,
-listed in the themes file this engine wrote. Other text has no stored sentence
-vector, and beside one weighted three times an answer's words are too small a part of it
-for any phrase to come within the similarity a member needs (every answer of a re-run was
-left "not yet themed" that way). A theme known by such text alone is compared with the
-answers on their words.
+A codebook theme is known by its pinned answers, its earlier members (the answers the run
+it came from put there), its example phrases and its description. An example phrase that
+is word for word an answer of the collection, or its gloss, stands for that answer, stored
+vector and all: the quotes of the themes this engine wrote, or of the app's themes export,
+are such answers. Other text has no stored sentence vector, and beside one weighted three
+times an answer's words are too small a part of it for any phrase to come within the
+similarity a member needs (every answer of a re-run was left "not yet themed" that way). A
+theme known by such text alone is compared with the answers on their words.
 """
 
 from __future__ import annotations

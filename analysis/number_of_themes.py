@@ -7,9 +7,9 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
    in their own group than chance would put them there. The score rises and then
    flattens; the smallest k within 2 % of the best is taken (within 5 % took 4 for 7 where
    topics pair up under broader subjects; more than 2 % below 1,000 answers, where
-   modularity is noisier, up to 5 % at 160). It is
-   right for broad topics, but the graph's size, not the answers, sets where it flattens:
-   near 12-30 whether there are 20, 77 or 89 human classes.
+   modularity is noisier, up to 5 % at 160). It is right for broad topics, but the
+   graph's size, not the answers, sets where it flattens: near 12-30 whether there are
+   20, 77 or 89 human classes.
 2. **The graph's spectrum.** The normalised Laplacian of a 10-neighbour graph has one
    eigenvalue near zero for each group the graph falls into; the largest gap between
    consecutive eigenvalues says how many groups it falls into most clearly. On small or
