@@ -100,6 +100,11 @@ class AnswerSpace:
             return np.zeros((len(docs), self.width_))
         return self.vectorizer_.transform(docs)[1]
 
+    def word_part(self, rows: np.ndarray) -> np.ndarray:
+        """Rows (as ``fit`` or ``transform`` gave them) cut to their words, at unit length:
+        how to compare with text that has no stored vector."""
+        return normalize(rows[:, : self.width_ - self.stored_dimensions_])
+
     def transform(self, docs: Sequence[Document]) -> np.ndarray:
         """Rows for new text (codebook examples, search text).
 

@@ -284,24 +284,24 @@ class ThemeFinder:
         if not codebook.themes or not free:
             return free
         active = set(self.active_)
-        earlier = [
-            [self.index_[rid] for rid in t.earlier_member_ids if self.index_.get(rid) in active]
-            for t in codebook.themes
+        known = [
+            np.flatnonzero(self.labels_ == j).tolist()
+            + [self.index_[rid] for rid in t.earlier_member_ids if self.index_.get(rid) in active]
+            for j, t in enumerate(codebook.themes)
         ]
-        sims = codebook_centres.similarities(
+        sims, floor = codebook_centres.similarities(
             codebook.themes,
-            [np.flatnonzero(self.labels_ == j) for j in range(len(codebook.themes))],
-            earlier,
+            known,
             self.embedding_,
             free,
             self.space_,
-            codebook_centres.rows_by_text(self.responses_, self.active_),
+            codebook_centres.rows_by_words(self.responses_, self.active_),
             self.fallback_language_,
         )
         best = sims.argmax(axis=1)
         still_free = []
         for row, j, s in zip(free, best, sims[np.arange(len(free)), best], strict=True):
-            if s >= self.assign_similarity:
+            if s >= max(self.assign_similarity, floor[j]):
                 self.labels_[row] = j
             else:
                 still_free.append(row)
