@@ -293,3 +293,22 @@ def test_undoing_a_merge_keeps_the_answers_placed_since(team: Flask) -> None:
         "SELECT count(*) FROM reviewed_answers v WHERE v.state = 'themed' AND NOT EXISTS"
         " (SELECT 1 FROM theme_members m WHERE m.response_id = v.response_id)",
     ) == [(0,)]
+
+
+def test_a_reviewed_theme_does_not_take_every_answer_of_a_new_analysis(team: Flask) -> None:
+    """With the model's vectors any two answers looked alike enough to join a reviewed
+    theme: a team that reviewed one theme saw every answer put in it by the next analysis."""
+    client = signed_in(team, "analyst@example.org")
+    run_analysis(client, team)
+    (a, _, version), *_ = themes(team)
+    client.post(f"{Q}/themes/{a}/rename", data={"version": version, "name": "Homes"})
+    before = members(team, a)
+    run_analysis(client, team)
+    total = rows(team, "SELECT count(*) FROM responses")[0][0]
+    assert before <= members(team, a) and len(members(team, a)) < total / 2
+    others = rows(
+        team,
+        "SELECT count(*) FROM theme_members WHERE theme_id != ?",
+        (a,),
+    )[0][0]
+    assert others > total / 2
