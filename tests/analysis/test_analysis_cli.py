@@ -319,6 +319,35 @@ def test_cli_codebook_phrases_written_by_hand_find_their_answers(
     assert len(rent_and_mould) == 2 and rent_and_mould <= set(housing["member_ids"])
 
 
+def test_cli_codebook_quotes_stand_for_their_answers_across_languages(
+    survey_csv: Path,
+    tmp_path: Path,
+    multilingual: list[Response],
+    multilingual_concerns: dict[str, str],
+):
+    """A theme known by residents' own words (quotes a team pasted in) is known by those
+    answers' stored vectors: it finds housing answers in languages that share no word with
+    its Urdu quotes, where the quotes' words alone found half of them."""
+    urdu = [
+        (f"r{i}", r.text)
+        for i, r in enumerate(multilingual)
+        if r.language == "ur" and multilingual_concerns[r.id] == "housing"
+    ]
+    theme = {"id": "housing", "name": "Housing", "example_phrases": [t for _, t in urdu]}
+    codebook = tmp_path / "codebook.json"
+    codebook.write_text(json.dumps({"themes": [theme]}), encoding="utf-8")
+    out = tmp_path / "t.json"
+    args = ["themes", str(survey_csv), "--text-column", "answer", "--id-column", "id"]
+    assert main([*args, "--codebook", str(codebook), "--out", str(out)]) == 0
+    housing = json.loads(out.read_text(encoding="utf-8"))["themes"][0]
+    assert housing["id"] == "housing" and {rid for rid, _ in urdu} <= set(housing["member_ids"])
+    concern = {f"r{i}": multilingual_concerns[r.id] for i, r in enumerate(multilingual)}
+    about_housing = [rid for rid in housing["member_ids"] if concern.get(rid) == "housing"]
+    # 16 answers are about housing, 4 of them in Urdu; on words alone it took 8 of them.
+    assert len(about_housing) >= 12
+    assert len(about_housing) >= 0.85 * len(housing["member_ids"])
+
+
 def test_a_stopped_first_embedding_keeps_what_it_made_and_goes_on_from_there(
     tmp_path: Path, english: list[Response], monkeypatch: pytest.MonkeyPatch
 ):
