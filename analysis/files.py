@@ -80,6 +80,9 @@ def _read_text(path: Path, raw: bytes) -> Table:
         delimiter = "\t" if path.suffix.lower() == ".tsv" or "\t" in header else ","
         if delimiter == "," and header.count(";") > header.count(","):
             delimiter = ";"
+    # One long answer (a pasted letter, a transcript) must not refuse the whole file: the
+    # csv module's default limit is 131,072 characters a field.
+    csv.field_size_limit(max(csv.field_size_limit(), len(content) + 1))
     try:
         rows = list(csv.reader(io.StringIO(content, newline=""), delimiter=delimiter))
     except csv.Error as exc:

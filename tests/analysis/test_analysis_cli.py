@@ -701,6 +701,19 @@ def test_a_csv_from_excel_that_names_its_delimiter_first_is_read(tmp_path: Path)
     ]
 
 
+def test_one_very_long_answer_does_not_refuse_the_whole_file(tmp_path: Path):
+    """A pasted letter longer than the csv module's default field limit (131,072
+    characters) is read as one answer, and the answers after it are read too."""
+    from analysis.files import read_answers
+
+    letter = "Dear council, the damp in our flat. " * 5000  # 180,000 characters
+    path = tmp_path / "long.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows([["id", "answer"], ["1", letter], ["2", "Bins"]])
+    answers = read_answers(path, question="answer", id_column="id")
+    assert [(r.id, len(r.text)) for r in answers.responses] == [("1", len(letter)), ("2", 4)]
+
+
 def test_cli_reads_a_labelled_set_with_no_header_row(tmp_path: Path, english: list[Response]):
     """label<TAB>text, as labelled data sets often come: every line is an answer."""
     path = tmp_path / "set.tsv"
