@@ -115,6 +115,8 @@ class Confidence:
     choice when it is far above ``modularity_k``; see :mod:`analysis.number_of_themes`);
     ``repeats_left_out`` how many answers repeating another word for word were left out
     when the numbers were compared (each answer counts at most three times there);
+    ``rephrasings`` the spectrum's number when its finer groups were set aside as ways of
+    saying the same thing (they share their telling words within a theme);
     ``unglossed_less_known`` how many answers, by language, are in a language the embedding
     model knows less well and have no English gloss, when they are enough to make the
     grouping less certain (:data:`analysis.embed.LESS_KNOWN`).
@@ -129,6 +131,7 @@ class Confidence:
     spectral_k: int | None = None
     repeats_left_out: int = 0
     unglossed_less_known: dict[str, int] = field(default_factory=dict)
+    rephrasings: int | None = None
 
 
 @dataclass

@@ -355,7 +355,14 @@ class ThemeFinder:
             direction = self.space_.shared_direction(self.embedding_, self.active_)
         view = self.space_.choosing_view(direction)
         choice = number_of_themes.choose(
-            z, lo, hi, self.random_state, self.sample_size, view, said=self._words_of(rows)
+            z,
+            lo,
+            hi,
+            self.random_state,
+            self.sample_size,
+            view,
+            said=self._words_of(rows),
+            words=self._tokens_of(rows),
         )
         k = choice.k
         if (
@@ -388,6 +395,11 @@ class ThemeFinder:
         """What the answer at position i of ``rows`` says, word for word: its clustered
         text (gloss or answer) as normalised words, so "More police!" says "more police"."""
         return lambda i: text_words(self.docs_[rows[i]].text)
+
+    def _tokens_of(self, rows: Sequence[int]) -> Callable[[int], list[str]]:
+        """The words the answer at position i of ``rows`` is clustered on (stems, no stop
+        words), without the concept lexicon's tokens, which stand for many words."""
+        return lambda i: [t for t in self.docs_[rows[i]].tokens if not t.startswith("\u27e8")]
 
     def _language_note(self) -> str:
         """A warning when answers in several languages have nothing to link them but words.

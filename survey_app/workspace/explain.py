@@ -74,6 +74,16 @@ def how_many_themes(confidence: dict[str, Any], themes_wanted: int | None) -> li
         )
     else:
         lines.append(gettext("No other number came close."))
+    rephrasings = int(confidence.get("rephrasings") or 0)
+    if rephrasings:
+        lines.append(
+            gettext(
+                "The answers also split into %(n)s smaller groups, but within a theme those "
+                "groups use the same telling words: they are ways of saying the same thing, "
+                "not themes of their own.",
+                n=rephrasings,
+            )
+        )
     repeats = int(confidence.get("repeats_left_out") or 0)
     if repeats:
         lines.append(

@@ -378,6 +378,7 @@ def find_themes_confidence(found: Run) -> Any:
         modularity_k=c.get("modularity_k"),
         spectral_k=c.get("spectral_k"),
         repeats_left_out=int(c.get("repeats_left_out") or 0),
+        rephrasings=c.get("rephrasings"),
         unglossed_less_known={
             str(k): int(v) for k, v in (c.get("unglossed_less_known") or {}).items()
         },

@@ -47,6 +47,54 @@ def test_a_few_broad_groups_keep_modularitys_choice() -> None:
     assert f"So {choice.k} themes are suggested" in explanation
 
 
+def _ways_of_asking(seed: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """Six concerns of 150 answers, each asked in five ways of 30: the ways are tight
+    groups close to each other, as in a bank's customer queries."""
+    rng = np.random.default_rng(seed)
+    points, ways = [], []
+    for concern in range(6):
+        centre = rng.normal(size=64)
+        for way in range(5):
+            asked = centre + 0.2 * rng.normal(size=64)
+            points.append(asked + 0.35 * rng.normal(size=(30, 64)))
+            ways += [(concern, way)] * 30
+    return normalize(np.vstack(points)), ways
+
+
+def test_ways_of_saying_one_thing_are_not_themes_of_their_own() -> None:
+    """The spectrum counts groups of some 25-50 answers whatever they are: six concerns
+    asked five ways each got 30 themes. Where the finer groups of one theme say the same
+    telling words, they are ways of asking and modularity's six stand; where each finer
+    group has words of its own, the same geometry gets its 30 themes."""
+    z, ways = _ways_of_asking(seed=0)
+    rng = np.random.default_rng(0)
+
+    def same_words(row: int) -> list[str]:
+        concern, way = ways[row]
+        filler = f"word{rng.integers(40)}"
+        return [
+            f"card{concern}",
+            f"arrive{concern}",
+            f"late{concern}",
+            f"way{concern}{way}",
+            filler,
+        ]
+
+    def own_words(row: int) -> list[str]:
+        concern, way = ways[row]
+        return [f"event{concern}{way}{part}" for part in "abc"] + [f"word{rng.integers(40)}"]
+
+    plain = number_of_themes.choose(z, 2, 100, 0, 3000)
+    assert plain.modularity_k == 6 and plain.k == plain.spectral_k == 30
+    asked = number_of_themes.choose(z, 2, 100, 0, 3000, words=same_words)
+    assert asked.k == 6 and asked.rephrasings == 30
+    explanation = number_of_themes.confidence(asked, 2, 100, 0).explanation
+    assert "also splits into 30 smaller groups" in explanation
+    assert "ways of saying the same thing" in explanation
+    told = number_of_themes.choose(z, 2, 100, 0, 3000, words=own_words)
+    assert told.k == 30 and told.rephrasings is None
+
+
 def _subjects(concerns: tuple[int, ...], seed: int) -> np.ndarray:
     """Concerns of 100 answers each under broader subjects: two concerns of one subject are
     closer to each other than to the rest."""

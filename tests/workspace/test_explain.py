@@ -71,3 +71,19 @@ def test_answers_left_out_as_repeats_are_told(
         app.preprocess_request()
         somali = how_many_themes(figures, None)
     assert "412" in somali[-1] and "left out" not in somali[-1]
+
+
+def test_finer_groups_set_aside_as_ways_of_asking_are_told(tmp_path: Path) -> None:
+    app = _app(tmp_path)
+    figures = {"chosen_k": 16, "modularity_k": 16, "spectral_k": 61, "k_scores": SCORES}
+    with app.test_request_context("/en/"):
+        lines = how_many_themes({**figures, "rephrasings": 61}, None)
+        assert "suggests 16: with more themes" in lines[0]
+        assert lines[2].startswith("The answers also split into 61 smaller groups")
+        assert "ways of saying the same thing" in lines[2]
+        # A run that set nothing aside says nothing of it.
+        assert not any("smaller groups" in line for line in how_many_themes(figures, None))
+    with app.test_request_context("/ur/"):
+        app.preprocess_request()
+        urdu = how_many_themes({**figures, "rephrasings": 61}, None)
+    assert "61" in urdu[2] and "smaller groups" not in urdu[2]
