@@ -95,6 +95,29 @@ def test_ways_of_saying_one_thing_are_not_themes_of_their_own() -> None:
     assert told.k == 30 and told.rephrasings is None
 
 
+def test_the_theme_finder_weighs_the_spectrums_groups_by_the_answers_words() -> None:
+    """The same six concerns as residents' answers, each asked in five styles ("how do I",
+    "why has my" ...) with the concern's own words: the finder hands the answers' words to
+    the choice, and the spectrum's 30 groups are told as ways of asking, not taken."""
+    z, ways = _ways_of_asking(seed=0)
+    rng = np.random.default_rng(0)
+    concerns = ["card arrive late", "refund pending shop", "exchange rate wrong"]
+    concerns += ["pin blocked locked", "transfer failed account", "top up cash"]
+    styles = ["how do i", "why has my", "can you check", "what about my", "is there a"]
+    filler = "please help why when still again today now".split()
+    responses = [
+        Response(f"r{i}", " ".join([styles[way], concerns[concern], *rng.choice(filler, 2)]), "en")
+        for i, (concern, way) in enumerate(ways)
+    ]
+    finder = ThemeFinder(random_state=0).fit(
+        responses, embeddings={r.id: z[i] for i, r in enumerate(responses)}
+    )
+    confidence = finder.result_.confidence
+    assert confidence.spectral_k == confidence.rephrasings == 30
+    assert finder.chosen_k_ == confidence.modularity_k < 30
+    assert "ways of saying the same thing" in confidence.explanation
+
+
 def _subjects(concerns: tuple[int, ...], seed: int) -> np.ndarray:
     """Concerns of 100 answers each under broader subjects: two concerns of one subject are
     closer to each other than to the rest."""
