@@ -99,10 +99,10 @@ TELLING_WORDS = 5
 # The spectrum's groups are ways of saying one thing, not themes, when within modularity's
 # themes each shares at least this share of its telling words with a sibling on average.
 # The spectrum counts groups of some 25-50 answers whatever the answers are: Banking77 cut
-# to 6-30 intents got 27-120 themes, each intent split by how it is asked. There sibling
-# groups shared 0.45-0.52 of their five telling words (0.42 at 30 intents); where the fine
-# groups are the human classes, 0.20-0.33 (Tweet and cuts of it, StackOverflow, all of
-# Banking77; docs/benchmarks.md, 2026-12-07).
+# to 6-30 intents got 27-135 themes, each intent split by how it is asked. There sibling
+# groups shared 0.45-0.55 of their five telling words; where the fine groups are the human
+# classes, 0.05-0.36 (Tweet and cuts of it, StackOverflow, all of Banking77;
+# docs/benchmarks.md, 2026-12-07).
 SAME_WORDS = 0.4
 
 
