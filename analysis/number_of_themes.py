@@ -250,7 +250,10 @@ def shared_telling_words(
     telling = []
     for g in groups:
         mean = np.asarray(x[fine == g].mean(axis=0)).ravel()
-        telling.append(set(np.argsort(-mean)[:TELLING_WORDS].tolist()))
+        # Only words the group says: a group of answers with no word said twice (emoji,
+        # numbers) has no telling words, rather than the vocabulary's first five.
+        top = np.argsort(-mean)[:TELLING_WORDS]
+        telling.append({int(w) for w in top if mean[w] > 0})
     shares = []
     for i in range(len(groups)):
         siblings = [j for j in range(len(groups)) if j != i and parent[j] == parent[i]]

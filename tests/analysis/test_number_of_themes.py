@@ -4,6 +4,7 @@ neighbour graph's spectrum, and the choice said in words."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from sklearn.preprocessing import normalize
 
 from analysis import Response, ThemeFinder, number_of_themes
@@ -213,3 +214,16 @@ def test_no_more_themes_are_tried_than_there_are_different_answers() -> None:
     z = np.repeat(_groups(5, 1), 20, axis=0)
     choice = number_of_themes.choose(z, 2, 10, 0, 3000)
     assert choice.k_scores and max(choice.k_scores) < 5
+
+
+def test_groups_with_no_telling_words_share_none() -> None:
+    """Answers whose words nobody else used (emoji, numbers, one-off words) give their
+    group no telling words; two such sibling groups do not share five."""
+    said = [["card", "arrive"], ["card", "arrive"], ["refund"], ["refund"]]
+    said += [[f"only{i}"] for i in range(4)]
+    coarse = np.array([0, 0, 1, 1, 2, 2, 2, 2])
+    fine = np.array([0, 0, 1, 1, 2, 2, 3, 3])
+    assert number_of_themes.shared_telling_words(said, coarse, fine) == 0.0
+    fine_alike = np.array([0, 4, 1, 5, 2, 2, 3, 3])  # card and refund each split in two
+    shared = number_of_themes.shared_telling_words(said, coarse, fine_alike)
+    assert shared == pytest.approx((2 / 5 + 2 / 5 + 1 / 5 + 1 / 5) / 6)
