@@ -246,6 +246,11 @@ def concept_of(word: str, language: str | None) -> str | None:
     return None
 
 
+def is_concept_token(token: str) -> bool:
+    """Whether ``token`` is one :func:`concept_tokens` made, not a word of the answer."""
+    return token.startswith("\u27e8") and token.endswith("\u27e9")
+
+
 def concept_tokens(text: str, language: str | None) -> list[str]:
     """Concept tokens (``'⟨housing⟩'``) for the words of ``text`` in ``language``."""
     found = []

@@ -29,6 +29,7 @@ from sklearn.preprocessing import normalize
 from analysis import codebook_centres, number_of_themes
 from analysis.answer_space import AnswerSpace, Embeddings
 from analysis.codebook import Codebook
+from analysis.concepts import is_concept_token
 from analysis.geometry import count_distinct
 from analysis.grouping import kmeans_labels
 from analysis.labels import ThemeLabeller, display_forms, surface_terms
@@ -399,7 +400,7 @@ class ThemeFinder:
     def _tokens_of(self, rows: Sequence[int]) -> Callable[[int], list[str]]:
         """The words the answer at position i of ``rows`` is clustered on (stems, no stop
         words), without the concept lexicon's tokens, which stand for many words."""
-        return lambda i: [t for t in self.docs_[rows[i]].tokens if not t.startswith("\u27e8")]
+        return lambda i: [t for t in self.docs_[rows[i]].tokens if not is_concept_token(t)]
 
     def _language_note(self) -> str:
         """A warning when answers in several languages have nothing to link them but words.
