@@ -15,7 +15,7 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
    consecutive eigenvalues says how many groups it falls into most clearly. On small or
    noisy sets the gap sits anywhere; on large sets with many fine groups it lands near the
    human number (20-22 for 20, 82-87 for 89, 54-85 for 77 over three seeds). So the
-   spectrum's answer is taken only when it is 20 or more, more than modularity's, and at
+   spectrum's answer is taken only when it is 12 or more, more than modularity's, and at
    least half as many again as the smallest k within 5 % of modularity's best (the
    coarsest reading modularity allows): finer structure that modularity cannot see. The
    gap is looked for from two thirds of that coarsest reading: a clear split just below
@@ -80,7 +80,13 @@ NEARLY = 0.05
 # smallest k nearly as good (NEARLY): the coarsest reading modularity allows.
 FINER = 1.5
 # ... and at least this many: below it modularity sees the groups itself, and the spectrum
-# of a small graph is noise (it moved 5 to 9 and 7 to 13 between seeds on broad topics).
+# of broad topics is noise (it read up to 10 for six news topics; 5 to 9 and 7 to 13
+# between seeds before the search started at two thirds of the coarsest reading). It was
+# 20, and 15-20 concerns among 500-1,000 answers then got modularity's 6-11 where the
+# spectrum read 14-19 (docs/benchmarks.md, 2026-12-07).
+MANY = 12
+# Themes this many or more are fine themes (``ThemeFinder`` groups them without the
+# direction every answer shares).
 FINE = 20
 # Neighbours in the spectrum's graph: fewer than the smallest groups it should see.
 SPECTRAL_NEIGHBOURS = 10
@@ -205,7 +211,7 @@ def choose(
     by_modularity = _smallest_within(scores, as_good)
     coarsest = _smallest_within(scores, NEARLY)
     found = None
-    if hi >= max(FINE, FINER * coarsest):
+    if hi >= max(MANY, FINER * coarsest):
         start = max(lo, int(coarsest / FINER))
         looks = [sample] + [
             sample_of(z) for _ in range(SPECTRAL_SAMPLES - 1) if len(z) > sample_size
@@ -213,7 +219,7 @@ def choose(
         ks = [k for k in (spectral_k(s, start, hi) for s in looks) if k is not None]
         found = int(statistics.median_low(ks)) if ks else None
     rephrasings = None
-    if found is not None and found > by_modularity and found >= max(FINE, FINER * coarsest):
+    if found is not None and found > by_modularity and found >= max(MANY, FINER * coarsest):
         labels = KMeans(found, n_init=1, random_state=random_state).fit_predict(sample)
         if words is None:
             return Choice(found, scores, by_modularity, found, sample, labels, copies)
