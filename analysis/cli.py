@@ -55,7 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
         "from 1 (--question 2)",
     )
     themes.add_argument(
-        "--id-column", help="column of response ids (default: response_id, or row numbers)"
+        "--id-column",
+        help="column of response ids (default: response_id or the id column of KoboToolbox "
+        "or ODK, else a column named id if no value repeats, else row numbers)",
     )
     themes.add_argument("--gloss-column", help="column of English glosses (default: Q__gloss)")
     themes.add_argument(

@@ -198,8 +198,11 @@ def read_answers(
         for name in (id_column, gloss_column, language_column, consent_column)
     )
     attribute_columns = [find_column(path, columns, name) for name in attribute_columns]
+    id_note = None
     if id_column is None:
         id_column = next((c for c in ID_COLUMNS if c in columns), None)
+    if id_column is None:
+        id_column, id_note = _plain_id_column(table, question)
     if gloss_column is None and f"{question}__gloss" in columns:
         gloss_column = f"{question}__gloss"
     if language_column is None:
@@ -239,6 +242,8 @@ def read_answers(
         return row[at] if at < len(row) else ""
 
     answers = Answers(responses=[], question=question, consent_column=consent_column)
+    if id_note:
+        answers.notes.append(id_note)
     unclear = 0
     seen: set[str] = set()
     for number, row in enumerate(table.rows):
@@ -302,7 +307,8 @@ def find_column(path: Path, columns: Sequence[str], name: str) -> str:
 
 
 # A response's id where the file has one: the app's export, KoboToolbox, ODK Central and
-# Briefcase, then KoboToolbox's row number.
+# Briefcase, then KoboToolbox's row number. Failing these, a plain "id" column that names
+# each answer once (:func:`_plain_id_column`), then row numbers.
 ID_COLUMNS = (
     "response_id",
     "_uuid",
@@ -312,6 +318,27 @@ ID_COLUMNS = (
     "instanceID",
     "_id",
 )
+
+
+def _plain_id_column(table: Table, question: str) -> tuple[str | None, str | None]:
+    """A column named "id" (in any case) when it names each answered row once, as in most
+    labelled sets; otherwise none, and why, where there was one (a person's id repeated
+    on each of their rows must not refuse a file that row numbers can read)."""
+    named = [c for c in table.columns if c.strip().lower() == "id" and c != question]
+    if len(named) != 1 or question not in table.columns:  # a missing question is told later
+        return None, None
+    at, asked = table.columns.index(named[0]), table.columns.index(question)
+    values = [
+        row[at].strip() if at < len(row) else ""
+        for row in table.rows
+        if asked < len(row) and row[asked].strip()
+    ]
+    if all(values) and len(set(values)) == len(values):
+        return named[0], None
+    return None, (
+        f"The column {named[0]!r} does not name each answer once (a value is repeated or "
+        "empty), so answers are named by their row number instead."
+    )
 
 
 def _only_question(path: Path, table: Table) -> str:

@@ -141,6 +141,31 @@ def test_cli_uses_row_numbers_without_an_id_column(tmp_path: Path, english: list
     assert members == {str(i) for i in range(len(english))}
 
 
+def test_cli_takes_a_plain_id_column_only_when_it_names_each_answer_once(
+    tmp_path: Path, english: list[Response]
+):
+    """A labelled set's own "ID" column names its answers; a person's id repeated on each
+    of their rows (a long table) cannot, and the file is still read, by row number."""
+    out = tmp_path / "t.json"
+    ids = [f"q-{i}" for i in range(len(english))]
+    plain = write_csv(
+        tmp_path / "a.csv", ["ID", "text"], [[i, r.text] for i, r in zip(ids, english, strict=True)]
+    )
+    done = run_cli("themes", plain, "--question", "text", "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert themed_or_not(data) == set(ids)
+    assert not any("row number" in note for note in data["input"]["notes"])
+
+    people = [[f"p-{i // 3}", r.text] for i, r in enumerate(english)]
+    long = write_csv(tmp_path / "long.csv", ["id", "text"], people)
+    done = run_cli("themes", long, "--question", "text", "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert themed_or_not(data) == {str(i) for i in range(len(english))}
+    assert any("named by their row number" in note for note in data["input"]["notes"])
+
+
 def test_cli_reads_tsv_files(tmp_path: Path, english: list[Response]):
     lines = ["id\ttext"] + [f"{i}\t{r.text}" for i, r in enumerate(english)]
     tsv = tmp_path / "a.tsv"
