@@ -221,10 +221,13 @@ def choose(
     rephrasings = None
     if found is not None and found > by_modularity and found >= max(MANY, FINER * coarsest):
         labels = KMeans(found, n_init=1, random_state=random_state).fit_predict(sample)
-        if words is None:
-            return Choice(found, scores, by_modularity, found, sample, labels, copies)
-        said_in = [words(int(row)) for row in picked[0]]
-        if shared_telling_words(said_in, fits[by_modularity], labels) < SAME_WORDS:
+        if (
+            words is None
+            or shared_telling_words(
+                [words(int(row)) for row in picked[0]], fits[by_modularity], labels
+            )
+            < SAME_WORDS
+        ):
             return Choice(found, scores, by_modularity, found, sample, labels, copies)
         rephrasings = found
     return Choice(
