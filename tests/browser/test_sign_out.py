@@ -25,6 +25,16 @@ CACHED_ROUNDS = (
 )
 
 
+# The send fails for now, in the page itself: a route cannot be trusted with this, since a
+# request that passes through a service worker which has just been restarted (a loaded
+# machine culls idle workers) can escape context.route and reach the server.
+FAILING_SENDS = """() => {
+  const real = window.fetch;
+  window.fetch = (url, options) => String(url).includes('/api/v1/')
+    ? Promise.reject(new TypeError('Failed to fetch')) : real(url, options);
+}"""
+
+
 def _device_key(page: Page) -> object:
     return page.evaluate("WMStore.get('meta', 'device').then(d => d ? d.id : null)")
 
@@ -56,7 +66,7 @@ def test_signing_out_forgets_what_was_sent_and_keeps_what_waits(
         tablet.set_offline(True)
         page.locator("#street").fill("Manchester Road")
         _log(page, "21", "no_answer")
-        tablet.route("**/api/v1/**", lambda route: route.abort())  # the send fails for now
+        page.evaluate(FAILING_SENDS)
         tablet.set_offline(False)
         assert page.evaluate("WMStore.count('outbox')") == 1
         page.get_by_test_id("sign-out").click()
@@ -65,8 +75,7 @@ def test_signing_out_forgets_what_was_sent_and_keeps_what_waits(
         assert page.evaluate(CACHED_ROUNDS) == 0
         assert _device_key(page) == device_id
         assert server.query("SELECT revoked_at FROM devices") == [(None,)]
-        tablet.unroute("**/api/v1/**")
-        page.evaluate("WMApp.send()")
+        page.evaluate("WMApp.send()")  # the page after signing out sends with the kept key
         assert server.wait_for("SELECT door FROM doors", (), [("21",)]) == [("21",)]
 
         # Everything sent: signing out now forgets the key, and the server ends it.
