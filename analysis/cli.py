@@ -273,7 +273,8 @@ def input_notes(answers: Answers) -> dict[str, Any]:
     """What was read, for the output file: the question, counts and what to know."""
     notes = list(answers.notes)
     if answers.skipped_empty:
-        notes.insert(0, f"{answers.skipped_empty} rows had no answer to {answers.question!r}.")
+        rows = "1 row" if answers.skipped_empty == 1 else f"{answers.skipped_empty} rows"
+        notes.insert(0, f"{rows} had no answer to {answers.question!r}.")
     return {
         "question": answers.question,
         "answers": len(answers.responses),
@@ -288,8 +289,9 @@ def _announce(what: str) -> Callable[[int], None]:
     """Say on stderr that the slow part starts, so that a long first run is not a mystery."""
 
     def announce(count: int) -> None:
+        things = what if count != 1 else what.removesuffix("s")
         print(
-            f"Embedding {count:,} new {what} once (kept as they are made, for later runs) ...",
+            f"Embedding {count:,} new {things} once (kept as they are made, for later runs) ...",
             file=sys.stderr,
         )
 

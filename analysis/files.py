@@ -53,6 +53,11 @@ def read_table(path: Path) -> Table:
         raise AnalysisError(f"{path}: cannot read it ({exc.strerror})") from None
     if raw.startswith(b"PK\x03\x04"):
         return _read_zip(path, raw)
+    if raw.startswith(b"\xd0\xcf\x11\xe0"):
+        # The signature of Excel 97-2003 (.xls) workbooks, which openpyxl cannot read.
+        raise AnalysisError(
+            f"{path} is an Excel 97-2003 workbook: save it as .xlsx or 'CSV UTF-8' and try again"
+        )
     return _read_text(path, raw)
 
 
@@ -130,7 +135,7 @@ def _read_xlsx(path: Path) -> Table:
         book = load_workbook(path, read_only=True, data_only=True)
     except FileNotFoundError:
         raise AnalysisError(f"{path}: no such file") from None
-    except (OSError, InvalidFileException, KeyError, ValueError) as exc:
+    except (OSError, InvalidFileException, KeyError, ValueError, zipfile.BadZipFile) as exc:
         raise AnalysisError(f"{path} is not an Excel workbook this tool can read ({exc})") from None
     try:
         sheet = book.worksheets[0]

@@ -314,7 +314,12 @@ class ThemeFinder:
         hi = self.max_themes - n_existing
         if not rows or hi < 1:
             said = "All answers were placed in the codebook's themes."
-            if rows:
+            if not n_existing:
+                said = (
+                    "There was nothing to theme: every answer was empty or a non-answer "
+                    '(such as "nothing" or "don\'t know").'
+                )
+            elif rows:
                 many = len(rows)
                 said = (
                     f"{many} {'answer fits' if many == 1 else 'answers fit'} none of the "

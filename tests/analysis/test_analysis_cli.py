@@ -190,6 +190,10 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
     dup = write_csv(tmp_path / "dup.csv", ["id", "answer"], [["1", "rent"], ["1", "GP"]])
     # Two questions with one label, as a KoboToolbox export with labels can have them.
     twice = write_csv(tmp_path / "twice.csv", ["answer", "answer"], [["rent", "GP"]])
+    not_a_workbook = tmp_path / "saved.xlsx"  # a download cut short, or text renamed
+    not_a_workbook.write_text("id,answer\n1,rent\n", encoding="utf-8")
+    old_excel = tmp_path / "old.xls"  # Excel 97-2003's signature, then nothing useful
+    old_excel.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     return {
         "wrong text column": (good, ["--text-column", "Answer"], "no question column 'Answer'"),
         "wrong id column": (good, ["--text-column", "answer", "--id-column", "ref"], "'id'"),
@@ -204,6 +208,8 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
             "more than one row",
         ),
         "two columns of one name": (twice, ["--text-column", "answer"], "columns 1, 2"),
+        "not a workbook": (not_a_workbook, ["--text-column", "answer"], "not an Excel workbook"),
+        "Excel 97-2003": (old_excel, ["--text-column", "answer"], "save it as .xlsx"),
         "bad bounds": (
             good,
             ["--text-column", "answer", "--min-themes", "9", "--max-themes", "3"],
@@ -224,6 +230,8 @@ def bad_inputs(tmp_path: Path) -> dict[str, tuple[Path, list[str], str]]:
         "blank id",
         "duplicate ids",
         "two columns of one name",
+        "not a workbook",
+        "Excel 97-2003",
         "bad bounds",
     ],
 )
@@ -237,7 +245,7 @@ def test_cli_bad_input_gives_a_clear_error(case: str, tmp_path: Path, capsys):
     assert not out.exists()
 
 
-@pytest.mark.parametrize("case", ["not utf-8", "wrong text column"])
+@pytest.mark.parametrize("case", ["not utf-8", "wrong text column", "not a workbook"])
 def test_cli_process_exits_non_zero_without_a_traceback(case: str, tmp_path: Path):
     path, args, message = bad_inputs(tmp_path)[case]
     done = run_cli("themes", path, *args, "--out", tmp_path / "o.json", cwd=tmp_path)

@@ -258,6 +258,8 @@ def test_all_empty_texts_give_no_themes_and_no_error():
     result = find_themes([Response(str(i), t) for i, t in enumerate(["", "  ", "...", "?"])])
     assert result.themes == []
     assert result.non_answers.size == 4
+    # Said as it is: no codebook was given, so none "placed" anything.
+    assert result.confidence.explanation.startswith("There was nothing to theme")
 
 
 # ---------------------------------------------------------------- codebook
