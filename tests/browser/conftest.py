@@ -204,11 +204,35 @@ def scripts_ready(page: Page) -> None:
 def without_background_sync(context: BrowserContext) -> None:
     """Pages in this context see no Background Sync, as in Firefox and Safari.
 
-    The service worker's sync event sends the outbox with requests that context.route and
-    page.route do not see, so a test that makes a send fail with a route would race it.
+    The service worker's sync event sends the outbox from the worker, where neither a route
+    nor :func:`failing_sends` reaches, so a test that makes a send fail would race it.
     """
     context.add_init_script(
         "Object.defineProperty(ServiceWorkerRegistration.prototype, 'sync', {get: () => undefined})"
+    )
+
+
+def failing_sends(context: BrowserContext) -> None:
+    """Pages in this context fail their own fetches to any URL containing the text kept
+    under ``wm-test-failing`` in localStorage, as a dropped signal would.
+
+    A route cannot be trusted with this: a request that passes through a service worker
+    which has just been restarted (a loaded machine culls idle workers) can escape
+    context.route and reach the server.
+    """
+    context.add_init_script(
+        """(() => {
+          const real = window.fetch;
+          window.fetch = function (url, options) {
+            let failing = null;
+            try { failing = localStorage.getItem('wm-test-failing'); } catch (e) {}
+            const target = url instanceof Request ? url.url : String(url);
+            if (failing && target.includes(failing)) {
+              return Promise.reject(new TypeError('Failed to fetch'));
+            }
+            return real.apply(this, arguments);
+          };
+        })()"""
     )
 
 

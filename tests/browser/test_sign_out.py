@@ -10,6 +10,7 @@ from pathlib import Path
 from playwright.sync_api import Browser, Page, expect
 
 from tests.browser.conftest import (
+    failing_sends,
     scripts_ready,
     sign_in,
     start_server,
@@ -23,16 +24,6 @@ CACHED_ROUNDS = (
     ".then(lists => lists.flat().filter(r => new URL(r.url).pathname.includes('/rounds/'))"
     ".length)"
 )
-
-
-# The send fails for now, in the page itself: a route cannot be trusted with this, since a
-# request that passes through a service worker which has just been restarted (a loaded
-# machine culls idle workers) can escape context.route and reach the server.
-FAILING_SENDS = """() => {
-  const real = window.fetch;
-  window.fetch = (url, options) => String(url).includes('/api/v1/')
-    ? Promise.reject(new TypeError('Failed to fetch')) : real(url, options);
-}"""
 
 
 def _device_key(page: Page) -> object:
@@ -54,6 +45,7 @@ def test_signing_out_forgets_what_was_sent_and_keeps_what_waits(
         _round_with_a_volunteer(server)
         tablet = browser.new_context()
         without_background_sync(tablet)  # "the send fails for now" must not race it
+        failing_sends(tablet)
         page = tablet.new_page()
         sign_in(page, server, "vol@example.org", device="Tablet 7")
         _wait_for_worker(page)
@@ -66,7 +58,7 @@ def test_signing_out_forgets_what_was_sent_and_keeps_what_waits(
         tablet.set_offline(True)
         page.locator("#street").fill("Manchester Road")
         _log(page, "21", "no_answer")
-        page.evaluate(FAILING_SENDS)
+        page.evaluate("localStorage.setItem('wm-test-failing', '/api/v1/')")  # fails for now
         tablet.set_offline(False)
         assert page.evaluate("WMStore.count('outbox')") == 1
         page.get_by_test_id("sign-out").click()
@@ -75,7 +67,8 @@ def test_signing_out_forgets_what_was_sent_and_keeps_what_waits(
         assert page.evaluate(CACHED_ROUNDS) == 0
         assert _device_key(page) == device_id
         assert server.query("SELECT revoked_at FROM devices") == [(None,)]
-        page.evaluate("WMApp.send()")  # the page after signing out sends with the kept key
+        page.evaluate("localStorage.removeItem('wm-test-failing')")
+        page.evaluate("WMApp.send()")  # the signal is back: it goes with the kept key
         assert server.wait_for("SELECT door FROM doors", (), [("21",)]) == [("21",)]
 
         # Everything sent: signing out now forgets the key, and the server ends it.

@@ -14,6 +14,7 @@ from tests.browser.conftest import (
     CHROMIUM_ARGS,
     LiveServer,
     create_user,
+    failing_sends,
     make_kiosk,
     serious_violations,
     sign_in,
@@ -344,10 +345,11 @@ def test_a_tablet_deletes_a_recording_erased_before_it_was_sent(
         create_user(server, "coord@example.org", "coordinator")
         context = _open(playwright, tmp_path / "profile")
         without_background_sync(context)  # or the worker would send the recording anyway
+        failing_sends(context)
         page = context.new_page()
-        # The response gets through; its recording does not (the signal drops mid-way).
-        page.route("**/api/v1/recordings/**", lambda route: route.abort())
         page.goto(server.url + "/en/s/what-matters/")
+        # The response gets through; its recording does not (the signal drops mid-way).
+        page.evaluate("localStorage.setItem('wm-test-failing', '/api/v1/recordings/')")
         response_id = _to_the_open_question(page)
         _record(page)
         _finish(page)
@@ -368,7 +370,7 @@ def test_a_tablet_deletes_a_recording_erased_before_it_was_sent(
         expect(desk.get_by_test_id("flash")).to_be_visible()
 
         # The signal returns: the tablet is told the recording is gone and deletes it.
-        page.unroute("**/api/v1/recordings/**")
+        page.evaluate("localStorage.removeItem('wm-test-failing')")
         page.goto(server.url + "/en/")
         page.get_by_test_id("send-now").click()
         expect(page.get_by_test_id("outbox")).to_have_attribute(
