@@ -210,8 +210,10 @@ def choose(
     as_good = min(NEARLY, AS_GOOD * max(1.0, (AS_GOOD_AT / len(sample)) ** 0.5))
     by_modularity = _smallest_within(scores, as_good)
     coarsest = _smallest_within(scores, NEARLY)
+    # The fewest groups the spectrum is heard for: below it modularity sees them itself.
+    fewest = max(MANY, FINER * coarsest)
     found = None
-    if hi >= max(MANY, FINER * coarsest):
+    if hi >= fewest:
         start = max(lo, int(coarsest / FINER))
         looks = [sample] + [
             sample_of(z) for _ in range(SPECTRAL_SAMPLES - 1) if len(z) > sample_size
@@ -219,7 +221,7 @@ def choose(
         ks = [k for k in (spectral_k(s, start, hi) for s in looks) if k is not None]
         found = int(statistics.median_low(ks)) if ks else None
     rephrasings = None
-    if found is not None and found > by_modularity and found >= max(MANY, FINER * coarsest):
+    if found is not None and found > by_modularity and found >= fewest:
         labels = KMeans(found, n_init=1, random_state=random_state).fit_predict(sample)
         if (
             words is None
