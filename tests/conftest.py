@@ -222,18 +222,21 @@ def coordinator(app: Flask, client: FlaskClient) -> FlaskClient:
     return client
 
 
+def staff_config(database: Path, **config: Any) -> dict[str, Any]:
+    """The settings of :func:`staff_app`: no CSRF tokens or rate limits in the way."""
+    return {
+        "DATABASE": str(database),
+        "SECRET_KEY": "staff",
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        **config,
+    }
+
+
 def staff_app(database: Path, **config: Any) -> Flask:
     """An app with one account for each role and a round with the volunteer on it; the
     round's code is ``app.config["STAFF_ROUND"]``."""
-    app = create_app(
-        {
-            "DATABASE": str(database),
-            "SECRET_KEY": "staff",
-            "WTF_CSRF_ENABLED": False,
-            "RATELIMIT_ENABLED": False,
-            **config,
-        }
-    )
+    app = create_app(staff_config(database, **config))
     with app.app_context():
         db = storage.get_db()
         users = [

@@ -66,7 +66,7 @@ def test_a_finer_reading_below_many_is_not_heard() -> None:
         parts = []
         for topic in range(6):
             centre = rng.normal(size=64)
-            for half in range(2):
+            for _half in range(2):
                 side = centre + (0.3 * rng.normal(size=64) if topic < 3 else 0)
                 parts.append(side + 0.6 * rng.normal(size=(50, 64)))
         choice = number_of_themes.choose(normalize(np.vstack(parts)), 2, 100, 0, 3000)

@@ -20,9 +20,9 @@ from tests.workspace.seed import payload
 Q = "/en/analysis/what-matters/what_matters"
 
 
-@pytest.fixture
-def team(tmp_path: Path) -> Iterator[Flask]:
-    app = staff_app(tmp_path / "team.sqlite")
+def team_app(database: Path) -> Flask:
+    """The staff app with a second analyst, a Bengali-reading volunteer and 72 answers."""
+    app = staff_app(database)
     with app.app_context():
         db = storage.get_db()
         storage.accounts.create_user(
@@ -37,7 +37,12 @@ def team(tmp_path: Path) -> Iterator[Flask]:
             languages=("bn",),
         )
     send(app, payload(72))
-    yield app
+    return app
+
+
+@pytest.fixture
+def team(tmp_path: Path) -> Iterator[Flask]:
+    yield team_app(tmp_path / "team.sqlite")
 
 
 def send(app: Flask, items: list[dict[str, Any]]) -> None:
