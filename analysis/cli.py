@@ -92,8 +92,9 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="where to keep the answers' sentence embeddings (default: FILE.vectors.npz "
         "beside the input). Each answer is embedded once, with the multilingual model "
-        "installed with the app, so answers in different languages meet by topic. The "
-        "file is residents' data: delete it with the export",
+        "installed with the app, so answers in different languages meet by topic; for "
+        "answers in several languages their latent terms are kept beside it (FILE.terms.npz "
+        "for FILE.npz). Both are residents' data: delete them with the export",
     )
     vectors.add_argument(
         "--no-embeddings",
@@ -186,6 +187,7 @@ def run_themes(args: argparse.Namespace) -> int:
     embeddings: Mapping[str, Any] | None = None
     word_vectors: WordVectors | None = None
     kept: Path | None = None
+    terms_kept: Path | None = None
     if args.embeddings is None and args.word_vectors is None and not args.no_embeddings:
         if _vectors_available():
             args.embeddings = vectors_path(args.file)
@@ -197,6 +199,7 @@ def run_themes(args: argparse.Namespace) -> int:
             )
     if args.embeddings is not None:
         from analysis.embed import embedding_text, stored_embeddings
+        from analysis.terms import TERMS_MODEL, languages_mixed, with_terms
 
         vectors = stored_embeddings(
             [embedding_text(r) for r in responses],
@@ -206,6 +209,22 @@ def run_themes(args: argparse.Namespace) -> int:
         )
         embeddings = {r.id: v for r, v in zip(responses, vectors, strict=True)}
         kept = args.embeddings
+        if languages_mixed(responses):
+            # Answers in several languages: their latent terms tie them together by what
+            # they name (analysis.terms). Kept in a file of their own, made once like the
+            # vectors.
+            terms = stored_embeddings(
+                [embedding_text(r) for r in responses],
+                terms_path(args.embeddings),
+                on_new=_announce("answers' latent terms", "answer's latent terms"),
+                on_progress=_progress,
+                model_id=TERMS_MODEL,
+            )
+            ids = [r.id for r in responses]
+            embeddings = with_terms(
+                embeddings, dict(zip(ids, terms, strict=True)), random_state=args.seed
+            )
+            terms_kept = terms_path(args.embeddings)
     elif args.word_vectors is not None:
         from analysis.embed import word_vector_embeddings
 
@@ -250,7 +269,14 @@ def run_themes(args: argparse.Namespace) -> int:
                 "(docs/benchmarks.md). Compare with a run with --no-embeddings, or add "
                 "English glosses."
             )
-    if kept is not None:
+    if terms_kept is not None:
+        print(
+            f"\nThe answers' vectors are kept in {kept} and {terms_kept} for the next run "
+            "(the answers are in several languages: their latent terms helped link them by "
+            "topic). They are residents' data: keep them with the export and delete them "
+            "with it."
+        )
+    elif kept is not None:
         print(
             f"\nThe answers' vectors are kept in {kept} for the next run. It is residents' "
             "data: keep it with the export and delete it with it."
@@ -261,6 +287,11 @@ def run_themes(args: argparse.Namespace) -> int:
 def vectors_path(path: Path) -> Path:
     """Where an input file's sentence embeddings are kept by default: beside it."""
     return path.with_name(f"{path.stem}.vectors.npz")
+
+
+def terms_path(vectors: Path) -> Path:
+    """Where the latent terms are kept: beside the sentence embeddings, named after them."""
+    return vectors.with_name(f"{vectors.name.removesuffix('.npz')}.terms.npz")
 
 
 def default_out(path: Path, question: str) -> Path:
@@ -285,11 +316,11 @@ def input_notes(answers: Answers) -> dict[str, Any]:
     }
 
 
-def _announce(what: str) -> Callable[[int], None]:
+def _announce(what: str, one: str | None = None) -> Callable[[int], None]:
     """Say on stderr that the slow part starts, so that a long first run is not a mystery."""
 
     def announce(count: int) -> None:
-        things = what if count != 1 else what.removesuffix("s")
+        things = what if count != 1 else (one or what.removesuffix("s"))
         print(
             f"Embedding {count:,} new {things} once (kept as they are made, for later runs) ...",
             file=sys.stderr,

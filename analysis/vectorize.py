@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 from scipy import sparse
@@ -77,6 +78,19 @@ def prepare(
     return doc
 
 
+def _fitted(vectorizer: TfidfVectorizer, data: Sequence[Any]) -> sparse.csr_matrix:
+    """``vectorizer`` fitted on ``data``, and its rows. When no word (or n-gram) is used
+    twice, leaving out the ones used once would leave nothing, and scikit-learn refuses:
+    then all are kept. They link no answer to another, but each answer keeps its row."""
+    try:
+        return vectorizer.fit_transform(data).tocsr()
+    except ValueError:
+        if vectorizer.min_df == 1:
+            raise
+        vectorizer.set_params(min_df=1)
+        return vectorizer.fit_transform(data).tocsr()
+
+
 def _identity(tokens: list[str]) -> list[str]:
     return tokens
 
@@ -134,7 +148,7 @@ class ResponseVectorizer:
             min_df=2 if n >= 50 else 1,
             dtype=np.float32,
         )
-        tfidf = self.tfidf_.fit_transform([d.tokens for d in docs]).tocsr()
+        tfidf = _fitted(self.tfidf_, [d.tokens for d in docs])
         self.chars_: TfidfVectorizer | None = None
         weight = self.char_weight
         if weight is None:
@@ -153,7 +167,7 @@ class ResponseVectorizer:
                 min_df=2,
                 dtype=np.float32,
             )
-            chars = self.chars_.fit_transform([normalize_text(d.text) for d in docs])
+            chars = _fitted(self.chars_, [normalize_text(d.text) for d in docs])
             tfidf = sparse.hstack([tfidf, chars * weight]).tocsr()
         n_features = tfidf.shape[1]
         k = min(self.n_components, n_features - 1, n - 1)

@@ -181,15 +181,27 @@ def prepare_vectors(ds: Dataset, cache: Path, sentence_cache: Path) -> None:
     if ds.name == base_name(ds.name) or ds.name in _EMBEDDINGS:
         return
     from analysis.embed import embedding_text, stored_embeddings, word_vector_embeddings
+    from analysis.terms import TERMS_MODEL, languages_mixed, with_terms
 
     responses = responses_of(ds)
     start = time.perf_counter()
     if ds.name.endswith("+e5"):
         before = _stored_count(sentence_cache)
         # What the app embeds: the gloss where there is one (analysis.embed.embedding_text).
-        vectors = stored_embeddings([embedding_text(r) for r in responses], sentence_cache)
+        texts = [embedding_text(r) for r in responses]
+        vectors = stored_embeddings(texts, sentence_cache)
         _EMBEDDINGS[ds.name] = {r.id: v for r, v in zip(responses, vectors, strict=True)}
         what = f"{_stored_count(sentence_cache) - before} new texts"
+        if languages_mixed(responses):
+            # As the app does for answers in several languages: their latent terms too.
+            terms_cache = sentence_cache.with_name(sentence_cache.stem + ".terms.npz")
+            before = _stored_count(terms_cache)
+            terms = stored_embeddings(texts, terms_cache, model_id=TERMS_MODEL)
+            ids = [r.id for r in responses]
+            _EMBEDDINGS[ds.name] = with_terms(
+                _EMBEDDINGS[ds.name], dict(zip(ids, terms, strict=True))
+            )
+            what += f" and the latent terms of {_stored_count(terms_cache) - before}"
     else:
         before = _stored_count(cache)
         _EMBEDDINGS[ds.name] = word_vector_embeddings(responses, cache)

@@ -19,6 +19,7 @@ import pytest
 
 from analysis import Response
 from analysis.cli import main
+from analysis.terms import TERMS, TERMS_MODEL
 from tests.analysis.conftest import run_cli, run_python
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -456,9 +457,17 @@ def test_cli_embeds_each_answer_once_and_keeps_the_vectors(
     assert all(len(c) == 1 for c in concerns)
     assert set().union(*concerns) == {"housing", "doctor", "safety"}
     assert all(len(t["by_language"]) >= 3 for t in themes)
+    # The answers are in several languages: their latent terms are kept beside the vectors.
+    terms = tmp_path / "vectors.terms.npz"
+    with np.load(terms) as stored:
+        assert stored["vectors"].shape == (len(multilingual_concerns) + 1, 2 * TERMS)
+        assert str(stored["model"]) == TERMS_MODEL
+    assert f"kept in {store} and {terms}" in " ".join(first.stdout.split())
+    terms_before = terms.read_bytes()
 
     # A second run reads every vector from the file: it needs no model and changes nothing.
     kept = rerun_without_the_model(args, store, out, themes, tmp_path)
+    assert terms.read_bytes() == terms_before
 
     # A new answer is embedded and added; the others are not embedded again.
     with survey_csv.open("a", encoding="utf-8", newline="") as handle:
@@ -469,6 +478,8 @@ def test_cli_embeds_each_answer_once_and_keeps_the_vectors(
     with np.load(store) as stored, np.load(io.BytesIO(kept)) as before:
         assert len(stored["keys"]) == len(before["keys"]) + 1
         assert np.array_equal(stored["vectors"][:-1], before["vectors"])
+    with np.load(terms) as stored, np.load(io.BytesIO(terms_before)) as before:
+        assert len(stored["keys"]) == len(before["keys"]) + 1
 
 
 def test_cli_word_vectors_link_languages_and_are_kept(

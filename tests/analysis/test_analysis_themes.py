@@ -254,6 +254,15 @@ def test_identical_responses_are_one_theme():
     assert "lifts" in result.themes[0].keywords
 
 
+def test_answers_that_share_no_word_are_still_themed_or_set_aside():
+    # Sixty answers, each a word nobody else used (names, places, codes): leaving out words
+    # used once left no word at all, and the run ended in scikit-learn's ValueError.
+    names = [f"Q{i}x{i * 7 % 11}z" for i in range(60)]
+    result = find_themes([Response(str(i), name) for i, name in enumerate(names)])
+    themed = sum(t.size for t in result.themes) + result.unthemed.size
+    assert themed + result.non_answers.size == 60
+
+
 def test_all_empty_texts_give_no_themes_and_no_error():
     result = find_themes([Response(str(i), t) for i, t in enumerate(["", "  ", "...", "?"])])
     assert result.themes == []

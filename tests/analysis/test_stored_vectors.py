@@ -9,9 +9,13 @@ import pytest
 from flask import Flask
 
 from analysis import ThemeFinder
+from analysis.embed import SENTENCE_MODEL
+from analysis.terms import TERMS_MODEL
 from survey_app import storage, themes_input
 from tests.analysis.test_app_export import ANSWERS, post_answers
 from tests.conftest import count_rows
+from tests.workspace.conftest import send
+from tests.workspace.seed import payload
 
 
 @pytest.fixture
@@ -20,9 +24,9 @@ def embedded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     seen: list[str] = []
     real = themes_input.embed_texts
 
-    def counting(texts: Sequence[str], **kwargs: object) -> np.ndarray:
+    def counting(texts: Sequence[str], **kwargs: str) -> np.ndarray:
         seen.extend(texts)
-        return real(texts)
+        return real(texts, **kwargs)
 
     monkeypatch.setattr(themes_input, "embed_texts", counting)
     return seen
@@ -70,3 +74,29 @@ def test_vectors_are_made_once_kept_and_erased_with_the_answer(
         assert count_rows(app, "answer_vectors") == len(ANSWERS) - 1
         left = [row[0] for row in db.execute("SELECT response_id FROM answer_vectors")]
         assert gone not in left
+
+
+def test_answers_in_several_languages_keep_their_latent_terms_too(
+    app: Flask, embedded: list[str]
+) -> None:
+    """English, Bengali, Somali and Arabic answers, some without a gloss: each answer's
+    latent terms are kept beside its vector (a second row), joined to it for the engine,
+    made once, and erased with the answer."""
+    send(app, payload(48))
+    with app.app_context():
+        db = storage.get_db()
+        responses = themes_input.responses_for(db, "what-matters", "what_matters")
+        first = themes_input.vectors_for(db, "what_matters", responses)
+        kept = "SELECT model, count(*) FROM answer_vectors GROUP BY model ORDER BY model"
+        assert list(db.execute(kept)) == [(SENTENCE_MODEL, 48), (TERMS_MODEL, 48)]
+        assert len(embedded) == 2 * 48
+        assert first.keys() == {r.id for r in responses}
+        assert {len(v) for v in first.values()} == {384 + 47}  # 47: one fewer than answers
+        embedded.clear()
+        again = themes_input.vectors_for(db, "what_matters", responses)
+        assert embedded == []
+        assert all(np.allclose(first[i], again[i]) for i in first)
+        gone = responses[0].id
+        with storage.write(db):
+            db.execute("DELETE FROM responses WHERE id = ?", [gone])
+        assert list(db.execute(kept)) == [(SENTENCE_MODEL, 47), (TERMS_MODEL, 47)]

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from flask import Flask
 
+from analysis.embed import SENTENCE_MODEL
+from analysis.terms import TERMS_MODEL
 from survey_app import storage
 from tests.conftest import soup
 from tests.workspace.conftest import Q, rows, run_analysis, send, signed_in, wait_for_run
@@ -49,8 +51,14 @@ def test_a_run_in_the_background_themes_every_answer_once(team: Flask) -> None:
     states = dict(rows(team, "SELECT response_id, state FROM reviewed_answers"))
     assert len(states) == 72
     assert {rid for rid, _ in placed} == {rid for rid, s in states.items() if s == "themed"}
-    # The vectors were kept: a second run embeds nothing new.
-    assert rows(team, "SELECT count(*) FROM answer_vectors") == [(72,)]
+    # The vectors were kept: a second run embeds nothing new. The answers are in several
+    # languages, so their latent terms were kept too.
+    assert rows(
+        team, "SELECT model, count(*) FROM answer_vectors GROUP BY model ORDER BY model"
+    ) == [
+        (SENTENCE_MODEL, 72),
+        (TERMS_MODEL, 72),
+    ]
     page = soup(client.get(Q + "/themes"))
     assert len(page.select("[data-testid=themes] > li")) == len(found)
     assert page.select_one("[data-testid=changes]") is not None
