@@ -91,8 +91,9 @@ def embed_soon(app: Flask, survey_ids: Iterable[str]) -> None:
 def _embed_new(path: str, survey_id: str) -> None:
     _wait_for_quiet()  # loading the model is CPU work too
     from analysis.embed import SENTENCE_MODEL, embed_texts, text_key
+    from analysis.terms import TERMS_MODEL, languages_mixed
 
-    from ..themes_input import EMBED_BATCH
+    from ..themes_input import EMBED_BATCH, responses_for
 
     with _pending_lock:
         _pending.discard((path, survey_id))
@@ -102,24 +103,29 @@ def _embed_new(path: str, survey_id: str) -> None:
         for question in survey.questions():
             if not question.free_text or question.contact:
                 continue
-            while True:
-                _wait_for_quiet()
-                waiting = storage.vectors.without_vectors(
-                    db, survey_id, question.id, SENTENCE_MODEL, EMBED_BATCH
-                )
-                if not waiting:
-                    break
-                texts = [gloss or text for _, text, gloss in waiting]
-                made = embed_texts(texts)
-                storage.vectors.keep(
-                    db,
-                    question.id,
-                    SENTENCE_MODEL,
-                    [
-                        (rid, text_key(t), made[i])
-                        for i, ((rid, _, _), t) in enumerate(zip(waiting, texts, strict=True))
-                    ],
-                )
+            models = [SENTENCE_MODEL]
+            # Answers in several languages: the analysis will want their latent terms too.
+            if languages_mixed(responses_for(db, survey_id, question.id)):
+                models.append(TERMS_MODEL)
+            for model in models:
+                while True:
+                    _wait_for_quiet()
+                    waiting = storage.vectors.without_vectors(
+                        db, survey_id, question.id, model, EMBED_BATCH
+                    )
+                    if not waiting:
+                        break
+                    texts = [gloss or text for _, text, gloss in waiting]
+                    made = embed_texts(texts, model_id=model)
+                    storage.vectors.keep(
+                        db,
+                        question.id,
+                        model,
+                        [
+                            (rid, text_key(t), made[i])
+                            for i, ((rid, _, _), t) in enumerate(zip(waiting, texts, strict=True))
+                        ],
+                    )
     except Exception:  # background work must never take the server down with it
         log.exception("embedding new answers failed")
     finally:

@@ -4,8 +4,9 @@ wait for an analysis run, all through real HTTP requests to the app."""
 from __future__ import annotations
 
 import re
+import sqlite3
 import time
-from collections.abc import Iterator
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -13,16 +14,17 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from survey_app import storage
-from tests.conftest import PASSWORD, staff_app
+from survey_app import create_app, storage, themes_input
+from tests.conftest import PASSWORD, staff_app, staff_config
 from tests.workspace.seed import payload
 
 Q = "/en/analysis/what-matters/what_matters"
 
 
 def team_app(database: Path) -> Flask:
-    """The staff app with a second analyst, a Bengali-reading volunteer and 72 answers."""
-    app = staff_app(database)
+    """The staff app with a second analyst, a Bengali-reading volunteer and 72 answers,
+    each with its vectors made (as on arrival)."""
+    app = staff_app(database, EMBED_ON_ARRIVAL=False)
     with app.app_context():
         db = storage.get_db()
         storage.accounts.create_user(
@@ -37,12 +39,35 @@ def team_app(database: Path) -> Flask:
             languages=("bn",),
         )
     send(app, payload(72))
+    with app.app_context():
+        db = storage.get_db()
+        themes_input.vectors_for(
+            db, "what_matters", themes_input.responses_for(db, "what-matters", "what_matters")
+        )
     return app
 
 
+def copy_of(template: Path, staff_round: int, database: Path) -> Flask:
+    """The staff app on a copy of ``template`` (a :func:`team_app` file): what one test
+    changes, no other sees."""
+    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(database)) as copy:
+        source.backup(copy)
+    app = create_app(staff_config(database))
+    app.config["STAFF_ROUND"] = staff_round
+    return app
+
+
+@pytest.fixture(scope="session")
+def team_file(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, int]:
+    """The team's app made once per worker, as a file to copy: the model embeds its 72
+    answers once, not once per test."""
+    database = tmp_path_factory.mktemp("team") / "team.sqlite"
+    return database, team_app(database).config["STAFF_ROUND"]
+
+
 @pytest.fixture
-def team(tmp_path: Path) -> Iterator[Flask]:
-    yield team_app(tmp_path / "team.sqlite")
+def team(team_file: tuple[Path, int], tmp_path: Path) -> Flask:
+    return copy_of(*team_file, tmp_path / "team.sqlite")
 
 
 def send(app: Flask, items: list[dict[str, Any]]) -> None:

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import io
 import re
-import sqlite3
 import uuid
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -16,10 +14,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from pypdf import PdfReader
 
-from survey_app import create_app, storage
+from survey_app import storage
 from survey_app.storage.doors import Knock
-from tests.conftest import soup, staff_config
-from tests.workspace.conftest import Q, rows, send, signed_in, team_app
+from tests.conftest import soup
+from tests.workspace.conftest import Q, copy_of, rows, send, signed_in
 from tests.workspace.reviewed import Reviewed, review, withdraw_quote_consent
 from tests.workspace.test_exports import response
 
@@ -87,24 +85,21 @@ def show_with_update(client: FlaskClient, theme_id: str, text: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def reviewed_once(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Reviewed, int]:
+def reviewed_once(
+    team_file: tuple[Path, int], tmp_path_factory: pytest.TempPathFactory
+) -> tuple[Path, Reviewed, int]:
     """One analysis and review for the module, kept in a file each test gets a copy of."""
     database = tmp_path_factory.mktemp("reviewed") / "team.sqlite"
-    app = team_app(database)
+    app = copy_of(*team_file, database)
     done = review(app, signed_in(app, "analyst@example.org"))
-    return database, done, app.config["STAFF_ROUND"]
+    return database, done, team_file[1]
 
 
 @pytest.fixture
 def team(reviewed_once: tuple[Path, Reviewed, int], tmp_path: Path) -> Flask:
-    """The reviewed team's app on a copy of its own: what one test changes, no other sees."""
+    """The reviewed team's app on a copy of its own."""
     template, _done, staff_round = reviewed_once
-    database = tmp_path / "team.sqlite"
-    with closing(sqlite3.connect(template)) as source, closing(sqlite3.connect(database)) as copy:
-        source.backup(copy)
-    app = create_app(staff_config(database))
-    app.config["STAFF_ROUND"] = staff_round
-    return app
+    return copy_of(template, staff_round, tmp_path / "team.sqlite")
 
 
 @pytest.fixture

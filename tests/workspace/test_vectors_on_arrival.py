@@ -7,22 +7,27 @@ import time
 
 from flask import Flask
 
+from analysis.embed import SENTENCE_MODEL
+from analysis.terms import TERMS_MODEL
 from survey_app.workspace import runner
 from tests.workspace.conftest import rows, send
 from tests.workspace.seed import payload
 
 
 def test_answers_sent_by_a_tablet_get_their_vectors_in_the_background(team: Flask) -> None:
-    # ``team`` already received 72 answers through the sync API.
+    # ``team`` already received 72 answers through the sync API, in several languages: each
+    # gets its sentence embedding and its latent terms (analysis.terms).
     send(team, payload(10, start=72))
     deadline = time.monotonic() + 120
-    while rows(team, "SELECT count(*) FROM answer_vectors") != [(82,)]:
+    while rows(team, "SELECT count(*) FROM answer_vectors") != [(164,)]:
         assert time.monotonic() < deadline, rows(team, "SELECT count(*) FROM answer_vectors")
         time.sleep(0.2)
-    # One vector per free-text answer, for the question answered, and none twice.
+    # One of each per free-text answer, for the question answered, and none twice.
     assert rows(
-        team, "SELECT count(DISTINCT response_id), min(question_id) FROM answer_vectors"
-    ) == [(82, "what_matters")]
+        team,
+        "SELECT model, count(DISTINCT response_id), min(question_id) FROM answer_vectors"
+        " GROUP BY model ORDER BY model",
+    ) == [(SENTENCE_MODEL, 82, "what_matters"), (TERMS_MODEL, 82, "what_matters")]
 
 
 def test_no_vectors_are_made_on_arrival_when_switched_off(app: Flask) -> None:
@@ -34,7 +39,7 @@ def test_no_vectors_are_made_on_arrival_when_switched_off(app: Flask) -> None:
 
 def test_vectors_wait_while_answers_keep_arriving(team: Flask) -> None:
     """Embedding is CPU work on the cores that take uploads: it waits for a quiet moment."""
-    count = "SELECT count(*) FROM answer_vectors"
+    count = f"SELECT count(*) FROM answer_vectors WHERE model = '{SENTENCE_MODEL}'"
     answered = "SELECT count(*) FROM answers WHERE question_id = 'what_matters'"
     deadline = time.monotonic() + 120
     while rows(team, count) != rows(team, answered):  # the fixture's own arrivals first
