@@ -59,8 +59,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "EMBED_ON_ARRIVAL",
         True,
-        "Make each free-text answer's sentence vector in the background when it arrives "
-        "(true), so an analysis later only places answers; false makes them on first use.",
+        "Make each free-text answer's sentence vector (and, where answers come in several "
+        "languages, its latent terms) in the background when it arrives (true), so an "
+        "analysis later only places answers; false makes them on first use.",
         lambda value: value.strip().lower() in ("1", "true", "yes", "on"),
     ),
     Setting(
