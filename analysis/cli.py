@@ -201,8 +201,9 @@ def run_themes(args: argparse.Namespace) -> int:
         from analysis.embed import embedding_text, stored_embeddings
         from analysis.terms import TERMS_MODEL, languages_mixed, with_terms
 
+        texts = [embedding_text(r) for r in responses]
         vectors = stored_embeddings(
-            [embedding_text(r) for r in responses],
+            texts,
             args.embeddings,
             on_new=_announce("answers"),
             on_progress=_progress,
@@ -213,9 +214,10 @@ def run_themes(args: argparse.Namespace) -> int:
             # Answers in several languages: their latent terms tie them together by what
             # they name (analysis.terms). Kept in a file of their own, made once like the
             # vectors.
+            terms_kept = terms_path(args.embeddings)
             terms = stored_embeddings(
-                [embedding_text(r) for r in responses],
-                terms_path(args.embeddings),
+                texts,
+                terms_kept,
                 on_new=_announce("answers' latent terms", "answer's latent terms"),
                 on_progress=_progress,
                 model_id=TERMS_MODEL,
@@ -224,7 +226,6 @@ def run_themes(args: argparse.Namespace) -> int:
             embeddings = with_terms(
                 embeddings, dict(zip(ids, terms, strict=True)), random_state=args.seed
             )
-            terms_kept = terms_path(args.embeddings)
     elif args.word_vectors is not None:
         from analysis.embed import word_vector_embeddings
 

@@ -180,6 +180,7 @@ def prepare_vectors(ds: Dataset, cache: Path, sentence_cache: Path) -> None:
     """Embed a ``+e5`` set's answers or a ``+wv`` set's words once, and say how long it took."""
     if ds.name == base_name(ds.name) or ds.name in _EMBEDDINGS:
         return
+    from analysis.cli import terms_path
     from analysis.embed import embedding_text, stored_embeddings, word_vector_embeddings
     from analysis.terms import TERMS_MODEL, languages_mixed, with_terms
 
@@ -194,7 +195,7 @@ def prepare_vectors(ds: Dataset, cache: Path, sentence_cache: Path) -> None:
         what = f"{_stored_count(sentence_cache) - before} new texts"
         if languages_mixed(responses):
             # As the app does for answers in several languages: their latent terms too.
-            terms_cache = sentence_cache.with_name(sentence_cache.stem + ".terms.npz")
+            terms_cache = terms_path(sentence_cache)
             before = _stored_count(terms_cache)
             terms = stored_embeddings(texts, terms_cache, model_id=TERMS_MODEL)
             ids = [r.id for r in responses]
