@@ -46,7 +46,8 @@ def build_parser() -> argparse.ArgumentParser:
         dest="question",
         metavar="COLUMN",
         help="the question (column) whose answers to theme; may be left out when the app's "
-        "export has one free-text question",
+        "export has one free-text question, or the file one column besides ids, languages "
+        "and consent",
     )
     themes.add_argument(
         "--no-header",

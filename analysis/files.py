@@ -346,8 +346,14 @@ def _plain_id_column(table: Table, question: str) -> tuple[str | None, str | Non
     )
 
 
+# Columns that say something about an answer, never the answer itself.
+_ABOUT_AN_ANSWER = frozenset({"id", "language", "quote_consent"})
+
+
 def _only_question(path: Path, table: Table) -> str:
-    """The question to theme when none is named: the export's only free-text question."""
+    """The question to theme when none is named: the export's only free-text question, or,
+    in any other file, its only column besides ids, languages and consent (a file of
+    answers alone, or ``id,answer``)."""
     found = free_text_questions(table)
     if len(found) == 1:
         return found[0]
@@ -355,6 +361,16 @@ def _only_question(path: Path, table: Table) -> str:
         raise AnalysisError(
             f"{path} has several free-text questions; name one with --question: " + ", ".join(found)
         )
+    answers = [
+        c
+        for c in table.columns
+        if c.strip()
+        and c not in ID_COLUMNS
+        and c.strip().lower() not in _ABOUT_AN_ANSWER
+        and not c.endswith(("__gloss", "__language"))
+    ]
+    if len(answers) == 1:
+        return answers[0]
     raise AnalysisError(
         f"name the column of answers with --question; the columns of {path} are: "
         + ", ".join(repr(c) for c in table.columns)

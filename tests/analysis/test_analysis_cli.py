@@ -637,6 +637,30 @@ def test_cli_names_the_free_text_questions_when_none_is_given(tmp_path: Path):
     assert done.returncode == 2 and "no answers to 'a' (2 rows, all empty)" in done.stderr
 
 
+def test_a_file_of_answers_alone_needs_no_question_named(tmp_path: Path):
+    from analysis.files import read_answers
+
+    rows = [[f"r{i}", f"damp in the bedroom {i}", "en", "yes"] for i in range(3)]
+    alone = write_csv(tmp_path / "a.csv", ["answer"], [[r[1]] for r in rows])
+    assert read_answers(alone).question == "answer"
+    with_ids = write_csv(
+        tmp_path / "b.csv", ["ID", "what matters", "language", "quote_consent"], rows
+    )
+    read = read_answers(with_ids)
+    assert read.question == "what matters"
+    assert [r.id for r in read.responses] == ["r0", "r1", "r2"]
+    kobo = write_csv(tmp_path / "c.csv", ["_uuid", "comments"], [[r[0], r[1]] for r in rows])
+    assert read_answers(kobo).question == "comments"
+    out = tmp_path / "o.json"
+    done = run_cli("themes", with_ids, "--no-embeddings", "--out", out, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["n_responses"] == 3
+    # Two columns that could each be the answers: which one is not guessed.
+    labelled = write_csv(tmp_path / "d.csv", ["label", "text"], [["housing", "damp"]])
+    done = run_cli("themes", labelled, "--no-embeddings", cwd=tmp_path)
+    assert done.returncode == 2 and "'label', 'text'" in done.stderr
+
+
 def test_cli_output_piped_into_head_ends_quietly(survey_csv: Path, tmp_path: Path):
     command = (
         f"{sys.executable} -m analysis themes {survey_csv} --question answer "
