@@ -6,8 +6,7 @@ Two looks at a nearest-neighbour graph of (a sample of) the answers:
    with k-means; a grouping scores by how much more often answers' nearest neighbours fall
    in their own group than chance would put them there. The score rises and then
    flattens; the smallest k within 2 % of the best is taken (within 5 % took 4 for 7 where
-   topics pair up under broader subjects; more than 2 % below 1,000 answers, where
-   modularity is noisier, up to 5 % at 160). It is right for broad topics, but the
+   topics pair up under broader subjects). It is right for broad topics, but the
    graph's size, not the answers, sets where it flattens: near 12-30 whether there are
    20, 77 or 89 human classes.
 2. **The graph's spectrum.** The normalised Laplacian of a 10-neighbour graph has one
@@ -67,12 +66,10 @@ from analysis.model import Confidence
 K_STARTS = 3
 # Within this share of the best modularity counts as "as good": the smallest such k is
 # modularity's number. Within 5 % it was 4 for 7 on four broad sets (docs/benchmarks.md).
-# On fewer answers than AS_GOOD_AT the share grows as 1 / sqrt(answers), up to NEARLY (at
-# 160 answers): a smaller graph's modularity is noisier, and there k-means' luck at the
-# true number can cost more than 2 % (two starts in three missed six clear concerns among
-# 480 answers: 2.7 % below the best; 48 answers with three concerns: 4.4 %).
+# The same at every size: it grew towards 5 % below 1,000 answers while each k scored by
+# the mean of its starts (one bad start dipped the true number), and then took 3-5 themes
+# for 6-8 topics in 100-300 answers (docs/benchmarks.md, 2026-12-07, small questions).
 AS_GOOD = 0.02
-AS_GOOD_AT = 1000
 # ... and within this share as "nearly as good": said in the explanation, and the
 # smallest such k is where the spectrum starts to look for finer structure.
 NEARLY = 0.05
@@ -207,8 +204,7 @@ def choose(
         fits[k] = runs[int(np.argmax(starts))]
     if not scores:
         return Choice(lo, {}, lo, None, sample, np.zeros(len(sample), dtype=np.int64), copies)
-    as_good = min(NEARLY, AS_GOOD * max(1.0, (AS_GOOD_AT / len(sample)) ** 0.5))
-    by_modularity = _smallest_within(scores, as_good)
+    by_modularity = _smallest_within(scores, AS_GOOD)
     coarsest = _smallest_within(scores, NEARLY)
     # The fewest groups the spectrum is heard for: below it modularity sees them itself.
     fewest = max(MANY, FINER * coarsest)
