@@ -356,20 +356,7 @@ class ThemeFinder:
                 "Only one group could be formed from the answers."
             )
             return
-        direction = None
-        if self.remove_shared_direction is not False:
-            direction = self.space_.shared_direction(self.embedding_, self.active_)
-        view = self.space_.choosing_view(direction)
-        choice = number_of_themes.choose(
-            z,
-            lo,
-            hi,
-            self.random_state,
-            self.sample_size,
-            view,
-            said=self._words_of(rows),
-            words=self._tokens_of(rows),
-        )
+        choice, direction = self._choose(z, rows, lo, hi)
         k = choice.k
         if (
             self.remove_shared_direction is None
@@ -396,6 +383,27 @@ class ThemeFinder:
             )
         self._add_themes(rows, labels, k, z=z)
         self.chosen_k_ = n_existing + len({int(x) for x in self.labels_ if x >= n_existing})
+
+    def _choose(
+        self, z: np.ndarray, rows: Sequence[int], lo: int, hi: int
+    ) -> tuple[number_of_themes.Choice, np.ndarray | None]:
+        """How many themes ``rows`` (vectors ``z``) fall into, between ``lo`` and ``hi``,
+        seen as the answers are when the number is chosen; and the direction all answers
+        share, when there is one to leave out."""
+        direction = None
+        if self.remove_shared_direction is not False:
+            direction = self.space_.shared_direction(self.embedding_, self.active_)
+        choice = number_of_themes.choose(
+            z,
+            lo,
+            hi,
+            self.random_state,
+            self.sample_size,
+            self.space_.choosing_view(direction),
+            said=self._words_of(rows),
+            words=self._tokens_of(rows),
+        )
+        return choice, direction
 
     def _words_of(self, rows: Sequence[int]) -> Callable[[int], tuple[str, ...]]:
         """What the answer at position i of ``rows`` says, word for word: its clustered
@@ -515,7 +523,9 @@ class ThemeFinder:
                 raise AnalysisError(f"cannot split {len(rows)} answers into {n_subthemes} themes")
             k = n_subthemes
         else:
-            k = number_of_themes.choose(z, 2, hi, self.random_state, self.sample_size).k
+            # Chosen as the themes' number was: without the latent terms or the direction
+            # every answer shares, each answer said word for word counted a few times.
+            k = self._choose(z, rows.tolist(), 2, hi)[0].k
         labels = kmeans_labels(z, k, self.n_init, self.random_state)
         old_spec = self.specs_[j]
         # The first sub-theme takes the old slot; the others are appended.

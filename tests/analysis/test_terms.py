@@ -138,3 +138,26 @@ def test_the_number_of_themes_is_chosen_without_the_terms() -> None:
     seen = view(finder.embedding_[finder.active_])
     assert not seen[:, -59:].any()
     assert np.abs(seen[:, -59 - 384 : -59]).sum(axis=1).min() > 0
+
+
+def test_a_theme_is_split_into_sub_themes_chosen_without_the_terms() -> None:
+    """Two sub-topics in the sentence vectors, six groups in the terms across them: the
+    terms in view made six sub-themes; chosen as the themes' number is, two."""
+    for seed in (0, 1):
+        rng = np.random.default_rng(seed)
+        broad, narrow = normalize(rng.normal(size=(2, 384))), normalize(rng.normal(size=(4, 384)))
+        theme, sub = np.arange(120) % 2, (np.arange(120) // 2) % 2
+        dense = 3 * broad[theme] + 0.4 * narrow[2 * theme + sub]
+        dense = normalize(dense + 0.04 * rng.normal(size=(120, 384)))
+        responses = [
+            Response(f"r{i:03d}", f"answer {i}", "en" if i % 3 else "so") for i in range(120)
+        ]
+        ids = [r.id for r in responses]
+        joined = with_terms(
+            dict(zip(ids, dense, strict=True)),
+            dict(zip(ids, _terms([(i // 4) % 6 for i in range(120)], seed), strict=True)),
+        )
+        finder = ThemeFinder(2, 2).fit(responses, embeddings=joined)
+        assert joined.terms_width and len(finder.result_.themes) == 2
+        split = finder.split(finder.result_.themes[0].id)
+        assert len(split.themes) == 3, seed
