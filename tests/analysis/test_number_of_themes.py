@@ -169,7 +169,7 @@ def test_concerns_under_broader_subjects_are_told_apart() -> None:
         assert choice.k == 7, (seed, choice.k_scores)
 
 
-def test_a_small_questions_concerns_are_counted_as_a_large_ones() -> None:
+def test_concerns_in_a_small_question_are_counted_as_in_a_large_one() -> None:
     # 120-140 answers, as many a survey question gets: "as good" was wider below 1,000
     # answers (5 % here), and these got 6 for 7 concerns and 4-5 for 6, as 100-300
     # sentences on 6-8 topics got 3-5 themes (docs/benchmarks.md, 2026-12-07).
