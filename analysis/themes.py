@@ -367,7 +367,8 @@ class ThemeFinder:
             # number was chosen (docs/benchmarks.md, 2026-12-06).
             self.shared_direction_removed_ = True
             z = self.embedding_ if len(rows) == len(self.embedding_) else self.embedding_[rows]
-        labels = kmeans_labels(z, k, self.n_init, self.random_state)
+        fine = n_existing + k >= number_of_themes.FINE
+        labels = kmeans_labels(z, k, self.n_init, self.random_state, vote=fine)
         self.confidence_ = number_of_themes.confidence(choice, lo, hi, self.random_state)
         # A choice pressed against a bound the team set says more about the bound than
         # about the answers: say so, and which way to move it.
