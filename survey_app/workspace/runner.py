@@ -18,6 +18,7 @@ from dataclasses import asdict
 from typing import Any
 
 from flask import Flask
+from sqlite_utils import Database
 
 from analysis.codebook import Codebook, CodebookTheme
 from analysis.model import (
@@ -90,10 +91,10 @@ def embed_soon(app: Flask, survey_ids: Iterable[str]) -> None:
 
 def _embed_new(path: str, survey_id: str) -> None:
     _wait_for_quiet()  # loading the model is CPU work too
-    from analysis.embed import SENTENCE_MODEL, embed_texts, text_key
+    from analysis.embed import SENTENCE_MODEL
     from analysis.terms import TERMS_MODEL, languages_mixed
 
-    from ..themes_input import EMBED_BATCH, responses_for
+    from ..themes_input import responses_for
 
     with _pending_lock:
         _pending.discard((path, survey_id))
@@ -103,33 +104,45 @@ def _embed_new(path: str, survey_id: str) -> None:
         for question in survey.questions():
             if not question.free_text or question.contact:
                 continue
-            models = [SENTENCE_MODEL]
             # Answers in several languages: the analysis will want their latent terms too.
-            if languages_mixed(responses_for(db, survey_id, question.id)):
-                models.append(TERMS_MODEL)
-            for model in models:
-                while True:
-                    _wait_for_quiet()
-                    waiting = storage.vectors.without_vectors(
-                        db, survey_id, question.id, model, EMBED_BATCH
-                    )
-                    if not waiting:
-                        break
-                    texts = [gloss or text for _, text, gloss in waiting]
-                    made = embed_texts(texts, model_id=model)
-                    storage.vectors.keep(
-                        db,
-                        question.id,
-                        model,
-                        [
-                            (rid, text_key(t), made[i])
-                            for i, ((rid, _, _), t) in enumerate(zip(waiting, texts, strict=True))
-                        ],
-                    )
+            # Only new answers can make a question mixed, so its answers are read to decide
+            # only when some came (not for every question on every arrival); terms still
+            # missing after that are made on first use (themes_input.vectors_for).
+            if _embed_missing(db, survey_id, question.id, SENTENCE_MODEL) and languages_mixed(
+                responses_for(db, survey_id, question.id)
+            ):
+                _embed_missing(db, survey_id, question.id, TERMS_MODEL)
     except Exception:  # background work must never take the server down with it
         log.exception("embedding new answers failed")
     finally:
         db.close()
+
+
+def _embed_missing(db: Database, survey_id: str, question_id: str, model: str) -> int:
+    """Embed and keep, batch by batch while the server is quiet, every answer to the
+    question that has no vector from ``model`` yet; how many there were."""
+    from analysis.embed import embed_texts, text_key
+
+    from ..themes_input import EMBED_BATCH
+
+    count = 0
+    while True:
+        _wait_for_quiet()
+        waiting = storage.vectors.without_vectors(db, survey_id, question_id, model, EMBED_BATCH)
+        if not waiting:
+            return count
+        texts = [gloss or text for _, text, gloss in waiting]
+        made = embed_texts(texts, model_id=model)
+        storage.vectors.keep(
+            db,
+            question_id,
+            model,
+            [
+                (rid, text_key(t), made[i])
+                for i, ((rid, _, _), t) in enumerate(zip(waiting, texts, strict=True))
+            ],
+        )
+        count += len(waiting)
 
 
 def _execute(path: str, run_id: int) -> None:
