@@ -107,9 +107,12 @@ def embedding_text(response: Response) -> str:
     On SIB-200 in three languages with glosses, embedding the gloss grouped by topic better
     (NMI 0.35) than embedding the original (0.29): docs/benchmarks.md.
     """
-    if response.gloss and response.gloss.strip():
-        return response.gloss
-    return response.text
+    return text_to_embed(response.text, response.gloss)
+
+
+def text_to_embed(text: str, gloss: str | None) -> str:
+    """:func:`embedding_text` of an answer's words and gloss, as storage holds them."""
+    return gloss if gloss and gloss.strip() else text
 
 
 def text_key(text: str) -> str:

@@ -12,8 +12,11 @@ that also chooses k (:mod:`analysis.number_of_themes`). docs/benchmarks.md has t
 With many fine themes, each answer then joins the theme most of its nearest neighbours are
 in (:func:`neighbour_vote`): k-means draws straight borders between many small groups and
 cuts some off their own; a neighbour vote mends that (Banking77, Tweet and StackOverflow
-gained 0.8-2 points of accuracy), where between a few broad topics it let the larger ones
-take in their borders (MasakhaNEWS and SIB-200 English lost 2.6-3.9 points of NMI).
+gained 0.8-2 points of accuracy). Between a few broad topics it helped where answers'
+nearest neighbours are about as alike to them as the middle of all answers is
+(:func:`neighbours_closeness`): there (SearchSnippets; headlines in Hausa, Igbo, Oromo,
+Somali, Pidgin) NMI rose 1.7-4.6 points; elsewhere (MasakhaNEWS and SIB-200 English,
+French and Amharic headlines) the larger topics took in their borders and it fell 0.7-3.8.
 """
 
 from __future__ import annotations
@@ -21,6 +24,7 @@ from __future__ import annotations
 import numpy as np
 from sklearn.cluster import KMeans
 from sklearn.neighbors import NearestNeighbors
+from sklearn.preprocessing import normalize
 
 from analysis.geometry import count_distinct, knn_graph, modularity
 
@@ -39,19 +43,30 @@ GRAPH_ROWS = 3000
 # The neighbour vote: each answer's nearest neighbours, and rounds at most.
 VOTE_NEIGHBOURS = 10
 VOTE_ROUNDS = 5
+# Below FINE themes, the vote is taken where the answers' neighbours are at most this much
+# less alike to them (cosine) than the middle of all answers is (neighbours_closeness):
+# -0.014 to +0.012 on the sets it helped, -0.021 to -0.042 where it did not
+# (docs/benchmarks.md, 2026-12-07).
+VOTE_CLOSENESS = -0.018
 
 
 def kmeans_labels(
-    z: np.ndarray, k: int, n_init: int, seed: int, *, vote: bool = False
+    z: np.ndarray, k: int, n_init: int, seed: int, *, vote: bool | None = False
 ) -> np.ndarray:
-    """k groups of the rows of ``z`` (unit vectors): a label in ``range(k)`` per row;
-    ``vote`` for many fine themes (:func:`neighbour_vote`), up to :data:`KMEANS_FIT_ROWS`
-    rows. Past that, every row's neighbours would take longer than the rest of the run
+    """k groups of the rows of ``z`` (unit vectors): a label in ``range(k)`` per row, then
+    put to :func:`neighbour_vote` if ``vote`` is True (many fine themes), or None and the
+    rows' neighbours are close (:data:`VOTE_CLOSENESS`). Up to :data:`KMEANS_FIT_ROWS`
+    rows: past that, every row's neighbours would take longer than the rest of the run
     (3.5 s for 20,000 rows), and the last k-means round on all rows places them by
     centres, so a vote on the sample would only move the centres a little."""
     if len(z) <= KMEANS_FIT_ROWS:
         labels = best_grouping(z, k, n_init, seed)
-        return neighbour_vote(z, labels, k) if vote else labels
+        if vote is False or k < 2 or len(z) <= VOTE_NEIGHBOURS:
+            return labels
+        near = nearest_neighbours(z)
+        if vote or neighbours_closeness(z, near) >= VOTE_CLOSENESS:
+            return neighbour_vote(z, labels, k, near)
+        return labels
     rng = np.random.default_rng(seed)
     sample = z[np.sort(rng.choice(len(z), KMEANS_FIT_ROWS, replace=False))]
     labels = best_grouping(sample, k, n_init, seed)
@@ -63,17 +78,42 @@ def kmeans_labels(
     return np.asarray(final.fit_predict(z))
 
 
-def neighbour_vote(
-    z: np.ndarray, labels: np.ndarray, k: int, rounds: int = VOTE_ROUNDS
-) -> np.ndarray:
-    """``labels`` with each row moved to the group most of its :data:`VOTE_NEIGHBOURS`
-    nearest neighbours are in, its own group counting once more and keeping a tie; all
-    rows at once, for ``rounds`` rounds or until none moves."""
-    if k < 2 or len(z) <= VOTE_NEIGHBOURS:
-        return labels
+def nearest_neighbours(z: np.ndarray) -> np.ndarray:
+    """Each row's :data:`VOTE_NEIGHBOURS` nearest other rows (indices, nearest first)."""
     # Asked without rows, the index leaves each row out of its own neighbours, even where
     # many answers are copies of it (as the neighbour graph is made).
-    near = NearestNeighbors(n_neighbors=VOTE_NEIGHBOURS).fit(z).kneighbors(return_distance=False)
+    found = NearestNeighbors(n_neighbors=VOTE_NEIGHBOURS).fit(z).kneighbors(return_distance=False)
+    return np.asarray(found)
+
+
+def neighbours_closeness(z: np.ndarray, near: np.ndarray) -> float:
+    """How much more alike (cosine) the rows are to their ``near`` neighbours than to the
+    middle of all rows, on average. Near 0 or above where a model has drawn the answers
+    into a narrow cone, each with its neighbours about as close as the middle (as e5 does
+    with languages it knows less well); well below 0 where answers spread out and each is
+    nearer the middle than to any one other answer."""
+    unit = normalize(z)
+    to_neighbours = np.mean(
+        [np.einsum("ij,ij->i", unit, unit[near[:, j]]) for j in range(near.shape[1])], axis=0
+    )
+    to_middle = float(np.linalg.norm(unit.mean(axis=0)))
+    return float(np.mean(to_neighbours)) - to_middle
+
+
+def neighbour_vote(
+    z: np.ndarray,
+    labels: np.ndarray,
+    k: int,
+    near: np.ndarray | None = None,
+    rounds: int = VOTE_ROUNDS,
+) -> np.ndarray:
+    """``labels`` with each row moved to the group most of its :data:`VOTE_NEIGHBOURS`
+    nearest neighbours (``near``, found if not given) are in, its own group counting once
+    more and keeping a tie; all rows at once, for ``rounds`` rounds or until none moves."""
+    if k < 2 or len(z) <= VOTE_NEIGHBOURS:
+        return labels
+    if near is None:
+        near = nearest_neighbours(z)
     rows = np.arange(len(z))
     labels = np.asarray(labels).copy()
     for _ in range(rounds):
