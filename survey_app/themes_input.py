@@ -74,13 +74,19 @@ def _kept(
     # Kept batch by batch: a run stopped half-way has not wasted what it embedded.
     for start in range(0, len(missing), EMBED_BATCH):
         batch = missing[start : start + EMBED_BATCH]
-        made = embed_texts([texts[rid] for rid in batch], model_id=model)
-        storage.vectors.keep(
-            db,
-            question_id,
-            model,
-            [(rid, text_key(texts[rid]), made[i]) for i, rid in enumerate(batch)],
-        )
-        vectors.update({rid: made[i] for i, rid in enumerate(batch)})
+        vectors.update(embed_and_keep(db, question_id, model, {rid: texts[rid] for rid in batch}))
         progress(min(1.0, (start + len(batch)) / len(missing)))
     return vectors
+
+
+def embed_and_keep(
+    db: Database, question_id: str, model: str, texts: dict[str, str]
+) -> dict[str, np.ndarray]:
+    """Embed ``texts`` (by response id) with ``model`` and keep each vector under its
+    text's key, in one transaction; the vectors."""
+    ids = list(texts)
+    made = embed_texts([texts[rid] for rid in ids], model_id=model)
+    storage.vectors.keep(
+        db, question_id, model, [(rid, text_key(texts[rid]), made[i]) for i, rid in enumerate(ids)]
+    )
+    return {rid: made[i] for i, rid in enumerate(ids)}

@@ -121,9 +121,9 @@ def _embed_new(path: str, survey_id: str) -> None:
 def _embed_missing(db: Database, survey_id: str, question_id: str, model: str) -> int:
     """Embed and keep, batch by batch while the server is quiet, every answer to the
     question that has no vector from ``model`` yet; how many there were."""
-    from analysis.embed import embed_texts, text_key, text_to_embed
+    from analysis.embed import text_to_embed
 
-    from ..themes_input import EMBED_BATCH
+    from ..themes_input import EMBED_BATCH, embed_and_keep
 
     count = 0
     while True:
@@ -131,17 +131,8 @@ def _embed_missing(db: Database, survey_id: str, question_id: str, model: str) -
         waiting = storage.vectors.without_vectors(db, survey_id, question_id, model, EMBED_BATCH)
         if not waiting:
             return count
-        texts = [text_to_embed(text, gloss) for _, text, gloss in waiting]
-        made = embed_texts(texts, model_id=model)
-        storage.vectors.keep(
-            db,
-            question_id,
-            model,
-            [
-                (rid, text_key(t), made[i])
-                for i, ((rid, _, _), t) in enumerate(zip(waiting, texts, strict=True))
-            ],
-        )
+        texts = {rid: text_to_embed(text, gloss) for rid, text, gloss in waiting}
+        embed_and_keep(db, question_id, model, texts)
         count += len(waiting)
 
 
