@@ -14,8 +14,8 @@ in (:func:`neighbour_vote`): k-means draws straight borders between many small g
 cuts some off their own; a neighbour vote mends that (Banking77, Tweet and StackOverflow
 gained 0.8-2 points of accuracy). Between a few broad topics it helped where answers'
 nearest neighbours are about as alike to them as the middle of all answers is
-(:func:`neighbours_closeness`): there (SearchSnippets; headlines in Hausa, Igbo, Oromo,
-Somali, Pidgin) NMI rose 1.7-4.6 points; elsewhere (MasakhaNEWS and SIB-200 English,
+(:func:`neighbours_closeness`): there (SearchSnippets; headlines in Hausa, Oromo, Somali,
+Swahili, Pidgin) NMI rose 1.7-4.6 points; elsewhere (MasakhaNEWS and SIB-200 English,
 French and Amharic headlines) the larger topics took in their borders and it fell 0.7-3.8.
 """
 

@@ -139,7 +139,7 @@ def test_closeness_is_how_much_nearer_the_neighbours_are_than_the_middle():
 def test_broad_topics_are_put_to_the_vote_only_where_neighbours_are_close(monkeypatch):
     """Between a few broad topics the vote helped where answers sit about as close to their
     neighbours as to the middle of all answers (SearchSnippets, headlines in Hausa or
-    Igbo), and let larger topics take in their borders where each answer is nearer the
+    Oromo), and let larger topics take in their borders where each answer is nearer the
     middle (English, French headlines: 0.7-3.8 points of NMI lost). Answers in several
     languages are left alone: their neighbours lean to their own language. Many fine
     themes are always put to it."""
