@@ -53,11 +53,17 @@ def languages_mixed(responses: Sequence[Response]) -> bool:
     :data:`MIXED_LEAST` answers and :data:`MIXED_SHARE` of them (languages as given, else
     guessed as the engine guesses them)."""
     fallback = majority_language([r.text for r in responses], [r.language for r in responses])
-    counts = Counter(
+    return several_languages(
         clustering_text(r.text, r.language, None, fallback)[1]
         for r in responses
         if not (r.gloss and r.gloss.strip())
     )
+
+
+def several_languages(languages: Iterable[str | None]) -> bool:
+    """True when two of ``languages`` (one per answer) each have at least
+    :data:`MIXED_LEAST` answers and :data:`MIXED_SHARE` of them."""
+    counts = Counter(languages)
     floor = max(MIXED_LEAST, MIXED_SHARE * sum(counts.values()))
     return sum(1 for n in counts.values() if n >= floor) >= 2
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 
 import numpy as np
@@ -20,12 +21,16 @@ from tests.workspace.seed import payload
 
 @pytest.fixture
 def embedded(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """Every text the real model is asked to embed (the model itself still runs)."""
+    """Every text the real model is asked to embed for this test (the model itself still
+    runs). Only this test's thread is counted: the background embedding of an earlier
+    test's app, in the same process, may still be at work on its own answers."""
     seen: list[str] = []
     real = themes_input.embed_texts
+    this_test = threading.get_ident()
 
     def counting(texts: Sequence[str], **kwargs: str) -> np.ndarray:
-        seen.extend(texts)
+        if threading.get_ident() == this_test:
+            seen.extend(texts)
         return real(texts, **kwargs)
 
     monkeypatch.setattr(themes_input, "embed_texts", counting)
