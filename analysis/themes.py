@@ -374,9 +374,10 @@ class ThemeFinder:
         # languages: language NMI 5.9 with the vote, topic NMI 0.6 lower). Counted as the
         # latent terms count them: a few answers guessed to be in another language (Igbo
         # headlines, 89 of 1,940 "Hausa") do not make the collection several.
-        fine = n_existing + k >= number_of_themes.FINE
-        several = several_languages(self.docs_[i].language for i in rows)
-        vote = True if fine else (False if several else None)
+        if n_existing + k >= number_of_themes.FINE:
+            vote: bool | None = True
+        else:
+            vote = False if several_languages(self.docs_[i].language for i in rows) else None
         labels = kmeans_labels(z, k, self.n_init, self.random_state, vote=vote)
         self.confidence_ = number_of_themes.confidence(choice, lo, hi, self.random_state)
         # A choice pressed against a bound the team set says more about the bound than
