@@ -66,10 +66,12 @@ def test_of_several_k_means_starts_the_one_that_follows_the_neighbour_graph_is_k
 ):
     """k-means keeps its tightest start (least inertia); on answers its starts differ by a
     percent in tightness and that does not follow the themes, while modularity does
-    (SearchSnippets, docs/benchmarks.md). Fine groups are left out here to see the starts."""
+    (SearchSnippets, docs/benchmarks.md). Fine groups and the search on a sample are left
+    out here to see the starts."""
     from analysis.geometry import knn_graph, modularity
 
     monkeypatch.setattr(grouping, "MIN_PER_FINE_GROUP", 10**6)
+    monkeypatch.setattr(grouping, "_best_on_sample", lambda *args: None)
     rng = np.random.default_rng(1)
     centres = rng.normal(size=(12, 16))
     z = normalize(np.repeat(centres, 25, axis=0) + 0.5 * rng.normal(size=(300, 16)))
@@ -80,6 +82,52 @@ def test_of_several_k_means_starts_the_one_that_follows_the_neighbour_graph_is_k
     assert tightest != int(np.argmax(scores))  # the case this is about
     kept = best_grouping(z, 8, 3, 0)
     assert np.array_equal(kept, starts[int(np.argmax(scores))].labels_)
+
+
+def _twelve_groups_for_eight() -> np.ndarray:
+    # 12 groups of 25 answers asked for in 8: k-means has many optima here, far apart.
+    rng = np.random.default_rng(1)
+    centres = rng.normal(size=(12, 16))
+    return normalize(np.repeat(centres, 25, axis=0) + 0.5 * rng.normal(size=(300, 16)))
+
+
+def test_random_swap_on_a_sample_finds_a_grouping_three_starts_miss(monkeypatch):
+    """Below FINE themes the search on the graph's sample (random swap, judged by modularity)
+    is a candidate, and here it beats the best of three k-means starts on every seed; without
+    it the best start is all there is."""
+    from analysis.geometry import knn_graph, modularity
+
+    monkeypatch.setattr(grouping, "MIN_PER_FINE_GROUP", 10**6)  # the starts and the search
+    z = _twelve_groups_for_eight()
+    graph = knn_graph(z, 10)  # all 300 rows: the graph best_grouping judges on
+    for seed in (0, 1, 2):
+        starts = [KMeans(8, n_init=1, random_state=seed + 1000 * s).fit(z) for s in range(3)]
+        best_start = max(modularity(graph, s.labels_, 8) for s in starts)
+        kept = best_grouping(z, 8, 3, seed)
+        assert modularity(graph, kept, 8) > best_start + 0.005
+    with monkeypatch.context() as without:
+        without.setattr(grouping, "_best_on_sample", lambda *args: None)
+        starts = [KMeans(8, n_init=1, random_state=1000 * s).fit(z) for s in range(3)]
+        best_start = max(modularity(graph, s.labels_, 8) for s in starts)
+        assert modularity(graph, best_grouping(z, 8, 3, 0), 8) == best_start
+
+
+def test_no_search_on_a_sample_for_fine_themes(monkeypatch):
+    # With many fine themes the neighbour vote mends k-means' borders, and the search gained
+    # nothing there (StackOverflow, Tweet) for its cost.
+    asked: list[int] = []
+    real = grouping._best_on_sample
+
+    def counting(z, rows, graph, k, seed):
+        asked.append(k)
+        return real(z, rows, graph, k, seed)
+
+    monkeypatch.setattr(grouping, "_best_on_sample", counting)
+    z = _twelve_groups_for_eight()
+    best_grouping(z, grouping.FINE, 3, 0)
+    assert asked == []
+    best_grouping(z, grouping.FINE - 1, 3, 0)
+    assert asked == [grouping.FINE - 1]
 
 
 def test_an_answer_joins_the_group_most_of_its_neighbours_are_in():
