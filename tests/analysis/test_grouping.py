@@ -128,6 +128,14 @@ def test_no_search_on_a_sample_for_fine_themes(monkeypatch):
     assert asked == []
     best_grouping(z, grouping.FINE - 1, 3, 0)
     assert asked == [grouping.FINE - 1]
+    # Nor past KMEANS_FIT_ROWS answers, where the groups are found on a sample of them: the
+    # search's seconds would take 100,000 answers past the minute.
+    monkeypatch.setattr(grouping, "KMEANS_FIT_ROWS", 250)
+    kmeans_labels(z, 8, 3, 0)
+    assert asked == [grouping.FINE - 1]
+    monkeypatch.setattr(grouping, "KMEANS_FIT_ROWS", 300)
+    kmeans_labels(z, 8, 3, 0)
+    assert asked == [grouping.FINE - 1, 8]
 
 
 def test_an_answer_joins_the_group_most_of_its_neighbours_are_in():
