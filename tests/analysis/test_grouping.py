@@ -72,9 +72,7 @@ def test_of_several_k_means_starts_the_one_that_follows_the_neighbour_graph_is_k
 
     monkeypatch.setattr(grouping, "MIN_PER_FINE_GROUP", 10**6)
     monkeypatch.setattr(grouping, "_best_on_sample", lambda *args: None)
-    rng = np.random.default_rng(1)
-    centres = rng.normal(size=(12, 16))
-    z = normalize(np.repeat(centres, 25, axis=0) + 0.5 * rng.normal(size=(300, 16)))
+    z = _twelve_groups_for_eight()
     starts = [KMeans(8, n_init=1, random_state=1000 * s).fit(z) for s in range(3)]
     graph = knn_graph(z, 10)
     scores = [modularity(graph, s.labels_, 8) for s in starts]
