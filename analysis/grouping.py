@@ -53,6 +53,9 @@ GRAPH_ROWS = 3000
 # random swap matched 74.7-85.2 % in all six (NMI 59.6-67.2, against 51.4-59.8).
 # docs/benchmarks.md, 2026-12-08.
 SAMPLE_STARTS = 5
+# ... from this many answers: the smallest benchmark set it helped had 564 (its one set
+# under 500 gained nothing), and its second or two on every smaller question added up.
+SEARCH_FROM = 500
 SWAPS = 60
 SWAP_ROUNDS = 10
 # The neighbour vote: each answer's nearest neighbours, and rounds at most.
@@ -149,8 +152,9 @@ def neighbour_vote(
 def best_grouping(
     z: np.ndarray, k: int, n_init: int, seed: int, *, search: bool = True
 ) -> np.ndarray:
-    """Of ``n_init`` k-means starts, below :data:`FINE` themes (and with ``search``) a
-    grouping found on a sample by random swap (:func:`_best_on_sample`), and, on enough
+    """Of ``n_init`` k-means starts, below :data:`FINE` themes from :data:`SEARCH_FROM`
+    answers (and with ``search``) a grouping found on a sample by random swap
+    (:func:`_best_on_sample`), and, on enough
     answers, fine groups merged back to k, the grouping with the highest modularity on the
     answers' neighbour graph.
 
@@ -173,7 +177,8 @@ def best_grouping(
         np.asarray(KMeans(k, n_init=1, random_state=seed + 1000 * start).fit_predict(z))
         for start in range(max(1, n_init))
     ]
-    on_sample = _best_on_sample(z, rows, graph, k, seed) if search and k < FINE else None
+    searched = search and k < FINE and len(z) >= SEARCH_FROM
+    on_sample = _best_on_sample(z, rows, graph, k, seed) if searched else None
     if on_sample is not None:
         starts.append(on_sample)
     plain = best(starts)

@@ -96,6 +96,7 @@ def test_random_swap_on_a_sample_finds_a_grouping_three_starts_miss(monkeypatch)
     from analysis.geometry import knn_graph, modularity
 
     monkeypatch.setattr(grouping, "MIN_PER_FINE_GROUP", 10**6)  # the starts and the search
+    monkeypatch.setattr(grouping, "SEARCH_FROM", 300)
     z = _twelve_groups_for_eight()
     graph = knn_graph(z, 10)  # all 300 rows: the graph best_grouping judges on
     for seed in (0, 1, 2):
@@ -122,6 +123,9 @@ def test_no_search_on_a_sample_for_fine_themes(monkeypatch):
 
     monkeypatch.setattr(grouping, "_best_on_sample", counting)
     z = _twelve_groups_for_eight()
+    best_grouping(z, grouping.FINE - 1, 3, 0)
+    assert asked == []  # 300 answers: fewer than SEARCH_FROM
+    monkeypatch.setattr(grouping, "SEARCH_FROM", 300)
     best_grouping(z, grouping.FINE, 3, 0)
     assert asked == []
     best_grouping(z, grouping.FINE - 1, 3, 0)
